@@ -1,0 +1,230 @@
+// Boot and navigation: GET /api/session decides between the login view, the forced password
+// change and the main view; views are chosen by the URL hash and offered by role.
+
+import { api, ApiError, errorText, onPasswordChangeRequired, onUnauthorized, setCsrfToken } from './api.js';
+import { bi, h, replace } from './dom.js';
+import { PurposeBook, roleLabel } from './labels.js';
+import { renderLogin } from './login.js';
+import { createPasswordView } from './password.js';
+import { createMapView } from './map.js';
+import { createCamerasView } from './cameras.js';
+import { createImportView } from './import.js';
+import { createUsersView } from './users.js';
+import { createAuditView } from './audit.js';
+
+/** Every view of the main screen; `roles: null` means every signed-in user. */
+const VIEWS = [
+  { id: 'map', korean: '지도', english: 'Map', roles: null, create: createMapView },
+  { id: 'cameras', korean: '카메라', english: 'Cameras', roles: null, create: createCamerasView },
+  { id: 'import', korean: '가져오기', english: 'Import', roles: ['administrator'], create: createImportView },
+  { id: 'users', korean: '사용자·그룹', english: 'Users & groups', roles: ['administrator'], create: createUsersView },
+  { id: 'audit', korean: '감사 기록', english: 'Audit', roles: ['administrator', 'privacyOfficer'], create: createAuditView },
+  { id: 'password', korean: '비밀번호', english: 'Password', roles: null, create: createPasswordView, secondary: true },
+];
+
+const root = document.getElementById('app');
+
+/** What is on screen now and for whom. */
+const state = {
+  screen: 'boot', // 'boot' | 'login' | 'password' | 'main' | 'offline'
+  user: null,
+  views: new Map(), // id → { view, instance }
+  current: null,
+  nav: null,
+  purposes: null,
+  config: null,
+};
+
+function allowed(view, user) {
+  return !view.roles || view.roles.includes(user?.role);
+}
+
+/** What every view gets: the user, the api, and once-per-session lookups. */
+function makeContext(user) {
+  return {
+    user,
+    api,
+    can: (roles) => roles.includes(user.role),
+    getPurposes() {
+      if (!state.purposes) {
+        state.purposes = api.get('/api/purposes').then((list) => new PurposeBook(list));
+        state.purposes.catch(() => { state.purposes = null; });
+      }
+      return state.purposes;
+    },
+    getConfig() {
+      if (!state.config) {
+        state.config = api.get('/api/config');
+        state.config.catch(() => { state.config = null; });
+      }
+      return state.config;
+    },
+    refreshSession,
+  };
+}
+
+function teardown() {
+  for (const { instance } of state.views.values()) {
+    try {
+      instance.destroy?.();
+    } catch (error) {
+      console.error(error);
+    }
+  }
+  state.views.clear();
+  state.current = null;
+  state.nav = null;
+  state.purposes = null;
+  state.config = null;
+}
+
+function showLogin(notice) {
+  teardown();
+  state.screen = 'login';
+  state.user = null;
+  setCsrfToken(null);
+  replace(root, renderLogin({ notice, onSignedIn: acceptSession }));
+  document.title = 'CityWatch 로그인 · Sign in';
+  root.querySelector('#username')?.focus();
+}
+
+/** Takes `{user, csrfToken}` from login or GET /api/session and shows the right screen. */
+function acceptSession(session) {
+  setCsrfToken(session.csrfToken);
+  const previous = state.user;
+  state.user = session.user;
+  if (session.user.mustChangePassword) {
+    showForcedPassword();
+  } else if (state.screen !== 'main' || previous?.id !== session.user.id || previous?.role !== session.user.role) {
+    showMain();
+  } else {
+    replace(state.whoName, session.user.username);
+  }
+}
+
+async function refreshSession() {
+  const session = await api.get('/api/session');
+  acceptSession(session);
+  return session;
+}
+
+function header(user, nav) {
+  const whoName = h('strong', { class: 'who-name' }, user.username);
+  state.whoName = whoName;
+  return h('header', { class: 'topbar' },
+    h('p', { class: 'brand' }, h('span', { lang: 'en' }, 'CityWatch'), ' ', h('span', { class: 'ko', lang: 'ko' }, '관제 콘솔')),
+    nav,
+    h('div', { class: 'who' },
+      whoName, ' ',
+      h('span', { class: 'who-role' }, roleLabel(user.role)), ' ',
+      h('button', { type: 'button', class: 'button-quiet', id: 'logout', on: { click: logout } }, bi('로그아웃', 'Sign out'))));
+}
+
+function showForcedPassword() {
+  teardown();
+  state.screen = 'password';
+  const context = makeContext(state.user);
+  const view = createPasswordView(context, {
+    forced: true,
+    onChanged: () => refreshSession().catch((error) => showLogin(errorText(error))),
+  });
+  replace(root, header(state.user, null), h('main', { class: 'content forced' }, view.el));
+  view.show();
+  document.title = 'CityWatch 비밀번호 변경 · Change password';
+}
+
+function showMain() {
+  teardown();
+  state.screen = 'main';
+  const user = state.user;
+  const context = makeContext(user);
+  const links = VIEWS.filter((view) => allowed(view, user)).map((view) =>
+    h('li', { class: view.secondary ? 'secondary' : null },
+      h('a', { href: `#${view.id}`, dataset: { view: view.id } }, bi(view.korean, view.english))));
+  const nav = h('nav', { id: 'main-nav', 'aria-label': '화면 Views' }, h('ul', null, links));
+  const content = h('main', { class: 'content', id: 'content' });
+  state.nav = nav;
+  state.context = context;
+  state.content = content;
+  replace(root, header(user, nav), content);
+  route();
+}
+
+function viewFromHash() {
+  const id = decodeURIComponent(location.hash.replace(/^#\/?/, '')).split(/[/?]/)[0];
+  return VIEWS.find((view) => view.id === id) || null;
+}
+
+function route() {
+  if (state.screen !== 'main') return;
+  let view = viewFromHash();
+  if (!view || !allowed(view, state.user)) {
+    view = VIEWS.find((candidate) => allowed(candidate, state.user));
+    history.replaceState(null, '', `#${view.id}`);
+  }
+  if (state.current === view.id) return;
+  if (state.current) {
+    const current = state.views.get(state.current);
+    current.instance.hide?.();
+    current.instance.el.hidden = true;
+  }
+  let entry = state.views.get(view.id);
+  if (!entry) {
+    const instance = view.create(state.context);
+    instance.el.classList.add('view');
+    instance.el.id = `view-${view.id}`;
+    state.content.appendChild(instance.el);
+    entry = { view, instance };
+    state.views.set(view.id, entry);
+  }
+  entry.instance.el.hidden = false;
+  state.current = view.id;
+  for (const link of state.nav.querySelectorAll('a[data-view]')) {
+    if (link.dataset.view === view.id) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `CityWatch ${view.korean} · ${view.english}`;
+  entry.instance.show?.();
+}
+
+async function logout() {
+  try {
+    await api.post('/api/logout', undefined);
+  } catch (error) {
+    // The session may already be gone; the login view is the right place either way.
+    if (!(error instanceof ApiError)) console.error(error);
+  }
+  showLogin('로그아웃했습니다 · Signed out');
+}
+
+function showOffline(reason) {
+  teardown();
+  state.screen = 'offline';
+  replace(root, h('main', { class: 'content centered' },
+    h('section', { class: 'card' },
+      h('h1', null, bi('서버 연결 실패', 'Server unavailable')),
+      h('p', { class: 'message message-error', role: 'alert' }, reason),
+      h('button', { type: 'button', on: { click: boot } }, bi('다시 시도', 'Try again')))));
+}
+
+async function boot() {
+  try {
+    acceptSession(await api.get('/api/session', { expect401: true }));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) showLogin();
+    else showOffline(errorText(error));
+  }
+}
+
+onUnauthorized(() => {
+  if (state.screen !== 'login') showLogin('세션이 만료되었습니다. 다시 로그인하세요 · Session expired, please sign in again');
+});
+onPasswordChangeRequired(() => {
+  if (state.screen !== 'password' && state.user) {
+    state.user = { ...state.user, mustChangePassword: true };
+    showForcedPassword();
+  }
+});
+window.addEventListener('hashchange', route);
+
+boot();

@@ -1,0 +1,312 @@
+// The map: one light marker per site (pole) from GET /api/sites, clustered with
+// Leaflet.markercluster (chunked loading keeps 20,000 sites smooth), coloured by purpose,
+// filtered by the purpose legend. Leaflet (`L`) is loaded by index.html from /vendor/.
+//
+// Test hooks (keep): <div id="map"> carries data-marker-count (site markers in the cluster
+// group after filtering) and data-ready="true" once the first load has finished.
+
+import { errorText } from './api.js';
+import { bi, escapeHTML, formatInteger, h, message, replace, text } from './dom.js';
+
+const DEFAULT_CENTER = [37.5665, 126.978];
+const DEFAULT_ZOOM = 12;
+const MIN_ZOOM = 3;
+const MAX_ZOOM = 19;
+
+export function createMapView(context) {
+  const mapElement = h('div', { id: 'map', role: 'region', 'aria-label': '카메라 지도 Camera map' });
+  const status = h('p', { class: 'map-status', role: 'status' }, '불러오는 중… Loading…');
+  const notice = h('p', { hidden: true });
+  const problem = h('p', { hidden: true });
+  const legendList = h('ul', { class: 'legend-list' });
+  const legend = h('fieldset', { id: 'legend', class: 'legend' },
+    h('legend', null, bi('용도', 'Purpose')),
+    legendList);
+  const allButton = h('button', { type: 'button', class: 'button-quiet' }, bi('모두', 'All'));
+  const noneButton = h('button', { type: 'button', class: 'button-quiet' }, bi('없음', 'None'));
+  const reloadButton = h('button', { type: 'button', class: 'button-quiet' }, bi('새로고침', 'Reload'));
+  const el = h('section', { class: 'view-map', 'aria-label': '지도 Map' },
+    mapElement,
+    h('aside', { class: 'map-side' },
+      h('h1', null, bi('카메라 지도', 'Camera map')),
+      status,
+      problem,
+      notice,
+      legend,
+      h('div', { class: 'button-row' }, allButton, noneButton, reloadButton)));
+
+  let map = null;
+  let cluster = null;
+  let purposes = null;
+  /** purpose code → circle markers of that purpose's sites */
+  let markersByPurpose = new Map();
+  /** purpose codes whose markers are in the cluster group now */
+  let shownPurposes = new Set();
+  let totalSites = 0;
+  let busy = false;
+  let again = false;
+  let firstLoadDone = false;
+  let finishChunks = null;
+
+  function markFirstLoadDone() {
+    if (!firstLoadDone) {
+      firstLoadDone = true;
+      mapElement.dataset.ready = 'true';
+    }
+  }
+
+  function wantedPurposes() {
+    return new Set([...legend.querySelectorAll('input[name="purpose"]:checked')].map((input) => input.value));
+  }
+
+  /** Brings the cluster group in line with the legend's checkboxes (one change at a time). */
+  function applyFilter() {
+    if (!cluster) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    const wanted = wantedPurposes();
+    let toAdd = [];
+    let toRemove = [];
+    let kept = [];
+    for (const [code, markers] of markersByPurpose) {
+      const shown = shownPurposes.has(code);
+      if (wanted.has(code)) {
+        if (shown) kept = kept.concat(markers);
+        else toAdd = toAdd.concat(markers);
+      } else if (shown) {
+        toRemove = toRemove.concat(markers);
+      }
+    }
+    busy = true;
+    if (toRemove.length > kept.length) {
+      // Rebuilding from the few that stay is cheaper than removing many one by one.
+      cluster.clearLayers();
+      toAdd = kept.concat(toAdd);
+    } else if (toRemove.length > 0) {
+      cluster.removeLayers(toRemove);
+    }
+    shownPurposes = new Set([...wanted].filter((code) => markersByPurpose.has(code)));
+    addChunked(toAdd, filterApplied);
+  }
+
+  /** Adds markers in chunks (markercluster's chunkedLoading) and calls `done` at the end. */
+  function addChunked(markers, done) {
+    if (markers.length === 0) {
+      done();
+      return;
+    }
+    finishChunks = done;
+    cluster.addLayers(markers);
+  }
+
+  function onChunkProgress(processed, total) {
+    if (processed >= total && finishChunks) {
+      const done = finishChunks;
+      finishChunks = null;
+      done();
+    }
+  }
+
+  function filterApplied() {
+    busy = false;
+    const count = cluster.getLayers().length;
+    mapElement.dataset.markerCount = String(count);
+    let cameras = 0;
+    for (const code of shownPurposes) {
+      for (const marker of markersByPurpose.get(code) || []) cameras += marker.site.cameraCount || 0;
+    }
+    replace(status,
+      bi('지점', 'Sites'), ` ${formatInteger(count)} / ${formatInteger(totalSites)} · `,
+      bi('카메라', 'Cameras'), ` ${formatInteger(cameras)}`);
+    markFirstLoadDone();
+    if (again) {
+      again = false;
+      applyFilter();
+    }
+  }
+
+  function markerFor(site) {
+    const marker = L.circleMarker([site.lat, site.lon], {
+      radius: site.cameraCount > 1 ? 7 : 5,
+      color: '#0b0d10',
+      weight: 1,
+      opacity: 1,
+      fillColor: purposes.color(site.purpose),
+      fillOpacity: 0.95,
+    });
+    marker.site = site;
+    return marker;
+  }
+
+  function popupFor(site) {
+    const rows = [];
+    const row = (korean, english, value) => {
+      rows.push(h('dt', null, bi(korean, english)), h('dd', null, text(value)));
+    };
+    const address = site.roadAddress || site.lotAddress;
+    if (site.roadAddress && site.lotAddress && site.lotAddress !== site.roadAddress) row('지번', 'Lot', site.lotAddress);
+    rows.push(h('dt', null, bi('용도', 'Purpose')), h('dd', null, purposes.label(site.purpose, site.purposeText)));
+    row('카메라 수', 'Cameras', formatInteger(site.cameraCount));
+    row('관리기관', 'Agency', site.agency);
+    row('전화', 'Phone', site.phone);
+    row('촬영방면', 'View direction', site.viewDirection);
+    return h('div', { class: 'site-popup' },
+      h('h2', null, text(address)),
+      h('dl', null, rows));
+  }
+
+  function renderLegend(previouslyUnchecked) {
+    const summary = new Map();
+    for (const [code, markers] of markersByPurpose) {
+      let cameras = 0;
+      for (const marker of markers) cameras += marker.site.cameraCount || 0;
+      summary.set(code, { sites: markers.length, cameras, text: markers[0]?.site.purposeText });
+    }
+    const codes = [...summary.keys()].sort((a, b) => purposes.order(a) - purposes.order(b) || a.localeCompare(b));
+    const items = codes.map((code) => {
+      const { sites, cameras, text: purposeText } = summary.get(code);
+      const korean = purposes.byCode.has(code) ? purposes.korean(code) : (purposeText || code);
+      return h('li', null,
+        h('label', { title: `${formatInteger(sites)} 지점 sites` },
+          h('input', { type: 'checkbox', name: 'purpose', value: code, checked: !previouslyUnchecked.has(code) }),
+          h('span', { class: 'swatch', style: { backgroundColor: purposes.color(code) }, 'aria-hidden': 'true' }),
+          h('span', { class: 'legend-name' },
+            h('span', { class: 'ko', lang: 'ko' }, korean), ' ',
+            h('span', { class: 'en', lang: 'en' }, purposes.english(code))),
+          h('span', { class: 'legend-count' }, formatInteger(cameras))));
+    });
+    replace(legendList, items.length ? items : h('li', { class: 'muted' }, bi('표시할 카메라 없음', 'No cameras to show')));
+  }
+
+  function setSites(sites) {
+    markersByPurpose = new Map();
+    totalSites = 0;
+    for (const site of sites) {
+      if (!Number.isFinite(site?.lat) || !Number.isFinite(site?.lon)) continue;
+      const code = site.purpose || 'other';
+      if (!markersByPurpose.has(code)) markersByPurpose.set(code, []);
+      markersByPurpose.get(code).push(markerFor(site));
+      totalSites += 1;
+    }
+  }
+
+  function fitToMarkers() {
+    const points = [];
+    for (const markers of markersByPurpose.values()) {
+      for (const marker of markers) points.push([marker.site.lat, marker.site.lon]);
+    }
+    if (points.length === 1) map.setView(points[0], 16);
+    else if (points.length > 1) map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 17 });
+  }
+
+  function createMap(config) {
+    const center = Array.isArray(config?.center) && config.center.length === 2 && config.center.every(Number.isFinite)
+      ? config.center : DEFAULT_CENTER;
+    const zoom = Number.isFinite(config?.zoom) ? Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, config.zoom)) : DEFAULT_ZOOM;
+    map = L.map(mapElement, {
+      center,
+      zoom,
+      minZoom: MIN_ZOOM,
+      maxZoom: MAX_ZOOM, // the cluster group needs it, tiles or not
+      preferCanvas: true,
+      zoomAnimation: false,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
+      attributionControl: true,
+    });
+    map.attributionControl.setPrefix(false);
+    if (typeof config?.tileURL === 'string' && config.tileURL !== '') {
+      const tiles = L.tileLayer(config.tileURL, {
+        minZoom: MIN_ZOOM,
+        maxZoom: MAX_ZOOM,
+        attribution: escapeHTML(config.tileAttribution || ''),
+      });
+      let reported = false;
+      tiles.on('tileerror', () => {
+        if (reported) return;
+        reported = true;
+        message(notice, 'warn', '배경지도를 불러올 수 없습니다. 카메라는 그대로 표시됩니다 · Base map unreachable; cameras are still shown');
+      });
+      tiles.addTo(map);
+    } else {
+      el.classList.add('no-tiles');
+      message(notice, 'info', '배경지도 없음 · No base map configured');
+    }
+    cluster = L.markerClusterGroup({
+      chunkedLoading: true,
+      chunkProgress: onChunkProgress,
+      animate: false,
+      animateAddingMarkers: false,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      removeOutsideVisibleBounds: true,
+      maxClusterRadius: 60,
+    });
+    cluster.on('click', (event) => {
+      const site = event.layer?.site;
+      if (!site) return;
+      L.popup({ maxWidth: 360, className: 'site-popup-wrap' })
+        .setLatLng([site.lat, site.lon])
+        .setContent(popupFor(site))
+        .openOn(map);
+    });
+    cluster.addTo(map);
+  }
+
+  async function load() {
+    reloadButton.disabled = true;
+    message(problem, 'error', '');
+    try {
+      const sitesRequest = context.api.get('/api/sites');
+      sitesRequest.catch(() => {});
+      const [config, purposeBook] = await Promise.all([context.getConfig(), context.getPurposes()]);
+      purposes = purposeBook;
+      if (!map) createMap(config);
+      const answer = await sitesRequest;
+      const unchecked = new Set([...legend.querySelectorAll('input[name="purpose"]:not(:checked)')].map((input) => input.value));
+      cluster.clearLayers();
+      shownPurposes = new Set();
+      setSites(Array.isArray(answer?.sites) ? answer.sites : []);
+      renderLegend(unchecked);
+      if (!firstLoadDone) fitToMarkers();
+      applyFilter();
+    } catch (error) {
+      replace(status, '');
+      message(problem, 'error', errorText(error));
+      mapElement.dataset.markerCount = cluster ? String(cluster.getLayers().length) : '0';
+      markFirstLoadDone();
+    } finally {
+      reloadButton.disabled = false;
+    }
+  }
+
+  legend.addEventListener('change', (event) => {
+    if (event.target.matches('input[name="purpose"]')) applyFilter();
+  });
+  allButton.addEventListener('click', () => {
+    for (const input of legend.querySelectorAll('input[name="purpose"]')) input.checked = true;
+    applyFilter();
+  });
+  noneButton.addEventListener('click', () => {
+    for (const input of legend.querySelectorAll('input[name="purpose"]')) input.checked = false;
+    applyFilter();
+  });
+  reloadButton.addEventListener('click', () => {
+    if (!busy) load();
+  });
+
+  return {
+    el,
+    show() {
+      if (!map && !reloadButton.disabled) load();
+      else if (map) map.invalidateSize();
+    },
+    destroy() {
+      if (map) map.remove();
+      map = null;
+      cluster = null;
+    },
+  };
+}

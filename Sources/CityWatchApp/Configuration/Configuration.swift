@@ -1,0 +1,174 @@
+import CityWatchStore
+import Foundation
+
+/// Everything a CityWatch process needs to know about its installation, built once from
+/// flags, the environment and an optional file, and passed down explicitly.
+///
+/// Precedence: a command-line flag beats the environment, which beats the file, which beats
+/// the default. The file holds the same `CITYWATCH_…` names as the environment, one
+/// `NAME=value` per line (`#` starts a comment).
+public struct Configuration: Sendable {
+    /// Folder for the SQLite file, keys and (later) recordings. Default `./.citywatch`.
+    public var dataDirectory: String
+    /// The database. Default: SQLite at `<dataDirectory>/citywatch.sqlite`.
+    public var database: DatabaseLocation
+    /// Host the HTTP server binds to. Default `127.0.0.1`.
+    public var httpHost: String
+    /// Port the HTTP server binds to. Default `8080`.
+    public var httpPort: Int
+    /// Folder of the console files. Default `./Public`.
+    public var publicDirectory: String
+    /// Folder of Debian's JavaScript packages, served at `/vendor/`. Default `/usr/share/javascript`.
+    public var vendorDirectory: String
+    /// Base-map tile URL template, or nil for a plain background.
+    public var tileURL: String?
+    /// Attribution shown for the tiles.
+    public var tileAttribution: String
+    /// bcrypt cost factor (each step doubles the work). Default 12.
+    public var bcryptCost: Int
+    /// A session ends after this long without a request. Default 8 h (one shift).
+    public var sessionIdleTimeout: TimeInterval
+    /// A session ends this long after login whatever happens. Default 12 h.
+    public var sessionLifetime: TimeInterval
+    /// Mark cookies `Secure` (set when CityWatch is served over HTTPS). Default false.
+    public var secureCookies: Bool
+    /// `text` or `json` log lines. Default `text`.
+    public var logFormat: LogFormat
+    /// Minimum log level. Default `info`.
+    public var logLevel: String
+
+    /// The shape of log lines.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    /// A setting that could not be used; names the setting and where it came from.
+    public struct Problem: Error, Equatable, CustomStringConvertible {
+        public var setting: String
+        public var source: String
+        public var reason: String
+        public var description: String { "\(setting) (from \(source)): \(reason)" }
+    }
+
+    /// The names of every setting, as environment variables and file keys.
+    public enum Name: String, CaseIterable, Sendable {
+        case dataDirectory = "CITYWATCH_DATA_DIR"
+        case databaseURL = "CITYWATCH_DATABASE_URL"
+        case httpAddress = "CITYWATCH_HTTP_ADDRESS"
+        case publicDirectory = "CITYWATCH_PUBLIC_DIR"
+        case vendorDirectory = "CITYWATCH_VENDOR_DIR"
+        case tileURL = "CITYWATCH_TILE_URL"
+        case tileAttribution = "CITYWATCH_TILE_ATTRIBUTION"
+        case bcryptCost = "CITYWATCH_BCRYPT_COST"
+        case sessionIdleMinutes = "CITYWATCH_SESSION_IDLE_MINUTES"
+        case sessionLifetimeMinutes = "CITYWATCH_SESSION_LIFETIME_MINUTES"
+        case secureCookies = "CITYWATCH_SECURE_COOKIES"
+        case logFormat = "CITYWATCH_LOG_FORMAT"
+        case logLevel = "CITYWATCH_LOG_LEVEL"
+    }
+
+    /// OpenStreetMap's standard tiles, the default base map.
+    public static let openStreetMapTiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+    /// Builds the configuration. `flags` uses the same names as the environment.
+    public static func resolve(flags: [Name: String] = [:], environment: [String: String] = [:],
+                               fileText: String? = nil, fileName: String = "configuration file") throws -> Configuration {
+        let file = try parseFile(fileText ?? "", name: fileName)
+        func lookup(_ name: Name) -> (value: String, source: String)? {
+            if let value = flags[name] { return (value, "command line") }
+            if let value = environment[name.rawValue] { return (value, "environment \(name.rawValue)") }
+            if let value = file[name.rawValue] { return (value, fileName) }
+            return nil
+        }
+        func problem(_ name: Name, _ source: String, _ reason: String) -> Problem {
+            Problem(setting: name.rawValue, source: source, reason: reason)
+        }
+        let dataDirectory = lookup(.dataDirectory)?.value ?? ".citywatch"
+        var database = DatabaseLocation.sqlite(path: (dataDirectory as NSString).appendingPathComponent("citywatch.sqlite"))
+        if let (value, source) = lookup(.databaseURL) {
+            do { database = try DatabaseLocation(url: value) } catch { throw problem(.databaseURL, source, error.description) }
+        }
+        var host = "127.0.0.1", port = 8080
+        if let (value, source) = lookup(.httpAddress) {
+            guard let colon = value.lastIndex(of: ":"), let parsed = Int(value[value.index(after: colon)...]),
+                  (0...65535).contains(parsed) else {
+                throw problem(.httpAddress, source, "'\(value)' is not HOST:PORT (e.g. 0.0.0.0:8080)")
+            }
+            host = String(value[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            port = parsed
+        }
+        func integer(_ name: Name, default value: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let (text, source) = lookup(name) else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw problem(name, source, "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        func boolean(_ name: Name, default value: Bool) throws -> Bool {
+            guard let (text, source) = lookup(name) else { return value }
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw problem(name, source, "'\(text)' is not true or false")
+            }
+        }
+        var logFormat = LogFormat.text
+        if let (text, source) = lookup(.logFormat) {
+            guard let format = LogFormat(rawValue: text.lowercased()) else { throw problem(.logFormat, source, "'\(text)' is not text or json") }
+            logFormat = format
+        }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        let logLevel = lookup(.logLevel)?.value.lowercased() ?? "info"
+        guard levels.contains(logLevel) else {
+            throw problem(.logLevel, lookup(.logLevel)?.source ?? "", "'\(logLevel)' is not one of \(levels.joined(separator: ", "))")
+        }
+        var tileURL: String? = openStreetMapTiles
+        if let (text, source) = lookup(.tileURL) {
+            if text.isEmpty || text.lowercased() == "none" {
+                tileURL = nil
+            } else {
+                guard text.hasPrefix("https://") || text.hasPrefix("http://") || text.hasPrefix("/"),
+                      text.contains("{z}"), text.contains("{x}"), text.contains("{y}") else {
+                    throw problem(.tileURL, source, "'\(text)' must be an http(s) URL template with {z}, {x} and {y}, or none")
+                }
+                tileURL = text
+            }
+        }
+        return Configuration(
+            dataDirectory: dataDirectory,
+            database: database,
+            httpHost: host,
+            httpPort: port,
+            publicDirectory: lookup(.publicDirectory)?.value ?? "Public",
+            vendorDirectory: lookup(.vendorDirectory)?.value ?? "/usr/share/javascript",
+            tileURL: tileURL,
+            tileAttribution: lookup(.tileAttribution)?.value ?? "© OpenStreetMap contributors",
+            bcryptCost: try integer(.bcryptCost, default: 12, range: 4...31),
+            sessionIdleTimeout: TimeInterval(try integer(.sessionIdleMinutes, default: 480, range: 1...10_080) * 60),
+            sessionLifetime: TimeInterval(try integer(.sessionLifetimeMinutes, default: 720, range: 1...43_200) * 60),
+            secureCookies: try boolean(.secureCookies, default: false),
+            logFormat: logFormat,
+            logLevel: logLevel)
+    }
+
+    /// Reads `NAME=value` lines.
+    static func parseFile(_ text: String, name: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        let known = Set(Name.allCases.map(\.rawValue))
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw Problem(setting: "line \(number + 1)", source: name, reason: "'\(line.prefix(60))' is not NAME=value")
+            }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            guard known.contains(key) else {
+                throw Problem(setting: key, source: "\(name) line \(number + 1)", reason: "unknown setting; known: \(known.sorted().joined(separator: ", "))")
+            }
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.first == "\"", value.last == "\"" { value = String(value.dropFirst().dropLast()) }
+            values[key] = value
+        }
+        return values
+    }
+}

@@ -1,0 +1,80 @@
+import CityWatchDomain
+import CityWatchStore
+import FluentKit
+import Foundation
+import Synchronization
+
+/// The whole camera registry in memory with a spatial index, shared by every request.
+///
+/// Serving the map and geo queries from memory keeps them under a millisecond; the store stays
+/// the truth. A snapshot is reloaded when the registry version in the store changes (checked at
+/// most once per `recheckInterval`), so every serve node of a cluster sees an import within a
+/// second or so.
+public final class CameraDirectory: Sendable {
+    /// One immutable view of the registry.
+    public struct Snapshot: Sendable {
+        public let version: String?
+        public let sites: [UUID: Site]
+        /// Every camera, ordered by site address then position.
+        public let cameras: [Camera]
+        public let cameraIndex: [UUID: Int]
+        /// Positions of ``cameras`` (by array index).
+        public let spatialIndex: SpatialIndex<Int>
+
+        public init(version: String?, sites: [Site], cameras: [Camera]) {
+            self.version = version
+            let sitesByID = Dictionary(sites.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            self.sites = sitesByID
+            let ordered = cameras.filter { sitesByID[$0.siteID] != nil }.sorted { a, b in
+                let left = sitesByID[a.siteID]!.displayAddress, right = sitesByID[b.siteID]!.displayAddress
+                return left != right ? left < right : (a.siteID != b.siteID ? a.siteID.uuidString < b.siteID.uuidString : a.position < b.position)
+            }
+            self.cameras = ordered
+            self.cameraIndex = Dictionary(ordered.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            self.spatialIndex = SpatialIndex(ordered.enumerated().map { (id: $0, point: sitesByID[$1.siteID]!.record.location) })
+        }
+
+        /// The site of a camera.
+        public func site(of camera: Camera) -> Site { sites[camera.siteID]! }
+
+        /// The camera with `id`, if any.
+        public func camera(_ id: UUID) -> Camera? { cameraIndex[id].map { cameras[$0] } }
+    }
+
+    private struct State {
+        var snapshot: Snapshot?
+        var checkedAt: Date = .distantPast
+    }
+
+    private let state = Mutex(State())
+    private let recheckInterval: TimeInterval
+
+    public init(recheckInterval: TimeInterval = 1) {
+        self.recheckInterval = recheckInterval
+    }
+
+    /// The current snapshot, reloaded first if the store's registry version moved.
+    public func snapshot(on database: any Database, now: Date = Date()) async throws -> Snapshot {
+        let (cached, due) = state.withLock { state -> (Snapshot?, Bool) in
+            (state.snapshot, now.timeIntervalSince(state.checkedAt) >= recheckInterval)
+        }
+        if let cached, !due { return cached }
+        let version = try await Settings(database: database).get(.registryVersion)
+        if let cached, cached.version == version {
+            state.withLock { $0.checkedAt = now }
+            return cached
+        }
+        let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
+        let fresh = Snapshot(version: version, sites: sites, cameras: cameras)
+        state.withLock {
+            $0.snapshot = fresh
+            $0.checkedAt = now
+        }
+        return fresh
+    }
+
+    /// Forgets the snapshot so the next request reloads (after a change made by this process).
+    public func invalidate() {
+        state.withLock { $0 = State() }
+    }
+}

@@ -1,0 +1,37 @@
+import CityWatchDomain
+import Foundation
+
+/// The cameras one user may see: all of them for an administrator, otherwise the union of the
+/// camera groups granted to the user. Everything a user is shown passes through a scope.
+public struct CameraScope: Sendable {
+    /// nil means every camera.
+    public let allowed: Set<UUID>?
+
+    /// Every camera.
+    public static let everything = CameraScope(allowed: nil)
+
+    public init(allowed: Set<UUID>?) {
+        self.allowed = allowed
+    }
+
+    /// The scope of a user with `role` granted groups with `rules`, over `snapshot`.
+    public init(role: Role, rules: [CameraGroupRule], snapshot: CameraDirectory.Snapshot) {
+        if role.seesAllCameras {
+            self.allowed = nil
+            return
+        }
+        var allowed = Set<UUID>()
+        for camera in snapshot.cameras {
+            let site = snapshot.site(of: camera)
+            if rules.contains(where: { $0.contains(cameraID: camera.id, purpose: site.record.purpose, location: site.record.location) }) {
+                allowed.insert(camera.id)
+            }
+        }
+        self.allowed = allowed
+    }
+
+    /// True when the user may see camera `id`.
+    public func contains(_ id: UUID) -> Bool {
+        allowed?.contains(id) ?? true
+    }
+}

@@ -1,0 +1,14 @@
+import FluentKit
+
+/// Every schema migration, in order. New migrations go at the end; released ones never change.
+public enum CityWatchMigrations {
+    public static let all: [any Migration] = [
+        CreateSettings(),
+        CreateSites(),
+        CreateCameras(),
+        CreateUsers(),
+        CreateSessions(),
+        CreateCameraGroups(),
+        CreateAuditLog(),
+    ]
+}

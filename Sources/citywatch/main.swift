@@ -1,0 +1,6 @@
+import CityWatchAPI
+import Vapor
+import Histogram
+import ArgumentParser
+import ServiceLifecycle
+print("x")
