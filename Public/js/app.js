@@ -30,9 +30,12 @@ const state = {
   user: null,
   views: new Map(), // id → { view, instance }
   current: null,
-  nav: null,
-  purposes: null,
-  config: null,
+  nav: null, // the #main-nav element
+  content: null, // the <main> that holds the views
+  context: null, // what the views get (see makeContext)
+  whoName: null, // the user name in the top bar
+  purposes: null, // Promise<PurposeBook>, once per session
+  config: null, // Promise<config>, once per session
 };
 
 function allowed(view, user) {

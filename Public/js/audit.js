@@ -48,11 +48,11 @@ export function createAuditView(context) {
   let loading = false;
   let loaded = false;
 
-  /** `datetime-local` value (local time) → ISO 8601 in UTC, or '' when empty. */
+  /** `datetime-local` value (local time) → ISO 8601 in UTC without fractions, or '' when empty. */
   function isoFrom(input) {
     if (!input.value) return '';
     const date = new Date(input.value);
-    return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+    return Number.isNaN(date.getTime()) ? '' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 
   function query(beforeSeq) {

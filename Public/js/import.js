@@ -108,7 +108,7 @@ export function createImportView(context) {
           ? h('span', { class: 'muted' }, ` — 처음 ${badRows.length}개만 표시 · first ${badRows.length} shown`)
           : null),
       badRows.length
-        ? h('div', { class: 'table-wrap' }, h('table', { class: 'data compact', id: 'bad-rows' },
+        ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'bad-rows' },
           h('thead', null, h('tr', null,
             h('th', { scope: 'col', class: 'number' }, bi('줄', 'Line')),
             h('th', { scope: 'col' }, bi('이유', 'Reason')))),

@@ -10,12 +10,12 @@ import Foundation
 /// a generated password, shown once, that must be changed at the first login.
 public struct Accounts: Sendable {
     let database: any Database
-    let hasher: PasswordHasher
+    let hasher: BcryptPasswordHasher
     let clock: @Sendable () -> Date
     let sessionIdleTimeout: TimeInterval
     let sessionLifetime: TimeInterval
 
-    public init(database: any Database, hasher: PasswordHasher, sessionIdleTimeout: TimeInterval = 8 * 3600,
+    public init(database: any Database, hasher: BcryptPasswordHasher, sessionIdleTimeout: TimeInterval = 8 * 3600,
                 sessionLifetime: TimeInterval = 12 * 3600, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.hasher = hasher

@@ -3,7 +3,7 @@ import Vapor
 
 /// bcrypt hashing off the event loops: a hash at cost 12 takes a few hundred milliseconds of
 /// CPU, which must not stall request handling.
-public struct PasswordHasher: Sendable {
+public struct BcryptPasswordHasher: Sendable {
     public let cost: Int
     let pool: NIOThreadPool
 

@@ -1,0 +1,68 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import Fluent
+import FluentKit
+import Prometheus
+import SQLKit
+import Vapor
+
+/// Health, metrics and the console's settings.
+struct SystemController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.endpoint(.GET, "healthz", access: .open, use: health)
+        routes.endpoint(.GET, "metrics", access: .open, use: metrics)
+        routes.endpoint(.GET, "api", "config", access: .signedIn, use: config)
+        routes.endpoint(.GET, "api", "purposes", access: .signedIn, use: purposes)
+    }
+
+    struct HealthDTO: Content {
+        var status: String
+        var database: String
+    }
+
+    func health(req: Request) async throws -> Response {
+        do {
+            _ = try await req.db.sql.raw("SELECT 1 AS ok").first()
+            return try await HealthDTO(status: "ok", database: "ok").encodeResponse(for: req)
+        } catch {
+            req.logger.error("health check: database unreachable", metadata: ["error": .string(String(describing: error))])
+            let response = try await HealthDTO(status: "unavailable", database: "unreachable").encodeResponse(for: req)
+            response.status = .serviceUnavailable
+            return response
+        }
+    }
+
+    func metrics(req: Request) async throws -> Response {
+        let registry = req.cityWatch.metrics
+        if let snapshot = try? await req.cityWatch.directory.snapshot(on: req.db) {
+            var counts: [String: [String: Int]] = [:]
+            for camera in snapshot.cameras {
+                counts[snapshot.site(of: camera).record.purpose.code, default: [:]][camera.enabled ? "enabled" : "disabled", default: 0] += 1
+            }
+            for purpose in CameraPurpose.standard + [.other("")] {
+                for state in ["enabled", "disabled"] {
+                    registry.makeGauge(
+                        descriptor: .init(namespace: "citywatch", metricName: "cameras", unitName: "", helpText: "Cameras in the registry by purpose and state"),
+                        labels: [("purpose", purpose.code), ("state", state)]
+                    ).set(Double(counts[purpose.code]?[state] ?? 0))
+                }
+            }
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: registry.emitToString()))
+    }
+
+    func config(req: Request) async throws -> ConsoleConfigDTO {
+        let configuration = req.cityWatch.configuration
+        return ConsoleConfigDTO(tileURL: configuration.tileURL, tileAttribution: configuration.tileAttribution,
+                                center: [37.4979, 127.0276], zoom: 13)
+    }
+
+    func purposes(req: Request) async throws -> [PurposeDTO] {
+        (CameraPurpose.standard + [.other("")]).map {
+            PurposeDTO(code: $0.code, name: $0.koreanName.isEmpty ? "기타" : $0.koreanName, nameEnglish: $0.englishName, color: $0.colour)
+        }
+    }
+}

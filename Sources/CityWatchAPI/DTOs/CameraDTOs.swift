@@ -1,0 +1,117 @@
+import CityWatchApp
+import CityWatchDomain
+import Fluent
+import FluentKit
+import Foundation
+import Vapor
+
+/// A site as the map needs it.
+struct SiteDTO: Content {
+    var id: UUID
+    var lat: Double
+    var lon: Double
+    var purpose: String
+    var purposeText: String
+    var cameraCount: Int
+    var roadAddress: String
+    var lotAddress: String
+    var agency: String
+    var phone: String
+    var viewDirection: String
+
+    init(_ site: Site, visibleCameras: Int) {
+        id = site.id
+        lat = site.record.latitude
+        lon = site.record.longitude
+        purpose = site.record.purpose.code
+        purposeText = site.record.purpose.koreanName
+        cameraCount = visibleCameras
+        roadAddress = site.record.roadAddress
+        lotAddress = site.record.lotAddress
+        agency = site.record.agency
+        phone = site.record.phone
+        viewDirection = site.record.viewDirection
+    }
+}
+
+/// `GET /api/sites`.
+struct SiteListDTO: Content {
+    var sites: [SiteDTO]
+    var total: Int
+}
+
+/// A camera with its site's registry fields.
+struct CameraDTO: Content {
+    var id: UUID
+    var siteId: UUID
+    var position: Int
+    var name: String?
+    var enabled: Bool
+    var purpose: String
+    var purposeText: String
+    var lat: Double
+    var lon: Double
+    var roadAddress: String
+    var lotAddress: String
+    var agency: String
+    var phone: String
+    var viewDirection: String
+    var pixels: String
+    var retentionDays: String
+    var installYearMonth: String
+    var dataDate: String
+    var distanceMetres: Double?
+
+    init(camera: Camera, site: Site, distance: Double? = nil) {
+        id = camera.id
+        siteId = camera.siteID
+        position = camera.position
+        name = camera.name
+        enabled = camera.enabled
+        purpose = site.record.purpose.code
+        purposeText = site.record.purpose.koreanName
+        lat = site.record.latitude
+        lon = site.record.longitude
+        roadAddress = site.record.roadAddress
+        lotAddress = site.record.lotAddress
+        agency = site.record.agency
+        phone = site.record.phone
+        viewDirection = site.record.viewDirection
+        pixels = site.record.pixels
+        retentionDays = site.record.retentionDays
+        installYearMonth = site.record.installYearMonth
+        dataDate = site.record.dataDate
+        distanceMetres = distance.map { ($0 * 10).rounded() / 10 }
+    }
+}
+
+/// A page of cameras.
+struct CameraPageDTO: Content {
+    var items: [CameraDTO]
+    var total: Int
+    var offset: Int
+    var limit: Int
+}
+
+/// `PATCH /api/cameras/:id`.
+struct UpdateCameraRequest: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["enabled", "name"]
+    var enabled: Bool?
+    var name: String?
+}
+
+/// A purpose with its names and map colour.
+struct PurposeDTO: Content {
+    var code: String
+    var name: String
+    var nameEnglish: String
+    var color: String
+}
+
+/// `GET /api/config`.
+struct ConsoleConfigDTO: Content {
+    var tileURL: String?
+    var tileAttribution: String
+    var center: [Double]
+    var zoom: Int
+}

@@ -1,0 +1,60 @@
+import CityWatchApp
+import CityWatchStore
+import Fluent
+import FluentKit
+import Foundation
+import Prometheus
+import Vapor
+
+/// The long-lived parts of a running CityWatch server, hung off `Application` storage.
+public struct CityWatchServices: Sendable {
+    public let configuration: Configuration
+    public let directory: CameraDirectory
+    public let loginGuard: LoginGuard
+    public let hasher: BcryptPasswordHasher
+    public let metrics: PrometheusCollectorRegistry
+    public let clock: @Sendable () -> Date
+
+    public init(configuration: Configuration, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
+                hasher: BcryptPasswordHasher, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.configuration = configuration
+        self.directory = directory
+        self.loginGuard = loginGuard
+        self.hasher = hasher
+        self.metrics = metrics
+        self.clock = clock
+    }
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey {
+        typealias Value = CityWatchServices
+    }
+
+    /// CityWatch's services; set by `configure`.
+    public var cityWatch: CityWatchServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:) has not run: no CityWatch services") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// CityWatch's services.
+    var cityWatch: CityWatchServices { application.cityWatch }
+
+    /// Accounts bound to this request's database.
+    var accounts: Accounts {
+        Accounts(database: db, hasher: cityWatch.hasher, sessionIdleTimeout: cityWatch.configuration.sessionIdleTimeout,
+                 sessionLifetime: cityWatch.configuration.sessionLifetime, clock: cityWatch.clock)
+    }
+
+    /// The audit log bound to this request's database.
+    var audit: AuditLog { AuditLog(database: db, clock: cityWatch.clock) }
+
+    /// The client's address as the server saw it.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}

@@ -1,0 +1,57 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import Fluent
+import FluentKit
+import NIOPosix
+import SQLKit
+import Vapor
+
+/// Sets up a CityWatch server on `app`: database and migrations, services, middleware, routes.
+///
+/// The same call serves `citywatch serve`, the commands that only need the store, and every
+/// test that starts the app.
+public func configure(_ app: Application, configuration: Configuration, clock: @escaping @Sendable () -> Date = { Date() }) async throws {
+    app.http.server.configuration.hostname = configuration.httpHost
+    app.http.server.configuration.port = configuration.httpPort
+    app.http.server.configuration.responseCompression = .enabled(initialByteBufferCapacity: 1024)
+    app.http.server.configuration.requestDecompression = .disabled
+    app.routes.defaultMaxBodySize = "1mb"
+
+    try await prepareStore(app, configuration: configuration)
+    app.cityWatch = CityWatchServices(configuration: configuration,
+                                      hasher: BcryptPasswordHasher(cost: configuration.bcryptCost, pool: app.threadPool),
+                                      clock: clock)
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestMetricsMiddleware(registry: app.cityWatch.metrics))
+    app.middleware.use(ErrorMiddleware.default(environment: app.environment))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(VendorFilesMiddleware(root: configuration.vendorDirectory))
+    let publicDirectory = URL(fileURLWithPath: configuration.publicDirectory).standardizedFileURL.path + "/"
+    app.middleware.use(FileMiddleware(publicDirectory: publicDirectory, defaultFile: "index.html"))
+
+    try routes(app)
+}
+
+/// Registers and migrates the database (all a store-only command needs).
+public func prepareStore(_ app: Application, configuration: Configuration) async throws {
+    try app.databases.useCityWatch(configuration.database, sqlLogLevel: .trace)
+    app.migrations.add(CityWatchMigrations.all)
+    if case .sqlite = configuration.database {
+        // The write-ahead log lets readers go on while an import writes.
+        _ = try await app.db.sql.raw("PRAGMA journal_mode=WAL").all()
+    }
+    try await app.autoMigrate()
+}
+
+/// Every route of the server, one collection per resource.
+func routes(_ app: Application) throws {
+    try app.register(collection: SessionController())
+    try app.register(collection: CameraController())
+    try app.register(collection: RegistryController())
+    try app.register(collection: UserController())
+    try app.register(collection: GroupController())
+    try app.register(collection: AuditController())
+    try app.register(collection: SystemController())
+}

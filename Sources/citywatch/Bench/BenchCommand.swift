@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `citywatch bench`: measured figures for BENCHMARKS.md.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure performance: geo queries, registry import, API under load.",
+        subcommands: [BenchGeoCommand.self])
+}

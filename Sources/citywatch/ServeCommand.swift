@@ -1,0 +1,73 @@
+import ArgumentParser
+import CityWatchAPI
+import CityWatchApp
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Vapor
+
+/// `citywatch serve`: the HTTP API and the console.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start the server: HTTP API and browser console.",
+        discussion: """
+            On the first start with an empty store it creates the administrator 'admin' with a random
+            password, printed once; it must be changed at the first login.
+            Stop with Ctrl-C or SIGTERM: open requests finish first.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @ArgumentParser.Option(name: .customLong("address"), help: ArgumentHelp(
+        "HOST:PORT to listen on (env CITYWATCH_HTTP_ADDRESS; default 127.0.0.1:8080).", valueName: "host:port"))
+    var address: String?
+
+    @ArgumentParser.Option(name: .customLong("public-dir"), help: ArgumentHelp("Folder of the console files (default ./Public).", valueName: "folder"))
+    var publicDirectory: String?
+
+    @ArgumentParser.Option(name: .customLong("tile-url"), help: ArgumentHelp(
+        "Base-map tile URL template with {z}/{x}/{y}, or 'none' for a plain background (env CITYWATCH_TILE_URL).", valueName: "url"))
+    var tileURL: String?
+
+    func run() async throws {
+        var extra: [Configuration.Name: String] = [:]
+        extra[.httpAddress] = address
+        extra[.publicDirectory] = publicDirectory
+        extra[.tileURL] = tileURL
+        let configuration = try store.resolve(extra: extra)
+        bootstrapLogging(configuration, quiet: false)
+        let logger = Logger(label: "citywatch.serve")
+        if !FileManager.default.fileExists(atPath: (configuration.publicDirectory as NSString).appendingPathComponent("index.html")) {
+            logger.warning("console files not found; the API works but / shows nothing", metadata: ["folder": .string(configuration.publicDirectory)])
+        }
+        let app = try await Application.make(Environment(name: "production", arguments: ["citywatch"]))
+        do {
+            try await configure(app, configuration: configuration)
+            let password = try await configuration.accounts(app).bootstrapAdministrator()
+            let url = "http://\(configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost):\(configuration.httpPort)/"
+            let server = HTTPServerService(app: app) {
+                print("CityWatch console: \(url)  (database: \(configuration.database))")
+                if let password {
+                    print("""
+
+                        First start: administrator account created.
+                          user name: admin
+                          password:  \(password)
+                        This password is shown once. You must change it at the first login.
+
+                        """)
+                }
+                fflush(nil)
+            }
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import CityWatchAPI
-import Vapor
-import Histogram
-import ArgumentParser
-import ServiceLifecycle
-print("x")
