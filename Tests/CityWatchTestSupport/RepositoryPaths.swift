@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where things are, seen from the test sources.
 public enum RepositoryPaths {
@@ -25,24 +28,48 @@ public enum RepositoryPaths {
     }
 }
 
-/// Runs a program and returns its standard output; throws with its standard error on failure.
+/// Runs a program to completion and returns its standard output; throws with its standard
+/// error on a non-zero exit.
+///
+/// Uses posix_spawn and waitpid with output in temporary files rather than Foundation's
+/// `Process` and pipes: a daemon the program starts (pg_ctl starts PostgreSQL) must not keep
+/// a pipe open, and the caller must not wait on a run loop.
 public func runProgram(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ProgramFailure(program: path, status: process.terminationStatus, standardError: String(decoding: errData, as: UTF8.self),
-                             standardOutput: String(decoding: outData, as: UTF8.self))
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-run-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outPath = folder.appendingPathComponent("out").path, errPath = folder.appendingPathComponent("err").path
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let env = ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 }.map { "\($0.key)=\($0.value)" }
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let envp = env.map { strdup($0) } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, argv, envp) == 0 else {
+        throw ProgramFailure(program: path, status: -1, standardError: "cannot start", standardOutput: "")
     }
-    return String(decoding: outData, as: UTF8.self)
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    guard exit == 0 else { throw ProgramFailure(program: path, status: exit, standardError: errors, standardOutput: output) }
+    return output
+}
+
+/// ``runProgram(_:_:environment:)`` on a thread of its own, so a slow program does not hold
+/// one of the few threads Swift concurrency has.
+public func runProgramDetached(_ path: String, _ arguments: [String]) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runProgram(path, arguments) })
+        }
+    }
 }
 
 /// A program that exited with a non-zero status.

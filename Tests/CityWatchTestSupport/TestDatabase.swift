@@ -26,7 +26,7 @@ public struct TestDatabase: Sendable {
         case .postgres:
             let server = try await TestPostgresServer.shared.url()
             let name = "t_" + UUID().uuidString.replacing("-", with: "").lowercased().prefix(20)
-            _ = try runProgram("/usr/bin/psql", [server, "-qAt", "-c", "CREATE DATABASE \(name)"])
+            _ = try await runProgramDetached("/usr/bin/psql", [server, "-qAt", "-c", "CREATE DATABASE \(name)"])
             let url = server.replacing("/postgres?", with: "/\(name)?")
             return TestDatabase(location: .postgres(url: url)) {
                 _ = try? runProgram("/usr/bin/psql", [server, "-qAt", "-c", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"])
@@ -57,7 +57,7 @@ public actor TestPostgresServer {
         let task = Task<String, any Error> {
             if let url = ProcessInfo.processInfo.environment["CITYWATCH_TEST_POSTGRES_URL"] { return url }
             let script = RepositoryPaths.root.appendingPathComponent("scripts/start-postgres.sh").path
-            let line = try runProgram("/bin/sh", [script]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = try await runProgramDetached("/bin/sh", [script]).trimmingCharacters(in: .whitespacesAndNewlines)
             let parts = line.split(separator: " ").map(String.init)
             guard parts.count == 2 else { throw ProgramFailure(program: script, status: 0, standardError: "unexpected output: \(line)", standardOutput: line) }
             StopAtExit.register(folder: parts[1])

@@ -22,10 +22,10 @@ extension Databases {
         case .sqlite(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            use(.sqlite(.file(path), sqlLogLevel: sqlLogLevel), as: .cityWatch, isDefault: true)
+            use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: sqlLogLevel), as: .cityWatch, isDefault: true)
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
-            use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: sqlLogLevel),
+            use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30), sqlLogLevel: sqlLogLevel),
                 as: .cityWatch, isDefault: true)
         }
     }

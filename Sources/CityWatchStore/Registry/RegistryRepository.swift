@@ -101,7 +101,7 @@ public struct RegistryRepository: Sendable {
     public func countMissing(run: UUID) async throws -> (sites: Int, cameras: Int) {
         let row = try await database.sql.select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "sites")
-            .column(SQLFunction("COALESCE", args: SQLFunction("SUM", args: SQLColumn("camera_count")), SQLLiteral.numeric("0")), as: "cameras")
+            .column(SQLRaw("COALESCE(CAST(SUM(camera_count) AS BIGINT), 0)"), as: "cameras")
             .from(SiteModel.schema)
             .where(Self.notSeen(by: run))
             .first()

@@ -1,0 +1,36 @@
+# CityWatch — the two commands of the README, and a few more.
+#   make run     install what is missing, build, start the server on SQLite under ./.citywatch/
+#   make test    the whole test suite: SQLite and PostgreSQL, the browser test
+#   make bench   the benchmarks recorded in BENCHMARKS.md
+
+SWIFT ?= swift
+ADDRESS ?= 127.0.0.1:8080
+DATA_DIR ?= .citywatch
+
+.PHONY: run build release test bench deps clean help
+
+help:
+	@echo "make run | make test | make bench | make deps | make release | make clean"
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --product citywatch
+
+release: deps
+	$(SWIFT) build -c release --product citywatch
+
+run: build
+	@mkdir -p $(DATA_DIR)
+	$(SWIFT) run --skip-build citywatch serve --address $(ADDRESS) --data-dir $(DATA_DIR)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: release
+	scripts/bench.sh
+
+clean:
+	rm -rf .build .citywatch

@@ -1,0 +1,139 @@
+import CityWatchAPI
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import FluentKit
+import Foundation
+import NIOCore
+import Testing
+import Vapor
+
+/// The console in a real browser: a headless Chromium signs in through the login form and
+/// uses the map against a running server that holds Gangnam's real registry.
+@Suite(
+    "Console in a browser", .serialized,
+    .enabled(if: WebDriver.isAvailable, "needs \(WebDriver.chromiumPath) and chromedriver on PATH (CI installs both)")
+)
+struct ConsoleBrowserTests {
+    /// Gangnam's registry: one site per row, 1,162 of them 생활방범.
+    static let gangnamSites = 1_699
+    static let gangnamCameras = 4_387
+    static let gangnamCrimePreventionSites = 1_162
+
+    /// Where the map screenshot goes, for people (and CI artefacts) to look at.
+    static let screenshot = RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-map.png")
+
+    @Test(.timeLimit(.minutes(1)))
+    func adminSignsInAndSeesEveryCameraOnTheMapWithPurposeFilter() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let report = try await RegistryImporter(database: app.db)
+                .importFile(at: RepositoryPaths.gangnamRegistry.path, actor: "test")
+            try #require(report.sites == Self.gangnamSites && report.cameras == Self.gangnamCameras,
+                         "import: \(report.sites) sites, \(report.cameras) cameras")
+            let password = "map-watch-\(UUID().uuidString.prefix(8))"
+            try await makeAdministrator(app, username: "mapadmin", password: password)
+
+            try await withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await signIn(browser, at: site, username: "mapadmin", password: password)
+                    try await checkMap(browser)
+                    let bytes = try await browser.screenshot(to: Self.screenshot)
+                    #expect(bytes > 20_000, "screenshot \(Self.screenshot.path) is only \(bytes) bytes")
+                    // The console asks GET /api/session at boot; its 401 before signing in is expected.
+                    let problems = try await browser.browserLog().filter {
+                        $0.level == "SEVERE" && !($0.message.contains("/api/session") && $0.message.contains("401"))
+                    }
+                    #expect(problems.isEmpty, "browser console errors: \(problems)")
+                }
+            }
+        }
+    }
+
+    /// Opens the console, fills the login form and waits for the main screen.
+    func signIn(_ browser: WebDriver, at site: URL, username: String, password: String) async throws {
+        try await browser.navigate(to: site)
+        try await waitUntil("the login form is shown") {
+            try await browser.execute("return document.querySelector('#login-form #password') !== null") == true
+        }
+        try await browser.sendKeys(username, to: browser.findElement("#login-form #username"))
+        try await browser.sendKeys(password, to: browser.findElement("#login-form #password"))
+        try await browser.click(browser.findElement("#login-form button[type=submit]"))
+        try await waitUntil("the main screen is shown after signing in") {
+            try await browser.execute("return document.getElementById('main-nav') !== null") == true
+        }
+    }
+
+    /// Goes to the map, checks every site is on it, and that the 생활방범 legend entry hides
+    /// and shows exactly its sites.
+    func checkMap(_ browser: WebDriver) async throws {
+        try await browser.click(browser.findElement("#main-nav a[data-view=map]"))
+        try await waitUntil("the map has loaded", timeout: .seconds(20)) {
+            try await browser.execute("return document.getElementById('map')?.dataset.ready ?? null") == "true"
+        }
+        #expect(try await markerCount(browser) == Self.gangnamSites)
+        let everything = try await visibleClusters(browser)
+        #expect(everything.icons > 0, "no cluster or marker icon inside the map")
+        #expect((1...Self.gangnamSites).contains(everything.sites), "clusters hold \(everything.sites) sites")
+
+        let crimePrevention = try await browser.findElement("#legend input[name=purpose][value=crimePrevention]")
+        try await browser.click(crimePrevention)
+        let filtered = try await markerCount(browser, after: Self.gangnamSites)
+        #expect(filtered == Self.gangnamSites - Self.gangnamCrimePreventionSites)
+        #expect(try await visibleClusters(browser).sites <= (filtered ?? 0))
+
+        try await browser.click(crimePrevention)
+        #expect(try await markerCount(browser, after: filtered) == Self.gangnamSites)
+    }
+
+    /// The map's `data-marker-count`; with `after`, first waits until it is no longer that.
+    func markerCount(_ browser: WebDriver, after previous: Int? = nil) async throws -> Int? {
+        let read = "return document.getElementById('map').dataset.markerCount ?? null"
+        if let previous {
+            try await waitUntil("the marker count changes from \(previous)") {
+                try await browser.execute(read).int != previous
+            }
+        }
+        return try await browser.execute(read).int
+    }
+
+    /// Cluster and marker icons drawn inside the map's box, and the sites their labels count.
+    func visibleClusters(_ browser: WebDriver) async throws -> (icons: Int, sites: Int) {
+        let answer = try await browser.execute("""
+            const box = document.getElementById('map').getBoundingClientRect();
+            const icons = [...document.querySelectorAll('#map .marker-cluster, #map .leaflet-marker-icon')].filter((icon) => {
+              const r = icon.getBoundingClientRect();
+              return r.width > 0 && r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+            });
+            return { icons: icons.length, sites: icons.reduce((sum, icon) => sum + (parseInt(icon.textContent, 10) || 0), 0) };
+            """)
+        return (answer["icons"]?.int ?? 0, answer["sites"]?.int ?? 0)
+    }
+
+    /// Adds an administrator who can sign in with `password` straight away.
+    func makeAdministrator(_ app: Application, username: String, password: String) async throws {
+        let accounts = Accounts(database: app.db, hasher: app.cityWatch.hasher)
+        let (user, _) = try await accounts.createUser(username: username, role: .administrator, actor: "test")
+        user.passwordHash = try await app.cityWatch.hasher.hash(password)
+        user.mustChangePassword = false
+        try await user.update(on: app.db)
+    }
+
+    /// Serves `app` over HTTP on a free loopback port (port 0: the system picks) while `body`
+    /// runs, then shuts the server down, also when `body` throws.
+    func withRunningServer<T>(_ app: Application, _ body: (URL) async throws -> T) async throws -> T {
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = 0
+        try await app.server.start(address: nil)
+        let result: Result<T, any Error>
+        do {
+            let port = try #require(app.http.server.shared.localAddress?.port, "the server has no local address")
+            result = .success(try await body(URL(string: "http://127.0.0.1:\(port)/")!))
+        } catch {
+            result = .failure(error)
+        }
+        await app.server.shutdown()
+        return try result.get()
+    }
+}

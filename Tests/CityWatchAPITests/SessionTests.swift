@@ -1,0 +1,121 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import FluentKit
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Sessions and passwords")
+struct SessionTests {
+    @Test(arguments: DatabaseKind.allCases)
+    func firstStartAdministratorMustChangeTheGeneratedPassword(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let accounts = Accounts(database: app.db, hasher: BcryptPasswordHasher(cost: 4, pool: app.threadPool))
+            let password = try #require(try await accounts.bootstrapAdministrator())
+            #expect(password.count == 20)
+            #expect(try await accounts.bootstrapAdministrator() == nil)
+            let session = try await app.login(username: "admin", password: password)
+            let blocked = try await app.testing().sendRequest(.GET, "/api/sites", headers: session.headers)
+            #expect(blocked.status == .forbidden)
+            #expect(blocked.body.string.contains("password change required"))
+            let weak = try await app.testing().sendRequest(.POST, "/api/session/password", headers: session.headers,
+                                                           body: .json(["currentPassword": password, "newPassword": "short"]))
+            #expect(weak.status == .badRequest)
+            #expect(weak.body.string.contains("at least 12 characters"))
+            let wrong = try await app.testing().sendRequest(.POST, "/api/session/password", headers: session.headers,
+                                                            body: .json(["currentPassword": "nope", "newPassword": "a much better secret"]))
+            #expect(wrong.status == .badRequest)
+            let changed = try await app.testing().sendRequest(.POST, "/api/session/password", headers: session.headers,
+                                                              body: .json(["currentPassword": password, "newPassword": "a much better secret"]))
+            #expect(changed.status == .noContent)
+            #expect(try await app.testing().sendRequest(.GET, "/api/sites", headers: session.headers).status == .ok)
+            await #expect(throws: LoginFailure.self) { try await app.login(username: "admin", password: password) }
+            _ = try await app.login(username: "admin", password: "a much better secret")
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func sessionCookieIsHttpOnlyStrictAndLogoutEndsIt(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let user = try await app.signIn(as: .operator)
+            let response = try await app.testing().sendRequest(.POST, "/api/login", headers: ["Content-Type": "application/json"],
+                                                               body: .json(["username": user.username, "password": user.password]))
+            let cookie = try #require(response.headers.first(name: .setCookie))
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(cookie.contains("Path=/"))
+            #expect(try await app.testing().sendRequest(.GET, "/api/session", headers: user.headers).status == .ok)
+            #expect(try await app.testing().sendRequest(.POST, "/api/logout", headers: user.headers).status == .noContent)
+            #expect(try await app.testing().sendRequest(.GET, "/api/session", headers: user.headers).status == .unauthorized)
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func repeatedWrongPasswordsAreThrottledWithRetryAfterAndAudited(kind: DatabaseKind) async throws {
+        let clock = TestClock()
+        try await withCityWatch(kind, clock: clock.closure) { app in
+            let user = try await app.signIn(as: .police)
+            var statuses: [UInt] = []
+            for _ in 0..<6 {
+                let response = try await app.testing().sendRequest(.POST, "/api/login", headers: ["Content-Type": "application/json"],
+                                                                   body: .json(["username": user.username, "password": "guess"]))
+                statuses.append(response.status.code)
+                if response.status == .tooManyRequests {
+                    #expect(response.headers.first(name: "Retry-After") == "30")
+                    #expect(response.body.string.contains("try again in 30 s"))
+                }
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 429])
+            // Even the right password waits out the lock.
+            let right = try await app.testing().sendRequest(.POST, "/api/login", headers: ["Content-Type": "application/json"],
+                                                            body: .json(["username": user.username, "password": user.password]))
+            #expect(right.status == .tooManyRequests)
+            let failures = try await AuditLog(database: app.db).list(.init(actor: user.username, action: "login.failed"))
+            #expect(failures.count == 5)
+            #expect(failures.allSatisfy { $0.details.contains("wrong password") })
+            #expect(try await AuditLog(database: app.db).list(.init(action: "login.throttled")).count == 2)
+            // Once the lock has run out the right password works again.
+            clock.advance(31)
+            _ = try await app.login(username: user.username, password: user.password)
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func unknownAndDisabledUsersGetTheSameAnswer(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let admin = try await app.signIn(as: .administrator)
+            let victim = try await app.signIn(as: .maintenance)
+            let users = try await app.testing().sendRequest(.GET, "/api/users", headers: admin.headers)
+            let id = try #require(try users.content.decode([UserRow].self).first { $0.username == victim.username }?.id)
+            let disable = try await app.testing().sendRequest(.PATCH, "/api/users/\(id)", headers: admin.headers,
+                                                              body: .text("{\"disabled\": true}"))
+            #expect(disable.status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/api/session", headers: victim.headers).status == .unauthorized)
+            for name in [victim.username, "nobody-here"] {
+                let response = try await app.testing().sendRequest(.POST, "/api/login", headers: ["Content-Type": "application/json"],
+                                                                   body: .json(["username": name, "password": victim.password]))
+                #expect(response.status == .unauthorized)
+                #expect(response.body.string.contains("wrong user name or password"))
+            }
+        }
+    }
+
+    @Test func loginPostedFromAnotherSiteIsRefused() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let user = try await app.signIn(as: .operator)
+            let response = try await app.testing().sendRequest(
+                .POST, "/api/login", headers: ["Content-Type": "application/json", "Origin": "https://evil.example", "Host": "citywatch.local"],
+                body: .json(["username": user.username, "password": user.password]))
+            #expect(response.status == .forbidden)
+        }
+    }
+
+    struct UserRow: Decodable {
+        var id: UUID
+        var username: String
+    }
+}

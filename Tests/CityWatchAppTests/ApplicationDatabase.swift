@@ -1,0 +1,7 @@
+import Fluent
+import FluentKit
+import Vapor
+
+extension Application: ApplicationDatabase {
+    var database: any Database { db }
+}

@@ -1,0 +1,52 @@
+import CityWatchApp
+import CityWatchStore
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test func defaultsGiveSQLiteUnderTheDataFolderOnLoopback() throws {
+        let configuration = try Configuration.resolve()
+        #expect(configuration.database == .sqlite(path: ".citywatch/citywatch.sqlite"))
+        #expect(configuration.httpHost == "127.0.0.1" && configuration.httpPort == 8080)
+        #expect(configuration.bcryptCost == 12)
+        #expect(configuration.tileURL == Configuration.openStreetMapTiles)
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsTheFile() throws {
+        let file = """
+            # site settings
+            CITYWATCH_HTTP_ADDRESS=0.0.0.0:9000
+            CITYWATCH_DATA_DIR="/var/lib/citywatch"
+            CITYWATCH_TILE_URL=none
+            """
+        let configuration = try Configuration.resolve(
+            flags: [.databaseURL: "postgres://cw@db:5432/citywatch"],
+            environment: ["CITYWATCH_HTTP_ADDRESS": "10.0.0.5:8081", "CITYWATCH_DATABASE_URL": "sqlite://ignored.sqlite"],
+            fileText: file)
+        #expect(configuration.database == .postgres(url: "postgres://cw@db:5432/citywatch"))
+        #expect(configuration.httpHost == "10.0.0.5" && configuration.httpPort == 8081)
+        #expect(configuration.dataDirectory == "/var/lib/citywatch")
+        #expect(configuration.tileURL == nil)
+    }
+
+    @Test func badValuesNameTheSettingAndWhereItCameFrom() {
+        #expect(throws: Configuration.Problem.self) { try Configuration.resolve(environment: ["CITYWATCH_HTTP_ADDRESS": "nowhere"]) }
+        do {
+            _ = try Configuration.resolve(environment: ["CITYWATCH_DATABASE_URL": "mysql://x"])
+            Issue.record("expected a problem")
+        } catch let problem as Configuration.Problem {
+            #expect(problem.setting == "CITYWATCH_DATABASE_URL")
+            #expect(problem.source == "environment CITYWATCH_DATABASE_URL")
+            #expect(problem.reason.contains("sqlite:// or postgres://"))
+        } catch { Issue.record("unexpected \(error)") }
+        #expect(throws: Configuration.Problem.self) { try Configuration.resolve(fileText: "CITYWATCH_NOPE=1") }
+        #expect(throws: Configuration.Problem.self) { try Configuration.resolve(fileText: "just words") }
+        #expect(throws: Configuration.Problem.self) { try Configuration.resolve(environment: ["CITYWATCH_BCRYPT_COST": "99"]) }
+        #expect(throws: Configuration.Problem.self) { try Configuration.resolve(environment: ["CITYWATCH_TILE_URL": "ftp://tiles"]) }
+    }
+
+    @Test func databasePasswordsAreHiddenWhenPrinted() throws {
+        let location = try DatabaseLocation(url: "postgres://cw:s3cret@db:5432/citywatch")
+        #expect(location.description == "postgres://cw:***@db:5432/citywatch")
+    }
+}

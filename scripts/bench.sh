@@ -1,0 +1,10 @@
+#!/bin/sh
+# Runs every benchmark of BENCHMARKS.md with the release build and prints the figures.
+set -eu
+cd "$(dirname "$0")/.."
+BIN=.build/release/citywatch
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+$BIN bench geo --cameras 100000 --queries 5000
+$BIN bench import --rows 100000 --runs 3
+$BIN bench api --cameras 20000 --duration 10
