@@ -175,9 +175,11 @@ export function createMapView(context) {
           h('span', { class: 'legend-name' },
             h('span', { class: 'ko', lang: 'ko' }, korean), ' ',
             h('span', { class: 'en', lang: 'en' }, purposes.english(code))),
-          h('span', { class: 'legend-count' }, formatInteger(cameras))));
+          h('span', { class: 'legend-count', title: `${formatInteger(sites)} 지점 sites · ${formatInteger(cameras)} 카메라 cameras` },
+            `${formatInteger(sites)} / ${formatInteger(cameras)}`)));
     });
-    replace(legendList, items.length ? items : h('li', { class: 'muted' }, bi('표시할 카메라 없음', 'No cameras to show')));
+    const heading = h('li', { class: 'legend-heading muted' }, h('span', null, ''), h('span', { class: 'legend-count' }, '지점 sites / 카메라 cameras'));
+    replace(legendList, items.length ? [heading, ...items] : h('li', { class: 'muted' }, bi('표시할 카메라 없음', 'No cameras to show')));
   }
 
   function setSites(sites) {
@@ -243,6 +245,12 @@ export function createMapView(context) {
       spiderfyOnMaxZoom: true,
       removeOutsideVisibleBounds: true,
       maxClusterRadius: 60,
+      // Neutral clusters: the plugin's default green/yellow/orange would read as purpose colours.
+      iconCreateFunction: (group) => L.divIcon({
+        html: `<div><span>${Number(group.getChildCount())}</span></div>`,
+        className: 'marker-cluster site-cluster',
+        iconSize: L.point(40, 40),
+      }),
     });
     cluster.on('click', (event) => {
       const site = event.layer?.site;

@@ -25,7 +25,7 @@ public func configure(_ app: Application, configuration: Configuration, clock: @
 
     app.middleware = Middlewares()
     app.middleware.use(RequestMetricsMiddleware(registry: app.cityWatch.metrics))
-    app.middleware.use(ErrorMiddleware.default(environment: app.environment))
+    app.middleware.use(APIErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(VendorFilesMiddleware(root: configuration.vendorDirectory))
     let publicDirectory = URL(fileURLWithPath: configuration.publicDirectory).standardizedFileURL.path + "/"

@@ -12,11 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Start the server: HTTP API and browser console.",
-        discussion: """
-            On the first start with an empty store it creates the administrator 'admin' with a random
-            password, printed once; it must be changed at the first login.
-            Stop with Ctrl-C or SIGTERM: open requests finish first.
-            """)
+        discussion: "On the first start with an empty store it creates the administrator 'admin' with a random password, printed once; it must be changed at the first login. Stop with Ctrl-C or SIGTERM: open requests finish first.")
 
     @OptionGroup var store: StoreOptions
 

@@ -27,7 +27,10 @@ func withStore<Result: Sendable>(
 
 /// The audit actor for commands: `cli:<login name>`.
 var commandLineActor: String {
-    "cli:" + (ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+    let environment = ProcessInfo.processInfo.environment
+    if let name = environment["SUDO_USER"] ?? environment["USER"], !name.isEmpty { return "cli:" + name }
+    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return "cli:" + String(cString: name) }
+    return "cli:uid\(getuid())"
 }
 
 /// Sets up logging once per process from the configuration. Store-only commands log

@@ -64,10 +64,10 @@ struct RegistryImportTests {
         rows.append(RegistryFixtures.currentRow(number: 5, latitude: "127.03", longitude: "37.51"))      // line 7: swapped
         rows.append(Array(RegistryFixtures.currentRow(number: 6).prefix(15)))                          // line 8: 15 fields
         rows.append(RegistryFixtures.currentRow(number: 7, purpose: "쓰레기단속", cameras: "3"))          // line 9
-        rows.append(RegistryFixtures.currentRow(number: 1))                                             // line 10: repeats 관리번호 of line 2
+        rows.append(RegistryFixtures.currentRow(number: 1, latitude: "37.51"))                          // line 10: repeats 관리번호 of line 2 (kept, warned)
         rows.append(RegistryFixtures.currentRow(number: 8, purpose: "기타(공원)", direction: ""))         // line 11
-        return (RegistryFixtures.csv(rows), 4, 2 + 2 + 3 + 2,
-                [5: "latitude", 6: "camera count", 7: "swapped", 8: "has 15 fields", 10: "repeats line 2"])
+        return (RegistryFixtures.csv(rows), 5, 2 + 2 + 3 + 2 + 2,
+                [5: "latitude", 6: "camera count", 7: "swapped", 8: "has 15 fields"])
     }
 
     @Test(arguments: DatabaseKind.allCases, ["cp949", "utf8-bom-lf", "utf8-crlf"])
@@ -90,7 +90,10 @@ struct RegistryImportTests {
                 let row = report.badRows.first { $0.line == line }
                 #expect(row?.reason.contains(words) == true, "line \(line): \(row?.reason ?? "not reported")")
             }
+            #expect(report.warningCount == 1 && report.warnings.first?.line == 10)
+            #expect(report.warnings.first?.reason.contains("repeats line 2") == true)
             let (sites, _) = try await RegistryRepository(database: app.db).loadAll()
+            #expect(sites.filter { $0.record.managementNumber == "CCTV-00001" }.count == 2)
             let quoted = try #require(sites.first { $0.record.managementNumber == "CCTV-00002" })
             #expect(quoted.record.roadAddress == "서울특별시 강남구 \"역삼로\", 1층\n(후문)")
             let other = try #require(sites.first { $0.record.managementNumber == "CCTV-00008" })
@@ -142,7 +145,9 @@ struct RegistryImportTests {
 
     @Test(arguments: DatabaseKind.allCases)
     func exportThenImportIntoAnEmptyStoreGivesTheSameRegistry(kind: DatabaseKind) async throws {
-        let exported = try RepositoryPaths.temporaryFolder("export").appendingPathComponent("registry.csv").path
+        let folder = try RepositoryPaths.temporaryFolder("export")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let exported = folder.appendingPathComponent("registry.csv").path
         let original = try await withCityWatch(kind) { app in
             _ = try await Self.importFile(app, RepositoryPaths.gangnamRegistry.path)
             _ = try await Self.importFile(app, try RegistryFixtures.write(Data(Self.mixedFile().text.utf8)))

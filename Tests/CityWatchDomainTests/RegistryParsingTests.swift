@@ -82,20 +82,27 @@ struct RegistryParsingTests {
         #expect(CameraPurpose(code: "nonsense") == nil)
     }
 
-    @Test func keyerNumbersRepeatedSitesAndRefusesRepeatedManagementNumbers() throws {
+    @Test func keyerNumbersRepeatedSitesAndFlagsRepeatedManagementNumbers() throws {
         let parser = RegistryRowParser(layout: try RegistryLayout(header: Self.legacyHeader))
         let record = try parser.parse(Self.legacyRow()).get()
         var keyer = RegistryKeyer()
-        guard case .key(let first) = keyer.key(for: record, line: 2), case .key(let second) = keyer.key(for: record, line: 3) else {
-            Issue.record("expected keys")
-            return
-        }
-        #expect(first != second)
-        #expect(second == first + "#2")
+        let first = keyer.key(for: record, line: 2), second = keyer.key(for: record, line: 3)
+        #expect(second.key == first.key + "#2")
+        #expect(first.repeatsManagementNumberOfLine == nil && second.repeatsManagementNumberOfLine == nil)
         var numbered = record
         numbered.managementNumber = "A-1"
-        #expect(keyer.key(for: numbered, line: 4) == .key("no||A-1"))
-        #expect(keyer.key(for: numbered, line: 9) == .duplicateManagementNumber("A-1", firstLine: 4))
+        #expect(keyer.key(for: numbered, line: 4) == .init(key: "no||A-1", repeatsManagementNumberOfLine: nil))
+        #expect(keyer.key(for: numbered, line: 9) == .init(key: "no||A-1#2", repeatsManagementNumberOfLine: 4))
+    }
+
+    @Test func headerNamesAreMatchedLeniently() {
+        #expect(RegistryColumn(header: "위도(WGS84)") == .latitude)
+        #expect(RegistryColumn(header: " WGS84 경도 ") == .longitude)
+        #expect(RegistryColumn(header: "\u{FEFF}\"관리번호\"") == .managementNumber)
+        #expect(RegistryColumn(header: "카메라 대수") == .cameraCount)
+        #expect(RegistryColumn(header: "설치 년월") == .installYearMonth)
+        #expect(RegistryColumn(header: "WGS84") == nil)
+        #expect(RegistryColumn(header: "") == nil)
     }
 
     @Test func writtenRecordsReadBackUnchanged() async throws {

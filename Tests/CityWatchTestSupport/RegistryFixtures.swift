@@ -32,8 +32,16 @@ public enum RegistryFixtures {
 
     /// Writes `data` to a new temporary file and returns its path.
     public static func write(_ data: Data, name: String = "registry.csv") throws -> String {
-        let url = try RepositoryPaths.temporaryFolder("fixture").appendingPathComponent(name)
+        let url = folder.appendingPathComponent("\(UUID().uuidString.prefix(8))-\(name)")
         try data.write(to: url)
         return url.path
     }
+
+    /// One folder for the process's fixture files, removed when the test process exits.
+    static let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-fixtures-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: RegistryFixtures.folder) }
+        return url
+    }()
 }

@@ -29,6 +29,9 @@ public struct ImportReport: Sendable, Codable, Equatable {
     public var badRowCount = 0
     /// The first ``ImportReport/badRowLimit`` bad rows.
     public var badRows: [BadRow] = []
+    /// Rows that were imported but deserve a look (a repeated 관리번호), first 200.
+    public var warnings: [BadRow] = []
+    public var warningCount = 0
     /// Header cells that are not registry columns (their values are ignored).
     public var ignoredColumns: [String] = []
 

@@ -14,6 +14,8 @@ struct ImportState {
     private var totals = RegistryRepository.BatchOutcome()
     private var camerasByPurpose: [String: Int] = [:]
     private var badRows: [ImportReport.BadRow] = []
+    private var warnings: [ImportReport.BadRow] = []
+    private var warningCount = 0
     private(set) var badRowCount = 0
     private(set) var rowsRead = 0
     private var validRows = 0
@@ -73,17 +75,21 @@ struct ImportState {
                 case .failure(let error):
                     bad(line: record.line, error)
                 case .success(let parsed):
-                    switch keyer.key(for: parsed, line: record.line) {
-                    case .duplicateManagementNumber(let number, let firstLine):
-                        bad(line: record.line, .duplicateManagementNumber(number, firstLine: firstLine))
-                    case .key(let key):
-                        validRows += 1
-                        camerasByPurpose[parsed.purpose.code, default: 0] += parsed.cameraCount
-                        pending.append(.init(key: key, record: parsed))
+                    let keyed = keyer.key(for: parsed, line: record.line)
+                    if let firstLine = keyed.repeatsManagementNumberOfLine {
+                        warn(line: record.line, "관리번호 '\(parsed.managementNumber)' repeats line \(firstLine); both rows are kept as separate sites")
                     }
+                    validRows += 1
+                    camerasByPurpose[parsed.purpose.code, default: 0] += parsed.cameraCount
+                    pending.append(.init(key: keyed.key, record: parsed))
                 }
             }
         }
+    }
+
+    private mutating func warn(line: Int, _ message: String) {
+        warningCount += 1
+        if warnings.count < ImportReport.badRowLimit { warnings.append(.init(line: line, reason: message)) }
     }
 
     private mutating func bad(line: Int, _ error: RegistryRowError) {
@@ -114,6 +120,8 @@ struct ImportState {
         report.camerasByPurpose = camerasByPurpose
         report.badRowCount = badRowCount
         report.badRows = badRows
+        report.warnings = warnings
+        report.warningCount = warningCount
         report.ignoredColumns = parser.layout.unknownColumns
         return report
     }

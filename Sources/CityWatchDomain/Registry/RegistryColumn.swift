@@ -56,12 +56,17 @@ public enum RegistryColumn: String, CaseIterable, Sendable {
         }
     }
 
-    /// Recognises a header cell, ignoring spaces, quotes and a byte-order mark.
+    /// Recognises a header cell, ignoring spaces, quotes, brackets, punctuation, a byte-order
+    /// mark and the datum tag (`위도(WGS84)`, `WGS84 위도` and `위도` are all the latitude).
     public init?(header: String) {
-        let compact = String(header.unicodeScalars.filter {
-            !$0.properties.isWhitespace && $0 != "\u{FEFF}" && $0 != "\""
-        })
-        guard let match = Self.allCases.first(where: { $0.aliases.contains(compact) }) else { return nil }
+        let key = Self.normalised(header)
+        guard !key.isEmpty, let match = Self.allCases.first(where: { $0.aliases.map(Self.normalised).contains(key) }) else { return nil }
         self = match
+    }
+
+    static func normalised(_ name: String) -> String {
+        let ignored: Set<Unicode.Scalar> = ["\u{FEFF}", "\"", "'", "(", ")", "[", "]", "_", "-", ".", "·", "/"]
+        let compact = String(String.UnicodeScalarView(name.unicodeScalars.filter { !$0.properties.isWhitespace && !ignored.contains($0) }))
+        return compact.uppercased().replacing("WGS84", with: "")
     }
 }

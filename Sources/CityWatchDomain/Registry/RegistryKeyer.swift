@@ -2,8 +2,8 @@
 ///
 /// A legacy-layout file may list the same pole twice (Gangnam's 2017 file has two such rows);
 /// both are real rows with their own cameras, so the second becomes `…#2`. A repeated 관리번호
-/// in the current layout, on the other hand, is an error in the file: the first row wins and
-/// the repeat is reported with the line of the first.
+/// in the current layout is numbered the same way, and flagged so the import can warn about
+/// it: two rows are never merged and never dropped.
 ///
 /// Memory: one 64-bit hash and one line number per distinct key, so about 24 bytes per row
 /// for a million-row file.
@@ -13,11 +13,16 @@ public struct RegistryKeyer: Sendable {
     public init() {}
 
     /// What became of one record.
-    public enum Outcome: Equatable, Sendable {
+    public struct Outcome: Equatable, Sendable {
         /// The record's key.
-        case key(String)
-        /// The record repeats a 관리번호 first seen on `firstLine`.
-        case duplicateManagementNumber(String, firstLine: Int)
+        public var key: String
+        /// For a repeated 관리번호: the line where it was first seen.
+        public var repeatsManagementNumberOfLine: Int?
+
+        public init(key: String, repeatsManagementNumberOfLine: Int?) {
+            self.key = key
+            self.repeatsManagementNumberOfLine = repeatsManagementNumberOfLine
+        }
     }
 
     /// Assigns the key of `record`, read at `line`.
@@ -27,11 +32,9 @@ public struct RegistryKeyer: Sendable {
         hasher.combine(base)
         let hash = hasher.finalize()
         let previous = seen[hash]
-        if !record.managementNumber.isEmpty, let previous {
-            return .duplicateManagementNumber(record.managementNumber, firstLine: previous.firstLine)
-        }
         let occurrence = (previous?.count ?? 0) + 1
         seen[hash] = (occurrence, previous?.firstLine ?? line)
-        return .key(occurrence == 1 ? base : "\(base)#\(occurrence)")
+        let repeated = record.managementNumber.isEmpty ? nil : previous?.firstLine
+        return Outcome(key: occurrence == 1 ? base : "\(base)#\(occurrence)", repeatsManagementNumberOfLine: repeated)
     }
 }

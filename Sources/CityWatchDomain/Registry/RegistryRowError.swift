@@ -12,8 +12,6 @@ public enum RegistryRowError: Error, Equatable, Sendable, CustomStringConvertibl
     case badCameraCount(text: String)
     /// A field is text in neither UTF-8 nor CP949.
     case undecodableText(field: Int)
-    /// The row repeats a 관리번호 first seen on `firstLine`.
-    case duplicateManagementNumber(String, firstLine: Int)
     /// The reader could not split the row into fields.
     case unreadable(CSVTokenizer.Problem)
 
@@ -36,8 +34,6 @@ public enum RegistryRowError: Error, Equatable, Sendable, CustomStringConvertibl
                 : "카메라대수 (camera count) '\(text.prefix(40))' is not a whole number from 1 to \(RegistryRowParser.maxCamerasPerSite)"
         case .undecodableText(let field):
             return "field \(field) is neither UTF-8 nor CP949 text"
-        case let .duplicateManagementNumber(number, firstLine):
-            return "관리번호 '\(number)' repeats line \(firstLine); only the first is kept"
         case .unreadable(let problem):
             return problem.description
         }

@@ -10,13 +10,7 @@ struct CamerasImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a national CCTV registry file (13- or 18-column layout, CP949 or UTF-8).",
-        discussion: """
-            Each row is a site (a pole or place) with 카메라대수 cameras. Bad rows are reported with their
-            line number and reason and every good row is kept. Importing the same file again changes
-            nothing; a newer file updates changed rows. Sites missing from the file are reported, and
-            removed only with --prune. The import is all or nothing: it lands whole or not at all.
-            Exit status: 0 imported (bad rows reported), 1 the file could not be imported.
-            """)
+        discussion: "Each row is a site (a pole or place) with 카메라대수 cameras. Bad rows are reported with their line number and reason and every good row is kept. Importing the same file again changes nothing; a newer file updates changed rows. Sites missing from the file are reported, and removed only with --prune. The import is all or nothing: it lands whole or not at all. Exit status: 0 imported (bad rows reported), 1 the file could not be imported.")
 
     @OptionGroup var store: StoreOptions
 

@@ -22,7 +22,7 @@ struct ImportReportText {
         for (code, count) in r.camerasByPurpose.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             let purpose = names[code]
             let label = purpose.map { $0.koreanName.isEmpty ? "기타 (other)" : "\($0.koreanName) (\($0.englishName.lowercased()))" } ?? code
-            lines.append("    \(label.padding(toLength: 38, withPad: " ", startingAt: 0)) \(count.grouped)")
+            lines.append("    \(label.padded(to: 40)) \(count.grouped)")
         }
         if r.badRowCount > 0 {
             lines.append("  bad rows:")
@@ -30,6 +30,11 @@ struct ImportReportText {
             if r.badRowCount > 20 {
                 lines.append("    … and \((r.badRowCount - 20).grouped) more" + (errorsFile.map { " (all in \($0))" } ?? " (--errors FILE lists them all)"))
             }
+        }
+        if r.warningCount > 0 {
+            lines.append("  warnings (rows kept):")
+            for row in r.warnings.prefix(10) { lines.append("    line \(row.line): \(row.reason)") }
+            if r.warningCount > 10 { lines.append("    … and \((r.warningCount - 10).grouped) more (--json lists the first 200)") }
         }
         return lines.joined(separator: "\n")
     }
