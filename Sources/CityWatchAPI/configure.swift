@@ -24,6 +24,7 @@ public func configure(_ app: Application, configuration: Configuration, clock: @
                                       clock: clock)
 
     app.middleware = Middlewares()
+    app.middleware.use(app.cityWatch.inFlight)
     app.middleware.use(RequestMetricsMiddleware(registry: app.cityWatch.metrics))
     app.middleware.use(APIErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())

@@ -115,6 +115,13 @@ struct CameraAPITests {
             let seen = try await Self.page(app, officer, "limit=1000")
             #expect(seen.total == 608 && seen.items.allSatisfy { $0.purpose == "childProtection" })
             let sites = try await app.testing().sendRequest(.GET, "/api/sites", headers: officer.headers).content.decode(Sites.self)
+            var gzipHeaders = officer.headers
+            gzipHeaders.add(name: .acceptEncoding, value: "gzip, deflate")
+            let compressed = try await app.testing().sendRequest(.GET, "/api/sites", headers: gzipHeaders)
+            #expect(compressed.headers.first(name: .contentEncoding) == "gzip")
+            #expect(Array(compressed.body.readableBytesView.prefix(2)) == [0x1F, 0x8B])
+            let adminSites = try await app.testing().sendRequest(.GET, "/api/sites", headers: admin.headers).content.decode(Sites.self)
+            #expect(adminSites.total == 1_699 && sites.total < adminSites.total)
             #expect(sites.sites.allSatisfy { $0.purpose == "childProtection" })
             #expect(sites.sites.reduce(0) { $0 + $1.cameraCount } == 608)
             #expect(try await Self.page(app, nobody, "").total == 0)

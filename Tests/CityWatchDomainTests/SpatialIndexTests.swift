@@ -26,7 +26,7 @@ struct SpatialIndexTests {
             let index = SpatialIndex(entries, cellMetres: 200)
             let centre = GeoPoint(latitude: lat, longitude: lon)
             let fast = index.within(radius: radius, of: centre)
-            let slow = SpatialIndex<Int>.linearWithin(radius: radius, of: centre, in: entries)
+            let slow = SpatialIndex.linearWithin(radius: radius, of: centre, in: entries)
             #expect(Set(fast.map(\.id)) == Set(slow.map(\.id)))
             #expect(fast.map(\.distance) == fast.map(\.distance).sorted())
         }
@@ -54,7 +54,7 @@ struct SpatialIndexTests {
     }
 
     @Test func emptyIndexAndInvalidCentreAnswerNothing() {
-        let empty = SpatialIndex<Int>([])
+        let empty = SpatialIndex([])
         #expect(empty.within(radius: 500, of: GeoPoint(latitude: 37.5, longitude: 127)).isEmpty)
         #expect(empty.nearest(3, to: GeoPoint(latitude: 37.5, longitude: 127)).isEmpty)
         let index = SpatialIndex([(id: 1, point: GeoPoint(latitude: 37.5, longitude: 127))])

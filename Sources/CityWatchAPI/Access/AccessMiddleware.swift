@@ -45,14 +45,10 @@ struct AccessMiddleware: AsyncMiddleware {
     let duringPasswordChange: Bool
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let token = request.cookies[Self.cookieName]?.string,
-              let (session, user) = try await request.accounts.session(token: token),
-              let role = Role(rawValue: user.role)
+        guard let token = request.cookies[Self.cookieName]?.string, let signedIn = try await Self.signedInUser(token: token, request: request)
         else { throw Abort(.unauthorized, reason: "sign in first (no session, or it has expired)") }
-        let signedIn = SignedInUser(id: try user.requireID(), username: user.username, role: role,
-                                    sessionID: try session.requireID(), csrfToken: session.csrfToken,
-                                    mustChangePassword: user.mustChangePassword)
-        if user.mustChangePassword && !duringPasswordChange {
+        let role = signedIn.role
+        if signedIn.mustChangePassword && !duringPasswordChange {
             throw Abort(.forbidden, reason: "password change required")
         }
         guard roles.contains(role) else {
@@ -61,12 +57,26 @@ struct AccessMiddleware: AsyncMiddleware {
         }
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
             let sent = request.headers.first(name: Self.csrfHeader) ?? ""
-            guard Self.constantTimeEqual(sent, session.csrfToken) else {
+            guard Self.constantTimeEqual(sent, signedIn.csrfToken) else {
                 throw Abort(.forbidden, reason: "missing or wrong \(Self.csrfHeader) header")
             }
         }
         request.signedInUser = signedIn
         return try await next.respond(to: request)
+    }
+
+    /// The user of a session token, from the cache or the store.
+    static func signedInUser(token: String, request: Request) async throws -> SignedInUser? {
+        let now = request.cityWatch.clock()
+        if let cached = request.cityWatch.sessions.user(for: token, now: now) { return cached }
+        guard let (session, user) = try await request.accounts.session(token: token), let role = Role(rawValue: user.role) else {
+            return nil
+        }
+        let signedIn = SignedInUser(id: try user.requireID(), username: user.username, role: role,
+                                    sessionID: try session.requireID(), csrfToken: session.csrfToken,
+                                    mustChangePassword: user.mustChangePassword)
+        request.cityWatch.sessions.remember(signedIn, for: token, now: now)
+        return signedIn
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

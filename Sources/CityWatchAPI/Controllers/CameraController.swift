@@ -1,6 +1,7 @@
 import CityWatchApp
 import CityWatchDomain
 import CityWatchStore
+import Crypto
 import Fluent
 import FluentKit
 import Vapor
@@ -15,13 +16,30 @@ struct CameraController: RouteCollection {
         api.endpoint(.PATCH, "cameras", ":id", access: .only(.administrator), use: update)
     }
 
-    func sites(req: Request) async throws -> SiteListDTO {
-        let (snapshot, scope) = try await req.cameraView()
-        var visible: [UUID: Int] = [:]
-        for camera in snapshot.cameras where scope.contains(camera.id) { visible[camera.siteID, default: 0] += 1 }
-        let sites = visible.compactMap { id, count in snapshot.sites[id].map { SiteDTO($0, visibleCameras: count) } }
-            .sorted { $0.id.uuidString < $1.id.uuidString }
-        return SiteListDTO(sites: sites, total: sites.count)
+    func sites(req: Request) async throws -> Response {
+        let (snapshot, scope, scopeKey) = try await req.cameraViewWithKey()
+        // Same registry version and same group rules: same bytes. Administrators share one entry.
+        let body = try req.cityWatch.siteLists.body(for: "\(snapshot.version ?? "none")|\(scopeKey)") {
+            var visible: [UUID: Int] = [:]
+            var order: [UUID] = []
+            for camera in snapshot.cameras where scope.contains(camera.id) {
+                if visible[camera.siteID] == nil { order.append(camera.siteID) }
+                visible[camera.siteID, default: 0] += 1
+            }
+            let sites = order.compactMap { id in snapshot.sites[id].map { SiteDTO($0, visibleCameras: visible[id] ?? 0) } }
+            return try JSONEncoder().encode(SiteListDTO(sites: sites, total: sites.count))
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.add(name: .vary, value: "Accept-Encoding")
+        let acceptsGzip = req.headers[.acceptEncoding].contains { $0.lowercased().contains("gzip") }
+        if acceptsGzip, let gzip = body.gzip {
+            // Compressed once per registry version, not once per request.
+            headers.responseCompression = .disable
+            headers.replaceOrAdd(name: .contentEncoding, value: "gzip")
+            return Response(status: .ok, headers: headers, body: .init(buffer: gzip))
+        }
+        return Response(status: .ok, headers: headers, body: .init(buffer: body.plain))
     }
 
     func list(req: Request) async throws -> CameraPageDTO {
@@ -65,11 +83,22 @@ struct CameraController: RouteCollection {
 extension Request {
     /// The registry snapshot and the cameras the signed-in user may see in it.
     func cameraView() async throws -> (CameraDirectory.Snapshot, CameraScope) {
+        let (snapshot, scope, _) = try await cameraViewWithKey()
+        return (snapshot, scope)
+    }
+
+    /// Also a key that names the scope: `all`, or the SHA-256 of the user's group rules (two
+    /// users with the same rules see the same cameras).
+    func cameraViewWithKey() async throws -> (CameraDirectory.Snapshot, CameraScope, String) {
         let user = try requireUser()
         let snapshot = try await cityWatch.directory.snapshot(on: db)
-        if user.role.seesAllCameras { return (snapshot, .everything) }
+        if user.role.seesAllCameras { return (snapshot, .everything, "all") }
         let rules = try await accounts.grantedRules(userID: user.id)
-        return (snapshot, CameraScope(role: user.role, rules: rules, snapshot: snapshot))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let canonical = try rules.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.sorted().joined(separator: "\n")
+        let key = "rules:" + SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return (snapshot, CameraScope(role: user.role, rules: rules, snapshot: snapshot), key)
     }
 
     /// A UUID path parameter, or 400 naming it.

@@ -39,12 +39,14 @@ struct UserController: RouteCollection {
         let body = try req.decodeStrict(UpdateUserRequest.self)
         let role = try body.role.map(Role.require)
         let user = try await req.accounts.update(userID: id, role: role, disabled: body.disabled, actor: actor.username)
+        req.cityWatch.sessions.clear()
         return try UserDTO(user, groupIDs: try await req.accounts.grants()[id] ?? [])
     }
 
     func resetPassword(req: Request) async throws -> Response {
         let actor = try req.requireUser()
         let (user, password) = try await req.accounts.resetPassword(userID: try req.uuidParameter("id"), actor: actor.username)
+        req.cityWatch.sessions.clear()
         let response = try await UserWithPasswordDTO(user: UserDTO(user), password: password).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

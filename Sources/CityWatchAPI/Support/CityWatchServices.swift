@@ -14,6 +14,12 @@ public struct CityWatchServices: Sendable {
     public let hasher: BcryptPasswordHasher
     public let metrics: PrometheusCollectorRegistry
     public let clock: @Sendable () -> Date
+    /// Requests being answered (shutdown waits for them).
+    let inFlight = InFlightRequests()
+    /// Encoded `GET /api/sites` answers per registry version and camera scope.
+    let siteLists = EncodedResponseCache(capacity: 64)
+    /// Signed-in users by token, for a few seconds.
+    let sessions = SessionCache()
 
     public init(configuration: Configuration, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
                 hasher: BcryptPasswordHasher, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),

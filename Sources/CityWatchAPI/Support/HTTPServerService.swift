@@ -17,5 +17,7 @@ public struct HTTPServerService: Service {
         onStarted()
         try? await gracefulShutdown()
         await app.server.shutdown()
+        // Let answers in progress finish before the caller closes the database.
+        await app.cityWatch.inFlight.drain()
     }
 }

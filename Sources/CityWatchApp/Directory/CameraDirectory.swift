@@ -19,7 +19,10 @@ public final class CameraDirectory: Sendable {
         public let cameras: [Camera]
         public let cameraIndex: [UUID: Int]
         /// Positions of ``cameras`` (by array index).
-        public let spatialIndex: SpatialIndex<Int>
+        public let spatialIndex: SpatialIndex
+        /// The site of each camera, by camera index: array reads instead of dictionary lookups
+        /// when a query walks every camera.
+        public let siteOfCamera: [Site]
 
         public init(version: String?, sites: [Site], cameras: [Camera]) {
             self.version = version
@@ -31,6 +34,7 @@ public final class CameraDirectory: Sendable {
             }
             self.cameras = ordered
             self.cameraIndex = Dictionary(ordered.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            self.siteOfCamera = ordered.map { sitesByID[$0.siteID]! }
             self.spatialIndex = SpatialIndex(ordered.enumerated().map { (id: $0, point: sitesByID[$1.siteID]!.record.location) })
         }
 
@@ -44,6 +48,13 @@ public final class CameraDirectory: Sendable {
     private struct State {
         var snapshot: Snapshot?
         var checkedAt: Date = .distantPast
+        /// The one reload in progress; concurrent callers wait for it instead of starting their own.
+        var loading: Task<Snapshot, any Error>?
+    }
+
+    private enum Pending {
+        case cached(Snapshot)
+        case loading(Task<Snapshot, any Error>)
     }
 
     private let state = Mutex(State())
@@ -54,23 +65,40 @@ public final class CameraDirectory: Sendable {
     }
 
     /// The current snapshot, reloaded first if the store's registry version moved.
+    ///
+    /// At most one check or reload runs at a time: when a hundred requests arrive together
+    /// after an import they share one load instead of a hundred.
     public func snapshot(on database: any Database, now: Date = Date()) async throws -> Snapshot {
-        let (cached, due) = state.withLock { state -> (Snapshot?, Bool) in
-            (state.snapshot, now.timeIntervalSince(state.checkedAt) >= recheckInterval)
+        let pending = state.withLock { state -> Pending in
+            if let cached = state.snapshot, now.timeIntervalSince(state.checkedAt) < recheckInterval { return .cached(cached) }
+            if let loading = state.loading { return .loading(loading) }
+            let cached = state.snapshot
+            let task = Task<Snapshot, any Error> {
+                let version = try await Settings(database: database).get(.registryVersion)
+                if let cached, cached.version == version { return cached }
+                let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
+                return Snapshot(version: version, sites: sites, cameras: cameras)
+            }
+            state.loading = task
+            return .loading(task)
         }
-        if let cached, !due { return cached }
-        let version = try await Settings(database: database).get(.registryVersion)
-        if let cached, cached.version == version {
-            state.withLock { $0.checkedAt = now }
+        switch pending {
+        case .cached(let cached):
             return cached
+        case .loading(let task):
+            do {
+                let fresh = try await task.value
+                state.withLock {
+                    if $0.loading == task { $0.loading = nil }
+                    $0.snapshot = fresh
+                    $0.checkedAt = now
+                }
+                return fresh
+            } catch {
+                state.withLock { if $0.loading == task { $0.loading = nil } }
+                throw error
+            }
         }
-        let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
-        let fresh = Snapshot(version: version, sites: sites, cameras: cameras)
-        state.withLock {
-            $0.snapshot = fresh
-            $0.checkedAt = now
-        }
-        return fresh
     }
 
     /// Forgets the snapshot so the next request reloads (after a change made by this process).

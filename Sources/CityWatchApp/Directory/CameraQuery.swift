@@ -46,7 +46,7 @@ public struct CameraQuery: Sendable, Equatable {
         func matches(_ i: Int) -> Bool {
             let camera = snapshot.cameras[i]
             guard scope.contains(camera.id) else { return false }
-            let site = snapshot.site(of: camera)
+            let site = snapshot.siteOfCamera[i]
             if !purposes.isEmpty && !purposes.contains(site.record.purpose.code) { return false }
             if !needle.isEmpty {
                 let haystack = [site.record.roadAddress, site.record.lotAddress, site.record.agency,
@@ -56,9 +56,25 @@ public struct CameraQuery: Sendable, Equatable {
             return true
         }
         var found: [(index: Int, distance: Double?)]
+        let start = max(0, offset), pageSize = max(0, min(limit, Self.maximumLimit))
         switch area {
+        case .everywhere where scope.allowed == nil && purposes.isEmpty && needle.isEmpty:
+            // The whole registry, unfiltered: the page is a slice.
+            let end = min(start + pageSize, snapshot.cameras.count)
+            let page = start < end ? (start..<end).map { Hit(camera: snapshot.cameras[$0], site: snapshot.siteOfCamera[$0], distance: nil) } : []
+            return (page, snapshot.cameras.count)
         case .everywhere:
-            found = snapshot.cameras.indices.filter(matches).map { ($0, nil) }
+            // A filtered table page: count every match but keep only the page.
+            var total = 0
+            var page: [Hit] = []
+            for i in snapshot.cameras.indices where matches(i) {
+                if total >= start && page.count < pageSize {
+                    let camera = snapshot.cameras[i]
+                    page.append(Hit(camera: camera, site: snapshot.siteOfCamera[i], distance: nil))
+                }
+                total += 1
+            }
+            return (page, total)
         case let .radius(centre, metres):
             found = snapshot.spatialIndex.within(radius: metres, of: centre).filter { matches($0.id) }.map { ($0.id, $0.distance) }
         case let .box(box):
@@ -74,11 +90,10 @@ public struct CameraQuery: Sendable, Equatable {
             found = Array(found.prefix(count))
         }
         let total = found.count
-        let start = min(max(0, offset), total)
-        let end = min(start + max(0, min(limit, Self.maximumLimit)), total)
-        let hits = found[start..<end].map { item in
-            let camera = snapshot.cameras[item.index]
-            return Hit(camera: camera, site: snapshot.site(of: camera), distance: item.distance)
+        let first = min(start, total)
+        let end = min(first + pageSize, total)
+        let hits = found[first..<end].map { item in
+            Hit(camera: snapshot.cameras[item.index], site: snapshot.siteOfCamera[item.index], distance: item.distance)
         }
         return (hits, total)
     }

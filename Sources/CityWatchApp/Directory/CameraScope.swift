@@ -21,8 +21,8 @@ public struct CameraScope: Sendable {
             return
         }
         var allowed = Set<UUID>()
-        for camera in snapshot.cameras {
-            let site = snapshot.site(of: camera)
+        for (i, camera) in snapshot.cameras.enumerated() {
+            let site = snapshot.siteOfCamera[i]
             if rules.contains(where: { $0.contains(cameraID: camera.id, purpose: site.record.purpose, location: site.record.location) }) {
                 allowed.insert(camera.id)
             }

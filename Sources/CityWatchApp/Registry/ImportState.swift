@@ -8,6 +8,7 @@ struct ImportState {
     let options: RegistryImporter.Options
     let onBadRow: (@Sendable (ImportReport.BadRow) -> Void)?
     private var tokenizer = CSVTokenizer()
+    private let decoder: FieldDecoder
     private var parser: RegistryRowParser?
     private var keyer = RegistryKeyer()
     private var pending: [RegistryRepository.KeyedRecord] = []
@@ -23,6 +24,7 @@ struct ImportState {
     init(encoding: RegistryTextEncoding, options: RegistryImporter.Options,
          onBadRow: (@Sendable (ImportReport.BadRow) -> Void)?) {
         self.encoding = encoding
+        self.decoder = FieldDecoder(encoding: encoding)
         self.options = options
         self.onBadRow = onBadRow
     }
@@ -54,7 +56,7 @@ struct ImportState {
                 fields.reserveCapacity(record.count)
                 var undecodable: Int?
                 for i in 0..<record.count {
-                    if let text = encoding.decode(record.field(i)) { fields.append(text) } else {
+                    if let text = decoder.decode(record.field(i)) { fields.append(text) } else {
                         undecodable = undecodable ?? i + 1
                         fields.append("")
                     }

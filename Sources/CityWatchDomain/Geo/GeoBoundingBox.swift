@@ -53,10 +53,12 @@ public struct GeoBoundingBox: Hashable, Sendable, Codable {
         let scale = Ellipsoid.wgs84.metresPerDegree(atLatitude: centre.latitude)
         // Widen by the larger of the two edge latitudes' scales: east-west degrees per metre grow
         // away from the equator, so use the latitude edge nearest a pole.
-        let dLat = radius / scale.north
+        // The meridian radius changes a little with latitude: pad by 0.1 % so the box always
+        // holds the whole circle as `Ellipsoid.distance` measures it.
+        let dLat = radius / scale.north * 1.001
         let poleward = min(89.9, abs(centre.latitude) + dLat)
         let eastScale = Ellipsoid.wgs84.metresPerDegree(atLatitude: poleward).east
-        let dLon = radius / max(eastScale, 1e-9)
+        let dLon = radius / max(eastScale, 1e-9) * 1.001
         return (centre.latitude - dLat, centre.longitude - dLon, centre.latitude + dLat, centre.longitude + dLon)
     }
 }

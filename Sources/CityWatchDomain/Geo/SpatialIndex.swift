@@ -8,7 +8,10 @@
 /// Budget: a 500 m radius query over 100,000 city cameras ≤ 1 ms p99 (see BENCHMARKS.md).
 /// The index is immutable; rebuild it when the registry changes. Longitudes are not wrapped at
 /// ±180°, which no city needs.
-public struct SpatialIndex<ID: Sendable>: Sendable {
+public struct SpatialIndex: Sendable {
+    /// Entries are identified by an integer the caller maps to its own values (an array index).
+    public typealias ID = Int
+
     /// One answer: the entry, where it is and how far from the query point (metres).
     public struct Hit: Sendable {
         public var id: ID
@@ -52,6 +55,9 @@ public struct SpatialIndex<ID: Sendable>: Sendable {
         let box = GeoBoundingBox.around(centre, radius: radius)
         var hits: [Hit] = []
         forEachCandidate(south: box.south, west: box.west, north: box.north, east: box.east) { i in
+            // Cells overhang the circle's box; comparisons are cheaper than a distance.
+            guard latitudes[i] >= box.south, latitudes[i] <= box.north,
+                  longitudes[i] >= box.west, longitudes[i] <= box.east else { return }
             let point = GeoPoint(latitude: latitudes[i], longitude: longitudes[i])
             let d = Ellipsoid.wgs84.distance(centre, point)
             if d <= radius { hits.append(Hit(id: ids[i], point: point, distance: d)) }

@@ -57,6 +57,11 @@ public enum RegistryTextEncoding: String, Sendable, Codable {
         }
     }
 
+    /// `text` without surrounding white space or byte-order mark.
+    public static func trimmed(_ text: String) -> String {
+        trim(text)
+    }
+
     private static func trim(_ text: String) -> String {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
               first.properties.isWhitespace || last.properties.isWhitespace || first == "\u{FEFF}"

@@ -53,7 +53,7 @@ public struct RegistryRepository: Sendable {
         let sql = database.sql
         let existing = try await sql.select().column("*").from(SiteModel.schema)
             .where("registry_key", .in, batch.map(\.key))
-            .all(decoding: SiteRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: SiteRow.self)
         let byKey = Dictionary(existing.map { ($0.registryKey, $0) }, uniquingKeysWith: { first, _ in first })
         var newSites: [SiteRow] = []
         var newCameras: [CameraRow] = []
@@ -73,8 +73,9 @@ public struct RegistryRepository: Sendable {
             }
             let updated = SiteRow(id: old.id, key: item.key, record: item.record, seenImport: run,
                                   createdAt: old.createdAt, updatedAt: now)
-            try await sql.update(SiteModel.schema).set(model: updated, keyEncodingStrategy: .convertToSnakeCase)
-                .where("id", .equal, old.id).run()
+            let update = sql.update(SiteModel.schema)
+            for (column, value) in zip(SiteRow.columns, updated.binds) where column != "id" { update.set(SQLColumn(column), to: value) }
+            try await update.where("id", .equal, old.id).run()
             if item.record.cameraCount > old.cameraCount {
                 newCameras += Self.cameras(of: old.id, positions: (old.cameraCount + 1)...item.record.cameraCount, now: now)
             } else if item.record.cameraCount < old.cameraCount {
@@ -85,10 +86,14 @@ public struct RegistryRepository: Sendable {
             outcome.changed += 1
         }
         for chunk in newSites.chunks(of: 400) {
-            try await sql.insert(into: SiteModel.schema).models(chunk, keyEncodingStrategy: .convertToSnakeCase).run()
+            let insert = sql.insert(into: SiteModel.schema).columns(SiteRow.columns)
+            for row in chunk { insert.values(row.binds) }
+            try await insert.run()
         }
         for chunk in newCameras.chunks(of: 1_000) {
-            try await sql.insert(into: CameraModel.schema).models(chunk, keyEncodingStrategy: .convertToSnakeCase).run()
+            let insert = sql.insert(into: CameraModel.schema).columns(CameraRow.columns)
+            for row in chunk { insert.values(row.binds) }
+            try await insert.run()
         }
         for chunk in unchangedIDs.chunks(of: 1_000) {
             try await sql.update(SiteModel.schema).set("seen_import", to: run).where("id", .in, chunk).run()
@@ -134,7 +139,7 @@ public struct RegistryRepository: Sendable {
             let query = database.sql.select().column("*").from(SiteModel.schema)
             if let after { query.where("registry_key", .greaterThan, after) }
             let page = try await query.orderBy("registry_key").limit(pageSize)
-                .all(decoding: SiteRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all(decoding: SiteRow.self)
             guard !page.isEmpty else { return }
             try await body(page.map(\.site))
             after = page.last?.registryKey
@@ -145,10 +150,10 @@ public struct RegistryRepository: Sendable {
     public func loadAll() async throws -> (sites: [Site], cameras: [Camera]) {
         let sql = database.sql
         let sites = try await sql.select().column("*").from(SiteModel.schema)
-            .all(decoding: SiteRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.site)
+            .all(decoding: SiteRow.self).map(\.site)
         let cameras = try await sql.select().column("*").from(CameraModel.schema)
             .orderBy("site_id").orderBy("position")
-            .all(decoding: CameraRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.camera)
+            .all(decoding: CameraRow.self).map(\.camera)
         return (sites, cameras)
     }
 

@@ -39,7 +39,7 @@ struct BenchGeoCommand: AsyncParsableCommand {
         }
         for centre in centres.prefix(max(1, min(queries, 500))) {
             let start = ContinuousClock.now
-            let hits = SpatialIndex<Int>.linearWithin(radius: radius, of: centre, in: entries)
+            let hits = SpatialIndex.linearWithin(radius: radius, of: centre, in: entries)
             linear.record(UInt64((ContinuousClock.now - start).nanoseconds))
             checksum += hits.count
         }
