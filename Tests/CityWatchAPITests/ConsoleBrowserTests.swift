@@ -51,6 +51,39 @@ struct ConsoleBrowserTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func mapShowsTwentyThousandCamerasAndStaysResponsive() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let file = try RepositoryPaths.temporaryFolder("large").appendingPathComponent("registry.csv")
+            defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+            var generator = RegistryFileGenerator(rows: 6_700)
+            while try generator.write(to: file.path) < 20_000 { generator.rows += 100 }
+            let report = try await RegistryImporter(database: app.db).importFile(at: file.path, actor: "test")
+            try #require(report.cameras >= 20_000 && report.badRowCount == 0)
+            let password = "map-watch-\(UUID().uuidString.prefix(8))"
+            try await makeAdministrator(app, username: "bigmap", password: password)
+            try await withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await signIn(browser, at: site, username: "bigmap", password: password)
+                    let start = ContinuousClock.now
+                    try await browser.click(browser.findElement("#main-nav a[data-view=map]"))
+                    try await waitUntil("the map has loaded", timeout: .seconds(60)) {
+                        try await browser.execute("return document.getElementById('map')?.dataset.ready ?? null") == "true"
+                    }
+                    let loaded = ContinuousClock.now - start
+                    #expect(try await markerCount(browser) == report.sites)
+                    // Filtering all 20,000 cameras must answer at interactive speed.
+                    let filterStart = ContinuousClock.now
+                    try await browser.click(browser.findElement("#legend input[name=purpose][value=crimePrevention]"))
+                    _ = try await markerCount(browser, after: report.sites)
+                    let filtered = ContinuousClock.now - filterStart
+                    print("console with \(report.cameras) cameras (\(report.sites) sites): map ready in \(loaded), purpose filter in \(filtered)")
+                    #expect(loaded < .seconds(30) && filtered < .seconds(10))
+                }
+            }
+        }
+    }
+
     /// Opens the console, fills the login form and waits for the main screen.
     func signIn(_ browser: WebDriver, at site: URL, username: String, password: String) async throws {
         try await browser.navigate(to: site)
