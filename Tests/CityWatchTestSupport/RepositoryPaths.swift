@@ -10,9 +10,22 @@ public enum RepositoryPaths {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `../shared/data/NAME`: the real data the tests read (never copied into the repository).
+    /// `CITYWATCH_SHARED_DATA` names another folder; otherwise the nearest `shared/data` beside
+    /// the repository or one of its parents is used.
     public static func sharedData(_ name: String) -> URL {
-        root.deletingLastPathComponent().appendingPathComponent("shared/data/\(name)")
+        sharedDataFolder.appendingPathComponent(name)
     }
+
+    static let sharedDataFolder: URL = {
+        if let folder = ProcessInfo.processInfo.environment["CITYWATCH_SHARED_DATA"] { return URL(fileURLWithPath: folder) }
+        var parent = root.deletingLastPathComponent()
+        while parent.path != "/" {
+            let candidate = parent.appendingPathComponent("shared/data")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("README.md").path) { return candidate }
+            parent = parent.deletingLastPathComponent()
+        }
+        return root.deletingLastPathComponent().appendingPathComponent("shared/data")
+    }()
 
     /// Gangnam's 2017 CCTV registry (CP949, 13 columns, 1,699 rows, 4,387 cameras).
     public static var gangnamRegistry: URL { sharedData("gangnam_cctv.csv") }
