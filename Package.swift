@@ -39,6 +39,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CityWatchMedia",
+            dependencies: [
+                "CityWatchDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CityWatchStore",
             dependencies: [
                 "CityWatchDomain",
@@ -56,6 +66,7 @@ let package = Package(
             name: "CityWatchApp",
             dependencies: [
                 "CityWatchDomain",
+                "CityWatchMedia",
                 "CityWatchStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -116,6 +127,14 @@ let package = Package(
             name: "CityWatchDomainTests",
             dependencies: [
                 "CityWatchDomain",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CityWatchMediaTests",
+            dependencies: [
+                "CityWatchMedia", "CityWatchTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
