@@ -96,6 +96,7 @@ let package = Package(
             name: "citywatch",
             dependencies: [
                 "CityWatchDomain",
+                "CityWatchMedia",
                 "CityWatchStore",
                 "CityWatchApp",
                 "CityWatchAPI",
