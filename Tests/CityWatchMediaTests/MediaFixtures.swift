@@ -1,0 +1,51 @@
+import CityWatchTestSupport
+import Foundation
+
+/// Short H.264 clips made with real ffmpeg for the media tests.
+enum MediaFixtures {
+    static let ffmpeg = "/usr/bin/ffmpeg"
+    static let ffprobe = "/usr/bin/ffprobe"
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: ffmpeg) }
+
+    /// A test-pattern clip: `seconds` long, a keyframe every `gop` frames at 25 fps, with or
+    /// without B-frames. Made once per process and shape.
+    static func clip(seconds: Int = 6, gop: Int = 25, bFrames: Bool = true) throws -> String {
+        let folder = RegistryFixtures.folderForMedia
+        let path = folder.appendingPathComponent("pattern-\(seconds)s-g\(gop)-\(bFrames ? "b" : "nob").mp4").path
+        if FileManager.default.fileExists(atPath: path) { return path }
+        _ = try runProgram(ffmpeg, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+                                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
+                                    "-t", "\(seconds)", "-c:v", "libx264", "-preset", "veryfast", "-g", "\(gop)",
+                                    "-bf", bFrames ? "2" : "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-y", path + ".tmp.mp4"])
+        try FileManager.default.moveItem(atPath: path + ".tmp.mp4", toPath: path)
+        return path
+    }
+
+    /// The clip stream-copied to a fragmented MP4 exactly as the live output writes it.
+    static func liveStream(of clip: String) throws -> [UInt8] {
+        let out = RegistryFixtures.folderForMedia.appendingPathComponent("live-\(UUID().uuidString.prefix(8)).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        _ = try runProgram(ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", clip, "-map", "0:v:0", "-c", "copy", "-an",
+                                    "-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof",
+                                    "-frag_duration", "200000", "-y", out])
+        return Array(try Data(contentsOf: URL(fileURLWithPath: out)))
+    }
+
+    /// ffprobe's view of a file: stream types, and the video's duration in seconds.
+    static func probe(_ path: String) throws -> (streams: [String], duration: Double) {
+        let types = try runProgram(ffprobe, ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", path])
+            .split(separator: "\n").map(String.init)
+        let duration = try runProgram(ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
+        return (types, Double(duration.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+    }
+}
+
+extension RegistryFixtures {
+    /// A folder for media test files, removed when the test process exits.
+    static let folderForMedia: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-media-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: RegistryFixtures.folderForMedia) }
+        return url
+    }()
+}
