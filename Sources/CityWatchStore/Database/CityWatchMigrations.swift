@@ -10,5 +10,6 @@ public enum CityWatchMigrations {
         CreateSessions(),
         CreateCameraGroups(),
         CreateAuditLog(),
+        CreateRecording(),
     ]
 }

@@ -13,6 +13,12 @@ public final class CameraModel: Model, @unchecked Sendable {
     /// A name an administrator gave the camera, if any.
     @OptionalField(key: "name") public var name: String?
     @Field(key: "enabled") public var enabled: Bool
+    /// The stream's health as last reported (`CameraHealth` raw value).
+    @OptionalField(key: "health") public var health: String?
+    @OptionalField(key: "health_reason") public var healthReason: String?
+    @OptionalField(key: "health_since") public var healthSince: Date?
+    /// Days to keep this camera's footage, overriding its purpose's default.
+    @OptionalField(key: "retention_days") public var retentionDays: Int?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 

@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+/// One camera's live video, fanned out to every viewer from a single source.
+///
+/// The camera's ffmpeg writes one fragmented-MP4 stream; the hub cuts it into the
+/// initialisation segment and fragments, keeps the fragments since the last keyframe (so a new
+/// viewer starts at once, on a keyframe), and hands each piece to every subscriber. The cost
+/// of a camera does not grow with its viewers: one process, one parse, N queue appends.
+/// A viewer that falls behind loses fragments until the next keyframe and carries on from
+/// there, instead of holding memory or the camera back.
+public final class LiveHub: Sendable {
+    /// What a viewer receives.
+    public enum Message: Sendable, Equatable {
+        /// Start (or restart) decoding with this initialisation segment and codec.
+        case initialization(bytes: [UInt8], codec: String?)
+        /// The next media fragment.
+        case fragment(bytes: [UInt8])
+    }
+
+    private struct Subscriber {
+        var continuation: AsyncStream<Message>.Continuation
+        var waitingForKeyframe: Bool
+    }
+
+    private struct State {
+        var splitter = FragmentedMP4Splitter()
+        var initialization: Message?
+        var sinceKeyframe: [[UInt8]] = []
+        var cachedBytes = 0
+        var subscribers: [UUID: Subscriber] = [:]
+        var bytesIn: UInt64 = 0
+    }
+
+    /// Fragments a viewer may have queued before it is considered behind.
+    public static let viewerQueueLimit = 120
+    /// Bytes of the keyframe cache beyond which it stops growing (a very long GOP).
+    public static let cacheLimit = 16 << 20
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Viewers connected now.
+    public var viewerCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// Bytes received from the camera since start.
+    public var bytesReceived: UInt64 { state.withLock { $0.bytesIn } }
+
+    /// Subscribes a viewer: it gets the initialisation segment and the fragments since the last
+    /// keyframe at once, then every new fragment. Ends when `stop` is called or the caller
+    /// stops iterating.
+    public func subscribe() -> AsyncStream<Message> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<Message>.makeStream(bufferingPolicy: .bufferingOldest(Self.viewerQueueLimit))
+        state.withLock { state in
+            var waiting = true
+            if let initialization = state.initialization, !state.sinceKeyframe.isEmpty {
+                continuation.yield(initialization)
+                for fragment in state.sinceKeyframe { continuation.yield(.fragment(bytes: fragment)) }
+                waiting = false
+            }
+            state.subscribers[id] = Subscriber(continuation: continuation, waitingForKeyframe: waiting)
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// A new source process starts: forget the old stream's state.
+    public func reset() {
+        state.withLock { state in
+            state.splitter = FragmentedMP4Splitter()
+            state.initialization = nil
+            state.sinceKeyframe = []
+            state.cachedBytes = 0
+            for id in state.subscribers.keys { state.subscribers[id]?.waitingForKeyframe = true }
+        }
+    }
+
+    /// Bytes from the camera's live pipe. Quick: called on the pipe reader's thread.
+    public func ingest(_ bytes: UnsafeRawBufferPointer) {
+        state.withLock { state in
+            state.bytesIn += UInt64(bytes.count)
+            let pieces: [FragmentedMP4Splitter.Piece]
+            do { pieces = try state.splitter.append(bytes.bindMemory(to: UInt8.self)) } catch {
+                // Corrupt stream: start over at the next process (the supervisor restarts it on stalls).
+                state.splitter = FragmentedMP4Splitter()
+                return
+            }
+            for piece in pieces {
+                switch piece {
+                case let .initialization(bytes, codec):
+                    state.initialization = .initialization(bytes: bytes, codec: codec)
+                case let .fragment(bytes, isKeyframe):
+                    if isKeyframe {
+                        state.sinceKeyframe = [bytes]
+                        state.cachedBytes = bytes.count
+                    } else if state.cachedBytes + bytes.count <= Self.cacheLimit, !state.sinceKeyframe.isEmpty {
+                        state.sinceKeyframe.append(bytes)
+                        state.cachedBytes += bytes.count
+                    }
+                    deliver(bytes, isKeyframe: isKeyframe, in: &state)
+                }
+            }
+        }
+    }
+
+    private func deliver(_ bytes: [UInt8], isKeyframe: Bool, in state: inout State) {
+        for (id, var subscriber) in state.subscribers {
+            if subscriber.waitingForKeyframe {
+                guard isKeyframe, let initialization = state.initialization else { continue }
+                subscriber.continuation.yield(initialization)
+                subscriber.waitingForKeyframe = false
+            }
+            if case .dropped = subscriber.continuation.yield(.fragment(bytes: bytes)) {
+                subscriber.waitingForKeyframe = true
+            }
+            state.subscribers[id] = subscriber
+        }
+    }
+
+    /// Ends every viewer's stream.
+    public func finishAll() {
+        let continuations = state.withLock { state in
+            defer { state.subscribers = [:] }
+            return state.subscribers.values.map(\.continuation)
+        }
+        continuations.forEach { $0.finish() }
+    }
+}

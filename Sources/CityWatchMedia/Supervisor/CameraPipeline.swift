@@ -1,0 +1,348 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CityWatchDomain
+import Foundation
+import Logging
+import Synchronization
+
+/// Owns one camera's ffmpeg process and everything that flows out of it: recording segments,
+/// analysis frames, live video, health.
+///
+/// The decisions (restart, backoff, stall, gap) come from ``SupervisorStateMachine``; this actor
+/// only carries them out. Pipes are drained on threads of their own so the process never
+/// waits on CityWatch.
+public actor CameraPipeline {
+    /// How the pipeline records.
+    public struct Settings: Sendable {
+        public var segmentSeconds = 60
+        public var frames = RecordingCommand.FrameFormat()
+        public var timing = SupervisorStateMachine.Timing()
+        public var timeoutSeconds = 10
+
+        public init(segmentSeconds: Int = 60, frames: RecordingCommand.FrameFormat = .init(),
+                    timing: SupervisorStateMachine.Timing = .init(), timeoutSeconds: Int = 10) {
+            self.segmentSeconds = segmentSeconds
+            self.frames = frames
+            self.timing = timing
+            self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
+    public nonisolated let cameraID: UUID
+    public nonisolated let live = LiveHub()
+    public nonisolated let frames: FrameTap
+    let stream: CameraStream
+    let segmentFolder: String
+    let runtimeFolder: String
+    let tools: MediaTools
+    let settings: Settings
+    let clock: @Sendable () -> Date
+    let onEvent: @Sendable (PipelineEvent) -> Void
+    let logger: Logger
+
+    private var machine: SupervisorStateMachine
+    private var process: Process?
+    private var processGeneration = 0
+    private var readers: [PipeReader] = []
+    private var wakeTask: Task<Void, Never>?
+    private var listTask: Task<Void, Never>?
+    private var listOffset = 0
+    private var reported: Set<String> = []
+    private var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    private let errorTail = LineTail()
+    /// The last reason the stream failed, for maintenance.
+    public private(set) var lastProblem: String?
+
+    public init(cameraID: UUID, stream: CameraStream, segmentFolder: String, runtimeFolder: String,
+                tools: MediaTools = MediaTools(), settings: Settings = Settings(),
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.camera"),
+                onEvent: @escaping @Sendable (PipelineEvent) -> Void) {
+        self.cameraID = cameraID
+        self.stream = stream
+        self.segmentFolder = segmentFolder
+        self.runtimeFolder = runtimeFolder
+        self.tools = tools
+        self.settings = settings
+        self.clock = clock
+        self.onEvent = onEvent
+        self.frames = FrameTap(width: settings.frames.width, height: settings.frames.height)
+        self.machine = SupervisorStateMachine(timing: settings.timing)
+        var logger = logger
+        logger[metadataKey: "camera"] = .string(cameraID.uuidString)
+        self.logger = logger
+    }
+
+    /// The camera's health now.
+    public var health: CameraHealth { machine.health }
+
+    /// Starts recording (and keeps it going until ``stop(reason:)``).
+    public func start() {
+        do {
+            try FileManager.default.createDirectory(atPath: segmentFolder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: runtimeFolder, withIntermediateDirectories: true)
+        } catch {
+            lastProblem = "cannot create folders: \(error.localizedDescription)"
+        }
+        perform(machine.start(now: clock()))
+    }
+
+    /// Stops the process, waits for it to finish its last segment, and indexes it.
+    public func stop(reason: String) async {
+        perform(machine.stop(now: clock(), reason: reason))
+        if process != nil {
+            await withCheckedContinuation { exitWaiters.append($0) }
+        }
+        wakeTask?.cancel()
+        listTask?.cancel()
+    }
+
+    // MARK: - Carrying out actions
+
+    private func perform(_ actions: [SupervisorStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .launch(let generation):
+                launch(generation: generation)
+            case let .terminate(generation, reason):
+                guard generation == processGeneration, let process, process.isRunning else { continue }
+                logger.info("stopping ffmpeg", metadata: ["reason": .string(reason)])
+                process.terminate()
+                let pid = process.processIdentifier
+                Task { [weak process] in
+                    try? await Task.sleep(for: .seconds(5))
+                    if process?.isRunning == true { kill(pid, SIGKILL) }
+                }
+            case .wake(let at):
+                wakeTask?.cancel()
+                wakeTask = Task { [weak self, clock] in
+                    let delay = max(0, at.timeIntervalSince(clock()))
+                    try? await Task.sleep(for: .milliseconds(Int(delay * 1000) + 5))
+                    guard !Task.isCancelled else { return }
+                    await self?.tick()
+                }
+            case let .health(from, to, at, reason):
+                if to == .offline || to == .stalled { lastProblem = reason }
+                logger.notice("camera health", metadata: ["from": .string(from.rawValue), "to": .string(to.rawValue), "reason": .string(reason)])
+                onEvent(.health(cameraID: cameraID, from: from, to: to, at: at, reason: reason))
+            case let .gap(from, to):
+                onEvent(.gap(cameraID: cameraID, from: from, to: to))
+            }
+        }
+    }
+
+    private func tick() {
+        perform(machine.tick(now: clock()))
+    }
+
+    private func dataArrived(generation: Int) {
+        perform(machine.dataReceived(generation: generation, now: clock()))
+    }
+
+    private var listPath: String { (runtimeFolder as NSString).appendingPathComponent("segments-\(processGeneration).csv") }
+
+    private func launch(generation: Int) {
+        processGeneration = generation
+        listOffset = 0
+        live.reset()
+        readers.forEach { $0.stop() }
+        readers = []
+        let framePath = (runtimeFolder as NSString).appendingPathComponent("frames.fifo")
+        let livePath = (runtimeFolder as NSString).appendingPathComponent("live.fifo")
+        let command = RecordingCommand(stream: stream, segmentFolder: segmentFolder, segmentList: listPath,
+                                       framePipe: framePath, livePipe: livePath, segmentSeconds: settings.segmentSeconds,
+                                       frames: settings.frames, timeoutSeconds: settings.timeoutSeconds)
+        do {
+            try PipeReader.makeFIFO(at: framePath)
+            try PipeReader.makeFIFO(at: livePath)
+            let notifier = DataNotifier(generation: generation, pipeline: self, clock: clock)
+            let assembler = FrameAssembler(tap: frames, frameBytes: settings.frames.frameBytes, clock: clock)
+            readers.append(try PipeReader(path: framePath) { bytes in
+                assembler.append(bytes)
+                notifier.arrived()
+            })
+            readers.append(try PipeReader(path: livePath) { [live] bytes in
+                live.ingest(bytes)
+                notifier.arrived()
+            })
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tools.ffmpeg)
+            process.arguments = command.arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            process.standardError = errors
+            let tail = errorTail
+            tail.clear()
+            errors.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                guard !data.isEmpty else { handle.readabilityHandler = nil; return }
+                let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+                tail.append(lines)
+            }
+            process.terminationHandler = { [weak self] finished in
+                let status = finished.terminationStatus
+                let signalled = finished.terminationReason == .uncaughtSignal
+                Task { await self?.processExited(generation: generation, status: status, signalled: signalled) }
+            }
+            logger.info("starting ffmpeg", metadata: ["command": .string(command.redactedArguments.joined(separator: " "))])
+            try process.run()
+            self.process = process
+            startListPolling()
+        } catch {
+            lastProblem = "cannot start ffmpeg: \(error)"
+            perform(machine.processExited(generation: generation, reason: lastProblem!, now: clock()))
+        }
+    }
+
+    private func processExited(generation: Int, status: Int32, signalled: Bool) async {
+        guard generation == processGeneration else { return }
+        process = nil
+        readers.forEach { $0.stop() }
+        readers = []
+        listTask?.cancel()
+        readNewListLines()
+        await adoptUnlistedSegments()
+        let tail = errorTail.lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let how = signalled ? "was stopped by signal \(status)" : "exited with status \(status)"
+        let reason = "ffmpeg \(how)" + (tail.map { ": " + CameraStream.redact(String($0.prefix(300))) } ?? "")
+        perform(machine.processExited(generation: generation, reason: reason, now: clock()))
+        let waiters = exitWaiters
+        exitWaiters = []
+        waiters.forEach { $0.resume() }
+    }
+
+    // MARK: - Segments
+
+    private func startListPolling() {
+        listTask?.cancel()
+        listTask = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                await self?.readNewListLines()
+            }
+        }
+    }
+
+    private func readNewListLines() {
+        guard let handle = FileHandle(forReadingAtPath: listPath) else { return }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(listOffset))
+        guard let data = try? handle.readToEnd(), !data.isEmpty else { return }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let lastNewline = text.lastIndex(of: "\n") else { return }
+        let complete = text[...lastNewline]
+        listOffset += complete.utf8.count
+        for line in complete.split(separator: "\n") {
+            guard let entry = SegmentListLine(line: String(line)) else { continue }
+            report(file: entry.fileName, duration: entry.duration)
+        }
+    }
+
+    private func report(file name: String, duration: Double) {
+        let fileName = (name as NSString).lastPathComponent
+        guard !reported.contains(fileName) else { return }
+        reported.insert(fileName)
+        let path = (segmentFolder as NSString).appendingPathComponent(fileName)
+        let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        let start = SegmentListLine.startTime(ofFile: fileName) ?? clock().addingTimeInterval(-duration)
+        onEvent(.segmentClosed(RecordedSegment(cameraID: cameraID, path: path, start: start,
+                                               end: start.addingTimeInterval(duration), bytes: bytes)))
+    }
+
+    /// After a crash the segment being written has no list line: probe it and index what plays.
+    private func adoptUnlistedSegments() async {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: segmentFolder)) ?? []
+        for name in names.sorted() where name.hasSuffix(".mp4") && !reported.contains(name) {
+            let path = (segmentFolder as NSString).appendingPathComponent(name)
+            let facts = await MediaProbe(tools: tools).facts(of: path)
+            if let facts, facts.duration > 0 {
+                report(file: name, duration: facts.duration)
+            } else {
+                reported.insert(name)
+                try? FileManager.default.removeItem(atPath: path)
+                onEvent(.unusableSegment(cameraID: cameraID, path: path, reason: "no playable video (cut off before its first fragment); removed"))
+            }
+        }
+    }
+
+    /// Files already indexed by an earlier run, so they are not reported again.
+    public func markIndexed(_ fileNames: some Sequence<String>) {
+        reported.formUnion(fileNames)
+    }
+
+    fileprivate func noteData(generation: Int) {
+        dataArrived(generation: generation)
+    }
+}
+
+/// Tells the pipeline that video is flowing, at most once a second (the pipe threads see
+/// every chunk; the actor needs to know only that the stream is alive).
+private final class DataNotifier: Sendable {
+    let generation: Int
+    weak let pipeline: CameraPipeline?
+    let clock: @Sendable () -> Date
+    private let last = Mutex<Date>(.distantPast)
+
+    init(generation: Int, pipeline: CameraPipeline, clock: @escaping @Sendable () -> Date) {
+        self.generation = generation
+        self.pipeline = pipeline
+        self.clock = clock
+    }
+
+    func arrived() {
+        let now = clock()
+        let due = last.withLock { last -> Bool in
+            guard now.timeIntervalSince(last) >= 1 else { return false }
+            last = now
+            return true
+        }
+        guard due, let pipeline else { return }
+        let generation = generation
+        Task { await pipeline.noteData(generation: generation) }
+    }
+}
+
+/// Cuts the raw gray byte stream into frames for the tap.
+private final class FrameAssembler: Sendable {
+    let tap: FrameTap
+    let frameBytes: Int
+    let clock: @Sendable () -> Date
+    private let partial = Mutex<[UInt8]>([])
+
+    init(tap: FrameTap, frameBytes: Int, clock: @escaping @Sendable () -> Date) {
+        self.tap = tap
+        self.frameBytes = frameBytes
+        self.clock = clock
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        let complete: [[UInt8]] = partial.withLock { buffer in
+            buffer.append(contentsOf: bytes)
+            var frames: [[UInt8]] = []
+            while buffer.count >= frameBytes {
+                frames.append(Array(buffer[0..<frameBytes]))
+                buffer.removeFirst(frameBytes)
+            }
+            return frames
+        }
+        let now = clock()
+        for frame in complete { tap.publish(frame, at: now) }
+    }
+}
+
+/// The last lines a process wrote to standard error, for the reason of its failure.
+private final class LineTail: Sendable {
+    private let storage = Mutex<[String]>([])
+
+    var lines: [String] { storage.withLock { $0 } }
+
+    func clear() {
+        storage.withLock { $0 = [] }
+    }
+
+    func append(_ lines: [String]) {
+        storage.withLock { $0 = Array(($0 + lines).suffix(8)) }
+    }
+}

@@ -1,0 +1,184 @@
+import CityWatchDomain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Streams, segments, health, gaps and legal holds in the store.
+public struct RecordingRepository: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    // MARK: Streams
+
+    /// Sets (or replaces) a camera's stream; the password is sealed.
+    public func setStream(_ stream: CameraStream, for cameraID: UUID, sealer: CredentialSealer, now: Date) async throws {
+        let model = try await CameraStreamModel.find(cameraID, on: database) ?? CameraStreamModel()
+        model.id = cameraID
+        model.mainURL = stream.mainURL
+        model.subURL = stream.subURL
+        model.username = stream.username
+        model.passwordSealed = try stream.password.map(sealer.seal)
+        model.loop = stream.loop
+        model.updatedAt = now
+        try await model.save(on: database)
+    }
+
+    /// Removes a camera's stream (it stops being recorded).
+    public func removeStream(for cameraID: UUID) async throws {
+        try await CameraStreamModel.query(on: database).filter(\.$id == cameraID).delete()
+    }
+
+    /// The stream of one camera, password opened.
+    public func stream(for cameraID: UUID, sealer: CredentialSealer) async throws -> CameraStream? {
+        guard let model = try await CameraStreamModel.find(cameraID, on: database) else { return nil }
+        return try Self.stream(model, sealer: sealer)
+    }
+
+    /// Every enabled camera that has a stream.
+    public func recordableStreams(sealer: CredentialSealer) async throws -> [(cameraID: UUID, stream: CameraStream)] {
+        let enabled = Set(try await CameraModel.query(on: database).filter(\.$enabled == true).all().compactMap(\.id))
+        return try await CameraStreamModel.query(on: database).all().compactMap { model in
+            guard let id = model.id, enabled.contains(id) else { return nil }
+            return (id, try Self.stream(model, sealer: sealer))
+        }
+    }
+
+    /// Cameras with a stream configured (enabled or not).
+    public func camerasWithStreams() async throws -> Set<UUID> {
+        Set(try await CameraStreamModel.query(on: database).all().compactMap(\.id))
+    }
+
+    static func stream(_ model: CameraStreamModel, sealer: CredentialSealer) throws -> CameraStream {
+        CameraStream(mainURL: model.mainURL, subURL: model.subURL, username: model.username,
+                     password: try model.passwordSealed.map(sealer.open), loop: model.loop)
+    }
+
+    // MARK: Segments
+
+    /// Indexes a closed segment (again: a second report of the same file is ignored).
+    public func addSegment(_ segment: RecordedSegmentRow, now: Date) async throws {
+        if try await SegmentModel.query(on: database).filter(\.$path == segment.path).first() != nil { return }
+        let model = SegmentModel()
+        model.cameraID = segment.cameraID
+        model.start = segment.start
+        model.end = segment.end
+        model.bytes = segment.bytes
+        model.path = segment.path
+        model.status = "ok"
+        model.createdAt = now
+        try await model.create(on: database)
+    }
+
+    /// Segments of a camera that overlap `from…to`, in time order.
+    public func segments(camera: UUID, from: Date, to: Date) async throws -> [SegmentModel] {
+        try await SegmentModel.query(on: database).filter(\.$cameraID == camera)
+            .filter(\.$end > from).filter(\.$start < to).filter(\.$status == "ok")
+            .sort(\.$start).all()
+    }
+
+    /// Every segment of a camera (for reconciling with the disk).
+    public func allSegments(camera: UUID) async throws -> [SegmentModel] {
+        try await SegmentModel.query(on: database).filter(\.$cameraID == camera).sort(\.$start).all()
+    }
+
+    /// Every segment, oldest first (for retention).
+    public func allSegmentsOldestFirst() async throws -> [SegmentModel] {
+        try await SegmentModel.query(on: database).filter(\.$status == "ok").sort(\.$start).all()
+    }
+
+    /// Marks segments whose file is gone.
+    public func markMissing(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await SegmentModel.query(on: database).filter(\.$id ~~ ids).set(\.$status, to: "missing").update()
+    }
+
+    /// Forgets segments (after their files were deleted).
+    public func deleteSegments(_ ids: [UUID]) async throws {
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            try await SegmentModel.query(on: database).filter(\.$id ~~ chunk).delete()
+        }
+    }
+
+    // MARK: Health and gaps
+
+    /// Records a health transition and the camera's current state.
+    public func recordHealth(camera: UUID, from: String, to: String, at: Date, reason: String) async throws {
+        let event = HealthEventModel()
+        event.cameraID = camera
+        event.at = at
+        event.from = from
+        event.to = to
+        event.reason = String(reason.prefix(500))
+        try await event.create(on: database)
+        try await CameraModel.query(on: database).filter(\.$id == camera)
+            .set(\.$health, to: to).set(\.$healthReason, to: String(reason.prefix(500))).set(\.$healthSince, to: at).update()
+    }
+
+    /// Health transitions of a camera, newest first.
+    public func healthHistory(camera: UUID, limit: Int = 100) async throws -> [HealthEventModel] {
+        try await HealthEventModel.query(on: database).filter(\.$cameraID == camera).sort(\.$at, .descending).limit(limit).all()
+    }
+
+    /// Records a stretch without recording.
+    public func recordGap(camera: UUID, from: Date, to: Date) async throws {
+        let gap = RecordingGapModel()
+        gap.cameraID = camera
+        gap.from = from
+        gap.to = to
+        try await gap.create(on: database)
+    }
+
+    /// Gaps of a camera overlapping `from…to`.
+    public func gaps(camera: UUID, from: Date, to: Date) async throws -> [RecordingGapModel] {
+        try await RecordingGapModel.query(on: database).filter(\.$cameraID == camera)
+            .filter(\.$to > from).filter(\.$from < to).sort(\.$from).all()
+    }
+
+    // MARK: Legal holds
+
+    /// Places a legal hold.
+    public func addHold(camera: UUID, from: Date, to: Date, reason: String, by actor: String, now: Date) async throws -> LegalHoldModel {
+        let hold = LegalHoldModel()
+        hold.cameraID = camera
+        hold.from = from
+        hold.to = to
+        hold.reason = reason
+        hold.createdBy = actor
+        hold.createdAt = now
+        try await hold.create(on: database)
+        return hold
+    }
+
+    /// Holds not yet released.
+    public func activeHolds() async throws -> [LegalHoldModel] {
+        try await LegalHoldModel.query(on: database).filter(\.$releasedAt == nil).all()
+    }
+
+    /// Releases a hold; false when there is no such active hold.
+    public func releaseHold(_ id: UUID, now: Date) async throws -> Bool {
+        guard let hold = try await LegalHoldModel.find(id, on: database), hold.releasedAt == nil else { return false }
+        hold.releasedAt = now
+        try await hold.update(on: database)
+        return true
+    }
+}
+
+/// A segment to index (the store's view of a closed recording file).
+public struct RecordedSegmentRow: Sendable {
+    public var cameraID: UUID
+    public var path: String
+    public var start: Date
+    public var end: Date
+    public var bytes: Int64
+
+    public init(cameraID: UUID, path: String, start: Date, end: Date, bytes: Int64) {
+        self.cameraID = cameraID
+        self.path = path
+        self.start = start
+        self.end = end
+        self.bytes = bytes
+    }
+}
