@@ -1,4 +1,5 @@
 import CityWatchMedia
+import CityWatchTestSupport
 import Foundation
 import Testing
 

@@ -92,4 +92,11 @@ public struct ProgramFailure: Error, CustomStringConvertible {
     public var standardError: String
     public var standardOutput: String
     public var description: String { "\(program) exited with \(status): \(standardError)" }
+
+    public init(program: String, status: Int32, standardError: String, standardOutput: String) {
+        self.program = program
+        self.status = status
+        self.standardError = standardError
+        self.standardOutput = standardOutput
+    }
 }

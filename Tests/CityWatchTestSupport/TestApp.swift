@@ -106,3 +106,13 @@ extension ByteBuffer {
         ByteBuffer(string: text)
     }
 }
+
+extension Application {
+    /// Imports `count` single-camera sites and returns their camera ids, in address order.
+    public func makeCameras(_ count: Int) async throws -> [UUID] {
+        let rows = (1...count).map { RegistryFixtures.currentRow(number: $0, cameras: "1") }
+        let path = try RegistryFixtures.write(Data(RegistryFixtures.csv([RegistryFixtures.currentHeader] + rows).utf8))
+        _ = try await RegistryImporter(database: db).importFile(at: path, actor: "test")
+        return try await RegistryRepository(database: db).loadAll().cameras.map(\.id)
+    }
+}

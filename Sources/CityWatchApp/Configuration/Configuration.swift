@@ -36,6 +36,23 @@ public struct Configuration: Sendable {
     public var logFormat: LogFormat
     /// Minimum log level. Default `info`.
     public var logLevel: String
+    /// Where recordings go. Default `<dataDirectory>/recordings`.
+    public var recordingsDirectory: String
+    /// Length of a recording segment in seconds. Default 60.
+    public var segmentSeconds: Int
+    /// Disk the recordings may use, in bytes; nil for no quota.
+    public var recordingQuotaBytes: Int64?
+    /// Days footage is kept when neither the camera nor its purpose says otherwise. Default 30.
+    public var defaultRetentionDays: Int
+    /// Minutes between retention sweeps. Default 5.
+    public var retentionSweepMinutes: Int
+    /// Seconds without video before a stream counts as stalled. Default 10.
+    public var stallSeconds: Int
+    /// Base64 of the 32-byte key that seals camera passwords (clusters share it); nil keeps a
+    /// key file in the data folder.
+    public var credentialsKey: String?
+    /// Record the cameras that have streams (false for store-only commands and API-only nodes).
+    public var recording: Bool
 
     /// The shape of log lines.
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -65,6 +82,14 @@ public struct Configuration: Sendable {
         case secureCookies = "CITYWATCH_SECURE_COOKIES"
         case logFormat = "CITYWATCH_LOG_FORMAT"
         case logLevel = "CITYWATCH_LOG_LEVEL"
+        case recordingsDirectory = "CITYWATCH_RECORDINGS_DIR"
+        case segmentSeconds = "CITYWATCH_SEGMENT_SECONDS"
+        case recordingQuotaGB = "CITYWATCH_RECORDING_QUOTA_GB"
+        case defaultRetentionDays = "CITYWATCH_RETENTION_DAYS"
+        case retentionSweepMinutes = "CITYWATCH_RETENTION_SWEEP_MINUTES"
+        case stallSeconds = "CITYWATCH_STALL_SECONDS"
+        case credentialsKey = "CITYWATCH_CREDENTIALS_KEY"
+        case recording = "CITYWATCH_RECORDING"
     }
 
     /// OpenStreetMap's standard tiles, the default base map.
@@ -134,6 +159,13 @@ public struct Configuration: Sendable {
                 tileURL = text
             }
         }
+        var quota: Int64?
+        if let (text, source) = lookup(.recordingQuotaGB), !text.isEmpty {
+            guard let gigabytes = Double(text), gigabytes > 0, gigabytes < 1_000_000 else {
+                throw problem(.recordingQuotaGB, source, "'\(text)' is not a positive number of gigabytes")
+            }
+            quota = Int64(gigabytes * 1_073_741_824)
+        }
         return Configuration(
             dataDirectory: dataDirectory,
             database: database,
@@ -148,7 +180,15 @@ public struct Configuration: Sendable {
             sessionLifetime: TimeInterval(try integer(.sessionLifetimeMinutes, default: 720, range: 1...43_200) * 60),
             secureCookies: try boolean(.secureCookies, default: false),
             logFormat: logFormat,
-            logLevel: logLevel)
+            logLevel: logLevel,
+            recordingsDirectory: lookup(.recordingsDirectory)?.value ?? (dataDirectory as NSString).appendingPathComponent("recordings"),
+            segmentSeconds: try integer(.segmentSeconds, default: 60, range: 2...3_600),
+            recordingQuotaBytes: quota,
+            defaultRetentionDays: try integer(.defaultRetentionDays, default: 30, range: 1...3_650),
+            retentionSweepMinutes: try integer(.retentionSweepMinutes, default: 5, range: 1...1_440),
+            stallSeconds: try integer(.stallSeconds, default: 10, range: 2...600),
+            credentialsKey: lookup(.credentialsKey)?.value,
+            recording: try boolean(.recording, default: true))
     }
 
     /// Reads `NAME=value` lines.

@@ -51,19 +51,19 @@ struct CreateRecording: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("released_at", .datetime)
             .create()
-        try await database.schema(CameraModel.schema)
-            .field("health", .string)
-            .field("health_reason", .string)
-            .field("health_since", .datetime)
-            .field("retention_days", .int)
-            .update()
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        try await database.schema(CameraModel.schema).field("health", .string).update()
+        try await database.schema(CameraModel.schema).field("health_reason", .string).update()
+        try await database.schema(CameraModel.schema).field("health_since", .datetime).update()
+        try await database.schema(CameraModel.schema).field("retention_days", .int).update()
     }
 
     func revert(on database: any Database) async throws {
         for schema in [LegalHoldModel.schema, RecordingGapModel.schema, HealthEventModel.schema, SegmentModel.schema, CameraStreamModel.schema] {
             try await database.schema(schema).delete()
         }
-        try await database.schema(CameraModel.schema).deleteField("health").deleteField("health_reason")
-            .deleteField("health_since").deleteField("retention_days").update()
+        for column in ["health", "health_reason", "health_since", "retention_days"] {
+            try await database.schema(CameraModel.schema).deleteField(.string(column)).update()
+        }
     }
 }

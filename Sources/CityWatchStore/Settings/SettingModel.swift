@@ -60,6 +60,31 @@ public struct Settings: Sendable {
         }
     }
 
+    /// The value stored under a free-form key (such as `retention.purpose.childProtection`).
+    public func get(named key: String) async throws -> String? {
+        try await SettingModel.find(key, on: database)?.value
+    }
+
+    /// Every value whose key starts with `prefix`.
+    public func all(prefixed prefix: String) async throws -> [String: String] {
+        let rows = try await SettingModel.query(on: database).all()
+        return Dictionary(rows.compactMap { row in row.id.flatMap { $0.hasPrefix(prefix) ? ($0, row.value) : nil } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Sets a free-form key, or removes it when `value` is nil.
+    public func set(named key: String, to value: String?) async throws {
+        if let existing = try await SettingModel.find(key, on: database) {
+            if let value {
+                existing.value = value
+                try await existing.update(on: database)
+            } else {
+                try await existing.delete(on: database)
+            }
+        } else if let value {
+            try await SettingModel(key: key, value: value).create(on: database)
+        }
+    }
+
     /// Marks the camera registry as changed.
     public func bumpRegistryVersion() async throws {
         try await set(.registryVersion, to: UUID().uuidString)

@@ -1,15 +1,14 @@
-import CityWatchTestSupport
 import Foundation
 
 /// Short H.264 clips made with real ffmpeg for the media tests.
-enum MediaFixtures {
-    static let ffmpeg = "/usr/bin/ffmpeg"
-    static let ffprobe = "/usr/bin/ffprobe"
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: ffmpeg) }
+public enum MediaFixtures {
+    public static let ffmpeg = "/usr/bin/ffmpeg"
+    public static let ffprobe = "/usr/bin/ffprobe"
+    public static var available: Bool { FileManager.default.isExecutableFile(atPath: ffmpeg) }
 
     /// A test-pattern clip: `seconds` long, a keyframe every `gop` frames at 25 fps, with or
     /// without B-frames. Made once per process and shape.
-    static func clip(seconds: Int = 6, gop: Int = 25, bFrames: Bool = true) throws -> String {
+    public static func clip(seconds: Int = 6, gop: Int = 25, bFrames: Bool = true) throws -> String {
         let folder = RegistryFixtures.folderForMedia
         let path = folder.appendingPathComponent("pattern-\(seconds)s-g\(gop)-\(bFrames ? "b" : "nob").mp4").path
         if FileManager.default.fileExists(atPath: path) { return path }
@@ -22,7 +21,7 @@ enum MediaFixtures {
     }
 
     /// The clip stream-copied to a fragmented MP4 exactly as the live output writes it.
-    static func liveStream(of clip: String) throws -> [UInt8] {
+    public static func liveStream(of clip: String) throws -> [UInt8] {
         let out = RegistryFixtures.folderForMedia.appendingPathComponent("live-\(UUID().uuidString.prefix(8)).mp4").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         _ = try runProgram(ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", clip, "-map", "0:v:0", "-c", "copy", "-an",
@@ -32,7 +31,7 @@ enum MediaFixtures {
     }
 
     /// ffprobe's view of a file: stream types, and the video's duration in seconds.
-    static func probe(_ path: String) throws -> (streams: [String], duration: Double) {
+    public static func probe(_ path: String) throws -> (streams: [String], duration: Double) {
         let types = try runProgram(ffprobe, ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", path])
             .split(separator: "\n").map(String.init)
         let duration = try runProgram(ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
@@ -42,7 +41,7 @@ enum MediaFixtures {
 
 extension RegistryFixtures {
     /// A folder for media test files, removed when the test process exits.
-    static let folderForMedia: URL = {
+    public static let folderForMedia: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-media-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         atexit { try? FileManager.default.removeItem(at: RegistryFixtures.folderForMedia) }

@@ -1,0 +1,78 @@
+import CityWatchMedia
+import CityWatchStore
+import FluentKit
+import Foundation
+
+/// Makes the segment index and the disk agree after a crash or a restart: segments on disk that
+/// the index lacks are probed and adopted (or removed when nothing in them plays), and index
+/// entries whose file has gone are marked missing. So a crash leaves no lie in the index.
+public struct SegmentReconciler: Sendable {
+    /// What reconciling found.
+    public struct Report: Sendable, Equatable {
+        public var adopted: [String] = []
+        public var removed: [String] = []
+        public var missing: [String] = []
+        /// Folders that belong to no known camera.
+        public var strayFolders: [String] = []
+
+        public var changedAnything: Bool { !(adopted.isEmpty && removed.isEmpty && missing.isEmpty) }
+    }
+
+    let database: any Database
+    let recordingsDirectory: String
+    let probe: MediaProbe
+
+    public init(database: any Database, recordingsDirectory: String, tools: MediaTools = MediaTools()) {
+        self.database = database
+        self.recordingsDirectory = recordingsDirectory
+        self.probe = MediaProbe(tools: tools)
+    }
+
+    /// Reconciles every camera folder with the index.
+    public func reconcile(cameras: Set<UUID>) async throws -> Report {
+        var report = Report()
+        let repository = RecordingRepository(database: database)
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: recordingsDirectory)) ?? []
+        for folder in folders.sorted() {
+            guard let camera = UUID(uuidString: folder), cameras.contains(camera) else {
+                report.strayFolders.append(folder)
+                continue
+            }
+            try await reconcile(camera: camera, repository: repository, into: &report)
+        }
+        for camera in cameras where !folders.contains(camera.uuidString) {
+            let indexed = try await repository.allSegments(camera: camera).filter { $0.status == "ok" }
+            report.missing += indexed.map(\.path)
+            try await repository.markMissing(indexed.compactMap(\.id))
+        }
+        return report
+    }
+
+    private func reconcile(camera: UUID, repository: RecordingRepository, into report: inout Report) async throws {
+        let folder = (recordingsDirectory as NSString).appendingPathComponent(camera.uuidString)
+        let onDisk = Set(((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".mp4") })
+        let indexed = try await repository.allSegments(camera: camera)
+        let indexedNames = Dictionary(indexed.map { (($0.path as NSString).lastPathComponent, $0) }, uniquingKeysWith: { a, _ in a })
+        var missing: [UUID] = []
+        for (name, segment) in indexedNames where segment.status == "ok" && !onDisk.contains(name) {
+            missing.append(segment.id!)
+            report.missing.append(segment.path)
+        }
+        try await repository.markMissing(missing)
+        for name in onDisk.sorted() where indexedNames[name] == nil {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if let facts = await probe.facts(of: path), facts.duration > 0 {
+                let start = SegmentListLine.startTime(ofFile: name)
+                    ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date)?.addingTimeInterval(-facts.duration)
+                    ?? Date()
+                let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+                try await repository.addSegment(RecordedSegmentRow(cameraID: camera, path: path, start: start,
+                                                                   end: start.addingTimeInterval(facts.duration), bytes: bytes), now: Date())
+                report.adopted.append(path)
+            } else {
+                try? FileManager.default.removeItem(atPath: path)
+                report.removed.append(path)
+            }
+        }
+    }
+}
