@@ -55,4 +55,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: GroupController())
     try app.register(collection: AuditController())
     try app.register(collection: SystemController())
+    try app.register(collection: RecordingController())
+    try app.register(collection: RetentionController())
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import CityWatchAPI
 import CityWatchApp
+import CityWatchMedia
+import CityWatchStore
+import Fluent
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -57,8 +60,13 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 fflush(nil)
             }
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            services += try recordingServices(app: app, configuration: configuration, logger: logger)
+            services.append(.init(service: server))
+            // Services stop in reverse order: the web server first, the recorders last, so every
+            // ffmpeg closes its segment and the index is complete before the process ends.
             let group = ServiceGroup(configuration: .init(
-                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try await app.asyncShutdown()
         } catch {
@@ -66,4 +74,20 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
     }
+}
+
+/// The recorder and the retention sweeper, when this process records and ffmpeg is installed.
+func recordingServices(app: Application, configuration: Configuration, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    guard configuration.recording else { return [] }
+    let tools = MediaTools()
+    guard tools.available else {
+        logger.warning("ffmpeg is not installed: cameras are not recorded (apt-get install ffmpeg)")
+        return []
+    }
+    let sealer = try CredentialSealer.load(base64: configuration.credentialsKey,
+                                           folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+    let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer)
+    app.recording = recording
+    let retention = RetentionSweeper(database: { app.db }, configuration: configuration)
+    return [.init(service: recording), .init(service: retention)]
 }

@@ -68,9 +68,14 @@ struct CameraController: RouteCollection {
         guard try await RegistryRepository(database: req.db).updateCamera(id: id, name: name, enabled: body.enabled, now: now) != nil else {
             throw Abort(.notFound, reason: "no camera \(id)")
         }
+        if let days = body.retentionDays {
+            guard (0...3_650).contains(days) else { throw Abort(.badRequest, reason: "field 'retentionDays' must be 0–3650 (0: the purpose's period)") }
+            try await CameraModel.query(on: req.db).filter(\.$id == id).set(\.$retentionDays, to: days == 0 ? nil : days).update()
+        }
         var details: [String: AuditValue] = [:]
         if let enabled = body.enabled { details["enabled"] = .bool(enabled) }
         if let name = body.name { details["name"] = .string(name) }
+        if let days = body.retentionDays { details["retentionDays"] = .int(Int64(days)) }
         try await req.audit.append(AuditEvent(actor: user.username, action: "camera.update", target: id.uuidString, details: details))
         try await Settings(database: req.db).bumpRegistryVersion()
         req.cityWatch.directory.invalidate()

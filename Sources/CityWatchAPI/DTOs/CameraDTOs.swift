@@ -95,9 +95,11 @@ struct CameraPageDTO: Content {
 
 /// `PATCH /api/cameras/:id`.
 struct UpdateCameraRequest: Content, StrictContent {
-    static let allowedKeys: Set<String> = ["enabled", "name"]
+    static let allowedKeys: Set<String> = ["enabled", "name", "retentionDays"]
     var enabled: Bool?
     var name: String?
+    /// Days to keep this camera's footage; 0 returns to the purpose's or registry's period.
+    var retentionDays: Int?
 }
 
 /// A purpose with its names and map colour.

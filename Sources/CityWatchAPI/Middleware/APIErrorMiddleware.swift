@@ -41,9 +41,10 @@ struct APIErrorMiddleware: AsyncMiddleware {
                     "status": .stringConvertible(status.code), "path": .string(request.url.path), "reason": .string(reason),
                 ])
             }
-            let response = Response(status: status, headers: headers)
-            try response.content.encode(Body(reason: reason))
-            return response
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            headers.contentType = .json
+            return Response(status: status, headers: headers, body: .init(data: try encoder.encode(Body(reason: reason))))
         }
     }
 }

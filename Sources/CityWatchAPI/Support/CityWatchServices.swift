@@ -48,6 +48,18 @@ extension Application {
     }
 }
 
+extension Application {
+    private struct RecordingKey: StorageKey {
+        typealias Value = RecordingService
+    }
+
+    /// The recording service, when this process records (serve and demo do; tests may not).
+    public var recording: RecordingService? {
+        get { storage[RecordingKey.self] }
+        set { storage[RecordingKey.self] = newValue }
+    }
+}
+
 extension Request {
     /// CityWatch's services.
     var cityWatch: CityWatchServices { application.cityWatch }

@@ -29,10 +29,25 @@ extension Request {
             throw Abort(.badRequest, reason: "unknown field '\(unknown.prefix(60))' (allowed: \(Body.allowedKeys.sorted().joined(separator: ", ")))")
         }
         do {
-            return try JSONDecoder().decode(Body.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                if let date = Request.parseTime(text) { return date }
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                        debugDescription: "'\(text.prefix(40))' is not an ISO 8601 time such as 2026-11-26T09:00:00Z"))
+            }
+            return try decoder.decode(Body.self, from: data)
         } catch let error as DecodingError {
             throw Abort(.badRequest, reason: Self.describe(error))
         }
+    }
+
+    /// Reads an ISO 8601 time, with or without fractional seconds.
+    static func parseTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 
     /// A sentence naming the field a decoding error is about.

@@ -1,0 +1,181 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import Fluent
+import FluentKit
+import Foundation
+import NIOCore
+import NIOWebSocket
+import Vapor
+
+/// Streams, health, recordings, playback and live video of a camera.
+struct RecordingController: RouteCollection {
+    /// Who may watch video, live or recorded.
+    static let viewers = Access.only(.administrator, .operator, .police)
+
+    func boot(routes: any RoutesBuilder) throws {
+        let camera = routes.grouped("api", "cameras", ":id")
+        camera.endpoint(.GET, "stream", access: .only(.administrator, .maintenance), use: stream)
+        camera.endpoint(.PUT, "stream", access: .only(.administrator), use: setStream)
+        camera.endpoint(.DELETE, "stream", access: .only(.administrator), use: removeStream)
+        camera.endpoint(.GET, "health", access: .signedIn, use: health)
+        camera.endpoint(.GET, "recordings", access: .signedIn, use: recordings)
+        camera.endpoint(.GET, "live", access: Self.viewers, use: live)
+        routes.endpoint(.GET, "api", "segments", ":id", "video", access: Self.viewers, use: segmentVideo)
+    }
+
+    func stream(req: Request) async throws -> StreamDTO {
+        let (camera, _) = try await req.visibleCamera()
+        guard let stream = try await RecordingRepository(database: req.db).stream(for: camera.id, sealer: try req.sealer()) else {
+            throw Abort(.notFound, reason: "camera \(camera.id) has no stream")
+        }
+        return StreamDTO(stream)
+    }
+
+    func setStream(req: Request) async throws -> StreamDTO {
+        let user = try req.requireUser()
+        let (camera, _) = try await req.visibleCamera()
+        let body = try req.decodeStrict(SetStreamRequest.self)
+        let repository = RecordingRepository(database: req.db)
+        let existing = try await repository.stream(for: camera.id, sealer: try req.sealer())
+        var stream = CameraStream(mainURL: body.mainURL, subURL: body.subURL, username: body.username,
+                                  password: body.password ?? existing?.password, loop: body.loop ?? false)
+        if body.password == "" { stream.password = nil }
+        do { stream = try stream.validated() } catch { throw Abort(.badRequest, reason: error.description) }
+        try await repository.setStream(stream, for: camera.id, sealer: try req.sealer(), now: req.cityWatch.clock())
+        try await req.audit.append(AuditEvent(actor: user.username, action: "camera.stream.set", target: camera.id.uuidString,
+                                              details: ["mainURL": .string(stream.mainURL), "subURL": .string(stream.subURL ?? ""),
+                                                        "credentials": .bool(stream.username != nil)]))
+        return StreamDTO(stream)
+    }
+
+    func removeStream(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        let (camera, _) = try await req.visibleCamera()
+        try await RecordingRepository(database: req.db).removeStream(for: camera.id)
+        try await req.audit.append(AuditEvent(actor: user.username, action: "camera.stream.remove", target: camera.id.uuidString))
+        return .noContent
+    }
+
+    func health(req: Request) async throws -> HealthDTO {
+        let (camera, _) = try await req.visibleCamera()
+        let model = try await CameraModel.find(camera.id, on: req.db)
+        let history = try await RecordingRepository(database: req.db).healthHistory(camera: camera.id, limit: 50)
+        return HealthDTO(cameraId: camera.id, health: model?.health ?? (camera.enabled ? "unknown" : "disabled"),
+                         reason: model?.healthReason, since: model?.healthSince,
+                         recording: req.application.recording?.pipeline(for: camera.id) != nil,
+                         history: history.map { .init(at: $0.at, from: $0.from, to: $0.to, reason: $0.reason) })
+    }
+
+    func recordings(req: Request) async throws -> RecordingsDTO {
+        let (camera, _) = try await req.visibleCamera()
+        let now = req.cityWatch.clock()
+        let to = try req.timeQuery("to") ?? now
+        let from = try req.timeQuery("from") ?? to.addingTimeInterval(-86_400)
+        guard from < to else { throw Abort(.badRequest, reason: "from must be before to") }
+        guard to.timeIntervalSince(from) <= 31 * 86_400 else { throw Abort(.badRequest, reason: "ask for at most 31 days at a time") }
+        let repository = RecordingRepository(database: req.db)
+        let segments = try await repository.segments(camera: camera.id, from: from, to: to)
+        var ranges: [RecordingsDTO.Range] = []
+        for segment in segments {
+            if let last = ranges.last, segment.start.timeIntervalSince(last.end) < 2 {
+                ranges[ranges.count - 1].end = max(last.end, segment.end)
+            } else {
+                ranges.append(.init(start: segment.start, end: segment.end))
+            }
+        }
+        let gaps = try await repository.gaps(camera: camera.id, from: from, to: to).map { RecordingsDTO.Range(start: $0.from, end: $0.to) }
+        return RecordingsDTO(cameraId: camera.id, from: from, to: to, ranges: ranges, gaps: gaps,
+                             segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes) })
+    }
+
+    func segmentVideo(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        guard let segment = try await SegmentModel.find(id, on: req.db), segment.status == "ok" else {
+            throw Abort(.notFound, reason: "no recording \(id)")
+        }
+        let (_, scope) = try await req.cameraView()
+        guard scope.contains(segment.cameraID) else { throw Abort(.notFound, reason: "no recording \(id)") }
+        guard FileManager.default.fileExists(atPath: segment.path) else {
+            throw Abort(.notFound, reason: "the recording file is not on this server (it may have been deleted by retention)")
+        }
+        // A player asks for a file in byte ranges; the first request of a playback starts at 0.
+        let range = req.headers.first(name: .range) ?? ""
+        if range.isEmpty || range.hasPrefix("bytes=0-") {
+            try await req.audit.append(AuditEvent(actor: user.username, action: "video.playback", target: segment.cameraID.uuidString,
+                                                  details: ["segment": .string(id.uuidString),
+                                                            "from": .string(ISO8601DateFormatter().string(from: segment.start)),
+                                                            "to": .string(ISO8601DateFormatter().string(from: segment.end))]))
+        }
+        let response = try await req.fileio.asyncStreamFile(at: segment.path)
+        response.headers.contentType = HTTPMediaType(type: "video", subType: "mp4")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+
+    func live(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let (camera, _) = try await req.visibleCamera()
+        guard let pipeline = req.application.recording?.pipeline(for: camera.id) else {
+            throw Abort(.conflict, reason: "camera \(camera.id) is not being recorded here, so it has no live video")
+        }
+        let audit = req.audit
+        let clock = req.cityWatch.clock
+        return req.webSocket { _, socket in
+            let started = clock()
+            try? await audit.append(AuditEvent(actor: user.username, action: "video.live.start", target: camera.id.uuidString))
+            let feed = Task {
+                for await message in pipeline.live.subscribe() {
+                    switch message {
+                    case let .initialization(bytes, codec):
+                        let header = "{\"type\":\"init\",\"codec\":\"\(codec ?? "")\"}"
+                        try? await socket.send(header)
+                        try? await socket.send(raw: bytes, opcode: .binary)
+                    case .fragment(let bytes):
+                        try? await socket.send(raw: bytes, opcode: .binary)
+                    }
+                    if socket.isClosed { break }
+                }
+                try? await socket.close()
+            }
+            socket.onClose.whenComplete { _ in
+                feed.cancel()
+                Task {
+                    let ended = clock()
+                    try? await audit.append(AuditEvent(
+                        actor: user.username, action: "video.live.end", target: camera.id.uuidString,
+                        details: ["from": .string(ISO8601DateFormatter().string(from: started)),
+                                  "to": .string(ISO8601DateFormatter().string(from: ended)),
+                                  "seconds": .int(Int64(ended.timeIntervalSince(started).rounded()))]))
+                }
+            }
+        }
+    }
+}
+
+extension Request {
+    /// The camera named by the `id` parameter, if the user may see it (404 otherwise).
+    func visibleCamera() async throws -> (Camera, Site) {
+        let id = try uuidParameter("id")
+        let (snapshot, scope) = try await cameraView()
+        guard scope.contains(id), let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
+        return (camera, snapshot.site(of: camera))
+    }
+
+    /// The sealer for camera passwords.
+    func sealer() throws -> CredentialSealer {
+        try CredentialSealer.load(base64: cityWatch.configuration.credentialsKey,
+                                  folder: (cityWatch.configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+    }
+
+    /// An ISO 8601 time query parameter, or 400 naming it.
+    func timeQuery(_ name: String) throws -> Date? {
+        guard let text: String = query[name] else { return nil }
+        guard let date = Request.parseTime(text) else {
+            throw Abort(.badRequest, reason: "\(name) '\(text.prefix(40))' must be an ISO 8601 time such as 2026-11-26T09:00:00Z")
+        }
+        return date
+    }
+}

@@ -1,0 +1,101 @@
+import CityWatchDomain
+import Foundation
+import Vapor
+
+/// A camera's stream as the API shows it: never the password, only whether one is set.
+struct StreamDTO: Content {
+    var mainURL: String
+    var subURL: String?
+    var username: String?
+    var hasPassword: Bool
+    var loop: Bool
+
+    init(_ stream: CameraStream) {
+        mainURL = stream.mainURL
+        subURL = stream.subURL
+        username = stream.username
+        hasPassword = !(stream.password ?? "").isEmpty
+        loop = stream.loop
+    }
+}
+
+/// `PUT /api/cameras/:id/stream`.
+struct SetStreamRequest: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["mainURL", "subURL", "username", "password", "loop"]
+    var mainURL: String
+    var subURL: String?
+    var username: String?
+    /// Omitted: keep the stored password; empty: remove it.
+    var password: String?
+    var loop: Bool?
+}
+
+/// A camera's health now and its recent history.
+struct HealthDTO: Content {
+    struct Transition: Content {
+        var at: Date
+        var from: String
+        var to: String
+        var reason: String
+    }
+
+    var cameraId: UUID
+    var health: String
+    var reason: String?
+    var since: Date?
+    var recording: Bool
+    var history: [Transition]
+}
+
+/// What is recorded for a camera in a time range.
+struct RecordingsDTO: Content {
+    struct Segment: Content {
+        var id: UUID
+        var start: Date
+        var end: Date
+        var bytes: Int64
+    }
+
+    struct Range: Content {
+        var start: Date
+        var end: Date
+    }
+
+    var cameraId: UUID
+    var from: Date
+    var to: Date
+    /// Stretches of continuous recording (segments less than 2 s apart joined).
+    var ranges: [Range]
+    /// Outages the recorder noticed.
+    var gaps: [Range]
+    var segments: [Segment]
+}
+
+/// `POST /api/holds`.
+struct CreateHoldRequest: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["cameraId", "from", "to", "reason"]
+    var cameraId: UUID
+    var from: Date
+    var to: Date
+    var reason: String
+}
+
+/// A legal hold.
+struct HoldDTO: Content {
+    var id: UUID
+    var cameraId: UUID
+    var from: Date
+    var to: Date
+    var reason: String
+    var createdBy: String
+    var createdAt: Date
+}
+
+/// Retention settings.
+struct RetentionDTO: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["defaultDays", "purposes"]
+    /// Days when neither camera, purpose nor registry says otherwise (read-only: configuration).
+    var defaultDays: Int?
+    /// Days per purpose code.
+    var purposes: [String: Int]
+}
