@@ -57,4 +57,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: SystemController())
     try app.register(collection: RecordingController())
     try app.register(collection: RetentionController())
+    try app.register(collection: ExportController())
 }

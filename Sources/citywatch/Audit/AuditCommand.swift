@@ -50,6 +50,11 @@ struct AuditListCommand: AsyncParsableCommand {
         _ = try until.map { try Self.date($0, "--until") }
     }
 
+    /// An ISO 8601 time or date, or nil.
+    static func parse(_ text: String) -> Date? {
+        try? date(text, "")
+    }
+
     static func date(_ text: String, _ flag: String) throws -> Date {
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }

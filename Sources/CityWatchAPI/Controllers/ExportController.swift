@@ -1,0 +1,75 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import Fluent
+import FluentKit
+import Foundation
+import Vapor
+
+/// Evidence exports from the console.
+struct ExportController: RouteCollection {
+    /// Who may export video.
+    static let exporters = Access.only(.administrator, .operator, .privacyOfficer)
+
+    struct CreateExportRequest: Content, StrictContent {
+        static let allowedKeys: Set<String> = ["cameraIds", "from", "to", "reason"]
+        var cameraIds: [UUID]
+        var from: Date
+        var to: Date
+        var reason: String
+    }
+
+    struct ExportDTO: Content {
+        var id: UUID
+        var manifest: EvidenceManifest
+        var download: String
+        var signingKeyFingerprint: String
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let exports = routes.grouped("api", "exports")
+        exports.endpoint(.POST, access: Self.exporters, use: create)
+        exports.endpoint(.GET, ":id", "download", access: Self.exporters, use: download)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let body = try req.decodeStrict(CreateExportRequest.self)
+        let (snapshot, scope) = try await req.cameraView()
+        for id in body.cameraIds where !scope.contains(id) || snapshot.camera(id) == nil {
+            throw Abort(.notFound, reason: "no camera \(id)")
+        }
+        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let manifest: EvidenceManifest
+        do {
+            (manifest, _) = try await service.export(cameraIDs: body.cameraIds, from: body.from, to: body.to, reason: body.reason, actor: user.username)
+        } catch let problem as EvidenceService.Problem {
+            throw Abort(.badRequest, reason: problem.description)
+        }
+        let dto = ExportDTO(id: manifest.exportId, manifest: manifest, download: "/api/exports/\(manifest.exportId.uuidString.lowercased())/download",
+                            signingKeyFingerprint: try service.signingKey().fingerprint)
+        let response = try await dto.encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    func download(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let folder = (service.exportsDirectory as NSString).appendingPathComponent(id.uuidString.lowercased())
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
+              let manifest = try? EvidenceManifest.decode(data) else { throw Abort(.notFound, reason: "no export \(id)") }
+        let (_, scope) = try await req.cameraView()
+        guard manifest.cameras.allSatisfy({ scope.contains($0.cameraId) }) else { throw Abort(.notFound, reason: "no export \(id)") }
+        let zipPath = try service.zip(exportID: id)
+        try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download", target: id.uuidString))
+        let response = try await req.fileio.asyncStreamFile(at: zipPath)
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"citywatch-evidence-\(id.uuidString.lowercased().prefix(8)).zip\"")
+        return response
+    }
+}
+
+extension EvidenceManifest: Content {}

@@ -1,0 +1,115 @@
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import FluentKit
+import Foundation
+import ZIPFoundation
+
+/// Evidence exports: cameras + time range + reason → a folder of clips with a signed manifest
+/// (and a zip of it), audit-logged.
+public struct EvidenceService: Sendable {
+    /// Why an export was refused.
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case badRange
+        case tooLong(hours: Int)
+        case noCameras
+        case unknownCamera(UUID)
+        case reasonRequired
+        case nothingRecorded
+
+        public var description: String {
+            switch self {
+            case .badRange: "the range must end after it starts"
+            case .tooLong(let hours): "an export may cover at most \(hours) hours"
+            case .noCameras: "name at least one camera"
+            case .unknownCamera(let id): "no camera \(id)"
+            case .reasonRequired: "say why the footage is exported (3–500 characters)"
+            case .nothingRecorded: "none of the cameras recorded anything in that range"
+            }
+        }
+    }
+
+    /// The longest range one export may cover.
+    public static let maximumHours = 24
+
+    let database: any Database
+    let configuration: Configuration
+    let tools: MediaTools
+    let clock: @Sendable () -> Date
+
+    public init(database: any Database, configuration: Configuration, tools: MediaTools = MediaTools(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.configuration = configuration
+        self.tools = tools
+        self.clock = clock
+    }
+
+    /// Where exports are written.
+    public var exportsDirectory: String { (configuration.dataDirectory as NSString).appendingPathComponent("exports") }
+
+    /// The installation's signing key.
+    public func signingKey() throws -> SigningKey {
+        try SigningKey.load(folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+    }
+
+    /// Makes an export; returns its manifest and folder.
+    public func export(cameraIDs: [UUID], from: Date, to: Date, reason rawReason: String, actor: String) async throws -> (EvidenceManifest, String) {
+        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (3...500).contains(reason.count) else { throw Problem.reasonRequired }
+        guard from < to else { throw Problem.badRange }
+        guard to.timeIntervalSince(from) <= Double(Self.maximumHours) * 3_600 else { throw Problem.tooLong(hours: Self.maximumHours) }
+        guard !cameraIDs.isEmpty else { throw Problem.noCameras }
+        let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
+        let siteByID = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0) })
+        let cameraByID = Dictionary(cameras.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let repository = RecordingRepository(database: database)
+        var requests: [EvidenceExporter.CameraRequest] = []
+        var seen = Set<UUID>()
+        for id in cameraIDs where seen.insert(id).inserted {
+            guard let camera = cameraByID[id], let site = siteByID[camera.siteID] else { throw Problem.unknownCamera(id) }
+            let segments = try await repository.segments(camera: id, from: from, to: to)
+                .filter { FileManager.default.fileExists(atPath: $0.path) }
+                .map { RecordedSegment(cameraID: id, path: $0.path, start: $0.start, end: $0.end, bytes: $0.bytes) }
+            requests.append(.init(cameraID: id, address: site.displayAddress + (camera.position > 1 ? " #\(camera.position)" : ""),
+                                  purpose: site.record.purpose.koreanName, segments: segments))
+        }
+        guard requests.contains(where: { !$0.segments.isEmpty }) else { throw Problem.nothingRecorded }
+        let exportID = UUID()
+        let folder = (exportsDirectory as NSString).appendingPathComponent(exportID.uuidString.lowercased())
+        let manifest = try await EvidenceExporter(tools: tools).export(
+            cameras: requests, from: from, to: to, reason: reason, requestedBy: actor, exportID: exportID,
+            folder: folder, key: try signingKey(), now: clock())
+        try await AuditLog(database: database, clock: clock).append(AuditEvent(
+            actor: actor, action: "video.export", target: exportID.uuidString,
+            details: ["cameras": .list(cameraIDs.map { .string($0.uuidString) }), "reason": .string(reason),
+                      "from": .string(ISO8601DateFormatter().string(from: from)), "to": .string(ISO8601DateFormatter().string(from: to)),
+                      "files": .int(Int64(manifest.files.count))]))
+        return (manifest, folder)
+    }
+
+    /// A zip of an export folder (made once, next to it).
+    public func zip(exportID: UUID) throws -> String {
+        let folder = (exportsDirectory as NSString).appendingPathComponent(exportID.uuidString.lowercased())
+        let zipPath = folder + ".zip"
+        guard FileManager.default.fileExists(atPath: folder) else { throw Problem.unknownCamera(exportID) }
+        if !FileManager.default.fileExists(atPath: zipPath) {
+            try FileManager.default.zipItem(at: URL(fileURLWithPath: folder), to: URL(fileURLWithPath: zipPath), shouldKeepParent: false)
+        }
+        return zipPath
+    }
+
+    /// Verifies an export folder or zip; `trustedKey` defaults to nothing (the manifest's key
+    /// is checked and reported).
+    public static func verify(path: String, trustedKey: String?) throws -> EvidenceVerifier.Result {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw MediaFailure(operation: "open \(path)", status: 0, message: "no such file or folder")
+        }
+        if isFolder.boolValue { return EvidenceVerifier(trustedKey: trustedKey).verify(folder: path) }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cw-verify-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.unzipItem(at: URL(fileURLWithPath: path), to: work)
+        return EvidenceVerifier(trustedKey: trustedKey).verify(folder: work.path)
+    }
+}

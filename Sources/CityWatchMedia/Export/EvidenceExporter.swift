@@ -1,0 +1,99 @@
+import Foundation
+
+/// Cuts evidence clips out of the recordings by stream copy and writes them, with a signed
+/// manifest, to a folder.
+///
+/// One MP4 per camera covering the requested range: the camera's segments are joined with
+/// ffmpeg's concat demuxer and cut without re-encoding, so the video is bit-for-bit what the
+/// camera sent. A stream-copy cut can only start on a keyframe, so a clip may begin up to one
+/// keyframe interval before the requested time; the manifest says what each clip covers and
+/// which stretches of the range were not recorded.
+public struct EvidenceExporter: Sendable {
+    /// One camera of an export.
+    public struct CameraRequest: Sendable {
+        public var cameraID: UUID
+        public var address: String
+        public var purpose: String
+        /// The camera's segments overlapping the range, in time order.
+        public var segments: [RecordedSegment]
+
+        public init(cameraID: UUID, address: String, purpose: String, segments: [RecordedSegment]) {
+            self.cameraID = cameraID
+            self.address = address
+            self.purpose = purpose
+            self.segments = segments
+        }
+    }
+
+    public let tools: MediaTools
+
+    public init(tools: MediaTools = MediaTools()) {
+        self.tools = tools
+    }
+
+    /// Exports `cameras` for `from…to` into `folder` (created; must not exist or be empty).
+    public func export(cameras: [CameraRequest], from: Date, to: Date, reason: String, requestedBy: String,
+                       exportID: UUID = UUID(), folder: String, key: SigningKey, now: Date = Date()) async throws -> EvidenceManifest {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cw-export-\(exportID.uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var clips: [EvidenceManifest.CameraClip] = []
+        for camera in cameras {
+            let segments = camera.segments.filter { $0.end > from && $0.start < to }.sorted { $0.start < $1.start }
+            let name = "camera-\(camera.cameraID.uuidString.lowercased()).mp4"
+            var clip = EvidenceManifest.CameraClip(cameraId: camera.cameraID, address: camera.address, purpose: camera.purpose,
+                                                   file: name, from: from, to: to, coveredFrom: nil, coveredTo: nil,
+                                                   missing: Self.missing(segments, from: from, to: to))
+            guard let first = segments.first else {
+                clip.file = ""
+                clips.append(clip)
+                continue
+            }
+            let list = (work as NSString).appendingPathComponent("\(camera.cameraID).txt")
+            let lines = segments.map { "file '" + $0.path.replacing("'", with: "'\\''") + "'" }.joined(separator: "\n") + "\n"
+            try Data(lines.utf8).write(to: URL(fileURLWithPath: list))
+            let offset = max(0, from.timeIntervalSince(first.start))
+            let start = max(from, first.start)
+            let duration = max(0.1, min(to, segments.last!.end).timeIntervalSince(start))
+            let output = (folder as NSString).appendingPathComponent(name)
+            let result = try await ChildProgram.run(tools.ffmpeg, [
+                "-hide_banner", "-loglevel", "error", "-ss", String(format: "%.3f", offset), "-f", "concat", "-safe", "0", "-i", list,
+                "-t", String(format: "%.3f", duration), "-map", "0:v:0", "-c", "copy", "-an", "-movflags", "+faststart", "-y", output,
+            ], timeout: 3_600)
+            guard result.status == 0 else {
+                throw MediaFailure(operation: "cut the clip of camera \(camera.cameraID)", status: result.status,
+                                   message: String(result.standardError.suffix(500)))
+            }
+            let facts = await MediaProbe(tools: tools).facts(of: output)
+            clip.coveredFrom = start
+            clip.coveredTo = start.addingTimeInterval(facts?.duration ?? duration)
+            clips.append(clip)
+        }
+        var files: [EvidenceManifest.File] = []
+        for clip in clips where !clip.file.isEmpty {
+            let path = (folder as NSString).appendingPathComponent(clip.file)
+            let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+            files.append(.init(name: clip.file, bytes: bytes, sha256: try EvidenceVerifier.sha256(ofFile: path)))
+        }
+        let manifest = EvidenceManifest(exportId: exportID, createdAt: now, requestedBy: requestedBy, reason: reason, from: from, to: to,
+                                        cameras: clips, files: files, signingKey: key.publicKeyBase64)
+        let data = try manifest.encoded()
+        try data.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)))
+        try Data((try key.sign(data).base64EncodedString() + "\n").utf8)
+            .write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(EvidenceManifest.signatureName)))
+        return manifest
+    }
+
+    /// Stretches of `from…to` that no segment covers (holes shorter than 2 s are ignored).
+    static func missing(_ segments: [RecordedSegment], from: Date, to: Date) -> [EvidenceManifest.TimeRange] {
+        var holes: [EvidenceManifest.TimeRange] = []
+        var cursor = from
+        for segment in segments {
+            if segment.start.timeIntervalSince(cursor) > 2 { holes.append(.init(from: cursor, to: min(segment.start, to))) }
+            cursor = max(cursor, segment.end)
+        }
+        if to.timeIntervalSince(cursor) > 2 { holes.append(.init(from: cursor, to: to)) }
+        return holes
+    }
+}

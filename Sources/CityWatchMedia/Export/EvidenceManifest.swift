@@ -1,0 +1,70 @@
+import Foundation
+
+/// The record of an evidence export: what was exported, for whom and why, and the SHA-256 of
+/// every file, signed with the installation's Ed25519 key (`manifest.json.sig` beside it).
+public struct EvidenceManifest: Codable, Sendable, Equatable {
+    /// One camera's clip.
+    public struct CameraClip: Codable, Sendable, Equatable {
+        public var cameraId: UUID
+        public var address: String
+        public var purpose: String
+        public var file: String
+        /// The time range asked for.
+        public var from: Date
+        public var to: Date
+        /// What the clip actually covers (a stream-copy cut starts at the keyframe before `from`).
+        public var coveredFrom: Date?
+        public var coveredTo: Date?
+        /// Stretches of the range with no recording.
+        public var missing: [TimeRange]
+    }
+
+    /// A time range.
+    public struct TimeRange: Codable, Sendable, Equatable {
+        public var from: Date
+        public var to: Date
+
+        public init(from: Date, to: Date) {
+            self.from = from
+            self.to = to
+        }
+    }
+
+    /// One file of the export with its hash.
+    public struct File: Codable, Sendable, Equatable {
+        public var name: String
+        public var bytes: Int64
+        public var sha256: String
+    }
+
+    public var format = "citywatch-evidence/1"
+    public var exportId: UUID
+    public var createdAt: Date
+    public var requestedBy: String
+    public var reason: String
+    public var from: Date
+    public var to: Date
+    public var cameras: [CameraClip]
+    public var files: [File]
+    /// The signer's Ed25519 public key (raw, base64), to compare with the installation's.
+    public var signingKey: String
+
+    /// The manifest's canonical bytes (sorted keys, ISO 8601 times): what the signature covers.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(self)
+    }
+
+    /// Reads a manifest.
+    public static func decode(_ data: Data) throws -> EvidenceManifest {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(EvidenceManifest.self, from: data)
+    }
+
+    /// The file names of an export folder.
+    public static let manifestName = "manifest.json"
+    public static let signatureName = "manifest.json.sig"
+}

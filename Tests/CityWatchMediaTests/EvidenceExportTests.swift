@@ -1,0 +1,81 @@
+import CityWatchMedia
+import CityWatchTestSupport
+import Foundation
+import Testing
+
+@Suite("Evidence export", .enabled(if: MediaFixtures.available, "needs ffmpeg"))
+struct EvidenceExportTests {
+    /// Records a clip into 2-second segments the way the recorder does, and returns them with
+    /// wall-clock times starting at `start`.
+    static func segments(camera: UUID, start: Date, in folder: URL) throws -> [RecordedSegment] {
+        let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: true)
+        let list = folder.appendingPathComponent("list.csv").path
+        _ = try runProgram(MediaFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", clip, "-map", "0:v:0", "-c", "copy", "-an",
+                                                  "-f", "segment", "-segment_time", "2", "-segment_format", "mp4",
+                                                  "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
+                                                  "-reset_timestamps", "1", "-segment_list", list, "-segment_list_type", "csv",
+                                                  folder.appendingPathComponent("seg-%03d.mp4").path])
+        let lines = try String(contentsOfFile: list, encoding: .utf8).split(separator: "\n").compactMap { SegmentListLine(line: String($0)) }
+        return lines.map { line in
+            RecordedSegment(cameraID: camera, path: folder.appendingPathComponent(line.fileName).path,
+                            start: start.addingTimeInterval(line.start), end: start.addingTimeInterval(line.end), bytes: 0)
+        }
+    }
+
+    @Test func exportVerifiesAndNamesEveryTamperedFile() async throws {
+        let folder = try RepositoryPaths.temporaryFolder("evidence")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recordings = folder.appendingPathComponent("recordings")
+        try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
+        let (cameraA, cameraB) = (UUID(), UUID())
+        let start = Date(timeIntervalSince1970: 1_780_000_000)
+        let segments = try Self.segments(camera: cameraA, start: start, in: recordings)
+        #expect(segments.count == 3)
+        let key = try SigningKey.load(folder: folder.appendingPathComponent("keys").path)
+        let out = folder.appendingPathComponent("export").path
+        let manifest = try await EvidenceExporter().export(
+            cameras: [.init(cameraID: cameraA, address: "서울특별시 강남구 테헤란로 1", purpose: "생활방범", segments: segments),
+                      .init(cameraID: cameraB, address: "nowhere", purpose: "교통단속", segments: [])],
+            from: start.addingTimeInterval(1), to: start.addingTimeInterval(5), reason: "수사 협조 2026-77", requestedBy: "kim",
+            folder: out, key: key)
+        #expect(manifest.files.count == 1)
+        #expect(manifest.cameras.first { $0.cameraId == cameraB }?.missing.count == 1)
+        let clip = (out as NSString).appendingPathComponent(manifest.files[0].name)
+        let facts = try MediaFixtures.probe(clip)
+        #expect(facts.streams == ["video"])
+        #expect(facts.duration >= 3.9 && facts.duration <= 6, "clip lasts \(facts.duration) s for a 4 s request")
+
+        let intact = EvidenceVerifier(trustedKey: key.publicKeyBase64).verify(folder: out)
+        #expect(intact.isValid, "\(intact.problems)")
+
+        // One byte of the clip changed.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: clip))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: clip))
+        #expect(EvidenceVerifier(trustedKey: key.publicKeyBase64).verify(folder: out).problems == [.changedFile(manifest.files[0].name)])
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: clip))
+
+        // A file slipped in, and the manifest edited (even re-signed with another key).
+        try Data("x".utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("extra.txt")))
+        #expect(EvidenceVerifier().verify(folder: out).problems == [.unexpectedFile("extra.txt")])
+        try FileManager.default.removeItem(atPath: (out as NSString).appendingPathComponent("extra.txt"))
+        let manifestPath = (out as NSString).appendingPathComponent(EvidenceManifest.manifestName)
+        let original = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
+        let edited = Data(String(decoding: original, as: UTF8.self).replacing("수사 협조 2026-77", with: "수사 협조 2026-78").utf8)
+        try edited.write(to: URL(fileURLWithPath: manifestPath))
+        #expect(EvidenceVerifier().verify(folder: out).problems == [.badSignature])
+        let forger = try SigningKey.load(folder: folder.appendingPathComponent("forger").path)
+        var forged = try EvidenceManifest.decode(edited)
+        forged.signingKey = forger.publicKeyBase64
+        let forgedData = try forged.encoded()
+        try forgedData.write(to: URL(fileURLWithPath: manifestPath))
+        try Data(try forger.sign(forgedData).base64EncodedString().utf8)
+            .write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(EvidenceManifest.signatureName)))
+        let problems = EvidenceVerifier(trustedKey: key.publicKeyBase64).verify(folder: out).problems
+        #expect(problems.count == 1)
+        if case .untrustedKey = problems.first {} else { Issue.record("a re-signed manifest passed: \(problems)") }
+        try FileManager.default.removeItem(atPath: clip)
+        #expect(EvidenceVerifier().verify(folder: out).problems.contains(.missingFile(manifest.files[0].name)))
+    }
+}
