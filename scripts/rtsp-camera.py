@@ -99,6 +99,9 @@ def main():
     parser.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("mounts", nargs="+", metavar="NAME=FILE.mp4", help="serve FILE.mp4 at rtsp://ADDRESS:PORT/NAME")
     arguments = parser.parse_args()
+    # A child inherits its parent's blocked signals; a parent on a thread-pool thread blocks
+    # SIGTERM, which would then never reach the handler below.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
     Gst.init(None)
     server = GstRtspServer.RTSPServer()

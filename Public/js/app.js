@@ -11,14 +11,20 @@ import { createCamerasView } from './cameras.js';
 import { createImportView } from './import.js';
 import { createUsersView } from './users.js';
 import { createAuditView } from './audit.js';
+import { createWallView } from './wall.js';
+import { createPlaybackView } from './playback.js';
+import { createRetentionView } from './retention.js';
 
 /** Every view of the main screen; `roles: null` means every signed-in user. */
 const VIEWS = [
   { id: 'map', korean: '지도', english: 'Map', roles: null, create: createMapView },
+  { id: 'wall', korean: '영상벽', english: 'Wall', roles: ['administrator', 'operator', 'police'], create: createWallView },
+  { id: 'playback', korean: '재생', english: 'Playback', roles: ['administrator', 'operator', 'police'], create: createPlaybackView },
   { id: 'cameras', korean: '카메라', english: 'Cameras', roles: null, create: createCamerasView },
   { id: 'import', korean: '가져오기', english: 'Import', roles: ['administrator'], create: createImportView },
   { id: 'users', korean: '사용자·그룹', english: 'Users & groups', roles: ['administrator'], create: createUsersView },
   { id: 'audit', korean: '감사 기록', english: 'Audit', roles: ['administrator', 'privacyOfficer'], create: createAuditView },
+  { id: 'retention', korean: '보존', english: 'Retention', roles: ['administrator', 'privacyOfficer'], create: createRetentionView },
   { id: 'password', korean: '비밀번호', english: 'Password', roles: null, create: createPasswordView, secondary: true },
 ];
 
@@ -143,8 +149,8 @@ function showMain() {
   const context = makeContext(user);
   const links = VIEWS.filter((view) => allowed(view, user)).map((view) =>
     h('li', { class: view.secondary ? 'secondary' : null },
-      h('a', { href: `#${view.id}`, dataset: { view: view.id } }, bi(view.korean, view.english))));
-  const nav = h('nav', { id: 'main-nav', 'aria-label': '화면 Views' }, h('ul', null, links));
+      h('a', { href: `#${view.id}`, dataset: { view: view.id }, title: view.english }, bi(view.korean, view.english))));
+  const nav = h('nav', { id: 'main-nav', class: links.length > 6 ? 'nav-crowded' : null, 'aria-label': '화면 Views' }, h('ul', null, links));
   const content = h('main', { class: 'content', id: 'content' });
   state.nav = nav;
   state.context = context;

@@ -1,7 +1,9 @@
 // The camera register: GET /api/cameras?q=&purpose=&offset=&limit=100, paged on the server.
+// A click on a row (or its address) opens the camera's detail row (cameradetail.js).
 
 import { ApiError, errorText } from './api.js';
 import { bi, debounce, formatInteger, h, message, replace, text } from './dom.js';
+import { createCameraDetail } from './cameradetail.js';
 
 const PAGE_SIZE = 100;
 
@@ -56,6 +58,8 @@ export function createCamerasView(context) {
   let total = 0;
   let controller = null;
   let loaded = false;
+  /** The open detail row (one at a time, right under its camera's row). */
+  let openDetail = null;
 
   function reload() {
     offset = 0;
@@ -89,6 +93,7 @@ export function createCamerasView(context) {
   }
 
   function render(answer) {
+    openDetail = null;
     const items = Array.isArray(answer?.items) ? answer.items : [];
     total = Number.isFinite(answer?.total) ? answer.total : items.length;
     offset = Number.isFinite(answer?.offset) ? answer.offset : offset;
@@ -104,8 +109,9 @@ export function createCamerasView(context) {
   function row(camera) {
     const address = camera.roadAddress || camera.lotAddress;
     const lot = camera.roadAddress && camera.lotAddress && camera.lotAddress !== camera.roadAddress ? camera.lotAddress : null;
-    return h('tr', { class: camera.enabled === false ? 'row-disabled' : null },
-      h('td', { title: lot ? `지번 Lot: ${lot}` : null }, text(address)),
+    const opener = h('button', { type: 'button', class: 'link-button camera-open', 'aria-expanded': 'false' }, text(address));
+    const tr = h('tr', { class: camera.enabled === false ? 'row-disabled camera-row' : 'camera-row', dataset: { camera: String(camera.id) } },
+      h('td', { title: lot ? `지번 Lot: ${lot}` : null }, opener),
       h('td', null, purposes.label(camera.purpose, camera.purposeText)),
       h('td', null, text(camera.agency)),
       h('td', null, text(camera.viewDirection)),
@@ -113,7 +119,37 @@ export function createCamerasView(context) {
       h('td', { class: 'number' }, formatInteger(camera.retentionDays)),
       h('td', null, text(camera.installYearMonth)),
       h('td', null, enabledCell(camera)));
+    tr.camera = camera;
+    return tr;
   }
+
+  function closeDetail() {
+    if (!openDetail) return;
+    openDetail.row.previousElementSibling?.querySelector('.camera-open')?.setAttribute('aria-expanded', 'false');
+    openDetail.row.remove();
+    openDetail = null;
+  }
+
+  function toggleDetail(tr) {
+    const wasOpen = openDetail?.row.previousElementSibling === tr;
+    closeDetail();
+    if (wasOpen) return;
+    const detail = createCameraDetail(context, tr.camera, {
+      colspan: 8,
+      onClose: closeDetail,
+      onUpdated: (updated) => { tr.camera = { ...tr.camera, ...updated }; },
+    });
+    tr.after(detail.row);
+    tr.querySelector('.camera-open')?.setAttribute('aria-expanded', 'true');
+    openDetail = detail;
+  }
+
+  body.addEventListener('click', (event) => {
+    const tr = event.target.closest('tr.camera-row');
+    if (!tr || !tr.camera) return;
+    if (event.target.closest('button:not(.camera-open), a, input, select')) return;
+    toggleDetail(tr);
+  });
 
   function enabledCell(camera) {
     const label = camera.enabled === false ? bi('아니오', 'No') : bi('예', 'Yes');
@@ -128,7 +164,11 @@ export function createCamerasView(context) {
       button.disabled = true;
       try {
         const updated = await context.api.patch(`/api/cameras/${encodeURIComponent(camera.id)}`, { enabled: camera.enabled === false });
-        button.closest('tr').replaceWith(row({ ...camera, ...updated }));
+        const old = button.closest('tr');
+        const fresh = row({ ...camera, ...updated });
+        const detailOpen = openDetail?.row.previousElementSibling === old;
+        old.replaceWith(fresh);
+        if (detailOpen) fresh.querySelector('.camera-open')?.setAttribute('aria-expanded', 'true');
       } catch (error) {
         message(problem, 'error', error instanceof ApiError ? errorText(error) : String(error));
         button.disabled = false;

@@ -108,3 +108,32 @@ export function safeColor(value) {
   if (/^(?:rgb|hsl)a?\(\s*[-\d.%\s,/]+\)$/i.test(color)) return color;
   return '#9aa4b1';
 }
+
+/**
+ * A two-step button for actions that cannot be undone: the first click arms it for 5 s (showing
+ * `armedLabel`), the second one runs `action` (async).
+ */
+export function confirmButton(label, armedLabel, action) {
+  const button = h('button', { type: 'button', class: 'button-small button-danger' }, label);
+  let armed = null;
+  button.addEventListener('click', async () => {
+    if (!armed) {
+      replace(button, armedLabel);
+      armed = setTimeout(() => {
+        armed = null;
+        replace(button, label);
+      }, 5_000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    button.disabled = true;
+    try {
+      await action();
+    } finally {
+      button.disabled = false;
+      replace(button, label);
+    }
+  });
+  return button;
+}

@@ -53,3 +53,22 @@ export class PurposeBook {
       h('span', { class: 'en', lang: 'en' }, this.english(code)));
   }
 }
+
+/** Camera health words from GET /api/cameras/:id/health: [Korean, badge colour]. */
+const HEALTH = {
+  connecting: ['연결 중', 'warn'],
+  online: ['정상', 'ok'],
+  stalled: ['멈춤', 'warn'],
+  offline: ['끊김', 'error'],
+  reconnecting: ['재연결 중', 'warn'],
+  disabled: ['사용 안 함', 'muted'],
+  unknown: ['알 수 없음', 'muted'],
+};
+
+/** A small badge "정상 online"; `reason` (the server's words) becomes its tooltip. */
+export function healthBadge(health, reason) {
+  const code = typeof health === 'string' && health !== '' ? health : 'unknown';
+  const [korean, kind] = HEALTH[code] || [code, 'muted'];
+  return h('span', { class: `badge badge-${kind} health-badge`, dataset: { health: code }, title: reason || null },
+    korean === code ? code : `${korean} ${code}`);
+}

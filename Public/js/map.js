@@ -4,9 +4,14 @@
 //
 // Test hooks (keep): <div id="map"> carries data-marker-count (site markers in the cluster
 // group after filtering) and data-ready="true" once the first load has finished.
+//
+// For those who may watch video, a site's popup lists its cameras with "Add to wall" (first
+// empty tile of the video wall) and a playback link.
 
 import { errorText } from './api.js';
 import { bi, escapeHTML, formatInteger, h, message, replace, text } from './dom.js';
+import { cameraDetail, cameraLabel } from './camerapicker.js';
+import { addToWall } from './wallstore.js';
 
 const DEFAULT_CENTER = [37.5665, 126.978];
 const DEFAULT_ZOOM = 12;
@@ -154,7 +159,35 @@ export function createMapView(context) {
     row('촬영방면', 'View direction', site.viewDirection);
     return h('div', { class: 'site-popup' },
       h('h2', null, text(address)),
-      h('dl', null, rows));
+      h('dl', null, rows),
+      context.can(['administrator', 'operator', 'police']) ? siteCameras(site) : null);
+  }
+
+  /** The site's cameras (GET /api/cameras near the pole, kept to this site) with wall buttons. */
+  function siteCameras(site) {
+    const list = h('ul', { class: 'site-cameras' }, h('li', { class: 'muted' }, bi('카메라 불러오는 중…', 'Loading cameras…')));
+    const status = h('p', { class: 'hint', role: 'status' });
+    context.api.get('/api/cameras', { query: { near: `${site.lat},${site.lon}`, radius: 5, limit: 50 } })
+      .then((answer) => {
+        const cameras = (Array.isArray(answer?.items) ? answer.items : []).filter((camera) => camera.siteId === site.id);
+        replace(list, cameras.length ? cameras.map((camera) => {
+          const add = h('button', { type: 'button', class: 'button-small' }, bi('벽에 추가', 'Add to wall'));
+          add.addEventListener('click', () => {
+            const { index, already } = addToWall(context.user, { id: String(camera.id), label: cameraLabel(camera) });
+            replace(status, index === 0
+              ? '영상벽에 빈 칸이 없습니다 · No empty tile on the wall'
+              : `${already ? '이미 ' : ''}영상벽 ${index}번 칸 · ${already ? 'Already in' : 'Added to'} wall tile ${index} — `,
+            index === 0 ? null : h('a', { href: '#wall' }, bi('영상벽 보기', 'Open wall')));
+          });
+          const detail = cameraDetail(camera);
+          return h('li', null,
+            h('span', { class: 'site-camera-name' }, text(cameraLabel(camera)), detail ? h('span', { class: 'muted' }, ` ${detail}`) : null),
+            add, ' ',
+            h('a', { href: `#playback?camera=${encodeURIComponent(camera.id)}`, title: '녹화 재생 Playback' }, '재생'));
+        }) : h('li', { class: 'muted' }, bi('볼 수 있는 카메라 없음', 'No cameras you may see')));
+      })
+      .catch((error) => replace(list, h('li', { class: 'message message-error' }, errorText(error))));
+    return h('div', { class: 'site-cameras-wrap' }, h('h3', null, bi('카메라', 'Cameras')), list, status);
   }
 
   function renderLegend(previouslyUnchecked) {

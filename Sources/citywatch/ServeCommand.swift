@@ -41,51 +41,59 @@ struct ServeCommand: AsyncParsableCommand {
         if !FileManager.default.fileExists(atPath: (configuration.publicDirectory as NSString).appendingPathComponent("index.html")) {
             logger.warning("console files not found; the API works but / shows nothing", metadata: ["folder": .string(configuration.publicDirectory)])
         }
-        let app = try await Application.make(Environment(name: "production", arguments: ["citywatch"]))
-        do {
-            try await configure(app, configuration: configuration)
-            let password = try await configuration.accounts(app).bootstrapAdministrator()
-            let url = "http://\(configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost):\(configuration.httpPort)/"
-            let server = HTTPServerService(app: app) {
-                print("CityWatch console: \(url)  (database: \(configuration.database))")
-                if let password {
-                    print("""
+        try await runServer(configuration: configuration, logger: logger) { _, _ in }
+    }
+}
 
-                        First start: administrator account created.
-                          user name: admin
-                          password:  \(password)
-                        This password is shown once. You must change it at the first login.
+/// Runs the server (and, when the process records, the recorder and retention) until SIGTERM
+/// or SIGINT. `prepare` runs after the store is ready and before anything is served.
+func runServer(configuration: Configuration, logger: Logger,
+               prepare: @Sendable (Application, CredentialSealer) async throws -> Void) async throws {
+    let app = try await Application.make(Environment(name: "production", arguments: ["citywatch"]))
+    do {
+        try await configure(app, configuration: configuration)
+        let sealer = try CredentialSealer.load(base64: configuration.credentialsKey,
+                                               folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+        try await prepare(app, sealer)
+        let password = try await configuration.accounts(app).bootstrapAdministrator()
+        let url = "http://\(configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost):\(configuration.httpPort)/"
+        let server = HTTPServerService(app: app) {
+            print("CityWatch console: \(url)  (database: \(configuration.database))")
+            if let password {
+                print("""
 
-                        """)
-                }
-                fflush(nil)
+                    First start: administrator account created.
+                      user name: admin
+                      password:  \(password)
+                    This password is shown once. You must change it at the first login.
+
+                    """)
             }
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-            services += try recordingServices(app: app, configuration: configuration, logger: logger)
-            services.append(.init(service: server))
-            // Services stop in reverse order: the web server first, the recorders last, so every
-            // ffmpeg closes its segment and the index is complete before the process ends.
-            let group = ServiceGroup(configuration: .init(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
-            try await app.asyncShutdown()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
+            fflush(nil)
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        services += try recordingServices(app: app, configuration: configuration, sealer: sealer, logger: logger)
+        services.append(.init(service: server))
+        // Services stop in reverse order: the web server first, the recorders last, so every
+        // ffmpeg closes its segment and the index is complete before the process ends.
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try await app.asyncShutdown()
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
     }
 }
 
 /// The recorder and the retention sweeper, when this process records and ffmpeg is installed.
-func recordingServices(app: Application, configuration: Configuration, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+func recordingServices(app: Application, configuration: Configuration, sealer: CredentialSealer, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     guard configuration.recording else { return [] }
     let tools = MediaTools()
     guard tools.available else {
         logger.warning("ffmpeg is not installed: cameras are not recorded (apt-get install ffmpeg)")
         return []
     }
-    let sealer = try CredentialSealer.load(base64: configuration.credentialsKey,
-                                           folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
     let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer)
     app.recording = recording
     let retention = RetentionSweeper(database: { app.db }, configuration: configuration)

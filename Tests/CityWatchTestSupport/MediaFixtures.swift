@@ -12,11 +12,13 @@ public enum MediaFixtures {
         let folder = RegistryFixtures.folderForMedia
         let path = folder.appendingPathComponent("pattern-\(seconds)s-g\(gop)-\(bFrames ? "b" : "nob").mp4").path
         if FileManager.default.fileExists(atPath: path) { return path }
+        let partial = path + ".\(UUID().uuidString.prefix(8)).partial.mp4"
         _ = try runProgram(ffmpeg, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
                                     "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
                                     "-t", "\(seconds)", "-c:v", "libx264", "-preset", "veryfast", "-g", "\(gop)",
-                                    "-bf", bFrames ? "2" : "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-y", path + ".tmp.mp4"])
-        try FileManager.default.moveItem(atPath: path + ".tmp.mp4", toPath: path)
+                                    "-bf", bFrames ? "2" : "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-y", partial])
+        // Tests run in parallel: another may have made the same clip meanwhile.
+        if (try? FileManager.default.moveItem(atPath: partial, toPath: path)) == nil { try? FileManager.default.removeItem(atPath: partial) }
         return path
     }
 

@@ -54,7 +54,8 @@ struct CameraController: RouteCollection {
         let id = try req.uuidParameter("id")
         let (snapshot, scope) = try await req.cameraView()
         guard scope.contains(id), let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
-        return CameraDTO(camera: camera, site: snapshot.site(of: camera))
+        let own = try await CameraModel.find(id, on: req.db)?.retentionDays
+        return CameraDTO(camera: camera, site: snapshot.site(of: camera), ownRetentionDays: own)
     }
 
     func update(req: Request) async throws -> CameraDTO {
@@ -81,7 +82,7 @@ struct CameraController: RouteCollection {
         req.cityWatch.directory.invalidate()
         let snapshot = try await req.cityWatch.directory.snapshot(on: req.db)
         guard let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
-        return CameraDTO(camera: camera, site: snapshot.site(of: camera))
+        return CameraDTO(camera: camera, site: snapshot.site(of: camera), ownRetentionDays: try await CameraModel.find(id, on: req.db)?.retentionDays)
     }
 }
 

@@ -119,7 +119,12 @@ struct RecordingController: RouteCollection {
         let user = try req.requireUser()
         let (camera, _) = try await req.visibleCamera()
         guard let pipeline = req.application.recording?.pipeline(for: camera.id) else {
-            throw Abort(.conflict, reason: "camera \(camera.id) is not being recorded here, so it has no live video")
+            // A browser cannot read the status of a refused WebSocket handshake: accept, say why, close.
+            let reason = "camera \(camera.id) is not being recorded here, so it has no live video"
+            return req.webSocket { _, socket in
+                try? await socket.send("{\"type\":\"error\",\"status\":409,\"reason\":\"\(reason)\"}")
+                try? await socket.close(code: .init(codeNumber: 4409))
+            }
         }
         let audit = req.audit
         let clock = req.cityWatch.clock

@@ -61,8 +61,10 @@ struct CameraDTO: Content {
     var installYearMonth: String
     var dataDate: String
     var distanceMetres: Double?
+    /// Days this camera's footage is kept when set on the camera itself (nil: purpose or registry).
+    var ownRetentionDays: Int?
 
-    init(camera: Camera, site: Site, distance: Double? = nil) {
+    init(camera: Camera, site: Site, distance: Double? = nil, ownRetentionDays: Int? = nil) {
         id = camera.id
         siteId = camera.siteID
         position = camera.position
@@ -82,6 +84,7 @@ struct CameraDTO: Content {
         installYearMonth = site.record.installYearMonth
         dataDate = site.record.dataDate
         distanceMetres = distance.map { ($0 * 10).rounded() / 10 }
+        self.ownRetentionDays = ownRetentionDays
     }
 }
 

@@ -8,7 +8,7 @@ import Vapor
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let contentSecurityPolicy = [
         "default-src 'self'", "img-src 'self' data: https: http:", "style-src 'self' 'unsafe-inline'",
-        "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
+        "connect-src 'self'", "media-src 'self' blob:", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
     ].joined(separator: "; ")
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -20,8 +20,13 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         for (name, value) in headers where !response.headers.contains(name: name) {
             response.headers.replaceOrAdd(name: name, value: value)
         }
-        if request.url.path.hasPrefix("/api/") && !response.headers.contains(name: .cacheControl) {
-            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if !response.headers.contains(name: .cacheControl) {
+            if request.url.path.hasPrefix("/api/") {
+                response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            } else if !request.url.path.hasPrefix("/vendor/") {
+                // The console's own files: revalidate, so an upgrade is picked up at once.
+                response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+            }
         }
         return response
     }

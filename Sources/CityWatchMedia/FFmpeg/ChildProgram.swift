@@ -20,31 +20,24 @@ public enum ChildProgram {
     }
 
     private static func runBlocking(_ path: String, _ arguments: [String], timeout: TimeInterval) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }
-        process.standardInput = FileHandle.nullDevice
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cw-run-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
+        let outPath = folder.appendingPathComponent("out").path
         let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
+        let process = try MediaProcess(path: path, arguments: arguments,
+                                       environment: ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 },
+                                       standardOutputPath: outPath) { _ in done.signal() }
         if done.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
-            _ = done.wait(timeout: .now() + 5)
+            if done.wait(timeout: .now() + 5) == .timedOut {
+                process.forceKill()
+                done.wait()
+            }
         }
-        try? out.close()
-        try? err.close()
-        return Output(status: process.terminationStatus,
-                      standardOutput: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      standardError: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        let exit = process.exitStatus ?? .init(status: -1, signalled: false)
+        return Output(status: exit.signalled ? 128 + exit.status : exit.status,
+                      standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                      standardError: process.standardErrorTail.joined(separator: "\n"))
     }
 }

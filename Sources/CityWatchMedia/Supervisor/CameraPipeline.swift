@@ -42,7 +42,7 @@ public actor CameraPipeline {
     let logger: Logger
 
     private var machine: SupervisorStateMachine
-    private var process: Process?
+    private var process: MediaProcess?
     private var processGeneration = 0
     private var readers: [PipeReader] = []
     private var wakeTask: Task<Void, Never>?
@@ -50,7 +50,6 @@ public actor CameraPipeline {
     private var listOffset = 0
     private var reported: Set<String> = []
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
-    private let errorTail = LineTail()
     /// The last reason the stream failed, for maintenance.
     public private(set) var lastProblem: String?
 
@@ -108,10 +107,9 @@ public actor CameraPipeline {
                 guard generation == processGeneration, let process, process.isRunning else { continue }
                 logger.info("stopping ffmpeg", metadata: ["reason": .string(reason)])
                 process.terminate()
-                let pid = process.processIdentifier
-                Task { [weak process] in
+                Task {
                     try? await Task.sleep(for: .seconds(5))
-                    if process?.isRunning == true { kill(pid, SIGKILL) }
+                    process.forceKill()
                 }
             case .wake(let at):
                 wakeTask?.cancel()
@@ -165,29 +163,13 @@ public actor CameraPipeline {
                 live.ingest(bytes)
                 notifier.arrived()
             })
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tools.ffmpeg)
-            process.arguments = command.arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
-            process.standardError = errors
-            let tail = errorTail
-            tail.clear()
-            errors.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                guard !data.isEmpty else { handle.readabilityHandler = nil; return }
-                let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-                tail.append(lines)
+            logger.debug("starting ffmpeg", metadata: ["command": .string(command.redactedArguments.joined(separator: " "))])
+            let process = try MediaProcess(
+                path: tools.ffmpeg, arguments: command.arguments,
+                environment: ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }
+            ) { [weak self] exit in
+                Task { await self?.processExited(generation: generation, status: exit.status, signalled: exit.signalled, tail: []) }
             }
-            process.terminationHandler = { [weak self] finished in
-                let status = finished.terminationStatus
-                let signalled = finished.terminationReason == .uncaughtSignal
-                Task { await self?.processExited(generation: generation, status: status, signalled: signalled) }
-            }
-            logger.info("starting ffmpeg", metadata: ["command": .string(command.redactedArguments.joined(separator: " "))])
-            try process.run()
             self.process = process
             startListPolling()
         } catch {
@@ -196,15 +178,16 @@ public actor CameraPipeline {
         }
     }
 
-    private func processExited(generation: Int, status: Int32, signalled: Bool) async {
+    private func processExited(generation: Int, status: Int32, signalled: Bool, tail: [String]) async {
         guard generation == processGeneration else { return }
+        let errorLines = process?.standardErrorTail ?? tail
         process = nil
         readers.forEach { $0.stop() }
         readers = []
         listTask?.cancel()
         readNewListLines()
         await adoptUnlistedSegments()
-        let tail = errorTail.lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let tail = errorLines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         let how = signalled ? "was stopped by signal \(status)" : "exited with status \(status)"
         let reason = "ffmpeg \(how)" + (tail.map { ": " + CameraStream.redact(String($0.prefix(300))) } ?? "")
         perform(machine.processExited(generation: generation, reason: reason, now: clock()))
@@ -332,17 +315,3 @@ private final class FrameAssembler: Sendable {
     }
 }
 
-/// The last lines a process wrote to standard error, for the reason of its failure.
-private final class LineTail: Sendable {
-    private let storage = Mutex<[String]>([])
-
-    var lines: [String] { storage.withLock { $0 } }
-
-    func clear() {
-        storage.withLock { $0 = [] }
-    }
-
-    func append(_ lines: [String]) {
-        storage.withLock { $0 = Array(($0 + lines).suffix(8)) }
-    }
-}

@@ -1,0 +1,65 @@
+// The video wall's layout and tile assignment, kept in localStorage per user so the wall comes
+// back as it was. Other views (the map, the camera table) add cameras through `addToWall`; the
+// wall hears about it through the `citywatch:wall` event on window.
+
+export const LAYOUTS = [1, 4, 9, 16, 25];
+export const MAX_TILES = 25;
+export const WALL_EVENT = 'citywatch:wall';
+
+function key(user) {
+  return `citywatch.wall.v1.${user?.id ?? user?.username ?? 'anonymous'}`;
+}
+
+function emptyWall() {
+  return { layout: 4, tiles: new Array(MAX_TILES).fill(null) };
+}
+
+/** `{layout, tiles}`: tiles has MAX_TILES entries, each null or `{id, label}`. */
+export function loadWall(user) {
+  const wall = emptyWall();
+  let stored = null;
+  try {
+    stored = JSON.parse(localStorage.getItem(key(user)) || 'null');
+  } catch {
+    stored = null;
+  }
+  if (!stored || typeof stored !== 'object') return wall;
+  if (LAYOUTS.includes(stored.layout)) wall.layout = stored.layout;
+  if (Array.isArray(stored.tiles)) {
+    const seen = new Set();
+    stored.tiles.slice(0, MAX_TILES).forEach((tile, index) => {
+      if (!tile || typeof tile.id !== 'string' || tile.id === '' || tile.id.length > 64 || seen.has(tile.id)) return;
+      seen.add(tile.id);
+      wall.tiles[index] = { id: tile.id, label: typeof tile.label === 'string' ? tile.label.slice(0, 200) : tile.id };
+    });
+  }
+  return wall;
+}
+
+export function saveWall(user, wall) {
+  try {
+    localStorage.setItem(key(user), JSON.stringify({ layout: wall.layout, tiles: wall.tiles }));
+  } catch {
+    // Private mode or a full quota: the wall still works, it is just not remembered.
+  }
+}
+
+/**
+ * Puts a camera (`{id, label}`) in the first empty tile of the current layout. Answers
+ * `{index, already}` (1-based tile number; `already` when it was on the wall) or `{index: 0}`
+ * when every tile is taken.
+ */
+export function addToWall(user, camera) {
+  const wall = loadWall(user);
+  const id = String(camera.id);
+  const existing = wall.tiles.slice(0, wall.layout).findIndex((tile) => tile?.id === id);
+  if (existing !== -1) return { index: existing + 1, already: true };
+  const free = wall.tiles.slice(0, wall.layout).findIndex((tile) => !tile);
+  if (free === -1) return { index: 0 };
+  // The camera may sit in a tile hidden by a smaller layout: it moves.
+  wall.tiles = wall.tiles.map((tile) => (tile?.id === id ? null : tile));
+  wall.tiles[free] = { id, label: String(camera.label || id) };
+  saveWall(user, wall);
+  window.dispatchEvent(new CustomEvent(WALL_EVENT));
+  return { index: free + 1, already: false };
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import CityWatchApp
+import CityWatchMedia
+import CityWatchStore
+import Fluent
+import FluentKit
+import Foundation
+import Logging
+import Vapor
+
+/// `citywatch demo`: the server with a demo district of synthetic cameras recording.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start CityWatch with a demo district: 16 synthetic cameras on real Gangnam places, recording, on the live wall.",
+        discussion: "Everything lives in the data folder (./.citywatch by default, SQLite). The first start makes the synthetic clips (about a minute) and prints a one-time administrator password; later starts reuse them. Needs ffmpeg. Stop with Ctrl-C.")
+
+    @OptionGroup var store: StoreOptions
+
+    @ArgumentParser.Option(name: .customLong("address"), help: ArgumentHelp("HOST:PORT to listen on (default 127.0.0.1:8080).", valueName: "host:port"))
+    var address: String?
+
+    @ArgumentParser.Option(name: .customLong("clip-seconds"), help: "Length of each synthetic clip (played in a loop).")
+    var clipSeconds: Int = 60
+
+    func validate() throws {
+        guard (10...600).contains(clipSeconds) else { throw ValidationError("--clip-seconds must be 10–600") }
+    }
+
+    func run() async throws {
+        var extra: [Configuration.Name: String] = [:]
+        extra[.httpAddress] = address
+        let configuration = try store.resolve(extra: extra)
+        bootstrapLogging(configuration, quiet: false)
+        let logger = Logger(label: "citywatch.demo")
+        guard MediaTools().available else { throw ValidationError("the demo needs ffmpeg: apt-get install ffmpeg") }
+        let clipSeconds = Double(clipSeconds)
+        try await runServer(configuration: configuration, logger: logger) { app, sealer in
+            let cameras = try await DemoDistrict(database: app.db, dataDirectory: configuration.dataDirectory)
+                .prepare(sealer: sealer, clipSeconds: clipSeconds) { print($0); fflush(nil) }
+            print("Demo district: \(cameras.count) synthetic cameras recording to \(configuration.recordingsDirectory)")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import CityWatchTestSupport
+import Dispatch
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `scripts/rtsp-camera.py` running as a test peer: started, waited for until it prints
+/// "ready", and stopped with SIGTERM. The blocking parts run on threads of their own.
+///
+/// `@unchecked Sendable`: the stored properties are set once in `init`; afterwards `Process` is
+/// only terminated and waited for, and the pipe only read by one thread.
+final class SyntheticRTSPCamera: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+    private let output: Pipe
+    private let exited = DispatchSemaphore(value: 0)
+
+    /// Starts the script serving `mounts` (name → MP4 file) on `port`; returns once it is ready.
+    static func start(port: Int, mounts: [String: URL]) async throws -> SyntheticRTSPCamera {
+        let camera = try SyntheticRTSPCamera(port: port, mounts: mounts)
+        do {
+            try await camera.waitUntilReady()
+        } catch {
+            await camera.stop()
+            throw error
+        }
+        return camera
+    }
+
+    private init(port: Int, mounts: [String: URL]) throws {
+        self.port = port
+        process = Process()
+        output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [RepositoryPaths.root.appendingPathComponent("scripts/rtsp-camera.py").path, "--port", String(port)]
+            + mounts.map { "\($0.key)=\($0.value.path)" }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.terminationHandler = { [exited] _ in exited.signal() }
+        try process.run()
+    }
+
+    /// The URL of mount `name`.
+    func url(_ name: String) -> String { "rtsp://127.0.0.1:\(port)/\(name)" }
+
+    /// Reads the script's output until "ready" (or its end, which is a failure), for at most 10 s.
+    private func waitUntilReady() async throws {
+        let fd = output.fileHandleForReading.fileDescriptor
+        let ready: Bool = await withCheckedContinuation { continuation in
+            // Not a DispatchSemaphore: one released below its starting value crashes when freed.
+            let once = Once()
+            @Sendable func finish(_ value: Bool) { if once.claim() { continuation.resume(returning: value) } }
+            Thread.detachNewThread {
+                var seen: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 256)
+                while true {
+                    let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                    guard got > 0 || (got < 0 && errno == EINTR) else { return finish(false) }
+                    seen += chunk.prefix(max(0, got))
+                    if String(decoding: seen, as: UTF8.self).contains("ready") { return finish(true) }
+                }
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 10) { finish(false) }
+        }
+        guard ready else { throw NotReady(port: port) }
+    }
+
+    /// The script ended or stayed silent for 10 s without printing "ready".
+    struct NotReady: Error { var port: Int }
+
+    /// Sends SIGTERM and waits (at most 10 s, then SIGKILL) for the script to exit; returns its
+    /// exit status. (Not `waitUntilExit()`: off a run-loop thread it spins a core.)
+    @discardableResult
+    func stop() async -> Int32 {
+        let (process, exited) = (process, exited)
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                if process.isRunning { process.terminate() }
+                if exited.wait(timeout: .now() + 10) == .timedOut {
+                    kill(process.processIdentifier, SIGKILL)
+                    exited.wait()
+                }
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+    }
+}
+
+/// True exactly once, for the first caller.
+private final class Once: Sendable {
+    private let done = Mutex(false)
+
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+}
