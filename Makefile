@@ -1,5 +1,5 @@
 # CityWatch — the two commands of the README, and a few more.
-#   make run     install what is missing, build, start the server on SQLite under ./.citywatch/
+#   make run     install what is missing, build, start the demo (16 synthetic cameras recording) on SQLite under ./.citywatch/
 #   make test    the whole test suite: SQLite and PostgreSQL, the browser test
 #   make bench   the benchmarks recorded in BENCHMARKS.md
 
@@ -7,10 +7,10 @@ SWIFT ?= swift
 ADDRESS ?= 127.0.0.1:8080
 DATA_DIR ?= .citywatch
 
-.PHONY: run build release test bench deps clean help
+.PHONY: run serve build release test bench deps clean help
 
 help:
-	@echo "make run | make test | make bench | make deps | make release | make clean"
+	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make deps | make release | make clean"
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +22,10 @@ release: deps
 	$(SWIFT) build -c release --product citywatch
 
 run: build
+	@mkdir -p $(DATA_DIR)
+	$(SWIFT) run --skip-build citywatch demo --address $(ADDRESS) --data-dir $(DATA_DIR)
+
+serve: build
 	@mkdir -p $(DATA_DIR)
 	$(SWIFT) run --skip-build citywatch serve --address $(ADDRESS) --data-dir $(DATA_DIR)
 

@@ -2,9 +2,10 @@
 # Installs the Debian packages CityWatch needs, when any is missing.
 # Server: libjs-leaflet, libjs-leaflet.markercluster, libjs-chart.js (the console's map and charts).
 # Tests: postgresql (throwaway server), chromium + chromium-driver (browser test), fonts for screenshots.
+# Recording: ffmpeg; zlib for the evidence zips. Tests: GStreamer's RTSP server as a camera peer.
 # Benchmarks: wrk, hyperfine.
 set -eu
-PACKAGES="libjs-leaflet libjs-leaflet.markercluster libjs-chart.js postgresql postgresql-client chromium chromium-driver fonts-nanum wrk hyperfine sqlite3 python3"
+PACKAGES="libjs-leaflet libjs-leaflet.markercluster libjs-chart.js ffmpeg zlib1g-dev postgresql postgresql-client chromium chromium-driver fonts-nanum wrk hyperfine sqlite3 python3 python3-gi python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav procps"
 MISSING=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || MISSING="$MISSING $p"

@@ -1,4 +1,3 @@
-import CityWatchTestSupport
 import Dispatch
 import Foundation
 import Synchronization
@@ -11,14 +10,14 @@ import Glibc
 ///
 /// `@unchecked Sendable`: the stored properties are set once in `init`; afterwards `Process` is
 /// only terminated and waited for, and the pipe only read by one thread.
-final class SyntheticRTSPCamera: @unchecked Sendable {
-    let port: Int
+public final class SyntheticRTSPCamera: @unchecked Sendable {
+    public let port: Int
     private let process: Process
     private let output: Pipe
     private let exited = DispatchSemaphore(value: 0)
 
     /// Starts the script serving `mounts` (name → MP4 file) on `port`; returns once it is ready.
-    static func start(port: Int, mounts: [String: URL]) async throws -> SyntheticRTSPCamera {
+    public static func start(port: Int, mounts: [String: URL]) async throws -> SyntheticRTSPCamera {
         let camera = try SyntheticRTSPCamera(port: port, mounts: mounts)
         do {
             try await camera.waitUntilReady()
@@ -44,7 +43,7 @@ final class SyntheticRTSPCamera: @unchecked Sendable {
     }
 
     /// The URL of mount `name`.
-    func url(_ name: String) -> String { "rtsp://127.0.0.1:\(port)/\(name)" }
+    public func url(_ name: String) -> String { "rtsp://127.0.0.1:\(port)/\(name)" }
 
     /// Reads the script's output until "ready" (or its end, which is a failure), for at most 10 s.
     private func waitUntilReady() async throws {
@@ -68,12 +67,12 @@ final class SyntheticRTSPCamera: @unchecked Sendable {
     }
 
     /// The script ended or stayed silent for 10 s without printing "ready".
-    struct NotReady: Error { var port: Int }
+    public struct NotReady: Error { public var port: Int }
 
     /// Sends SIGTERM and waits (at most 10 s, then SIGKILL) for the script to exit; returns its
     /// exit status. (Not `waitUntilExit()`: off a run-loop thread it spins a core.)
     @discardableResult
-    func stop() async -> Int32 {
+    public func stop() async -> Int32 {
         let (process, exited) = (process, exited)
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
@@ -97,5 +96,26 @@ private final class Once: Sendable {
             defer { done = true }
             return !done
         }
+    }
+}
+
+extension SyntheticRTSPCamera {
+    /// True when Debian's Python has the GStreamer RTSP server bindings the script needs.
+    public static let available: Bool = {
+        (try? runProgram("/usr/bin/python3", ["-c", "import gi; gi.require_version('GstRtspServer', '1.0')"])) != nil
+    }()
+
+    /// A free TCP port on the loopback interface.
+    public static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
