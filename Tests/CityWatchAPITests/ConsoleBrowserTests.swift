@@ -2,6 +2,10 @@ import CityWatchAPI
 import CityWatchApp
 import CityWatchDomain
 import CityWatchStore
+import ServiceLifecycle
+import Logging
+import Crypto
+import CityWatchMedia
 import CityWatchTestSupport
 import Fluent
 import FluentKit
@@ -81,6 +85,46 @@ struct ConsoleBrowserTests {
                     #expect(loaded < .seconds(30) && filtered < .seconds(10))
                 }
             }
+        }
+    }
+
+    @Test(.enabled(if: MediaTools().available, "needs ffmpeg"), .timeLimit(.minutes(4)))
+    func wallShowsEveryDemoCameraLive() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let folder = try RepositoryPaths.temporaryFolder("wall")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var configuration = app.cityWatch.configuration
+            configuration.dataDirectory = folder.path
+            configuration.recordingsDirectory = folder.appendingPathComponent("recordings").path
+            let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))
+            let cameras = try await DemoDistrict(database: app.db, dataDirectory: folder.path).prepare(sealer: sealer, clipSeconds: 10)
+            #expect(cameras.count == 16)
+            let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
+            app.recording = recording
+            let group = ServiceGroup(configuration: .init(services: [.init(service: recording)], logger: Logger(label: "test")))
+            let running = Task { try await group.run() }
+            let password = "wall-watch-\(UUID().uuidString.prefix(8))"
+            try await makeAdministrator(app, username: "wallboss", password: password)
+            try await withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await signIn(browser, at: site, username: "wallboss", password: password)
+                    try await browser.click(browser.findElement("#main-nav a[data-view=wall]"))
+                    try await browser.click(browser.findElement("#wall-layout input[name=layout][value='16']"))
+                    try await waitUntil("the camera list", timeout: .seconds(20)) {
+                        try await browser.execute("return document.querySelectorAll('#wall-cameras-list .camera-pick').length").int == 16
+                    }
+                    _ = try await browser.execute("document.querySelectorAll('#wall-cameras-list .camera-pick').forEach((b) => b.click()); return true")
+                    try await waitUntil("sixteen live tiles", timeout: .seconds(90)) {
+                        try await browser.execute("return document.querySelectorAll('#wall .wall-tile[data-state=playing]').length").int == 16
+                    }
+                    let bytes = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-wall.png"))
+                    #expect(bytes > 20_000)
+                }
+            }
+            try await RecordingServiceTests_eventually { try await AuditLog(database: app.db).list(.init(action: "video.live.end")).count == 16 }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            #expect(try await AuditLog(database: app.db).list(.init(action: "video.live.start")).count == 16)
         }
     }
 
@@ -169,4 +213,14 @@ struct ConsoleBrowserTests {
         await app.server.shutdown()
         return try result.get()
     }
+}
+
+/// Polls `condition` until it holds or 20 s have passed.
+func RecordingServiceTests_eventually(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+    Issue.record("condition not met within 20 s")
 }
