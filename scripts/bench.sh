@@ -8,3 +8,6 @@ echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 $BIN bench geo --cameras 100000 --queries 5000
 $BIN bench import --rows 100000 --runs 3
 $BIN bench api --cameras 20000 --duration 10
+$BIN bench record --cameras 16 --seconds 30
+$BIN bench live --viewers 50 --seconds 20
+$BIN bench export --minutes 10 --runs 3

@@ -187,7 +187,8 @@ struct RecordingAPITests {
         let done = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
         do {
             try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/cameras/\(camera)/live",
-                                        headers: ["Cookie": "cw_session=\(cookie)"], on: MultiThreadedEventLoopGroup.singleton) { socket in
+                                        headers: ["Cookie": "cw_session=\(cookie)"], configuration: .init(maxFrameSize: 1 << 24),
+                                        on: MultiThreadedEventLoopGroup.singleton) { socket in
                 socket.onText { _, text in state.codec(from: text) }
                 socket.onBinary { socket, _ in
                     if state.binary() == fragments + 1 { _ = socket.close(); done.succeed(()) }

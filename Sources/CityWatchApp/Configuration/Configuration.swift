@@ -53,6 +53,8 @@ public struct Configuration: Sendable {
     public var credentialsKey: String?
     /// Record the cameras that have streams (false for store-only commands and API-only nodes).
     public var recording: Bool
+    /// Decode every recorded camera into low-resolution gray frames for analysis. Default true.
+    public var analysisFrames: Bool
 
     /// The shape of log lines.
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -90,6 +92,7 @@ public struct Configuration: Sendable {
         case stallSeconds = "CITYWATCH_STALL_SECONDS"
         case credentialsKey = "CITYWATCH_CREDENTIALS_KEY"
         case recording = "CITYWATCH_RECORDING"
+        case analysisFrames = "CITYWATCH_ANALYSIS_FRAMES"
     }
 
     /// OpenStreetMap's standard tiles, the default base map.
@@ -188,7 +191,8 @@ public struct Configuration: Sendable {
             retentionSweepMinutes: try integer(.retentionSweepMinutes, default: 5, range: 1...1_440),
             stallSeconds: try integer(.stallSeconds, default: 10, range: 2...600),
             credentialsKey: lookup(.credentialsKey)?.value,
-            recording: try boolean(.recording, default: true))
+            recording: try boolean(.recording, default: true),
+            analysisFrames: try boolean(.analysisFrames, default: true))
     }
 
     /// Reads `NAME=value` lines.

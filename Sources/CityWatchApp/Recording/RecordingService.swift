@@ -42,7 +42,8 @@ public final class RecordingService: Service, Sendable {
         self.settings = CameraPipeline.Settings(
             segmentSeconds: configuration.segmentSeconds,
             timing: .init(stallTimeout: TimeInterval(configuration.stallSeconds)),
-            timeoutSeconds: max(5, configuration.stallSeconds))
+            timeoutSeconds: max(5, configuration.stallSeconds),
+            analysisFrames: configuration.analysisFrames)
         (events, eventSink) = AsyncStream<PipelineEvent>.makeStream()
     }
 

@@ -43,11 +43,13 @@ public struct RecordingCommand: Sendable, Equatable {
     /// Segment length in seconds.
     public var segmentSeconds: Int
     public var frames: FrameFormat
+    /// Emit analysis frames (off: record and serve live only, which needs no decoding).
+    public var analysisFrames: Bool
     /// Network read timeout in seconds (a camera that never answers fails after this).
     public var timeoutSeconds: Int
 
     public init(stream: CameraStream, segmentFolder: String, segmentList: String, framePipe: String, livePipe: String,
-                segmentSeconds: Int = 60, frames: FrameFormat = FrameFormat(), timeoutSeconds: Int = 10) {
+                segmentSeconds: Int = 60, frames: FrameFormat = FrameFormat(), analysisFrames: Bool = true, timeoutSeconds: Int = 10) {
         self.stream = stream
         self.segmentFolder = segmentFolder
         self.segmentList = segmentList
@@ -55,6 +57,7 @@ public struct RecordingCommand: Sendable, Equatable {
         self.livePipe = livePipe
         self.segmentSeconds = segmentSeconds
         self.frames = frames
+        self.analysisFrames = analysisFrames
         self.timeoutSeconds = timeoutSeconds
     }
 
@@ -71,7 +74,7 @@ public struct RecordingCommand: Sendable, Equatable {
         var args = ["-hide_banner", "-nostdin", "-loglevel", "warning", "-nostats"]
         args += input(stream.mainURL, redacted: redacted)
         let analysisInput: String
-        if let sub = stream.subURL {
+        if let sub = stream.subURL, analysisFrames {
             args += input(sub, redacted: redacted)
             analysisInput = "1:v:0"
         } else {
@@ -85,15 +88,17 @@ public struct RecordingCommand: Sendable, Equatable {
             "-segment_list", segmentList, "-segment_list_type", "csv", "-segment_list_flags", "+live",
             (segmentFolder as NSString).appendingPathComponent(Self.segmentPattern),
         ]
-        args += [
-            "-map", analysisInput, "-an", "-sn", "-dn",
-            "-vf", "fps=\(frames.fps),scale=\(frames.width):\(frames.height),format=gray",
-            "-f", "rawvideo", "-y", framePipe,
-        ]
+        if analysisFrames {
+            args += [
+                "-map", analysisInput, "-an", "-sn", "-dn",
+                "-vf", "fps=\(frames.fps),scale=\(frames.width):\(frames.height),format=gray",
+                "-f", "rawvideo", "-y", framePipe,
+            ]
+        }
         args += [
             "-map", "0:v:0", "-c", "copy", "-an", "-sn", "-dn",
             "-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "200000",
-            "-flush_packets", "1", "-y", livePipe,
+            "-y", livePipe,
         ]
         return args
     }

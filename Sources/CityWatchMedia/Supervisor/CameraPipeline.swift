@@ -19,11 +19,14 @@ public actor CameraPipeline {
         public var frames = RecordingCommand.FrameFormat()
         public var timing = SupervisorStateMachine.Timing()
         public var timeoutSeconds = 10
+        /// Decode the stream for analysis frames (off: recording and live only).
+        public var analysisFrames = true
 
         public init(segmentSeconds: Int = 60, frames: RecordingCommand.FrameFormat = .init(),
-                    timing: SupervisorStateMachine.Timing = .init(), timeoutSeconds: Int = 10) {
+                    timing: SupervisorStateMachine.Timing = .init(), timeoutSeconds: Int = 10, analysisFrames: Bool = true) {
             self.segmentSeconds = segmentSeconds
             self.frames = frames
+            self.analysisFrames = analysisFrames
             self.timing = timing
             self.timeoutSeconds = timeoutSeconds
         }
@@ -149,16 +152,18 @@ public actor CameraPipeline {
         let livePath = (runtimeFolder as NSString).appendingPathComponent("live.fifo")
         let command = RecordingCommand(stream: stream, segmentFolder: segmentFolder, segmentList: listPath,
                                        framePipe: framePath, livePipe: livePath, segmentSeconds: settings.segmentSeconds,
-                                       frames: settings.frames, timeoutSeconds: settings.timeoutSeconds)
+                                       frames: settings.frames, analysisFrames: settings.analysisFrames, timeoutSeconds: settings.timeoutSeconds)
         do {
             try PipeReader.makeFIFO(at: framePath)
             try PipeReader.makeFIFO(at: livePath)
             let notifier = DataNotifier(generation: generation, pipeline: self, clock: clock)
             let assembler = FrameAssembler(tap: frames, frameBytes: settings.frames.frameBytes, clock: clock)
-            readers.append(try PipeReader(path: framePath) { bytes in
-                assembler.append(bytes)
-                notifier.arrived()
-            })
+            if settings.analysisFrames {
+                readers.append(try PipeReader(path: framePath) { bytes in
+                    assembler.append(bytes)
+                    notifier.arrived()
+                })
+            }
             readers.append(try PipeReader(path: livePath) { [live] bytes in
                 live.ingest(bytes)
                 notifier.arrived()

@@ -5,5 +5,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure performance: geo queries, registry import, API under load.",
-        subcommands: [BenchGeoCommand.self, BenchImportCommand.self, BenchAPICommand.self])
+        subcommands: [BenchGeoCommand.self, BenchImportCommand.self, BenchAPICommand.self, BenchRecordCommand.self, BenchLiveCommand.self, BenchLiveViewersCommand.self, BenchExportCommand.self])
 }
