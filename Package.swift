@@ -114,6 +114,7 @@ let package = Package(
             name: "CityWatchTestSupport",
             dependencies: [
                 "CityWatchDomain",
+                "CityWatchMedia",
                 "CityWatchStore",
                 "CityWatchApp",
                 "CityWatchAPI",

@@ -1,3 +1,4 @@
+import CityWatchMedia
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -58,6 +59,8 @@ public func runProgram(_ path: String, _ arguments: [String], environment: [Stri
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // A daemon started here (PostgreSQL) must not keep other children's pipes open.
+    InheritedDescriptors.closeAllAboveStandardStreams(&actions)
     let env = ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 }.map { "\($0.key)=\($0.value)" }
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     let envp = env.map { strdup($0) } + [nil]
