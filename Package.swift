@@ -40,6 +40,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CityWatchAnalytics",
+            dependencies: ["CityWatchDomain"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CityWatchMedia",
             dependencies: [
                 "CityWatchDomain",
@@ -132,6 +137,14 @@ let package = Package(
             name: "CityWatchDomainTests",
             dependencies: [
                 "CityWatchDomain",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CityWatchAnalyticsTests",
+            dependencies: [
+                "CityWatchAnalytics", "CityWatchMedia",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

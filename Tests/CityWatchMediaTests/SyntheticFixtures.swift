@@ -1,3 +1,4 @@
+import CityWatchDomain
 import CityWatchMedia
 import CityWatchTestSupport
 import Foundation

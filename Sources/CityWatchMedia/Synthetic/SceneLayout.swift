@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// Lays out the objects of the built-in scenes: positions as fractions of the frame, sizes in
 /// proportion to its height (nearer — lower — objects are bigger), speeds and colours drawn from
 /// the scene's seed.

@@ -1,3 +1,4 @@
+import CityWatchDomain
 extension SceneObject {
     /// True when the object exists at `time` (between its appear and disappear times); it may
     /// still be outside the frame.

@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// A named area of the frame for zone rules: the ground truth records an
 /// ``SyntheticEventType/enterZone`` event when an object's ground point moves into it and an
 /// ``SyntheticEventType/exitZone`` event when it leaves (or the object disappears inside it).

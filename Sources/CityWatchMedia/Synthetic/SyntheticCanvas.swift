@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// A frame being drawn: `width` × `height` RGB24 pixels, rows top to bottom, no padding. Every
 /// primitive clips to the frame, so callers may draw boxes that stick out of it.
 ///

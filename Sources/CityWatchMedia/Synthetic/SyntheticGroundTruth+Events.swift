@@ -1,3 +1,4 @@
+import CityWatchDomain
 extension SyntheticGroundTruth {
     /// All events of `scene`, sorted by frame, then track id: scripted ones, posture changes that
     /// name an event, and zone entries and exits of each object's ground point.

@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// What a synthetic clip shows, frame by frame: the track id, class and box of every visible
 /// object, and the events the scene scripts or implies. Written as `NAME.truth.json` beside
 /// `NAME.mp4`, with the scene embedded so the clip can be made again.

@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// The silhouettes of the object classes. Each fills most of its box and touches all four of its
 /// edges, so the object's box is the tight box of its pixels — what a good detector would report.
 extension SyntheticRenderer {

@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// Draws the frames of a ``SyntheticScene``: background, then the objects in scene order as
 /// filled silhouettes, then the whole-frame effects (lighting, sensor noise). Pure: the pixels
 /// of frame `n` depend only on the scene (seed included) and, for video backgrounds, the
