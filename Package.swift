@@ -45,6 +45,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CCityWatchDetector",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]
+        ),
+        .target(
+            name: "CityWatchDetection",
+            dependencies: ["CityWatchDomain", "CCityWatchDetector"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CityWatchMedia",
             dependencies: [
                 "CityWatchDomain",
@@ -71,6 +81,7 @@ let package = Package(
         .target(
             name: "CityWatchApp",
             dependencies: [
+                "CityWatchAnalytics",
                 "CityWatchDomain",
                 "CityWatchMedia",
                 "CityWatchStore",
@@ -147,6 +158,11 @@ let package = Package(
                 "CityWatchAnalytics", "CityWatchMedia",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CityWatchDetectionTests",
+            dependencies: ["CityWatchDetection", "CityWatchDomain"],
             swiftSettings: strict
         ),
         .testTarget(

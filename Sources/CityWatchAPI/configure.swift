@@ -57,5 +57,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: SystemController())
     try app.register(collection: RecordingController())
     try app.register(collection: RetentionController())
+    try app.register(collection: AnalyticsController())
     try app.register(collection: ExportController())
 }

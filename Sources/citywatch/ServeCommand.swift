@@ -86,7 +86,7 @@ func runServer(configuration: Configuration, logger: Logger,
     }
 }
 
-/// The recorder and the retention sweeper, when this process records and ffmpeg is installed.
+/// The recorder, the retention sweeper and analytics, when this process records and ffmpeg is installed.
 func recordingServices(app: Application, configuration: Configuration, sealer: CredentialSealer, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     guard configuration.recording else { return [] }
     let tools = MediaTools()
@@ -97,5 +97,13 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
     let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer)
     app.recording = recording
     let retention = RetentionSweeper(database: { app.db }, configuration: configuration)
-    return [.init(service: recording), .init(service: retention)]
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recording), .init(service: retention)]
+    if configuration.analysisFrames {
+        let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: configuration.dataDirectory)
+        app.analytics = analytics
+        services.append(.init(service: analytics))
+    } else {
+        logger.notice("analysis frames are off (CITYWATCH_ANALYSIS_FRAMES=false): no analytics")
+    }
+    return services
 }

@@ -62,6 +62,8 @@ struct RecordingServiceTests {
                 try await RecordingRepository(database: app.db).allSegments(camera: camera).count >= 3
             }
             #expect(pipeline.frames.counts.received >= 10)
+            let frame = try #require(pipeline.frames.take())
+            #expect(frame.width == 320 && frame.height == 180 && frame.pixels.count == 320 * 180 * 3 / 2, "analysis frames are yuv420p")
             #expect(await pipeline.health == .online)
 
             await group.triggerGracefulShutdown()

@@ -1,3 +1,4 @@
+import CityWatchDomain
 import CityWatchMedia
 import Testing
 

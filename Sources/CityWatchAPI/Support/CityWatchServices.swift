@@ -76,3 +76,15 @@ extension Request {
     /// The client's address as the server saw it.
     var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }
+
+extension Application {
+    private struct AnalyticsKey: StorageKey {
+        typealias Value = AnalyticsService
+    }
+
+    /// The analytics service, when this process analyses the cameras it records.
+    public var analytics: AnalyticsService? {
+        get { storage[AnalyticsKey.self] }
+        set { storage[AnalyticsKey.self] = newValue }
+    }
+}

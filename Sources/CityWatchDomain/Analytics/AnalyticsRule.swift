@@ -71,14 +71,20 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
         /// The field at fault (`kind.zone`, `coolDownSeconds`, …).
         public var field: String
+        /// What is wrong with it, in words an operator can act on.
         public var reason: String
         public var description: String { "\(field): \(reason)" }
+
+        public init(field: String, reason: String) {
+            self.field = field
+            self.reason = reason
+        }
     }
 
     /// The rule, or the first problem in it: a bad zone, line or schedule, a negative time,
     /// a count below 1, a size outside 0...1, an empty name.
     public func validated() throws(Problem) -> AnalyticsRule {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw Problem(field: "name", reason: "must not be empty") }
+        guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Problem(field: "name", reason: "must not be empty") }
         guard (0...1).contains(minimumHeight) else { throw Problem(field: "minimumHeight", reason: "must be a fraction of the picture's height (0…1), got \(minimumHeight)") }
         guard coolDownSeconds >= 0, coolDownSeconds.isFinite else { throw Problem(field: "coolDownSeconds", reason: "must be 0 or more seconds") }
         do {

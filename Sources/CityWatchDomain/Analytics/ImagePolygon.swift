@@ -28,7 +28,7 @@ public struct ImagePolygon: Codable, Sendable, Hashable {
         return self
     }
 
-    /// Twice the signed area (positive when the corners run clockwise on screen).
+    /// The signed area in picture fractions (positive when the corners run clockwise on screen).
     public var signedArea: Double {
         var sum = 0.0
         for index in points.indices {

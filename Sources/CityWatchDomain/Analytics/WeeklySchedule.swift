@@ -46,9 +46,8 @@ public struct WeeklySchedule: Codable, Sendable, Hashable {
     public func validated() throws(Problem) -> WeeklySchedule {
         for (index, window) in windows.enumerated() {
             if let day = window.days.first(where: { !(1...7).contains($0) }) { throw .badDay(window: index, day: day) }
-            for minute in [window.startMinute, window.endMinute] where !(0...1440).contains(minute) {
-                throw .badMinute(window: index, minute: minute)
-            }
+            guard (0..<1440).contains(window.startMinute) else { throw .badMinute(window: index, minute: window.startMinute) }
+            guard (0...1440).contains(window.endMinute) else { throw .badMinute(window: index, minute: window.endMinute) }
         }
         guard windows.contains(where: { !$0.days.isEmpty }) else { throw .neverArmed }
         return self

@@ -10,7 +10,7 @@ import Foundation
 ///    because a segment cut short by a crash keeps every fragment written before it (the
 ///    header comes first, `empty_moov`), so it stays playable. Audio is never mapped: the law
 ///    forbids recording sound.
-/// 2. **Analysis frames**: gray frames (default 320×180 at 5 fps) from the sub stream when there
+/// 2. **Analysis frames**: small yuv420p frames (default 320×180 at 5 fps) from the sub stream when there
 ///    is one, as raw bytes on a pipe.
 /// 3. **Live**: the main stream's video, stream-copied into a fragmented-MP4 byte stream on a
 ///    pipe with short fragments, fanned out to every viewer by the live hub.
@@ -27,8 +27,9 @@ public struct RecordingCommand: Sendable, Equatable {
             self.fps = fps
         }
 
-        /// Bytes of one gray frame.
-        public var frameBytes: Int { width * height }
+        /// Bytes of one frame: yuv420p, the full-size luma plane then the two chroma planes at
+        /// half size each way. Analytics work on the luma; the chroma gives objects a colour.
+        public var frameBytes: Int { width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2) }
     }
 
     public var stream: CameraStream
@@ -36,7 +37,7 @@ public struct RecordingCommand: Sendable, Equatable {
     public var segmentFolder: String
     /// The CSV list ffmpeg appends a line to when it closes a segment.
     public var segmentList: String
-    /// Where the gray frames go (a FIFO).
+    /// Where the analysis frames go (a FIFO).
     public var framePipe: String
     /// Where the live fragmented MP4 goes (a FIFO).
     public var livePipe: String
@@ -91,7 +92,7 @@ public struct RecordingCommand: Sendable, Equatable {
         if analysisFrames {
             args += [
                 "-map", analysisInput, "-an", "-sn", "-dn",
-                "-vf", "fps=\(frames.fps),scale=\(frames.width):\(frames.height),format=gray",
+                "-vf", "fps=\(frames.fps),scale=\(frames.width):\(frames.height),format=yuv420p",
                 "-f", "rawvideo", "-y", framePipe,
             ]
         }

@@ -68,6 +68,16 @@ public final class LiveHub: Sendable {
         return stream
     }
 
+    /// The initialisation segment and the fragments since the last keyframe, joined: a short
+    /// playable MP4 whose first frame is the camera's latest keyframe (for snapshots). Nil
+    /// before the first keyframe.
+    public func latestKeyframeClip() -> [UInt8]? {
+        state.withLock { state in
+            guard case let .initialization(bytes, _)? = state.initialization, !state.sinceKeyframe.isEmpty else { return nil }
+            return bytes + state.sinceKeyframe.joined()
+        }
+    }
+
     /// A new source process starts: forget the old stream's state.
     public func reset() {
         state.withLock { state in

@@ -292,7 +292,7 @@ private final class DataNotifier: Sendable {
     }
 }
 
-/// Cuts the raw gray byte stream into frames for the tap.
+/// Cuts the raw yuv420p byte stream into frames for the tap.
 private final class FrameAssembler: Sendable {
     let tap: FrameTap
     let frameBytes: Int

@@ -7,8 +7,10 @@ import Synchronization
 /// the newest one, and the frames it never saw are counted as dropped. Recording never waits
 /// on analysis.
 public final class FrameTap: Sendable {
-    /// One gray frame.
+    /// One analysis frame.
     public struct Frame: Sendable {
+        /// yuv420p: `width × height` luma values (row after row), then the U and V planes at
+        /// half the width and height each (rounded up).
         public var pixels: [UInt8]
         public var width: Int
         public var height: Int

@@ -11,5 +11,6 @@ public enum CityWatchMigrations {
         CreateCameraGroups(),
         CreateAuditLog(),
         CreateRecording(),
+        CreateAnalytics(),
     ]
 }

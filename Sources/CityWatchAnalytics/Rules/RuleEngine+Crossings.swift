@@ -1,0 +1,54 @@
+import CityWatchDomain
+
+/// Line crossing (per track) and crowding (per rule).
+extension RuleEngine {
+    /// A crossing is a change of the side a foot point has *settled* on — at least the tuning's
+    /// margin off the line — whose path from the last settled point crosses the drawn segment.
+    /// Wobbling on the line never settles, so it never crosses.
+    mutating func evaluateLine(_ index: Int, line: ImageLine, direction wanted: CrossingDirection, tracks: [TrackedObject],
+                               time: Double, armed: Bool, into events: inout [RuleEvent]) {
+        let rule = memories[index].rule
+        // The line in pixels, for the distance of a foot point from it.
+        let ax = line.start.x * Double(width), ay = line.start.y * Double(height)
+        let dx = line.end.x * Double(width) - ax, dy = line.end.y * Double(height) - ay
+        let length = max(1e-9, (dx * dx + dy * dy).squareRoot())
+        for track in tracks where track.isConfirmed {
+            var memory = touch(index, track)
+            let distance = abs(dx * (track.footY - ay) - dy * (track.footX - ax)) / length
+            let point = foot(of: track)
+            let side = line.side(of: point)
+            if distance > tuning.lineMarginPixels, side != 0 {
+                if memory.settledSide != 0, side != memory.settledSide {
+                    let went: CrossingDirection = memory.settledSide < 0 ? .leftToRight : .rightToLeft
+                    if line.isCrossed(from: memory.anchor, to: point), armed, wanted == .either || wanted == went,
+                       matches(rule, track) {
+                        raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, direction: went, into: &events)
+                    }
+                }
+                memory.settledSide = side
+                memory.anchor = point
+            }
+            memories[index].tracks[track.id] = memory
+        }
+    }
+
+    /// One event per crowd episode: more than `count` matching objects in the zone at once. The
+    /// episode ends, and the rule re-arms, when the count drops to `count` or fewer.
+    mutating func evaluateCrowd(_ index: Int, zone: ImagePolygon, count: Int, tracks: [TrackedObject], time: Double,
+                                armed: Bool, into events: inout [RuleEvent]) {
+        let rule = memories[index].rule
+        var inside: [TrackedObject] = []
+        for track in tracks where track.isConfirmed && matches(rule, track) && zone.contains(foot(of: track)) {
+            inside.append(track)
+        }
+        guard inside.count > count else {
+            memories[index].crowdReported = false
+            return
+        }
+        guard armed, !memories[index].crowdReported else { return }
+        var coolDown = memories[index].crowdCoolDown
+        raise(index, coolDown: &coolDown, tracks: inside, time: time, count: inside.count, into: &events)
+        memories[index].crowdCoolDown = coolDown
+        memories[index].crowdReported = true
+    }
+}

@@ -1,0 +1,80 @@
+import CityWatchDomain
+
+/// The zone kinds followed per track: intrusion, loitering, abandoned object, fall.
+extension RuleEngine {
+    /// Intrusion fires once per stay, as soon as a matching object is in the zone while armed
+    /// (entering, first seen inside, or inside when the schedule arms); loitering fires once per
+    /// stay when it has lasted `seconds`.
+    mutating func evaluateStays(_ index: Int, zone: ImagePolygon, tracks: [TrackedObject], time: Double, armed: Bool,
+                                into events: inout [RuleEvent]) {
+        let rule = memories[index].rule
+        var loiterSeconds: Double?
+        if case .loitering(_, let seconds) = rule.kind { loiterSeconds = seconds }
+        for track in tracks where track.isConfirmed {
+            var memory = touch(index, track)
+            let inside = matches(rule, track) && zone.contains(foot(of: track))
+            memory.observeStay(inside: inside, time: time, grace: tuning.zoneExitGraceSeconds)
+            if inside, armed, !memory.stayReported, let start = memory.stayStart {
+                let dwell = time - start
+                if let loiterSeconds {
+                    if dwell >= loiterSeconds {
+                        raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, seconds: dwell, into: &events)
+                        memory.stayReported = true
+                    }
+                } else {
+                    raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, into: &events)
+                    memory.stayReported = true
+                }
+            }
+            memories[index].tracks[track.id] = memory
+        }
+    }
+
+    /// Fires once per still spell of an object that came after the first frame (not part of the
+    /// scene) and has stood still in the zone for `seconds`.
+    mutating func evaluateAbandoned(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject],
+                                    time: Double, armed: Bool, into events: inout [RuleEvent]) {
+        let rule = memories[index].rule
+        let sceneEnd = (startTime ?? time) + tuning.sceneSettleSeconds
+        for track in tracks where track.isConfirmed {
+            var memory = touch(index, track)
+            if track.stillSeconds < seconds {
+                memory.stillReported = false
+            } else if armed, !memory.stillReported, track.firstSeen > sceneEnd, matches(rule, track),
+                      zone.contains(foot(of: track)) {
+                raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, seconds: track.stillSeconds, into: &events)
+                memory.stillReported = true
+            }
+            memories[index].tracks[track.id] = memory
+        }
+    }
+
+    /// Fires when a person (or an unnamed object) whose box was upright is lying within the
+    /// tuning's fall window and has stayed lying `seconds`, in the zone. Getting up re-arms it.
+    /// Size is judged on the longer side of the box, so a lying person is as big as a standing one.
+    mutating func evaluateFalls(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject],
+                                time: Double, armed: Bool, into events: inout [RuleEvent]) {
+        let rule = memories[index].rule
+        for track in tracks where track.isConfirmed {
+            var memory = touch(index, track)
+            let width = Double(max(1, track.box.width)), height = Double(max(1, track.box.height))
+            if height >= width * tuning.uprightAspect {
+                memory.lastUpright = time
+                memory.lyingSince = nil
+                memory.fallReported = false
+            } else if width > height * tuning.lyingAspect {
+                if memory.lyingSince == nil, let upright = memory.lastUpright, time - upright <= tuning.fallWindowSeconds {
+                    memory.lyingSince = time
+                }
+                let person = track.objectClass == .person || track.objectClass == .unknown
+                let size = max(width, height) / Double(self.height)
+                if let since = memory.lyingSince, time - since >= seconds, armed, !memory.fallReported, person,
+                   rule.applies(to: track.objectClass, heightFraction: size), zone.contains(foot(of: track)) {
+                    raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, seconds: time - since, into: &events)
+                    memory.fallReported = true
+                }
+            }
+            memories[index].tracks[track.id] = memory
+        }
+    }
+}

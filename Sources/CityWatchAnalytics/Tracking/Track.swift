@@ -1,0 +1,74 @@
+import CityWatchDomain
+
+/// The tracker's working state for one object: a box as centre and size in sub-pixels, so
+/// prediction does not round away slow motion, plus what the report needs.
+struct Track: Sendable {
+    var id: Int
+    var centerX: Double
+    var centerY: Double
+    var width: Double
+    var height: Double
+    var velocityX = 0.0
+    var velocityY = 0.0
+    /// The last measured box and when, for the velocity.
+    var measured: PixelBox
+    var hits = 1
+    var missedFrames = 0
+    var firstSeen: Double
+    var lastSeen: Double
+    var isConfirmed = false
+    /// Where it stopped moving and since when.
+    var stillX: Double
+    var stillY: Double
+    var stillSince: Double
+    var objectClass = ObjectClass.unknown
+    var classConfidence = 0.0
+    /// When the detector last looked at it, if ever.
+    var classifiedAt: Double?
+
+    init(id: Int, blob: Blob, time: Double) {
+        self.id = id
+        let box = blob.box
+        centerX = Double(box.x) + Double(box.width) / 2
+        centerY = Double(box.y) + Double(box.height) / 2
+        width = Double(box.width)
+        height = Double(box.height)
+        measured = box
+        firstSeen = time
+        lastSeen = time
+        stillX = centerX
+        stillY = centerY
+        stillSince = time
+    }
+
+    /// The box in whole pixels.
+    var box: PixelBox {
+        PixelBox(x: Int((centerX - width / 2).rounded()), y: Int((centerY - height / 2).rounded()),
+                 width: max(1, Int(width.rounded())), height: max(1, Int(height.rounded())))
+    }
+
+    /// Moves the box to `box` (a measurement or a merge-constrained prediction).
+    mutating func place(_ box: PixelBox) {
+        centerX = Double(box.x) + Double(box.width) / 2
+        centerY = Double(box.y) + Double(box.height) / 2
+        width = Double(box.width)
+        height = Double(box.height)
+    }
+
+    /// Restarts the still clock when the centre has left its still point.
+    mutating func updateStillness(time: Double, radius: Double) {
+        let dx = centerX - stillX, dy = centerY - stillY
+        if dx * dx + dy * dy > radius * radius {
+            stillX = centerX
+            stillY = centerY
+            stillSince = time
+        }
+    }
+
+    /// What the tracker reports.
+    func report(time: Double) -> TrackedObject {
+        TrackedObject(id: id, box: box, objectClass: objectClass, firstSeen: firstSeen, lastSeen: lastSeen,
+                      missedFrames: missedFrames, velocityX: velocityX, velocityY: velocityY,
+                      stillSeconds: max(0, time - stillSince), isConfirmed: isConfirmed)
+    }
+}

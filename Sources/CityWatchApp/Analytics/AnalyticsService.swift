@@ -1,0 +1,100 @@
+import CityWatchAnalytics
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import FluentKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Analyses every camera the recording service decodes analysis frames for: one
+/// ``CameraAnalyzer`` per camera, fed the newest frame of its tap, with everything it finds
+/// written to the store and pushed to the consoles.
+///
+/// Frames are taken, never waited for: a camera whose analysis falls behind loses frames
+/// (counted by its tap), and recording is never held up.
+public final class AnalyticsService: Service, Sendable {
+    let database: @Sendable () -> any Database
+    let recording: RecordingService
+    let snapshotFolder: String
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    let timeZone: TimeZone
+    /// Events go to consoles through this.
+    public let hub: AnalyticsEventHub
+    let worker: AnalyticsWorker
+    private let settingsVersion = Mutex(0)
+
+    public init(database: @escaping @Sendable () -> any Database, recording: RecordingService, dataDirectory: String,
+                hub: AnalyticsEventHub = AnalyticsEventHub(), timeZone: TimeZone = TimeZone(identifier: "Asia/Seoul") ?? .current,
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.analytics")) {
+        self.database = database
+        self.recording = recording
+        self.snapshotFolder = (dataDirectory as NSString).appendingPathComponent("snapshots")
+        self.hub = hub
+        self.timeZone = timeZone
+        self.clock = clock
+        self.logger = logger
+        self.worker = AnalyticsWorker()
+    }
+
+    /// True when camera `id` is being analysed now.
+    public func isAnalysing(_ id: UUID) -> Bool { worker.cameras.contains(id) }
+
+    /// Events stored so far (tests wait on this).
+    public var eventsStored: Int { worker.eventsStored }
+
+    /// Asks the loop to read every camera's settings again (after an edit).
+    public func reloadSettings() async {
+        settingsVersion.withLock { $0 += 1 }
+    }
+
+    public func run() async throws {
+        let writer = AnalyticsWriter(database: database, snapshotFolder: snapshotFolder, hub: hub, logger: logger)
+        await cancelWhenGracefulShutdown { await self.analyse(writer: writer) }
+        for (camera, summaries) in worker.finishAll() {
+            await writer.write(AnalyticsWorker.Output(frame: nil, analysis: FrameAnalysis(motion: .analysed, finishedTracks: summaries), at: clock()), camera: camera)
+        }
+        await writer.flushMotion()
+        hub.finishAll()
+    }
+
+    /// The loop: every 100 ms, the newest frame of every recorded camera through its analyzer.
+    private func analyse(writer: AnalyticsWriter) async {
+        var settings: [UUID: CameraAnalyticsSettings] = [:]
+        var loadedVersion = -1
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        while !Task.isCancelled {
+            let version = settingsVersion.withLock { $0 }
+            if version != loadedVersion {
+                do {
+                    settings = try await AnalyticsRepository(database: database()).allSettings()
+                    loadedVersion = version
+                } catch {
+                    logger.error("cannot read analytics settings", metadata: ["error": .string("\(error)")])
+                }
+            }
+            let cameras = recording.recordingCameras
+            var output: [(UUID, AnalyticsWorker.Output)] = []
+            for camera in cameras {
+                guard let pipeline = recording.pipeline(for: camera), let frame = pipeline.frames.take() else { continue }
+                let components = calendar.dateComponents([.weekday, .hour, .minute], from: frame.capturedAt)
+                // Calendar weekdays run 1 = Sunday … 7 = Saturday; rules use ISO 1 = Monday … 7 = Sunday.
+                let weekday = ((components.weekday ?? 1) + 5) % 7 + 1
+                let minute = (components.hour ?? 0) * 60 + (components.minute ?? 0)
+                if let result = worker.analyse(camera: camera, frame: frame, settings: settings[camera] ?? CameraAnalyticsSettings(),
+                                               weekday: weekday, minute: minute) {
+                    output.append((camera, result))
+                }
+            }
+            worker.forget(except: cameras)
+            for (camera, result) in output {
+                await writer.write(result, camera: camera)
+            }
+            worker.addStored(await writer.takeStoredCount())
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}

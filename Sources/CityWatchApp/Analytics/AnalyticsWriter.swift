@@ -1,0 +1,113 @@
+import CityWatchAnalytics
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import FluentKit
+import Foundation
+import Logging
+
+/// Writes what the analyzers found: events with their snapshots (pushed to the consoles),
+/// repeats merged into them, tamper changes, motion minutes and track summaries.
+actor AnalyticsWriter {
+    let database: @Sendable () -> any Database
+    let snapshotFolder: String
+    let hub: AnalyticsEventHub
+    let logger: Logger
+    let snapshots = SnapshotMaker()
+    /// Event ids by camera and rule-engine serial, for merging repeats.
+    private var eventIDs: [UUID: [Int: UUID]] = [:]
+    private var minutes: [UUID: MotionMinute] = [:]
+    private var stored = 0
+
+    init(database: @escaping @Sendable () -> any Database, snapshotFolder: String, hub: AnalyticsEventHub, logger: Logger) {
+        self.database = database
+        self.snapshotFolder = snapshotFolder
+        self.hub = hub
+        self.logger = logger
+    }
+
+    /// Events stored since the last call.
+    func takeStoredCount() -> Int {
+        defer { stored = 0 }
+        return stored
+    }
+
+    func write(_ output: AnalyticsWorker.Output, camera: UUID) async {
+        let repository = AnalyticsRepository(database: database())
+        do {
+            for event in output.analysis.events {
+                try await raise(event, output: output, camera: camera, repository: repository)
+            }
+            for merge in output.analysis.merges {
+                guard let id = eventIDs[camera]?[merge.eventSerial] else { continue }
+                try await repository.noteRepeat(of: id, at: Date(timeIntervalSince1970: merge.time))
+                if let updated = try await repository.event(id)?.event { hub.publish(.updated(updated)) }
+            }
+            if let change = output.analysis.tamper {
+                let at = Date(timeIntervalSince1970: change.time)
+                try await repository.recordTamper(camera: camera, from: change.from.rawValue, to: change.to.rawValue, at: at, reason: change.description)
+                hub.publish(.tamper(cameraID: camera, state: change.to.rawValue, at: at, detail: change.description))
+                logger.notice("camera tamper state", metadata: ["camera": "\(camera)", "from": "\(change.from.rawValue)", "to": "\(change.to.rawValue)"])
+            }
+            if let grid = output.analysis.grid { try await addGrid(grid, camera: camera, repository: repository) }
+            if !output.analysis.finishedTracks.isEmpty {
+                try await repository.saveTracks(output.analysis.finishedTracks.map { summary in
+                    TrackSummary(cameraID: camera, trackID: summary.trackID, objectClass: summary.objectClass,
+                                 start: Date(timeIntervalSince1970: summary.start), end: Date(timeIntervalSince1970: summary.end),
+                                 path: summary.path, color: summary.color?.rawValue, direction: summary.direction, speed: summary.speed)
+                })
+            }
+        } catch {
+            logger.error("cannot store analytics", metadata: ["camera": "\(camera)", "error": "\(error)"])
+        }
+    }
+
+    /// Saves every minute still being gathered (at shutdown).
+    func flushMotion() async {
+        let repository = AnalyticsRepository(database: database())
+        for (camera, minute) in minutes { try? await save(minute, camera: camera, repository: repository) }
+        minutes = [:]
+    }
+
+    private func raise(_ ruleEvent: RuleEvent, output: AnalyticsWorker.Output, camera: UUID, repository: AnalyticsRepository) async throws {
+        let id = UUID()
+        eventIDs[camera, default: [:]][ruleEvent.serial] = id
+        if eventIDs[camera]!.count > 1000, let oldest = eventIDs[camera]!.keys.min() { eventIDs[camera]![oldest] = nil }
+        var snapshotPath: String?
+        if let frame = output.frame {
+            let path = ((snapshotFolder as NSString).appendingPathComponent(camera.uuidString) as NSString).appendingPathComponent("\(id).jpg")
+            do {
+                try await snapshots.jpeg(yuv420p: frame.pixels, width: frame.width, height: frame.height, to: path)
+                snapshotPath = path
+            } catch {
+                logger.warning("event snapshot failed", metadata: ["camera": "\(camera)", "error": "\(error)"])
+            }
+        }
+        let width = output.frame?.width ?? 1, height = output.frame?.height ?? 1
+        let classes = ruleEvent.trackIDs.map { track in output.analysis.tracks.first { $0.id == track }?.objectClass ?? .unknown }
+        let event = AnalyticsEvent(id: id, cameraID: camera, ruleID: ruleEvent.ruleID, ruleName: ruleEvent.ruleName, kind: ruleEvent.kind,
+                                   at: Date(timeIntervalSince1970: ruleEvent.time), trackIDs: ruleEvent.trackIDs,
+                                   boxes: ruleEvent.boxes.map { ImageBox($0, frameWidth: width, frameHeight: height) },
+                                   classes: classes, hasSnapshot: snapshotPath != nil)
+        try await repository.insert(event, snapshotPath: snapshotPath)
+        stored += 1
+        hub.publish(.raised(event))
+        logger.notice("analytics event", metadata: ["camera": "\(camera)", "rule": "\(ruleEvent.ruleName)", "kind": "\(ruleEvent.kind)"])
+    }
+
+    private func addGrid(_ grid: MotionGrid, camera: UUID, repository: AnalyticsRepository) async throws {
+        let minute = grid.second >= 0 ? grid.second / 60 : (grid.second - 59) / 60
+        if let current = minutes[camera], current.minute != minute {
+            try await save(current, camera: camera, repository: repository)
+            minutes[camera] = nil
+        }
+        minutes[camera, default: MotionMinute(minute: minute)].add(grid)
+    }
+
+    private func save(_ minute: MotionMinute, camera: UUID, repository: AnalyticsRepository) async throws {
+        guard let summary = minute.summary else { return }
+        try await repository.saveMotionMinute(camera: camera, minute: Date(timeIntervalSince1970: TimeInterval(minute.minute * 60)),
+                                              activeSeconds: minute.grids.count, summary: Data(summary.bytes),
+                                              seconds: Data(minute.secondsBytes))
+    }
+}

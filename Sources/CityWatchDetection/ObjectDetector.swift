@@ -1,0 +1,90 @@
+import CCityWatchDetector
+import CityWatchDomain
+import Synchronization
+
+/// Finds persons and vehicles (COCO person, bicycle, car, motorcycle, bus, truck) in camera
+/// frames with YOLOX-nano on OpenCV DNN.
+///
+/// One call takes 50–60 ms of CPU on one core and blocks the calling thread: run it on a
+/// thread of its own (or a dedicated executor), not on the cooperative pool in a tight loop.
+///
+/// Thread safety: an OpenCV network must not run on two threads at once, so every call goes
+/// through a `Mutex` around the owned C handle; concurrent callers of one detector wait their
+/// turn. The class itself is checked `Sendable`: its only stored property is that `Mutex`
+/// (the one `@unchecked` claim sits on the engine inside it, with its reason). For parallel
+/// detection create one detector per worker.
+public final class ObjectDetector: Sendable {
+    /// Side of the square network input: every frame or region is letterboxed to this.
+    public static let inputSize = Int(CW_DETECTOR_INPUT_SIZE)
+
+    private let engine: Mutex<DetectorEngine>
+
+    /// Loads the YOLOX ONNX model at `modelPath`.
+    ///
+    /// - Parameter threads: how many threads OpenCV may use for inference. OpenCV keeps one
+    ///   setting per process, so this applies to every detector and the last one created wins.
+    /// - Throws: ``DetectorError/modelMissing(path:)`` when there is no readable file there,
+    ///   ``DetectorError/modelUnloadable(path:message:)`` when OpenCV cannot load it.
+    public init(modelPath: String, threads: Int = 1) throws(DetectorError) {
+        cw_detector_set_threads(Int32(clamping: threads))
+        engine = Mutex(try DetectorEngine(modelPath: modelPath))
+    }
+
+    /// The persons and vehicles in an 8-bit frame, best first.
+    ///
+    /// - Parameters:
+    ///   - pixels: `height` rows of `width` pixels, `channels` bytes each, rows `rowStride`
+    ///     bytes apart.
+    ///   - channels: 1 for gray, 3 for RGB.
+    ///   - rowStride: bytes from one row to the next; nil means tightly packed
+    ///     (`width * channels`).
+    ///   - region: the part of the frame to look at, or nil for all of it. It is scaled up or
+    ///     down to fill the network's input, so a small region finds small, distant people the
+    ///     whole frame would miss. It is clipped to the frame; boxes are in full-frame pixels
+    ///     and lie inside the region.
+    ///   - minimumScore: detections scoring below this are dropped.
+    ///   - overlapThreshold: of two boxes of one class overlapping by more than this IoU,
+    ///     only the better one is kept.
+    /// - Throws: ``DetectorError/badFrame(reason:)`` when the buffer is shorter than the frame
+    ///   it describes, the channel count is not 1 or 3, or the region misses the frame;
+    ///   ``DetectorError/inferenceFailed(message:)`` when OpenCV fails.
+    public func detect(pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
+                       rowStride: Int? = nil, region: PixelBox? = nil,
+                       minimumScore: Float = 0.35, overlapThreshold: Float = 0.45) throws(DetectorError) -> [Detection] {
+        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
+            throw .badFrame(reason: "frame size \(width)×\(height) must be positive and fit in 32 bits")
+        }
+        guard channels == 1 || channels == 3 else {
+            throw .badFrame(reason: "channels must be 1 (gray) or 3 (RGB), got \(channels)")
+        }
+        let stride = rowStride ?? width * channels
+        guard stride >= width * channels else {
+            throw .badFrame(reason: "row stride \(stride) is shorter than a row of \(width * channels) bytes")
+        }
+        let (rows, overflow) = (height - 1).multipliedReportingOverflow(by: stride)
+        let needed = overflow ? Int.max : rows + width * channels
+        guard pixels.count >= needed else {
+            throw .badFrame(reason: "\(pixels.count) bytes given, a \(width)×\(height)×\(channels) frame needs \(needed)")
+        }
+        let frame = PixelBox(x: 0, y: 0, width: width, height: height)
+        guard let looked = (region ?? frame).clipped(toWidth: width, height: height) else {
+            throw .badFrame(reason: "region \(region.map { "\($0)" } ?? "") lies outside the \(width)×\(height) frame")
+        }
+        return try engine.withLock { (engine) throws(DetectorError) -> [Detection] in
+            try engine.detect(pixels: pixels, width: Int32(width), height: Int32(height), channels: Int32(channels),
+                              rowStride: stride, region: looked, minimumScore: minimumScore,
+                              overlapThreshold: overlapThreshold)
+        }
+    }
+
+    /// The persons and vehicles in an 8-bit frame held in an array; the same as the
+    /// `UnsafeBufferPointer` version.
+    public func detect(pixels: [UInt8], width: Int, height: Int, channels: Int,
+                       rowStride: Int? = nil, region: PixelBox? = nil,
+                       minimumScore: Float = 0.35, overlapThreshold: Float = 0.45) throws(DetectorError) -> [Detection] {
+        try pixels.withUnsafeBufferPointer { (buffer) throws(DetectorError) -> [Detection] in
+            try detect(pixels: buffer, width: width, height: height, channels: channels, rowStride: rowStride,
+                       region: region, minimumScore: minimumScore, overlapThreshold: overlapThreshold)
+        }
+    }
+}

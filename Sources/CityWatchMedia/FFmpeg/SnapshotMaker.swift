@@ -1,0 +1,47 @@
+import Foundation
+
+/// Makes JPEG snapshots with ffmpeg: of an analysis frame (for events: the very frame that
+/// fired the rule) and of a camera's latest keyframe (for drawing rules on the full picture).
+public struct SnapshotMaker: Sendable {
+    /// Why a snapshot could not be made.
+    public struct Failure: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { "snapshot failed: \(reason)" }
+    }
+
+    public var tools: MediaTools
+
+    public init(tools: MediaTools = MediaTools()) {
+        self.tools = tools
+    }
+
+    /// Writes a yuv420p frame of `width × height` to `path` as a JPEG, scaled to `outputWidth`.
+    public func jpeg(yuv420p pixels: [UInt8], width: Int, height: Int, outputWidth: Int = 640, to path: String) async throws {
+        let input = try Self.temporaryFile(pixels, suffix: "yuv")
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        try await run(["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "\(width)x\(height)", "-i", input,
+                       "-vf", "scale=\(outputWidth):-2:flags=bicubic"], to: path)
+    }
+
+    /// Writes the first frame of a short MP4 (``LiveHub/latestKeyframeClip()``) to `path` as a JPEG.
+    public func jpeg(clip: [UInt8], to path: String) async throws {
+        let input = try Self.temporaryFile(clip, suffix: "mp4")
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        try await run(["-i", input], to: path)
+    }
+
+    private func run(_ input: [String], to path: String) async throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let output = try await ChildProgram.run(tools.ffmpeg, ["-hide_banner", "-loglevel", "error", "-y"] + input
+                                                + ["-frames:v", "1", "-q:v", "4", "-f", "image2", "-c:v", "mjpeg", path], timeout: 20)
+        guard output.status == 0 else {
+            throw Failure(reason: output.standardError.split(separator: "\n").last.map(String.init) ?? "ffmpeg exited with \(output.status)")
+        }
+    }
+
+    private static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-snapshot-\(UUID().uuidString).\(suffix)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

@@ -1,0 +1,185 @@
+import CityWatchDomain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Analytics settings, events, motion minutes and track summaries in the store.
+public struct AnalyticsRepository: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    // MARK: Settings
+
+    /// A camera's settings; the defaults (enabled, no rules, no masks) when none were saved.
+    public func settings(for cameraID: UUID) async throws -> CameraAnalyticsSettings {
+        guard let model = try await AnalyticsSettingsModel.find(cameraID, on: database) else { return CameraAnalyticsSettings() }
+        return try JSONDecoder().decode(CameraAnalyticsSettings.self, from: Data(model.settings.utf8))
+    }
+
+    /// Every camera's saved settings.
+    public func allSettings() async throws -> [UUID: CameraAnalyticsSettings] {
+        var result: [UUID: CameraAnalyticsSettings] = [:]
+        for model in try await AnalyticsSettingsModel.query(on: database).all() {
+            guard let id = model.id else { continue }
+            result[id] = try JSONDecoder().decode(CameraAnalyticsSettings.self, from: Data(model.settings.utf8))
+        }
+        return result
+    }
+
+    /// Saves a camera's settings whole.
+    public func setSettings(_ settings: CameraAnalyticsSettings, for cameraID: UUID, by actor: String, now: Date) async throws {
+        let model = try await AnalyticsSettingsModel.find(cameraID, on: database) ?? AnalyticsSettingsModel()
+        model.id = cameraID
+        model.settings = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        model.updatedAt = now
+        model.updatedBy = actor
+        try await model.save(on: database)
+    }
+
+    // MARK: Events
+
+    /// The boxes, tracks and classes of an event, stored as one JSON column.
+    struct EventObjects: Codable {
+        var trackIDs: [Int]
+        var boxes: [ImageBox]
+        var classes: [ObjectClass]
+    }
+
+    /// Stores a new event; `snapshotPath` is where its JPEG was written, if anywhere.
+    public func insert(_ event: AnalyticsEvent, snapshotPath: String?) async throws {
+        let model = AnalyticsEventModel()
+        model.id = event.id
+        model.cameraID = event.cameraID
+        model.ruleID = event.ruleID
+        model.ruleName = event.ruleName
+        model.kind = event.kind
+        model.at = event.at
+        model.lastAt = event.lastAt
+        model.repeats = event.repeats
+        model.objects = String(decoding: try JSONEncoder().encode(EventObjects(trackIDs: event.trackIDs, boxes: event.boxes, classes: event.classes)), as: UTF8.self)
+        model.snapshotPath = snapshotPath
+        try await model.create(on: database)
+    }
+
+    /// Merges a repeat within the cool-down into event `id`: one more repeat, seen again at `at`.
+    public func noteRepeat(of id: UUID, at: Date) async throws {
+        guard let model = try await AnalyticsEventModel.find(id, on: database) else { return }
+        model.repeats += 1
+        model.lastAt = max(model.lastAt, at)
+        try await model.save(on: database)
+    }
+
+    /// Events newest first, optionally of some cameras, since a time, unacknowledged only.
+    public func events(cameras: Set<UUID>? = nil, since: Date? = nil, until: Date? = nil, unacknowledgedOnly: Bool = false,
+                       limit: Int = 100) async throws -> [AnalyticsEvent] {
+        var query = AnalyticsEventModel.query(on: database)
+        if let cameras { query = query.filter(\.$cameraID ~~ Array(cameras)) }
+        if let since { query = query.filter(\.$at >= since) }
+        if let until { query = query.filter(\.$at < until) }
+        if unacknowledgedOnly { query = query.filter(\.$acknowledgedAt == nil) }
+        return try await query.sort(\.$at, .descending).limit(limit).all().map(Self.event)
+    }
+
+    /// One event, with the path of its snapshot.
+    public func event(_ id: UUID) async throws -> (event: AnalyticsEvent, snapshotPath: String?)? {
+        guard let model = try await AnalyticsEventModel.find(id, on: database) else { return nil }
+        return (try Self.event(model), model.snapshotPath)
+    }
+
+    /// Records that `actor` acknowledged event `id` with `note`; nil when there is no such
+    /// event. Acknowledging twice keeps the first acknowledgement and adds to the note.
+    public func acknowledge(_ id: UUID, by actor: String, note: String?, at: Date) async throws -> AnalyticsEvent? {
+        guard let model = try await AnalyticsEventModel.find(id, on: database) else { return nil }
+        if model.acknowledgedAt == nil {
+            model.acknowledgedAt = at
+            model.acknowledgedBy = actor
+            model.note = note
+        } else if let note, !note.isEmpty {
+            model.note = [model.note, "\(actor): \(note)"].compactMap { $0 }.joined(separator: "\n")
+        }
+        try await model.save(on: database)
+        return try Self.event(model)
+    }
+
+    static func event(_ model: AnalyticsEventModel) throws -> AnalyticsEvent {
+        let objects = try JSONDecoder().decode(EventObjects.self, from: Data(model.objects.utf8))
+        return AnalyticsEvent(id: model.id ?? UUID(), cameraID: model.cameraID, ruleID: model.ruleID, ruleName: model.ruleName,
+                              kind: model.kind, at: model.at, lastAt: model.lastAt, repeats: model.repeats,
+                              trackIDs: objects.trackIDs, boxes: objects.boxes, classes: objects.classes,
+                              hasSnapshot: model.snapshotPath != nil, acknowledgedBy: model.acknowledgedBy,
+                              acknowledgedAt: model.acknowledgedAt, note: model.note)
+    }
+
+    // MARK: Tamper
+
+    /// Records a change of a camera's tamper state as a health event (`tamper:covered` …)
+    /// for maintenance, without touching the stream's own health.
+    public func recordTamper(camera: UUID, from: String, to: String, at: Date, reason: String) async throws {
+        let event = HealthEventModel()
+        event.cameraID = camera
+        event.at = at
+        event.from = "tamper:\(from)"
+        event.to = "tamper:\(to)"
+        event.reason = String(reason.prefix(500))
+        try await event.create(on: database)
+    }
+
+    // MARK: Search metadata
+
+    /// Stores one camera-minute of motion (replacing one written before for the same minute).
+    public func saveMotionMinute(camera: UUID, minute: Date, activeSeconds: Int, summary: Data, seconds: Data) async throws {
+        let model = try await MotionMinuteModel.query(on: database).filter(\.$cameraID == camera).filter(\.$minuteAt == minute).first()
+            ?? MotionMinuteModel()
+        model.cameraID = camera
+        model.minuteAt = minute
+        model.activeSeconds = activeSeconds
+        model.summary = summary
+        model.seconds = seconds
+        try await model.save(on: database)
+    }
+
+    /// Stores finished track summaries in one transaction.
+    public func saveTracks(_ tracks: [TrackSummary]) async throws {
+        guard !tracks.isEmpty else { return }
+        try await database.transaction { database in
+            for track in tracks {
+                let model = TrackSummaryModel()
+                model.cameraID = track.cameraID
+                model.trackID = track.trackID
+                model.objectClass = track.objectClass.rawValue
+                model.start = track.start
+                model.end = track.end
+                model.path = String(decoding: try JSONEncoder().encode(track.path), as: UTF8.self)
+                model.color = track.color
+                model.direction = track.direction
+                model.speed = track.speed
+                try await model.create(on: database)
+            }
+        }
+    }
+
+    /// Track summaries of a camera overlapping a period, oldest first.
+    public func tracks(camera: UUID, from: Date, to: Date) async throws -> [TrackSummary] {
+        try await TrackSummaryModel.query(on: database).filter(\.$cameraID == camera).filter(\.$start < to).filter(\.$end >= from)
+            .sort(\.$start).all().map { model in
+                TrackSummary(cameraID: model.cameraID, trackID: model.trackID, objectClass: ObjectClass(rawValue: model.objectClass) ?? .unknown,
+                             start: model.start, end: model.end,
+                             path: try JSONDecoder().decode([ImageBox].self, from: Data(model.path.utf8)),
+                             color: model.color, direction: model.direction, speed: model.speed)
+            }
+    }
+
+    /// Bytes the motion minutes and track summaries of `camera` take between two times (the
+    /// stored payloads, not counting the database's own overhead).
+    public func metadataBytes(camera: UUID, from: Date, to: Date) async throws -> (motion: Int, tracks: Int) {
+        let minutes = try await MotionMinuteModel.query(on: database).filter(\.$cameraID == camera)
+            .filter(\.$minuteAt >= from).filter(\.$minuteAt < to).all()
+        let tracks = try await TrackSummaryModel.query(on: database).filter(\.$cameraID == camera)
+            .filter(\.$start >= from).filter(\.$start < to).all()
+        return (minutes.reduce(0) { $0 + $1.summary.count + $1.seconds.count + 24 },
+                tracks.reduce(0) { $0 + $1.path.utf8.count + $1.objectClass.utf8.count + ($1.color?.utf8.count ?? 0) + 40 })
+    }
+}

@@ -1,0 +1,64 @@
+import CityWatchAnalytics
+import CityWatchDomain
+import Testing
+
+@Suite("Rules: line crossing")
+struct RuleLineCrossingTests {
+    typealias F = RuleFixtures
+
+    /// A line across the picture at y = 0.5 (90 px), drawn left to right from x = 0.2 to 0.9
+    /// (64…288 px): its left side is the top of the picture, its right side the bottom.
+    static let line = ImageLine(start: ImagePoint(x: 0.2, y: 0.5), end: ImagePoint(x: 0.9, y: 0.5))
+
+    static func engine(_ direction: CrossingDirection, coolDown: Double = 30) -> RuleEngine {
+        F.engine(AnalyticsRule(name: "gate", kind: .lineCrossing(line: line, direction: direction), coolDownSeconds: coolDown))
+    }
+
+    /// Track `id` at foot x = `x` with the foot rows `rows`, a frame every 0.2 s.
+    static func path(_ id: Int = 1, x: Int = 160, rows: [Int]) -> [RuleFrame] {
+        rows.enumerated().map { index, row in
+            RuleFrame(time: Double(index) * 0.2, tracks: [F.track(id, footX: x, footY: row)])
+        }
+    }
+
+    @Test func crossingDownwardsOverALineDrawnLeftToRightIsLeftToRight() throws {
+        var engine = Self.engine(.leftToRight)
+        let events = engine.run(Self.path(rows: [60, 70, 80, 100, 110, 120]))
+        let event = try #require(events.first)
+        #expect(events.count == 1)
+        #expect(abs(event.time - 0.6) < 1e-9)   // frame 3: foot row 100, past the line at 90
+        #expect(event.direction == .leftToRight)
+        #expect(event.kind == "lineCrossing")
+    }
+
+    @Test func crossingTheWrongWayRaisesNothing() {
+        var engine = Self.engine(.leftToRight)
+        #expect(engine.run(Self.path(rows: [120, 110, 100, 80, 70, 60])).isEmpty)
+        var either = Self.engine(.either)
+        #expect(either.run(Self.path(rows: [120, 110, 100, 80, 70, 60])).map(\.direction) == [.rightToLeft])
+    }
+
+    @Test func jitterOnTheLineIsNoCrossing() {
+        var engine = Self.engine(.either, coolDown: 0)
+        // Settles above, then wobbles within 2 px of the line, and goes back up.
+        #expect(engine.run(Self.path(rows: [80, 88, 91, 89, 92, 88, 90, 91, 89, 80])).isEmpty)
+    }
+
+    @Test func footPointStoppingExactlyOnTheLineCrossesWhenItGoesOn() {
+        var engine = Self.engine(.leftToRight)
+        #expect(engine.run(Self.path(rows: [70, 80, 90, 90, 90, 100, 110])).count == 1)
+    }
+
+    @Test func passingBeyondTheEndOfTheSegmentIsNoCrossing() {
+        var engine = Self.engine(.either)
+        // x = 30 px is 0.09 of the width, left of the line's start at 0.2.
+        #expect(engine.run(Self.path(x: 30, rows: [60, 80, 100, 120])).isEmpty)
+    }
+
+    @Test func crossingBackAndForthWithinTheCoolDownIsMerged() {
+        var engine = Self.engine(.either, coolDown: 30)
+        let (events, merges) = engine.runCollectingMerges(Self.path(rows: [70, 110, 70, 110]))
+        #expect(events.count == 1)
+        #expect(merges.map(\.repeats) == [1, 2])
+    }
+}

@@ -1,0 +1,66 @@
+import CityWatchDetection
+import CityWatchDomain
+import Foundation
+import Testing
+
+/// What the detector says when its model or its input is wrong, and what it finds in nothing.
+@Suite("ObjectDetector errors and empty input")
+struct ObjectDetectorErrorTests {
+    @Test func missingModelPathThrowsModelMissingNamingThePath() {
+        let path = "/nonexistent/citywatch/\(UUID().uuidString)/yolox_nano.onnx"
+        #expect(throws: DetectorError.modelMissing(path: path)) {
+            try ObjectDetector(modelPath: path)
+        }
+        #expect(DetectorError.modelMissing(path: path).description.contains(path))
+    }
+
+    @Test func fileThatIsNotAModelThrowsModelUnloadableWithOpenCVsMessage() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-not-a-model-\(UUID().uuidString).onnx")
+        try Data("this is not an ONNX protobuf".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try ObjectDetector(modelPath: url.path)
+            Issue.record("a text file loaded as a model")
+        } catch .modelUnloadable(let path, let message) {
+            #expect(path == url.path)
+            #expect(!message.isEmpty)
+        } catch {
+            Issue.record("expected modelUnloadable, got \(error)")
+        }
+    }
+
+    @Test(.enabled(if: DetectionFixtures.modelAvailable, "yolox_nano.onnx not found"),
+          arguments: [(channels: 3, value: UInt8(0)), (channels: 1, value: UInt8(114)), (channels: 3, value: UInt8(255))])
+    func blankFrameGivesNoDetections(channels: Int, value: UInt8) throws {
+        let detector = try #require(DetectionFixtures.detector)
+        let blank = [UInt8](repeating: value, count: 640 * 360 * channels)
+        let found = try detector.detect(pixels: blank, width: 640, height: 360, channels: channels)
+        #expect(found.isEmpty, "found \(found) in a blank frame")
+    }
+
+    @Test(.enabled(if: DetectionFixtures.modelAvailable, "yolox_nano.onnx not found"))
+    func badFramesThrowBadFrameNamingTheProblem() throws {
+        let detector = try #require(DetectionFixtures.detector)
+        let pixels = [UInt8](repeating: 0, count: 100 * 100 * 3)
+        func reason(_ body: () throws -> [Detection]) -> String? {
+            do {
+                _ = try body()
+                return nil
+            } catch DetectorError.badFrame(let reason) {
+                return reason
+            } catch {
+                return "not badFrame: \(error)"
+            }
+        }
+        let short = reason { try detector.detect(pixels: pixels, width: 100, height: 101, channels: 3) }
+        #expect(short?.contains("30000 bytes given") == true, "\(short ?? "no error")")
+        let fourChannels = reason { try detector.detect(pixels: pixels, width: 50, height: 50, channels: 4) }
+        #expect(fourChannels?.contains("channels") == true, "\(fourChannels ?? "no error")")
+        let narrowStride = reason { try detector.detect(pixels: pixels, width: 100, height: 100, channels: 3, rowStride: 200) }
+        #expect(narrowStride?.contains("stride") == true, "\(narrowStride ?? "no error")")
+        let offFrame = reason {
+            try detector.detect(pixels: pixels, width: 100, height: 100, channels: 3, region: PixelBox(x: 200, y: 0, width: 50, height: 50))
+        }
+        #expect(offFrame?.contains("outside") == true, "\(offFrame ?? "no error")")
+    }
+}
