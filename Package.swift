@@ -55,6 +55,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CityWatchEvaluation",
+            dependencies: ["CityWatchAnalytics", "CityWatchMedia", "CityWatchDomain"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CityWatchMedia",
             dependencies: [
                 "CityWatchDomain",
@@ -81,6 +86,7 @@ let package = Package(
         .target(
             name: "CityWatchApp",
             dependencies: [
+                "CityWatchDetection",
                 "CityWatchAnalytics",
                 "CityWatchDomain",
                 "CityWatchMedia",
@@ -114,6 +120,9 @@ let package = Package(
         .executableTarget(
             name: "citywatch",
             dependencies: [
+                "CityWatchAnalytics",
+                "CityWatchDetection",
+                "CityWatchEvaluation",
                 "CityWatchDomain",
                 "CityWatchMedia",
                 "CityWatchStore",
@@ -163,6 +172,11 @@ let package = Package(
         .testTarget(
             name: "CityWatchDetectionTests",
             dependencies: ["CityWatchDetection", "CityWatchDomain"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CityWatchEvaluationTests",
+            dependencies: ["CityWatchEvaluation"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CityWatchAPI
 import CityWatchApp
+import CityWatchDetection
 import CityWatchMedia
 import CityWatchStore
 import Fluent
@@ -99,7 +100,19 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
     let retention = RetentionSweeper(database: { app.db }, configuration: configuration)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recording), .init(service: retention)]
     if configuration.analysisFrames {
-        let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: configuration.dataDirectory)
+        var detector: ObjectDetector?
+        if let model = configuration.detectorModel {
+            do {
+                detector = try ObjectDetector(modelPath: model)
+                logger.notice("person and vehicle detection on", metadata: ["model": .string(model)])
+            } catch {
+                logger.warning("the detector model cannot be used: analytics run on motion alone", metadata: ["error": .string(error.description)])
+            }
+        } else {
+            logger.notice("no detector model (CITYWATCH_DETECTOR_MODEL): analytics run on motion alone, objects are not classified")
+        }
+        let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: configuration.dataDirectory,
+                                         detector: detector)
         app.analytics = analytics
         services.append(.init(service: analytics))
     } else {

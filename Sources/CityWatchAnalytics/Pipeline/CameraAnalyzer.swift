@@ -11,12 +11,14 @@ public struct CameraAnalyzer: Sendable {
     public let width: Int
     public let height: Int
     public private(set) var settings: CameraAnalyticsSettings
-    public private(set) var motion: MotionDetector
-    public private(set) var tracker: ObjectTracker
+    /// Motion, tracks and the motion grid.
+    public private(set) var motion: MotionAnalyzer
     public private(set) var rules: RuleEngine
     public private(set) var tamper: TamperDetector
-    var grids: MotionGridAccumulator
     var luma: GrayImage
+    /// The chroma of the last frame, when frames come as yuv420p (helps find objects whose
+    /// brightness matches the background's).
+    var chroma: ColorPlanes
     var summaries: [Int: TrackSummaryBuilder] = [:]
     var seen: Set<Int> = []
 
@@ -29,12 +31,11 @@ public struct CameraAnalyzer: Sendable {
         self.width = width
         self.height = height
         self.settings = settings
-        self.motion = MotionDetector(width: width, height: height, configuration: motion, exclusions: settings.privacyMasks)
-        self.tracker = ObjectTracker(width: width, height: height, configuration: tracker)
+        self.motion = MotionAnalyzer(width: width, height: height, motion: motion, tracking: tracker, exclusions: settings.privacyMasks)
         self.rules = RuleEngine(rules: settings.rules.filter(\.enabled), width: width, height: height)
         self.tamper = TamperDetector(width: width, height: height)
-        self.grids = MotionGridAccumulator(width: width, height: height)
         self.luma = GrayImage(width: width, height: height)
+        self.chroma = ColorPlanes(width: (width + 1) / 2, height: (height + 1) / 2)
     }
 
     /// Takes new rules and masks without losing the background, tracks or tamper reference.
@@ -50,26 +51,27 @@ public struct CameraAnalyzer: Sendable {
     public mutating func process(yuv pixels: [UInt8], time: Double, weekday: Int, minute: Int) -> FrameAnalysis {
         let lumaCount = width * height
         guard pixels.count >= lumaCount else { return FrameAnalysis(motion: .wrongSize(width: pixels.count, height: 1)) }
-        let status = pixels.withUnsafeBufferPointer { motion.process(pixels: UnsafeBufferPointer(rebasing: $0[0..<lumaCount]), time: time) }
-        if case .wrongSize = status { return FrameAnalysis(motion: status) }
+        let chromaCount = chroma.width * chroma.height
+        let hasColor = pixels.count >= lumaCount + 2 * chromaCount
+        if hasColor {
+            chroma.u.withUnsafeMutableBufferPointer { u in
+                chroma.v.withUnsafeMutableBufferPointer { v in
+                    pixels.withUnsafeBufferPointer { source in
+                        _ = u.baseAddress!.update(from: source.baseAddress! + lumaCount, count: chromaCount)
+                        _ = v.baseAddress!.update(from: source.baseAddress! + lumaCount + chromaCount, count: chromaCount)
+                    }
+                }
+            }
+        }
         luma.pixels.withUnsafeMutableBufferPointer { target in
             pixels.withUnsafeBufferPointer { source in
                 _ = target.baseAddress!.update(from: source.baseAddress!, count: lumaCount)
             }
         }
-        var result = FrameAnalysis(motion: status)
+        let moved = motion.process(luma, color: hasColor ? chroma : nil, time: time)
+        var result = FrameAnalysis(motion: moved.status, tracks: moved.tracks, grid: moved.finishedGrid)
         result.tamper = tamper.process(luma, time: time)
-        switch status {
-        case .analysed:
-            result.tracks = tracker.update(blobs: motion.blobs, time: time)
-            result.grid = motion.foreground.withUnsafeBufferPointer { grids.add($0, time: time) }
-        case .relearning:
-            // The whole scene changed: the old tracks cannot be matched against the new background.
-            tracker.reset(width: width, height: height)
-        case .learning, .black, .frozen, .wrongSize:
-            break
-        }
-        let tracks = status == .analysed ? result.tracks : tracker.objects
+        let tracks = moved.tracks
         result.events = rules.evaluate(tracks: tracks, time: time, weekday: weekday, minute: minute)
         result.merges = rules.merges
         result.finishedTracks = summarise(tracks, time: time, pixels: pixels)
@@ -78,8 +80,11 @@ public struct CameraAnalyzer: Sendable {
 
     /// Gives track `id` the class a detector found.
     public mutating func classify(trackID: Int, as objectClass: ObjectClass, confidence: Double) {
-        tracker.classify(trackID: trackID, as: objectClass, confidence: confidence)
+        motion.classify(trackID: trackID, as: objectClass, confidence: confidence)
     }
+
+    /// The tracker, for the tracks that still need a class.
+    public var tracker: ObjectTracker { motion.tracker }
 
     /// Summaries of every track still open, as if the stream ended now.
     public mutating func finishAll() -> [TrackSummaryBuilder.Summary] {

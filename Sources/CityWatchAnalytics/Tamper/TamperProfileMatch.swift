@@ -1,7 +1,7 @@
 /// Where a frame's edge profile best matches the reference's: the shift (in pixels along the
 /// profile) with the highest normalised cross-correlation over the overlap, and that correlation.
 ///
-/// Budget: (2 × maxShift + 1) × length multiply-adds, ~0.1 ms for both profiles of a 320×180
+/// Budget: (2 × maxShift + 1) × length multiply-adds, ~0.06 ms for both profiles of a 320×180
 /// frame at ±40 px; no allocation.
 struct TamperProfileMatch: Sendable, Hashable {
     /// The current profile's content sits `shift` entries after where the reference has it.

@@ -1,4 +1,5 @@
 import CityWatchAnalytics
+import CityWatchDetection
 import CityWatchDomain
 import CityWatchMedia
 import CityWatchStore
@@ -24,10 +25,13 @@ public final class AnalyticsService: Service, Sendable {
     /// Events go to consoles through this.
     public let hub: AnalyticsEventHub
     let worker: AnalyticsWorker
+    let classifier: TrackClassifier?
     private let settingsVersion = Mutex(0)
 
+    /// `detector`, when given, names the class of moving objects (person, car, …); without it
+    /// analytics run on motion alone and every object is `unknown`.
     public init(database: @escaping @Sendable () -> any Database, recording: RecordingService, dataDirectory: String,
-                hub: AnalyticsEventHub = AnalyticsEventHub(), timeZone: TimeZone = TimeZone(identifier: "Asia/Seoul") ?? .current,
+                detector: ObjectDetector? = nil, hub: AnalyticsEventHub = AnalyticsEventHub(), timeZone: TimeZone = TimeZone(identifier: "Asia/Seoul") ?? .current,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.analytics")) {
         self.database = database
         self.recording = recording
@@ -37,10 +41,14 @@ public final class AnalyticsService: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.worker = AnalyticsWorker()
+        self.classifier = detector.map(TrackClassifier.init)
     }
 
     /// True when camera `id` is being analysed now.
     public func isAnalysing(_ id: UUID) -> Bool { worker.cameras.contains(id) }
+
+    /// Detector runs so far (0 without a detector).
+    public var detectorRuns: Int { classifier?.inferences ?? 0 }
 
     /// Events stored so far (tests wait on this).
     public var eventsStored: Int { worker.eventsStored }
@@ -53,6 +61,7 @@ public final class AnalyticsService: Service, Sendable {
     public func run() async throws {
         let writer = AnalyticsWriter(database: database, snapshotFolder: snapshotFolder, hub: hub, logger: logger)
         await cancelWhenGracefulShutdown { await self.analyse(writer: writer) }
+        classifier?.stop()
         for (camera, summaries) in worker.finishAll() {
             await writer.write(AnalyticsWorker.Output(frame: nil, analysis: FrameAnalysis(motion: .analysed, finishedTracks: summaries), at: clock()), camera: camera)
         }
@@ -88,6 +97,15 @@ public final class AnalyticsService: Service, Sendable {
                                                weekday: weekday, minute: minute) {
                     output.append((camera, result))
                 }
+                if let classifier {
+                    let luma = Array(frame.pixels.prefix(frame.width * frame.height))
+                    for track in worker.tracksAwaitingClass(camera: camera) {
+                        classifier.offer(.init(camera: camera, trackID: track.id, box: track.box, luma: luma, width: frame.width, height: frame.height))
+                    }
+                }
+            }
+            for answer in classifier?.takeAnswers() ?? [] {
+                worker.classify(camera: answer.camera, trackID: answer.trackID, as: answer.objectClass, confidence: answer.confidence)
             }
             worker.forget(except: cameras)
             for (camera, result) in output {

@@ -61,6 +61,22 @@ final class AnalyticsWorker: Sendable {
         }
     }
 
+    /// Confirmed tracks of `camera` seen in its last frame that still need a class.
+    func tracksAwaitingClass(camera: UUID) -> [TrackedObject] {
+        state.withLock { cameras in
+            var result: [TrackedObject] = []
+            cameras[camera]?.analyzer.tracker.tracksAwaitingClass(into: &result)
+            return result
+        }
+    }
+
+    /// Gives a track of `camera` the class the detector found.
+    func classify(camera: UUID, trackID: Int, as objectClass: ObjectClass, confidence: Double) {
+        state.withLock { cameras in
+            cameras[camera]?.analyzer.classify(trackID: trackID, as: objectClass, confidence: confidence)
+        }
+    }
+
     /// Drops the analyzers of cameras no longer recorded.
     func forget(except keep: Set<UUID>) {
         state.withLock { cameras in

@@ -55,6 +55,10 @@ public struct Configuration: Sendable {
     public var recording: Bool
     /// Decode every recorded camera into low-resolution gray frames for analysis. Default true.
     public var analysisFrames: Bool
+    /// The person/vehicle detector's ONNX model (YOLOX-nano). Default: `<dataDirectory>/models/
+    /// yolox_nano.onnx`, else `../shared/models/yolox_nano.onnx` when present; without a model,
+    /// analytics run on motion alone and say so at start.
+    public var detectorModel: String?
 
     /// The shape of log lines.
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -93,6 +97,7 @@ public struct Configuration: Sendable {
         case credentialsKey = "CITYWATCH_CREDENTIALS_KEY"
         case recording = "CITYWATCH_RECORDING"
         case analysisFrames = "CITYWATCH_ANALYSIS_FRAMES"
+        case detectorModel = "CITYWATCH_DETECTOR_MODEL"
     }
 
     /// OpenStreetMap's standard tiles, the default base map.
@@ -192,7 +197,11 @@ public struct Configuration: Sendable {
             stallSeconds: try integer(.stallSeconds, default: 10, range: 2...600),
             credentialsKey: lookup(.credentialsKey)?.value,
             recording: try boolean(.recording, default: true),
-            analysisFrames: try boolean(.analysisFrames, default: true))
+            analysisFrames: try boolean(.analysisFrames, default: true),
+            detectorModel: lookup(.detectorModel)?.value ?? [
+                ((dataDirectory as NSString).appendingPathComponent("models") as NSString).appendingPathComponent("yolox_nano.onnx"),
+                "../shared/models/yolox_nano.onnx",
+            ].first { FileManager.default.fileExists(atPath: $0) })
     }
 
     /// Reads `NAME=value` lines.
