@@ -11,3 +11,4 @@ $BIN bench api --cameras 20000 --duration 10
 $BIN bench record --cameras 16 --seconds 30
 $BIN bench live --viewers 50 --seconds 20
 $BIN bench export --minutes 10 --runs 3
+$BIN bench analytics --seconds 120 --runs 3
