@@ -81,11 +81,13 @@ public struct DemoDistrict: Sendable {
     public func prepare(sealer: CredentialSealer, clipSeconds: Double = 60, progress: @Sendable (String) -> Void = { _ in }) async throws -> [UUID] {
         let folder = URL(fileURLWithPath: dataDirectory).appendingPathComponent("demo")
         var clips: [BuiltInScene: String] = [:]
+        var scenes: [BuiltInScene: SyntheticScene] = [:]
         for (index, scene) in Set(Self.places.map(\.scene)).sorted(by: { $0.rawValue < $1.rawValue }).enumerated() {
             let video = folder.appendingPathComponent(scene.rawValue + ".mp4")
+            let built = try scene.scene(.init(duration: clipSeconds, seed: UInt64(index + 1)))
+            scenes[scene] = built
             if !FileManager.default.fileExists(atPath: video.path) {
                 progress("making the synthetic \(scene.rawValue) camera clip (\(Int(clipSeconds)) s)…")
-                let built = try scene.scene(.init(duration: clipSeconds, seed: UInt64(index + 1)))
                 // Half the clips with B-frames: real cameras send both kinds.
                 let writer = SyntheticClipWriter(tools: tools, encoding: SyntheticEncoding(bFrames: index % 2 == 0, keyframeSeconds: 1))
                 _ = try await writer.write(built, to: folder, name: scene.rawValue)
@@ -106,8 +108,38 @@ public struct DemoDistrict: Sendable {
             if try await repository.stream(for: camera.id, sealer: sealer) != stream {
                 try await repository.setStream(stream, for: camera.id, sealer: sealer, now: Date())
             }
+            let analytics = AnalyticsRepository(database: database)
+            if let built = scenes[place.scene], try await !analytics.hasSettings(for: camera.id) {
+                try await analytics.setSettings(CameraAnalyticsSettings(rules: Self.rules(for: place.scene, scene: built)),
+                                                for: camera.id, by: "demo", now: Date())
+            }
             ids.append(camera.id)
         }
         return ids
+    }
+
+    /// The rules a demo camera starts with (operators may change them): the restricted zone of
+    /// the intrusion scenes watched for intruders and loiterers; a tripwire across the walkers'
+    /// path; none for traffic and night cameras.
+    static func rules(for kind: BuiltInScene, scene: SyntheticScene) -> [AnalyticsRule] {
+        switch kind {
+        case .intrusion:
+            return scene.zones.map { zone in
+                let area = zone.area, width = Double(scene.width), height = Double(scene.height)
+                let polygon = ImagePolygon(points: [
+                    ImagePoint(x: Double(area.x) / width, y: Double(area.y) / height),
+                    ImagePoint(x: Double(area.maxX) / width, y: Double(area.y) / height),
+                    ImagePoint(x: Double(area.maxX) / width, y: Double(area.maxY) / height),
+                    ImagePoint(x: Double(area.x) / width, y: Double(area.maxY) / height),
+                ])
+                return [AnalyticsRule(name: "제한구역 침입 Restricted area", kind: .intrusion(zone: polygon), coolDownSeconds: 20),
+                        AnalyticsRule(name: "배회 Loitering", kind: .loitering(zone: polygon, seconds: 8), coolDownSeconds: 30)]
+            }.flatMap { $0 }
+        case .walkers:
+            return [AnalyticsRule(name: "통행선 Tripwire", kind: .lineCrossing(line: ImageLine(start: ImagePoint(x: 0.5, y: 0.35), end: ImagePoint(x: 0.5, y: 0.98)),
+                                                                                  direction: .either), coolDownSeconds: 10)]
+        case .traffic, .night, .campus:
+            return []
+        }
     }
 }

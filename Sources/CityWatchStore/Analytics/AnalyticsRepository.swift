@@ -19,6 +19,11 @@ public struct AnalyticsRepository: Sendable {
         return try JSONDecoder().decode(CameraAnalyticsSettings.self, from: Data(model.settings.utf8))
     }
 
+    /// True when settings were ever saved for the camera.
+    public func hasSettings(for cameraID: UUID) async throws -> Bool {
+        try await AnalyticsSettingsModel.find(cameraID, on: database) != nil
+    }
+
     /// Every camera's saved settings.
     public func allSettings() async throws -> [UUID: CameraAnalyticsSettings] {
         var result: [UUID: CameraAnalyticsSettings] = [:]
