@@ -140,9 +140,7 @@ extension ObjectTracker {
 
     /// Intersection over union of two boxes.
     static func overlap(_ a: PixelBox, _ b: PixelBox) -> Double {
-        guard let common = a.intersection(b) else { return 0 }
-        let union = a.area + b.area - common.area
-        return union > 0 ? Double(common.area) / Double(union) : 0
+        a.intersectionOverUnion(b)
     }
 
     /// The share of `box` that lies inside `other`.

@@ -107,15 +107,11 @@ final class TrackClassifier: Sendable {
                                                region: region, minimumScore: 0.3)) ?? []
         var best: (Detection, Double)?
         for detection in detections {
-            let overlap = Self.overlap(detection.box, box)
+            let overlap = detection.box.intersectionOverUnion(box)
             if overlap >= 0.3, overlap * Double(detection.score) > (best.map { $0.1 * Double($0.0.score) } ?? 0) { best = (detection, overlap) }
         }
         guard let (detection, _) = best else { return Answer(camera: request.camera, trackID: request.trackID, objectClass: .unknown, confidence: 0) }
         return Answer(camera: request.camera, trackID: request.trackID, objectClass: detection.objectClass, confidence: Double(detection.score))
     }
 
-    private static func overlap(_ a: PixelBox, _ b: PixelBox) -> Double {
-        guard let both = a.intersection(b) else { return 0 }
-        return Double(both.area) / Double(a.area + b.area - both.area)
-    }
 }

@@ -29,6 +29,13 @@ public struct PixelBox: Codable, Sendable, Hashable {
         column >= x && column < maxX && row >= y && row < maxY
     }
 
+    /// Intersection over union with `other`: 1 for the same box, 0 when they do not touch.
+    public func intersectionOverUnion(_ other: PixelBox) -> Double {
+        guard let common = intersection(other) else { return 0 }
+        let union = area + other.area - common.area
+        return union > 0 ? Double(common.area) / Double(union) : 0
+    }
+
     /// The part of this box that lies inside `other`, or nil when they do not overlap.
     public func intersection(_ other: PixelBox) -> PixelBox? {
         let left = max(x, other.x), top = max(y, other.y)

@@ -163,8 +163,7 @@ struct BenchAnalyticsCommand: AsyncParsableCommand {
             var pairs: [(Double, Int, Int)] = []
             for (a, box) in found[index].enumerated() {
                 for (b, wanted) in truth[index].enumerated() {
-                    guard let both = box.intersection(wanted) else { continue }
-                    let iou = Double(both.area) / Double(box.area + wanted.area - both.area)
+                    let iou = box.intersectionOverUnion(wanted)
                     if iou >= 0.5 { pairs.append((iou, a, b)) }
                 }
             }

@@ -54,7 +54,7 @@ struct EvalCommand: AsyncParsableCommand {
         if real == nil || scene != nil {
             let runner = EvaluationRunner(tolerance: tolerance, pixelFormat: format)
             let chosen = scene.map(EvaluationSet.clips(named:)) ?? EvaluationSet.clips()
-            clips += chosen.map(runner.evaluate)
+            clips += runner.evaluate(chosen).clips
         }
         if let real {
             let labelled = try RealClipLabels.load(from: labels)
