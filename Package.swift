@@ -8,6 +8,11 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Per-frame code (analytics, synthetic rendering, the evaluation that runs both over thousands
+/// of frames) is optimised even in debug builds: unoptimised, the test suite would spend minutes
+/// rendering and analysing pixels.
+let optimisedInDebug: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "citywatch",
     platforms: [.macOS(.v15)],
@@ -42,7 +47,7 @@ let package = Package(
         .target(
             name: "CityWatchAnalytics",
             dependencies: ["CityWatchDomain"],
-            swiftSettings: strict
+            swiftSettings: optimisedInDebug
         ),
         .target(
             name: "CCityWatchDetector",
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "CityWatchEvaluation",
             dependencies: ["CityWatchAnalytics", "CityWatchMedia", "CityWatchDomain"],
-            swiftSettings: strict
+            swiftSettings: optimisedInDebug
         ),
         .target(
             name: "CityWatchMedia",
@@ -67,7 +72,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict
+            swiftSettings: optimisedInDebug
         ),
         .target(
             name: "CityWatchStore",

@@ -14,12 +14,20 @@ import { createAuditView } from './audit.js';
 import { createWallView } from './wall.js';
 import { createPlaybackView } from './playback.js';
 import { createRetentionView } from './retention.js';
+import { createEventsView } from './events.js';
+import { createRulesView } from './rules.js';
 
-/** Every view of the main screen; `roles: null` means every signed-in user. */
+/**
+ * Every view of the main screen; `roles: null` means every signed-in user. `eager` views are
+ * made at sign-in (the events view keeps its feed and nav badge going while another view is
+ * shown); `inNav: false` views are reached by links only (the rule editor, from a camera).
+ */
 const VIEWS = [
   { id: 'map', korean: '지도', english: 'Map', roles: null, create: createMapView },
   { id: 'wall', korean: '영상벽', english: 'Wall', roles: ['administrator', 'operator', 'police'], create: createWallView },
   { id: 'playback', korean: '재생', english: 'Playback', roles: ['administrator', 'operator', 'police'], create: createPlaybackView },
+  { id: 'events', korean: '알람', english: 'Events', roles: ['administrator', 'operator', 'police'], create: createEventsView, eager: true },
+  { id: 'rules', korean: '분석 규칙', english: 'Analytics rules', roles: ['administrator', 'operator', 'privacyOfficer'], create: createRulesView, inNav: false },
   { id: 'cameras', korean: '카메라', english: 'Cameras', roles: null, create: createCamerasView },
   { id: 'import', korean: '가져오기', english: 'Import', roles: ['administrator'], create: createImportView },
   { id: 'users', korean: '사용자·그룹', english: 'Users & groups', roles: ['administrator'], create: createUsersView },
@@ -69,6 +77,20 @@ function makeContext(user) {
       return state.config;
     },
     refreshSession,
+    /** Shows `count` (a number, or text such as "500+") beside the view's nav link; 0 hides it. */
+    setBadge(viewId, count) {
+      const link = state.nav?.querySelector(`a[data-view="${viewId}"]`);
+      if (!link) return;
+      let badge = link.querySelector('.nav-badge');
+      if (!badge) {
+        badge = h('span', { class: 'nav-badge', 'aria-live': 'polite' });
+        link.appendChild(badge);
+      }
+      const shown = typeof count === 'string' ? count : (count > 0 ? String(count) : '');
+      badge.textContent = shown;
+      badge.hidden = shown === '';
+      badge.title = shown ? `확인 안 한 알람 ${shown}건 · ${shown} unacknowledged` : '';
+    },
   };
 }
 
@@ -147,7 +169,7 @@ function showMain() {
   state.screen = 'main';
   const user = state.user;
   const context = makeContext(user);
-  const links = VIEWS.filter((view) => allowed(view, user)).map((view) =>
+  const links = VIEWS.filter((view) => view.inNav !== false && allowed(view, user)).map((view) =>
     h('li', { class: view.secondary ? 'secondary' : null },
       h('a', { href: `#${view.id}`, dataset: { view: view.id }, title: view.english }, bi(view.korean, view.english))));
   const nav = h('nav', { id: 'main-nav', class: links.length > 6 ? 'nav-crowded' : null, 'aria-label': '화면 Views' }, h('ul', null, links));
@@ -156,7 +178,24 @@ function showMain() {
   state.context = context;
   state.content = content;
   replace(root, header(user, nav), content);
+  for (const view of VIEWS) {
+    if (view.eager && allowed(view, user)) viewEntry(view).instance.el.hidden = true;
+  }
   route();
+}
+
+/** The view's instance, made (and put in the page) on first use. */
+function viewEntry(view) {
+  let entry = state.views.get(view.id);
+  if (!entry) {
+    const instance = view.create(state.context);
+    instance.el.classList.add('view');
+    instance.el.id = `view-${view.id}`;
+    state.content.appendChild(instance.el);
+    entry = { view, instance };
+    state.views.set(view.id, entry);
+  }
+  return entry;
 }
 
 function viewFromHash() {
@@ -177,15 +216,7 @@ function route() {
     current.instance.hide?.();
     current.instance.el.hidden = true;
   }
-  let entry = state.views.get(view.id);
-  if (!entry) {
-    const instance = view.create(state.context);
-    instance.el.classList.add('view');
-    instance.el.id = `view-${view.id}`;
-    state.content.appendChild(instance.el);
-    entry = { view, instance };
-    state.views.set(view.id, entry);
-  }
+  const entry = viewEntry(view);
   entry.instance.el.hidden = false;
   state.current = view.id;
   for (const link of state.nav.querySelectorAll('a[data-view]')) {

@@ -1,7 +1,8 @@
 // The detail row under a camera in the camera table: health and its history
 // (GET /api/cameras/:id/health) for everyone; the stream (GET /api/cameras/:id/stream) read-only
 // for maintenance, and for administrators a form to set or remove it (PUT/DELETE) and the
-// camera's own retention period (PATCH /api/cameras/:id {retentionDays}).
+// camera's own retention period (PATCH /api/cameras/:id {retentionDays}); a link to the camera's
+// analytics rules (rules.js) for those who draw or check them.
 // The stream password is never shown or pre-filled: empty keeps it, the checkbox removes it.
 
 import { ApiError, errorText } from './api.js';
@@ -35,6 +36,10 @@ export function createCameraDetail(context, camera, { colspan, onUpdated, onClos
     actions.append(addButton,
       h('a', { class: 'button-link', href: `#playback?camera=${id}` }, bi('녹화 재생', 'Playback')),
       wallStatus);
+  }
+
+  if (context.can(['administrator', 'operator', 'privacyOfficer'])) {
+    actions.append(h('a', { class: 'button-link camera-rules-link', href: `#rules?camera=${id}` }, bi('분석 규칙', 'Analytics rules')));
   }
 
   const streamBox = h('div', { class: 'detail-stream' });

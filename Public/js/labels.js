@@ -72,3 +72,53 @@ export function healthBadge(health, reason) {
   return h('span', { class: `badge badge-${kind} health-badge`, dataset: { health: code }, title: reason || null },
     korean === code ? code : `${korean} ${code}`);
 }
+
+/** What an analytics rule watches for (AnalyticsRule.Kind): [Korean, English]. */
+export const RULE_KINDS = {
+  intrusion: ['침입', 'Intrusion'],
+  loitering: ['배회', 'Loitering'],
+  lineCrossing: ['선 넘음', 'Line crossing'],
+  crowding: ['밀집', 'Crowding'],
+  abandonedObject: ['방치 물체', 'Abandoned object'],
+  fall: ['쓰러짐', 'Fall'],
+};
+
+/** Object classes the detector names (ObjectClass): [Korean, English]. */
+export const OBJECT_CLASSES = {
+  person: ['사람', 'person'],
+  bicycle: ['자전거', 'bicycle'],
+  car: ['승용차', 'car'],
+  motorcycle: ['오토바이', 'motorcycle'],
+  bus: ['버스', 'bus'],
+  truck: ['트럭', 'truck'],
+  unknown: ['미분류', 'unknown'],
+};
+
+/** Tamper states from the live event feed: [Korean, English, badge colour]. */
+const TAMPER_STATES = {
+  normal: ['정상 복귀', 'back to normal', 'ok'],
+  covered: ['렌즈 가림', 'lens covered', 'error'],
+  defocused: ['초점 흐림', 'out of focus', 'warn'],
+  moved: ['방향 틀어짐', 'camera moved', 'warn'],
+  frozen: ['화면 멈춤', 'picture frozen', 'error'],
+};
+
+/** "침입 Intrusion" as Korean + English spans; unknown kinds show their code. */
+export function ruleKindLabel(kind) {
+  const [korean, english] = RULE_KINDS[kind] || [String(kind ?? '—'), ''];
+  return h('span', { class: 'rule-kind' }, h('span', { class: 'ko', lang: 'ko' }, korean), ' ', h('span', { class: 'en', lang: 'en' }, english));
+}
+
+/** "사람 person, 승용차 car" (plain text). */
+export function classesText(classes) {
+  if (!Array.isArray(classes) || classes.length === 0) return '—';
+  return classes.map((code) => {
+    const [korean, english] = OBJECT_CLASSES[code] || [code, ''];
+    return english ? `${korean} ${english}` : korean;
+  }).join(', ');
+}
+
+/** [Korean, English, badge kind] of a tamper state. */
+export function tamperState(state) {
+  return TAMPER_STATES[state] || [String(state ?? '—'), String(state ?? ''), 'warn'];
+}

@@ -101,30 +101,185 @@ struct ConsoleBrowserTests {
             #expect(cameras.count == 16)
             let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
             app.recording = recording
-            let group = ServiceGroup(configuration: .init(services: [.init(service: recording)], logger: Logger(label: "test")))
-            let running = Task { try await group.run() }
-            let password = "wall-watch-\(UUID().uuidString.prefix(8))"
-            try await makeAdministrator(app, username: "wallboss", password: password)
-            try await withRunningServer(app) { site in
-                try await WebDriver.withBrowser { browser in
-                    try await signIn(browser, at: site, username: "wallboss", password: password)
-                    try await browser.click(browser.findElement("#main-nav a[data-view=wall]"))
-                    try await browser.click(browser.findElement("#wall-layout input[name=layout][value='16']"))
-                    try await waitUntil("the camera list", timeout: .seconds(20)) {
-                        try await browser.execute("return document.querySelectorAll('#wall-cameras-list .camera-pick').length").int == 16
+            try await whileRunning([recording]) {
+                let password = "wall-watch-\(UUID().uuidString.prefix(8))"
+                try await makeAdministrator(app, username: "wallboss", password: password)
+                try await withRunningServer(app) { site in
+                    try await WebDriver.withBrowser { browser in
+                        try await signIn(browser, at: site, username: "wallboss", password: password)
+                        try await browser.click(browser.findElement("#main-nav a[data-view=wall]"))
+                        try await browser.click(browser.findElement("#wall-layout input[name=layout][value='16']"))
+                        try await waitUntil("the camera list", timeout: .seconds(20)) {
+                            try await browser.execute("return document.querySelectorAll('#wall-cameras-list .camera-pick').length").int == 16
+                        }
+                        _ = try await browser.execute("document.querySelectorAll('#wall-cameras-list .camera-pick').forEach((b) => b.click()); return true")
+                        try await waitUntil("sixteen live tiles", timeout: .seconds(90)) {
+                            try await browser.execute("return document.querySelectorAll('#wall .wall-tile[data-state=playing]').length").int == 16
+                        }
+                        let bytes = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-wall.png"))
+                        #expect(bytes > 20_000)
                     }
-                    _ = try await browser.execute("document.querySelectorAll('#wall-cameras-list .camera-pick').forEach((b) => b.click()); return true")
-                    try await waitUntil("sixteen live tiles", timeout: .seconds(90)) {
-                        try await browser.execute("return document.querySelectorAll('#wall .wall-tile[data-state=playing]').length").int == 16
-                    }
-                    let bytes = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-wall.png"))
-                    #expect(bytes > 20_000)
                 }
+                try await RecordingServiceTests_eventually { try await AuditLog(database: app.db).list(.init(action: "video.live.end")).count == 16 }
             }
-            try await RecordingServiceTests_eventually { try await AuditLog(database: app.db).list(.init(action: "video.live.end")).count == 16 }
-            await group.triggerGracefulShutdown()
-            try await running.value
             #expect(try await AuditLog(database: app.db).list(.init(action: "video.live.start")).count == 16)
+        }
+    }
+
+    /// The analytics round trip in the console: an operator draws an intrusion zone over a
+    /// recorded synthetic camera's snapshot, saves it, and the event the intruder then raises
+    /// arrives in the Events view live, snapshot included, and is acknowledged there.
+    @Test(.enabled(if: MediaTools().available, "needs ffmpeg"), .timeLimit(.minutes(4)))
+    func zoneDrawnInTheEditorRaisesAnEventThatIsAcknowledgedInTheEventsView() async throws {
+        let folder = try RepositoryPaths.temporaryFolder("events")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try BuiltInScene.intrusion.scene(.init(width: 640, height: 360, fps: 10))
+        let clip = try await SyntheticClipWriter().write(scene, to: folder, name: "intrusion")
+        let area = try #require(scene.zones.first?.area)
+        // The restricted area's corners as fractions of the picture, clockwise from top left.
+        let corners: [(Double, Double)] = [
+            (Double(area.x) / 640, Double(area.y) / 360), (Double(area.maxX) / 640, Double(area.y) / 360),
+            (Double(area.maxX) / 640, Double(area.maxY) / 360), (Double(area.x) / 640, Double(area.maxY) / 360),
+        ]
+        try await withCityWatch(.sqlite) { app in
+            let camera = try #require(try await app.makeCameras(1).first)
+            let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))
+            try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip.video.path, loop: true), for: camera,
+                                                                      sealer: sealer, now: Date())
+            var configuration = app.cityWatch.configuration
+            configuration.dataDirectory = folder.path
+            configuration.recordingsDirectory = folder.appendingPathComponent("recordings").path
+            configuration.segmentSeconds = 10
+            let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
+            let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: folder.path)
+            app.recording = recording
+            app.analytics = analytics
+            let acknowledged = try await whileRunning([recording, analytics]) {
+                let password = "event-watch-\(UUID().uuidString.prefix(8))"
+                try await makeAdministrator(app, username: "nightshift", password: password)
+                return try await acknowledgeDrawnIntrusion(app, camera: camera, corners: corners, password: password)
+            }
+            let eventID = try #require(UUID(uuidString: acknowledged))
+            let stored = try #require(try await AnalyticsRepository(database: app.db).event(eventID))
+            #expect(stored.event.acknowledgedBy == "nightshift" && stored.event.note == "순찰 확인 patrol checked")
+        }
+    }
+
+    /// Signs in as `nightshift`, draws the zone at `corners` on the camera's snapshot and saves
+    /// it, then waits in the Events view for the intrusion and acknowledges it; returns its id.
+    func acknowledgeDrawnIntrusion(_ app: Application, camera: UUID, corners: [(Double, Double)], password: String) async throws -> String {
+        let id = camera.uuidString
+        return try await withRunningServer(app) { site in
+            try await WebDriver.withBrowser { browser in
+                try await signIn(browser, at: site, username: "nightshift", password: password)
+                try await browser.execute("location.hash = arguments[0]; return true", [.string("#rules?camera=\(id)")])
+                try await waitUntil("the rule editor for the camera") {
+                    try await browser.execute("return document.querySelector('#rule-editor:not([hidden])')?.dataset.camera ?? null").string == id
+                }
+                // The recorder needs a keyframe before there is a snapshot; ask again until there is.
+                var pictureNote = ""
+                do {
+                    try await waitUntil("the camera's snapshot under the drawing", timeout: .seconds(60), pollingEvery: .seconds(1)) {
+                        let state = try await browser.execute("""
+                            if ((document.querySelector('#rule-canvas img.rule-picture')?.naturalWidth ?? 0) > 0) return 'loaded';
+                            const note = document.getElementById('rule-picture-note');
+                            if (!note.hidden) document.getElementById('rule-picture-refresh').click();
+                            return note.textContent;
+                            """)
+                        pictureNote = state.string ?? ""
+                        return pictureNote == "loaded"
+                    }
+                } catch {
+                    Issue.record("no snapshot in the rule editor: '\(pictureNote)'; browser log: \(try await browser.browserLog())")
+                    throw error
+                }
+                try await browser.click(browser.findElement("button[data-add-kind=intrusion]"))
+                let placed = try await browser.execute("""
+                    const canvas = document.getElementById('rule-canvas');
+                    const box = canvas.getBoundingClientRect();
+                    for (const [x, y] of arguments[0]) {
+                      canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: box.left + x * box.width, clientY: box.top + y * box.height }));
+                    }
+                    return document.querySelectorAll('#rule-canvas .rule-drawing-point').length;
+                    """, [.array(corners.map { .array([.number($0.0), .number($0.1)]) })])
+                #expect(placed.int == 4)
+                try await browser.click(browser.findElement("#rule-draw-done"))
+                try await browser.execute("document.getElementById('rule-name').value = ''; return true")
+                try await browser.sendKeys("정문 restricted", to: browser.findElement("#rule-name"))
+                try await browser.click(browser.findElement("#rule-save"))
+                try await waitUntil("the rules are saved") {
+                    try await browser.execute("return document.querySelector('#rule-status.message-ok') !== null") == true
+                }
+                #expect(try await browser.execute("return document.querySelectorAll('#rule-list .rule-row[data-kind=intrusion]').length").int == 1)
+                let saved = try await AnalyticsRepository(database: app.db).settings(for: camera)
+                let rule = try #require(saved.rules.first)
+                #expect(rule.name == "정문 restricted" && rule.kind.name == "intrusion")
+                for (point, corner) in zip(rule.kind.zone.points, corners) {
+                    #expect(abs(point.x - corner.0) < 0.01 && abs(point.y - corner.1) < 0.01, "corner \(point) drawn for \(corner)")
+                }
+
+                try await browser.click(browser.findElement("#main-nav a[data-view=events]"))
+                let row = ".event-row[data-kind=intrusion]"
+                try await waitUntil("an intrusion event with its snapshot", timeout: .seconds(90), pollingEvery: .milliseconds(500)) {
+                    try await browser.execute("""
+                        const image = document.querySelector('#events-list \(row) .event-snapshot img');
+                        return image !== null && image.complete && image.naturalWidth > 0;
+                        """) == true
+                }
+                #expect(try await browser.execute("return document.querySelector('#events-list \(row)').dataset.acknowledged").string == "false")
+                #expect(try await browser.execute("return document.querySelector('#events-list \(row) .event-box') !== null") == true)
+                #expect(try await browser.execute("return document.querySelector('#main-nav a[data-view=events] .nav-badge')?.textContent ?? ''").int ?? 0 >= 1)
+                let eventID = try #require(try await browser.execute("return document.querySelector('#events-list \(row)').dataset.event").string)
+                try await browser.sendKeys("순찰 확인 patrol checked", to: browser.findElement("#events-list \(row) .event-note"))
+                try await browser.click(browser.findElement("#events-list \(row) .event-acknowledge"))
+                try await waitUntil("the event is marked acknowledged") {
+                    try await browser.execute("return document.querySelector(`#events-list .event-row[data-event='${arguments[0]}']`).dataset.acknowledged",
+                                              [.string(eventID)]).string == "true"
+                }
+                let bytes = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-events.png"))
+                #expect(bytes > 20_000)
+                // 409s are the snapshot asked for before the first keyframe; 401 is the boot's session check.
+                let problems = try await browser.browserLog().filter {
+                    $0.level == "SEVERE" && !($0.message.contains("/api/session") && $0.message.contains("401"))
+                        && !($0.message.contains("/snapshot") && $0.message.contains("409"))
+                }
+                #expect(problems.isEmpty, "browser console errors: \(problems)")
+                try await checkRuleProblemShown(browser, camera: id)
+                return eventID
+            }
+        }
+    }
+
+    /// Back in the rule editor: a tripwire with a negative cool-down is refused by the server,
+    /// whose reason appears by Save with the rule marked; corrected, it saves.
+    func checkRuleProblemShown(_ browser: WebDriver, camera id: String) async throws {
+        try await browser.execute("location.hash = arguments[0]; return true", [.string("#rules?camera=\(id)")])
+        try await browser.click(browser.findElement("button[data-add-kind=lineCrossing]"))
+        try await browser.execute("""
+            const canvas = document.getElementById('rule-canvas');
+            const box = canvas.getBoundingClientRect();
+            for (const [x, y] of [[0.1, 0.8], [0.45, 0.3]]) {
+              canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: box.left + x * box.width, clientY: box.top + y * box.height }));
+            }
+            return true;
+            """)
+        try await waitUntil("the tripwire's form") {
+            try await browser.execute("return document.querySelector('#rule-list .rule-row.selected[data-kind=lineCrossing]') !== null && document.getElementById('rule-cool-down') !== null") == true
+        }
+        try await browser.execute("document.getElementById('rule-cool-down').value = ''; return true")
+        try await browser.sendKeys("-5", to: browser.findElement("#rule-cool-down"))
+        try await browser.click(browser.findElement("#rule-save"))
+        try await waitUntil("the server's reason by Save") {
+            try await browser.execute("return document.querySelector('#rule-status.message-error')?.textContent ?? ''").string?.contains("coolDownSeconds") == true
+        }
+        #expect(try await browser.execute("return document.querySelector('#rule-status').textContent").string?.hasPrefix("rules[1]") == true)
+        #expect(try await browser.execute("return document.querySelector('#rule-list .rule-row-error[data-kind=lineCrossing]') !== null") == true)
+        try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-rules.png"))
+        try await browser.execute("document.getElementById('rule-cool-down').value = ''; return true")
+        try await browser.sendKeys("10", to: browser.findElement("#rule-cool-down"))
+        try await browser.click(browser.findElement("#rule-save"))
+        try await waitUntil("the corrected rules are saved") {
+            try await browser.execute("return document.querySelectorAll('#rule-status.message-ok').length === 1 && document.querySelectorAll('#rule-list .rule-row').length === 2") == true
         }
     }
 

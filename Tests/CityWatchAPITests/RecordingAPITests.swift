@@ -85,51 +85,48 @@ struct RecordingAPITests {
             try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
             let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
             app.recording = recording
-            let group = ServiceGroup(configuration: .init(services: [.init(service: recording)], logger: Logger(label: "test")))
-            let running = Task { try await group.run() }
-            defer { running.cancel() }
-            let admin = try await app.signIn(as: .administrator)
-            let created = try await app.testing().sendRequest(.POST, "/api/groups", headers: admin.headers,
-                                                              body: .text("{\"name\": \"street\", \"rule\": {\"purposes\": [\"crimePrevention\"]}}"))
-            let groupID = try #require(try JSONDecoder().decode([String: AnyDecodable].self, from: Data(created.body.readableBytesView))["id"]?.text
-                .flatMap(UUID.init(uuidString:)))
-            let officer = try await app.signIn(as: .operator, groups: [groupID])
+            try await whileRunning([recording]) {
+                let admin = try await app.signIn(as: .administrator)
+                let created = try await app.testing().sendRequest(.POST, "/api/groups", headers: admin.headers,
+                                                                  body: .text("{\"name\": \"street\", \"rule\": {\"purposes\": [\"crimePrevention\"]}}"))
+                let groupID = try #require(try JSONDecoder().decode([String: AnyDecodable].self, from: Data(created.body.readableBytesView))["id"]?.text
+                    .flatMap(UUID.init(uuidString:)))
+                let officer = try await app.signIn(as: .operator, groups: [groupID])
 
-            // Live: over a real socket, as the console does.
-            app.http.server.configuration.hostname = "127.0.0.1"
-            app.http.server.configuration.port = 0
-            try await app.server.start(address: nil)
-            let port = try #require(app.http.server.shared.localAddress?.port)
-            let received = try await Self.watchLive(port: port, camera: camera, cookie: officer.cookie, fragments: 5)
-            #expect(received.codec?.hasPrefix("avc1.") == true)
-            #expect(received.binaryMessages >= 6)
-            await app.server.shutdown()
+                // Live: over a real socket, as the console does.
+                app.http.server.configuration.hostname = "127.0.0.1"
+                app.http.server.configuration.port = 0
+                try await app.server.start(address: nil)
+                let port = try #require(app.http.server.shared.localAddress?.port)
+                let received = try await Self.watchLive(port: port, camera: camera, cookie: officer.cookie, fragments: 5)
+                #expect(received.codec?.hasPrefix("avc1.") == true)
+                #expect(received.binaryMessages >= 6)
+                await app.server.shutdown()
 
-            // Playback: the timeline, then a segment.
-            try await Self.eventually { try await RecordingRepository(database: app.db).allSegments(camera: camera).count >= 2 }
-            let timeline = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/recordings", headers: officer.headers)
-            let recordings = try Self.decoder().decode(Recordings.self, from: Data(timeline.body.readableBytesView))
-            #expect(recordings.segments.count >= 2 && recordings.ranges.count == 1)
-            let first = try #require(recordings.segments.first)
-            let video = try await app.testing().sendRequest(.GET, "/api/segments/\(first.id)/video", headers: officer.headers)
-            #expect(video.status == .ok && video.headers.contentType?.subType == "mp4" && video.body.readableBytes > 1_000)
-            let more = try await app.testing().sendRequest(.GET, "/api/segments/\(first.id)/video",
-                                                           headers: officer.headers.adding("Range", "bytes=500-"))
-            #expect(more.status == .partialContent)
+                // Playback: the timeline, then a segment.
+                try await Self.eventually { try await RecordingRepository(database: app.db).allSegments(camera: camera).count >= 2 }
+                let timeline = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/recordings", headers: officer.headers)
+                let recordings = try Self.decoder().decode(Recordings.self, from: Data(timeline.body.readableBytesView))
+                #expect(recordings.segments.count >= 2 && recordings.ranges.count == 1)
+                let first = try #require(recordings.segments.first)
+                let video = try await app.testing().sendRequest(.GET, "/api/segments/\(first.id)/video", headers: officer.headers)
+                #expect(video.status == .ok && video.headers.contentType?.subType == "mp4" && video.body.readableBytes > 1_000)
+                let more = try await app.testing().sendRequest(.GET, "/api/segments/\(first.id)/video",
+                                                               headers: officer.headers.adding("Range", "bytes=500-"))
+                #expect(more.status == .partialContent)
 
-            // Someone without the camera's group sees neither.
-            let stranger = try await app.signIn(as: .police)
-            #expect(try await app.testing().sendRequest(.GET, "/api/segments/\(first.id)/video", headers: stranger.headers).status == .notFound)
-            #expect(try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/recordings", headers: stranger.headers).status == .notFound)
+                // Someone without the camera's group sees neither.
+                let stranger = try await app.signIn(as: .police)
+                #expect(try await app.testing().sendRequest(.GET, "/api/segments/\(first.id)/video", headers: stranger.headers).status == .notFound)
+                #expect(try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/recordings", headers: stranger.headers).status == .notFound)
 
-            try await Self.eventually { try await AuditLog(database: app.db).list(.init(action: "video.live.end")).count == 1 }
-            let audit = try await AuditLog(database: app.db).list(.init(actor: officer.username, action: "video"))
-            #expect(Set(audit.map(\.action)) == ["video.live.start", "video.live.end", "video.playback"])
-            #expect(audit.filter { $0.action == "video.playback" }.count == 1, "a range request continues a playback")
-            #expect(audit.allSatisfy { $0.target == camera.uuidString })
+                try await Self.eventually { try await AuditLog(database: app.db).list(.init(action: "video.live.end")).count == 1 }
+                let audit = try await AuditLog(database: app.db).list(.init(actor: officer.username, action: "video"))
+                #expect(Set(audit.map(\.action)) == ["video.live.start", "video.live.end", "video.playback"])
+                #expect(audit.filter { $0.action == "video.playback" }.count == 1, "a range request continues a playback")
+                #expect(audit.allSatisfy { $0.target == camera.uuidString })
 
-            await group.triggerGracefulShutdown()
-            try await running.value
+            }
         }
     }
 

@@ -22,6 +22,17 @@ struct TamperDetectorTests {
         #expect(detector.state == .normal)
     }
 
+    /// A plain view (the synthetic intrusion scene's flat gray yard) is nearly featureless when
+    /// nobody is in it: that is the view, not a covered lens.
+    @Test func featurelessViewWithPeopleComingAndGoingRaisesNothing() {
+        var scene = try! BuiltInScene.intrusion.scene(.init(width: T.width, height: T.height, fps: T.fps, duration: T.seconds))
+        scene.effects.noise = 2
+        let renderer = SyntheticRenderer(scene: scene)
+        let frames = (0..<scene.frameCount).map { T.luma(renderer.render(frame: $0)) }
+        let (changes, _) = T.changes(of: frames)
+        #expect(changes.isEmpty, "\(changes)")
+    }
+
     @Test func coveredLensIsCoveredAfterItsHoldTimeAndClearsWhenUncovered() throws {
         let (changes, _) = T.changes { Self.tampered.contains($0) ? T.covered(level: 12, frame: $0) : $1 }
         #expect(Self.steps(changes) == ["normal→covered", "covered→normal"])

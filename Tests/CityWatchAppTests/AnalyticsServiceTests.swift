@@ -41,36 +41,34 @@ struct AnalyticsServiceTests {
             let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
             let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: folder.path)
             var listener = analytics.hub.subscribe().makeAsyncIterator()
-            let group = ServiceGroup(configuration: .init(services: [.init(service: recording), .init(service: analytics)], logger: Logger(label: "test")))
-            let running = Task { try await group.run() }
             let started = Date()
+            try await whileRunning([recording, analytics]) {
 
-            var raised: AnalyticsEvent?
-            var receivedAt = Date()
-            while raised == nil, let message = await listener.next() {
-                if case .raised(let event) = message { raised = event; receivedAt = Date() }
+                var raised: AnalyticsEvent?
+                var receivedAt = Date()
+                while raised == nil, let message = await listener.next() {
+                    if case .raised(let event) = message { raised = event; receivedAt = Date() }
+                }
+                let event = try #require(raised)
+                // From the frame that fired to the listener, snapshot included.
+                let latency = receivedAt.timeIntervalSince(event.at)
+                print("intrusion event: \(String(format: "%.3f", latency)) s from frame to listener")
+                #expect(latency < 2, "the event reached listeners \(latency) s after its frame")
+                #expect(event.cameraID == camera && event.ruleID == rule.id && event.kind == "intrusion")
+                // The clip loops: the entry happens `entry.time` into every pass.
+                let intoClip = event.at.timeIntervalSince(started).truncatingRemainder(dividingBy: scene.duration)
+                #expect(Date().timeIntervalSince(started) < 60)
+                #expect(event.hasSnapshot)
+                let box = try #require(event.boxes.first)
+                #expect(box.x + box.width / 2 > zone.points[0].x - 0.1 && box.x + box.width / 2 < zone.points[1].x + 0.1,
+                        "the intruder's box \(box) should be at the zone \(zoneBox) (entry at \(entry.time) s, event \(intoClip) s into the clip)")
+
+                let stored = try #require(try await AnalyticsRepository(database: app.db).event(event.id))
+                let snapshot = try #require(stored.snapshotPath.flatMap { FileManager.default.contents(atPath: $0) })
+                #expect(snapshot.prefix(2) == Data([0xFF, 0xD8]), "the snapshot is a JPEG")
+                #expect(analytics.isAnalysing(camera))
+
             }
-            let event = try #require(raised)
-            // From the frame that fired to the listener, snapshot included.
-            let latency = receivedAt.timeIntervalSince(event.at)
-            print("intrusion event: \(String(format: "%.3f", latency)) s from frame to listener")
-            #expect(latency < 2, "the event reached listeners \(latency) s after its frame")
-            #expect(event.cameraID == camera && event.ruleID == rule.id && event.kind == "intrusion")
-            // The clip loops: the entry happens `entry.time` into every pass.
-            let intoClip = event.at.timeIntervalSince(started).truncatingRemainder(dividingBy: scene.duration)
-            #expect(Date().timeIntervalSince(started) < 60)
-            #expect(event.hasSnapshot)
-            let box = try #require(event.boxes.first)
-            #expect(box.x + box.width / 2 > zone.points[0].x - 0.1 && box.x + box.width / 2 < zone.points[1].x + 0.1,
-                    "the intruder's box \(box) should be at the zone \(zoneBox) (entry at \(entry.time) s, event \(intoClip) s into the clip)")
-
-            let stored = try #require(try await AnalyticsRepository(database: app.db).event(event.id))
-            let snapshot = try #require(stored.snapshotPath.flatMap { FileManager.default.contents(atPath: $0) })
-            #expect(snapshot.prefix(2) == Data([0xFF, 0xD8]), "the snapshot is a JPEG")
-            #expect(analytics.isAnalysing(camera))
-
-            await group.triggerGracefulShutdown()
-            try await running.value
             let minutes = try await MotionMinuteModel.query(on: app.db).filter(\.$cameraID == camera).all()
             #expect(!minutes.isEmpty, "motion grids are stored per camera-minute")
             for minute in minutes {

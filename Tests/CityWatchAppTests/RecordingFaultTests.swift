@@ -36,27 +36,25 @@ struct RecordingFaultTests {
             try await repository.setStream(CameraStream(mainURL: "rtsp://127.0.0.1:\(port)/cam"), for: camera, sealer: sealer, now: Date())
             let configuration = try RecordingServiceTests.configuration(app, folder: folder)
             let service = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
-            let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: Logger(label: "test")))
-            let running = Task { try await group.run() }
+            try await whileRunning([service]) {
 
-            try await RecordingServiceTests.eventually("two segments over RTSP", timeout: .seconds(60)) {
-                try await repository.allSegments(camera: camera).count >= 2
+                try await RecordingServiceTests.eventually("two segments over RTSP", timeout: .seconds(60)) {
+                    try await repository.allSegments(camera: camera).count >= 2
+                }
+                let before = try await repository.allSegments(camera: camera).count
+                _ = await source?.stop()
+                source = nil
+                try await RecordingServiceTests.eventually("the camera to go offline", timeout: .seconds(60)) {
+                    try await Self.health(app, camera) == "offline"
+                }
+                source = try await SyntheticRTSPCamera.start(port: port, mounts: ["cam": clip])
+                try await RecordingServiceTests.eventually("the camera to come back", timeout: .seconds(90)) {
+                    try await Self.health(app, camera) == "online"
+                }
+                try await RecordingServiceTests.eventually("recording to go on", timeout: .seconds(60)) {
+                    try await repository.allSegments(camera: camera).count >= before + 2
+                }
             }
-            let before = try await repository.allSegments(camera: camera).count
-            _ = await source?.stop()
-            source = nil
-            try await RecordingServiceTests.eventually("the camera to go offline", timeout: .seconds(60)) {
-                try await Self.health(app, camera) == "offline"
-            }
-            source = try await SyntheticRTSPCamera.start(port: port, mounts: ["cam": clip])
-            try await RecordingServiceTests.eventually("the camera to come back", timeout: .seconds(90)) {
-                try await Self.health(app, camera) == "online"
-            }
-            try await RecordingServiceTests.eventually("recording to go on", timeout: .seconds(60)) {
-                try await repository.allSegments(camera: camera).count >= before + 2
-            }
-            await group.triggerGracefulShutdown()
-            try await running.value
             _ = await source?.stop()
 
             let gaps = try await repository.gaps(camera: camera, from: .distantPast, to: .distantFuture)
@@ -86,21 +84,19 @@ struct RecordingFaultTests {
             configuration.recordingQuotaBytes = 400_000
             let service = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
             let sweeper = RetentionSweeper(database: { app.db }, configuration: configuration)
-            let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: Logger(label: "test")))
-            let running = Task { try await group.run() }
-            var freed: Int64 = 0
-            try await RecordingServiceTests.eventually("the quota to be reached and kept", timeout: .seconds(90)) {
-                let report = try await sweeper.sweep()
-                freed += report.bytesFreed
-                return freed > 0 && report.bytesAfter <= 400_000
+            try await whileRunning([service]) {
+                var freed: Int64 = 0
+                try await RecordingServiceTests.eventually("the quota to be reached and kept", timeout: .seconds(90)) {
+                    let report = try await sweeper.sweep()
+                    freed += report.bytesFreed
+                    return freed > 0 && report.bytesAfter <= 400_000
+                }
+                let afterSweep = try await repository.allSegmentsOldestFirst()
+                let newest = afterSweep.map(\.end).max() ?? .distantPast
+                try await RecordingServiceTests.eventually("recording to go on after deletions", timeout: .seconds(30)) {
+                    try await repository.allSegmentsOldestFirst().contains { $0.end > newest }
+                }
             }
-            let afterSweep = try await repository.allSegmentsOldestFirst()
-            let newest = afterSweep.map(\.end).max() ?? .distantPast
-            try await RecordingServiceTests.eventually("recording to go on after deletions", timeout: .seconds(30)) {
-                try await repository.allSegmentsOldestFirst().contains { $0.end > newest }
-            }
-            await group.triggerGracefulShutdown()
-            try await running.value
             let kept = try await repository.allSegmentsOldestFirst()
             #expect(kept.allSatisfy { FileManager.default.fileExists(atPath: $0.path) })
             #expect(try await AuditLog(database: app.db).list(.init(action: "retention.delete")).isEmpty == false)

@@ -46,28 +46,26 @@ struct RecordingServiceTests {
             let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))
             try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
             let service = RecordingService(database: { app.db }, configuration: try Self.configuration(app, folder: folder), sealer: sealer)
-            let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: Logger(label: "test")))
-            let running = Task { try await group.run() }
+            try await whileRunning([service]) {
 
-            try await Self.eventually("the camera to record") { service.pipeline(for: camera) != nil }
-            let pipeline = try #require(service.pipeline(for: camera))
-            var liveStream = pipeline.live.subscribe().makeAsyncIterator()
-            guard case .initialization(_, let codec)? = await liveStream.next() else {
-                Issue.record("live video did not start with an initialisation segment")
-                return
-            }
-            #expect(codec?.hasPrefix("avc1.") == true)
-            guard case .fragment? = await liveStream.next() else { Issue.record("no live fragment"); return }
-            try await Self.eventually("three segments") {
-                try await RecordingRepository(database: app.db).allSegments(camera: camera).count >= 3
-            }
-            #expect(pipeline.frames.counts.received >= 10)
-            let frame = try #require(pipeline.frames.take())
-            #expect(frame.width == 320 && frame.height == 180 && frame.pixels.count == 320 * 180 * 3 / 2, "analysis frames are yuv420p")
-            #expect(await pipeline.health == .online)
+                try await Self.eventually("the camera to record") { service.pipeline(for: camera) != nil }
+                let pipeline = try #require(service.pipeline(for: camera))
+                var liveStream = pipeline.live.subscribe().makeAsyncIterator()
+                guard case .initialization(_, let codec)? = await liveStream.next() else {
+                    Issue.record("live video did not start with an initialisation segment")
+                    return
+                }
+                #expect(codec?.hasPrefix("avc1.") == true)
+                guard case .fragment? = await liveStream.next() else { Issue.record("no live fragment"); return }
+                try await Self.eventually("three segments") {
+                    try await RecordingRepository(database: app.db).allSegments(camera: camera).count >= 3
+                }
+                #expect(pipeline.frames.counts.received >= 10)
+                let frame = try #require(pipeline.frames.take())
+                #expect(frame.width == 320 && frame.height == 180 && frame.pixels.count == 320 * 180 * 3 / 2, "analysis frames are yuv420p")
+                #expect(await pipeline.health == .online)
 
-            await group.triggerGracefulShutdown()
-            try await running.value
+            }
             let segments = try await RecordingRepository(database: app.db).allSegments(camera: camera)
             #expect(segments.count >= 3)
             let lastStart = segments.map(\.start).max()
@@ -100,18 +98,16 @@ struct RecordingServiceTests {
             // A camera that never answers: a TCP port nobody listens on behind an RTSP URL.
             try await repository.setStream(CameraStream(mainURL: "rtsp://127.0.0.1:9/none"), for: cameras[2], sealer: sealer, now: Date())
             let service = RecordingService(database: { app.db }, configuration: try Self.configuration(app, folder: folder), sealer: sealer)
-            let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: Logger(label: "test")))
-            let running = Task { try await group.run() }
-            try await Self.eventually("the broken cameras to go offline and the good one to record") {
-                let health = try await CameraModel.query(on: app.db).all().reduce(into: [UUID: String]()) { $0[$1.id!] = $1.health ?? "" }
-                let segments = try await repository.allSegments(camera: cameras[0]).count
-                return health[cameras[1]] == "offline" && health[cameras[2]] == "offline" && segments >= 2
+            try await whileRunning([service]) {
+                try await Self.eventually("the broken cameras to go offline and the good one to record") {
+                    let health = try await CameraModel.query(on: app.db).all().reduce(into: [UUID: String]()) { $0[$1.id!] = $1.health ?? "" }
+                    let segments = try await repository.allSegments(camera: cameras[0]).count
+                    return health[cameras[1]] == "offline" && health[cameras[2]] == "offline" && segments >= 2
+                }
+                let garbageHealth = try await repository.healthHistory(camera: cameras[1]).first { $0.to == "offline" }
+                #expect(garbageHealth?.reason.contains("ffmpeg") == true, "\(garbageHealth?.reason ?? "no reason")")
+                #expect(try await CameraModel.find(cameras[0], on: app.db)?.health == "online")
             }
-            let garbageHealth = try await repository.healthHistory(camera: cameras[1]).first { $0.to == "offline" }
-            #expect(garbageHealth?.reason.contains("ffmpeg") == true, "\(garbageHealth?.reason ?? "no reason")")
-            #expect(try await CameraModel.find(cameras[0], on: app.db)?.health == "online")
-            await group.triggerGracefulShutdown()
-            try await running.value
         }
     }
 }

@@ -34,6 +34,9 @@ public struct TamperDetector: Sendable {
     private var referenceColumns: [Double]
     private var referenceRows: [Double]
     private var referenceSharpness = 0.0
+    /// The reference view's contrast: a view that is itself nearly featureless (a blank wall,
+    /// a plain synthetic background) cannot be told from a covered lens by its contrast.
+    private var referenceContrast = 0.0
     /// Frames summed into the reference being learnt, and since when the picture is steady.
     private var learnFrames = 0
     private var learnSince: Double?
@@ -109,8 +112,13 @@ public struct TamperDetector: Sendable {
         let contrast = measurement.contrast, mean = measurement.meanLuma
         let blank = contrast < configuration.uniformContrast
             || (contrast < configuration.dimContrast && (mean < configuration.darkLuma || mean > configuration.brightLuma))
-        // A dark street at night is dim too, but keeps the reference's edges.
-        if blank, !hasReference || !structureKept { return .covered }
+        // A dark street at night is dim too, but keeps the reference's edges. Before there is a
+        // reference, only a dark or dazzled blank picture is a covered lens: a mid-gray blank
+        // one may be the view itself.
+        let darkOrDazzled = mean < configuration.darkLuma || mean > configuration.brightLuma
+        if blank, hasReference ? (!structureKept && referenceContrast >= 2 * configuration.uniformContrast) : darkOrDazzled {
+            return .covered
+        }
         if statistics.difference.map({ $0 <= configuration.frozenDifference }) == true { return .frozen }
         guard hasReference else { return .normal }
         if let ratio = measurement.sharpnessRatio, ratio < configuration.defocusRatio { return .defocused }
@@ -160,6 +168,7 @@ public struct TamperDetector: Sendable {
         if !fits || learnSince == nil {
             learnFrames = 0
             referenceSharpness = 0
+            referenceContrast = 0
             for index in referenceColumns.indices { referenceColumns[index] = 0 }
             for index in referenceRows.indices { referenceRows[index] = 0 }
             learnSince = steady ? time : nil
@@ -167,11 +176,13 @@ public struct TamperDetector: Sendable {
         }
         learnFrames += 1
         referenceSharpness += statistics.sharpness
+        referenceContrast += measurement.contrast
         for index in referenceColumns.indices { referenceColumns[index] += statistics.columns[index] }
         for index in referenceRows.indices { referenceRows[index] += statistics.rows[index] }
         guard let since = learnSince, time - since >= configuration.learnSeconds, learnFrames >= 3 else { return }
         let scale = 1 / Double(learnFrames)
         referenceSharpness *= scale
+        referenceContrast *= scale
         for index in referenceColumns.indices { referenceColumns[index] *= scale }
         for index in referenceRows.indices { referenceRows[index] *= scale }
         hasReference = true
@@ -185,6 +196,7 @@ public struct TamperDetector: Sendable {
         let rate = min(1, elapsed / configuration.referenceAdaptSeconds)
         guard rate > 0 else { return }
         referenceSharpness += (statistics.sharpness - referenceSharpness) * rate
+        referenceContrast += (measurement.contrast - referenceContrast) * rate
         for index in referenceColumns.indices { referenceColumns[index] += (statistics.columns[index] - referenceColumns[index]) * rate }
         for index in referenceRows.indices { referenceRows[index] += (statistics.rows[index] - referenceRows[index]) * rate }
     }

@@ -1,0 +1,366 @@
+// Events (administrator, operator, police): what analytics raised, newest on top. The list starts
+// from GET /api/events and then follows the one WebSocket GET /api/events/live: new events go on
+// top, updates (repeats, acknowledgements) change their row in place, tamper changes become
+// maintenance notices. Each row shows the snapshot with the objects' boxes over it, a button to
+// play the moment back and one to acknowledge it with an optional note. The nav link carries the
+// number of unacknowledged events; the view is made at sign-in so that number stays current.
+// Snapshots load lazily: every snapshot fetched is an audit record, so only rows on screen ask.
+//
+// Test hooks: #events-list holding .event-row[data-event="ID"][data-kind][data-acknowledged]
+// ("true" | "false"); .event-snapshot img; #events-unacknowledged (the filter); #events-feed
+// [data-state] ("connecting" | "live" | "reconnecting" | "off").
+
+import { errorText } from './api.js';
+import { bi, formatTime, h, message, replace, text } from './dom.js';
+import { classesText, ruleKindLabel, tamperState } from './labels.js';
+import { cameraLabel } from './camerapicker.js';
+
+const LIST_LIMIT = 200;
+const COUNT_LIMIT = 500;
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+/** Analytics not running in the server (close code 4409): ask again now and then. */
+const RETRY_OFF_MS = 60_000;
+
+/** ws(s)://host/api/events/live; the session cookie goes along by itself. */
+function liveURL() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/api/events/live`;
+}
+
+/** The `#…` part of the event's playback URL ("/#playback?camera=…&at=…"). */
+function playbackHash(event) {
+  try {
+    return new URL(event.playbackURL, location.origin).hash || null;
+  } catch {
+    return null;
+  }
+}
+
+export function createEventsView(context) {
+  const filter = h('input', { type: 'checkbox', id: 'events-unacknowledged', name: 'unacknowledged' });
+  const reload = h('button', { type: 'button' }, bi('새로고침', 'Reload'));
+  const feed = h('span', { id: 'events-feed', class: 'events-feed', role: 'status', dataset: { state: 'connecting' } });
+  const problem = h('p', { hidden: true });
+  const feedNotice = h('p', { hidden: true });
+  const notices = h('ul', { id: 'events-notices', class: 'events-notices', 'aria-label': '점검 알림 Maintenance notices', hidden: true });
+  const list = h('ol', { id: 'events-list', class: 'events-list', 'aria-label': '알람 목록 Events, newest first' });
+  const empty = h('div', { class: 'events-empty', hidden: true });
+  const el = h('section', { class: 'panel view-events', 'aria-labelledby': 'events-title' },
+    h('div', { class: 'toolbar events-toolbar' },
+      h('h1', { id: 'events-title' }, bi('알람', 'Events')),
+      h('label', { class: 'check' }, filter, ' ', bi('확인 안 한 것만', 'Unacknowledged only')),
+      reload,
+      h('span', { class: 'spacer' }),
+      feed),
+    problem, feedNotice, notices, list, empty);
+
+  /** id → {event, row, update} for the rows on screen. */
+  const rows = new Map();
+  /** Ids of every unacknowledged event we know of: the nav badge. */
+  const unacknowledged = new Set();
+  const cameraNames = new Map(); // id → Promise<string>
+  const tamperRows = new Map(); // camera id → <li>
+  let socket = null;
+  let retryTimer = null;
+  let retryDelay = RETRY_FIRST_MS;
+  let destroyed = false;
+  let loadController = null;
+  let countCapped = false;
+
+  function cameraName(id) {
+    if (!cameraNames.has(id)) {
+      const found = context.api.get(`/api/cameras/${encodeURIComponent(id)}`).then(cameraLabel, () => String(id));
+      cameraNames.set(id, found);
+    }
+    return cameraNames.get(id);
+  }
+
+  /** An element that shows the camera's label once it is known. */
+  function cameraText(id) {
+    const span = h('span', { class: 'event-camera-name' }, String(id));
+    cameraName(id).then((label) => { span.textContent = label; });
+    return span;
+  }
+
+  function updateBadge() {
+    const count = unacknowledged.size;
+    context.setBadge?.('events', countCapped && count >= COUNT_LIMIT ? `${COUNT_LIMIT}+` : count);
+  }
+
+  function noteAcknowledgement(event) {
+    if (event.acknowledgedAt) unacknowledged.delete(event.id);
+    else unacknowledged.add(event.id);
+    updateBadge();
+  }
+
+  function setFeed(state, korean, english) {
+    feed.dataset.state = state;
+    replace(feed, h('span', { class: `feed-dot feed-${state}`, 'aria-hidden': 'true' }), ' ', bi(korean, english));
+  }
+
+  function showEmpty() {
+    const none = rows.size === 0;
+    empty.hidden = !none;
+    if (none) {
+      replace(empty, filter.checked
+        ? h('p', null, bi('확인할 알람이 없습니다', 'Nothing left to acknowledge'))
+        : [h('p', null, bi('알람이 없습니다', 'No events yet')),
+          h('p', { class: 'hint' }, bi('카메라에 분석 규칙을 그리면 여기에 알람이 뜹니다 (카메라 → 분석 규칙)',
+            'Draw analytics rules on a camera and its events appear here (Cameras → Analytics rules)'))]);
+    }
+  }
+
+  /** The snapshot with the objects' boxes drawn over it (boxes are fractions of the picture). */
+  function snapshot(event) {
+    if (!event.snapshotURL) {
+      return h('div', { class: 'event-snapshot event-snapshot-none' }, bi('스냅샷 없음', 'No snapshot'));
+    }
+    const boxes = (Array.isArray(event.boxes) ? event.boxes : []).map((box) => h('div', {
+      class: 'event-box',
+      style: {
+        left: `${(box.x * 100).toFixed(2)}%`, top: `${(box.y * 100).toFixed(2)}%`,
+        width: `${(box.width * 100).toFixed(2)}%`, height: `${(box.height * 100).toFixed(2)}%`,
+      },
+    }));
+    return h('a', { class: 'event-snapshot', href: event.snapshotURL, target: '_blank', rel: 'noopener', title: '크게 보기 Open full size' },
+      h('img', { src: event.snapshotURL, loading: 'lazy', alt: `스냅샷 Snapshot ${formatTime(event.at)}`, decoding: 'async' }),
+      boxes);
+  }
+
+  function eventRow(first) {
+    let event = first;
+    const note = h('input', {
+      type: 'text', class: 'event-note', maxlength: '1000', autocomplete: 'off',
+      placeholder: '메모 (선택) · note (optional)', 'aria-label': '확인 메모 Acknowledgement note',
+    });
+    const acknowledge = h('button', { type: 'button', class: 'button-primary event-acknowledge' }, bi('확인', 'Acknowledge'));
+    const play = h('button', { type: 'button', class: 'event-play' }, bi('재생', 'Play back'));
+    const status = h('p', { hidden: true });
+    const details = h('div', { class: 'event-details' });
+    const ackBox = h('div', { class: 'event-ack' });
+    const picture = h('div', { class: 'event-picture' });
+    const row = h('li', { class: 'event-row' },
+      picture,
+      details,
+      h('div', { class: 'event-actions' }, play, ackBox, status));
+
+    let shownSnapshot = null;
+    function update(next) {
+      event = next;
+      row.dataset.event = event.id;
+      row.dataset.kind = event.kind;
+      row.dataset.acknowledged = event.acknowledgedAt ? 'true' : 'false';
+      row.classList.toggle('event-acknowledged', Boolean(event.acknowledgedAt));
+      if (event.acknowledgedAt) row.classList.remove('event-new');
+      if (shownSnapshot !== (event.snapshotURL ?? '')) {
+        shownSnapshot = event.snapshotURL ?? '';
+        replace(picture, snapshot(event));
+      } else {
+        // Same picture, maybe new boxes: keep the loaded image.
+        for (const box of picture.querySelectorAll('.event-box')) box.remove();
+        const fresh = snapshot(event);
+        for (const box of [...fresh.querySelectorAll('.event-box')]) picture.firstChild?.appendChild(box);
+      }
+      replace(details,
+        h('p', { class: 'event-time' },
+          h('time', { datetime: event.at }, formatTime(event.at)),
+          event.repeats > 1 ? h('span', { class: 'event-repeats', title: `마지막 last ${formatTime(event.lastAt)}` }, ` ×${event.repeats}`) : null),
+        h('p', { class: 'event-camera' }, cameraText(event.cameraId)),
+        h('p', { class: 'event-rule' },
+          h('span', { class: `badge badge-kind kind-${event.kind}` }, ruleKindLabel(event.kind)), ' ',
+          h('strong', null, text(event.ruleName))),
+        h('p', { class: 'event-classes muted' }, bi('대상', 'Objects'), ': ', classesText(event.classes),
+          event.repeats > 1 ? [' · ', bi('반복', 'repeats'), ` ${event.repeats}`, ' · ', bi('마지막', 'last'), ` ${formatTime(event.lastAt)}`] : null));
+      const hash = playbackHash(event);
+      play.disabled = !hash;
+      if (event.acknowledgedAt) {
+        replace(ackBox, h('p', { class: 'event-acknowledged-by' },
+          h('span', { class: 'flag-on' }, '✓ '), bi('확인함', 'Acknowledged'), ' ',
+          h('strong', null, text(event.acknowledgedBy)), ' ', h('span', { class: 'muted' }, formatTime(event.acknowledgedAt)),
+          event.note ? h('span', { class: 'event-note-text' }, `“${event.note}”`) : null));
+      } else {
+        replace(ackBox, h('div', { class: 'event-ack-form' }, note, acknowledge));
+      }
+    }
+
+    play.addEventListener('click', () => {
+      const hash = playbackHash(event);
+      if (hash) location.hash = hash;
+    });
+    async function sendAcknowledgement() {
+      acknowledge.disabled = true;
+      message(status, 'info', '');
+      try {
+        const body = note.value.trim() ? { note: note.value.trim() } : {};
+        const updated = await context.api.post(`/api/events/${encodeURIComponent(event.id)}/acknowledge`, body);
+        accept(updated);
+        row.querySelector('.event-play')?.focus();
+      } catch (error) {
+        message(status, 'error', errorText(error));
+      } finally {
+        acknowledge.disabled = false;
+      }
+    }
+    acknowledge.addEventListener('click', sendAcknowledgement);
+    note.addEventListener('keydown', (keyEvent) => {
+      if (keyEvent.key === 'Enter') {
+        keyEvent.preventDefault();
+        sendAcknowledgement();
+      }
+    });
+
+    update(first);
+    return { row, update, get event() { return event; } };
+  }
+
+  /** Puts `event` on screen: updates its row, or adds one in time order. */
+  function accept(event, { fromFeed = false } = {}) {
+    if (!event || typeof event.id !== 'string') return;
+    noteAcknowledgement(event);
+    const known = rows.get(event.id);
+    if (known) {
+      known.update(event);
+      return;
+    }
+    // With the filter on, acknowledged events only stay on screen until the next reload.
+    if (filter.checked && event.acknowledgedAt) return;
+    const entry = eventRow(event);
+    rows.set(event.id, entry);
+    const at = Date.parse(event.at);
+    let before = null;
+    for (const other of list.children) {
+      const otherAt = Date.parse(rows.get(other.dataset.event)?.event.at);
+      if (!(otherAt > at)) {
+        before = other;
+        break;
+      }
+    }
+    list.insertBefore(entry.row, before);
+    if (fromFeed) entry.row.classList.add('event-new');
+    while (list.children.length > LIST_LIMIT) {
+      const last = list.lastElementChild;
+      rows.delete(last.dataset.event);
+      last.remove();
+    }
+    showEmpty();
+  }
+
+  function tamperNotice(notice) {
+    const [korean, english, kind] = tamperState(notice.state);
+    const id = String(notice.cameraId);
+    const dismiss = h('button', { type: 'button', class: 'button-small button-quiet', title: '닫기 Dismiss' }, '×');
+    const li = h('li', { class: `tamper-notice tamper-${kind}`, dataset: { camera: id, state: String(notice.state) } },
+      h('span', { class: `badge badge-${kind}` }, bi('점검', 'Maintenance')),
+      h('span', { class: 'tamper-text' },
+        h('time', { datetime: notice.at }, formatTime(notice.at)), ' ',
+        h('strong', null, cameraText(id)), ' — ',
+        h('span', null, bi(korean, english)),
+        notice.detail ? h('span', { class: 'muted tamper-detail' }, ` (${notice.detail})`) : null),
+      dismiss);
+    dismiss.addEventListener('click', () => {
+      li.remove();
+      tamperRows.delete(id);
+      notices.hidden = tamperRows.size === 0;
+    });
+    tamperRows.get(id)?.remove();
+    tamperRows.set(id, li);
+    notices.prepend(li);
+    notices.hidden = false;
+  }
+
+  async function load() {
+    loadController?.abort();
+    loadController = new AbortController();
+    const { signal } = loadController;
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const [events, open] = await Promise.all([
+        context.api.get('/api/events', { query: { limit: LIST_LIMIT, unacknowledged: filter.checked ? 'true' : null }, signal }),
+        context.api.get('/api/events', { query: { limit: COUNT_LIMIT, unacknowledged: 'true' }, signal }),
+      ]);
+      if (signal.aborted) return;
+      message(problem, 'error', '');
+      unacknowledged.clear();
+      countCapped = Array.isArray(open) && open.length >= COUNT_LIMIT;
+      for (const event of Array.isArray(open) ? open : []) unacknowledged.add(event.id);
+      rows.clear();
+      replace(list);
+      for (const event of Array.isArray(events) ? events : []) accept(event);
+      updateBadge();
+      showEmpty();
+    } catch (error) {
+      if (error?.name === 'AbortError') return;
+      message(problem, 'error', errorText(error));
+    } finally {
+      if (!signal.aborted) list.removeAttribute('aria-busy');
+    }
+  }
+
+  function connect() {
+    if (destroyed) return;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    let opened = false;
+    let refused = null;
+    const current = new WebSocket(liveURL());
+    socket = current;
+    current.addEventListener('open', () => {
+      opened = true;
+      retryDelay = RETRY_FIRST_MS;
+      setFeed('live', '실시간', 'Live');
+      message(feedNotice, 'info', '');
+    });
+    current.addEventListener('message', (incoming) => {
+      let data;
+      try {
+        data = JSON.parse(incoming.data);
+      } catch {
+        return;
+      }
+      if (data?.type === 'event') accept(data.event, { fromFeed: true });
+      else if (data?.type === 'update') accept(data.event);
+      else if (data?.type === 'tamper') tamperNotice(data);
+      else if (data?.type === 'error') refused = typeof data.reason === 'string' ? data.reason : 'error';
+    });
+    current.addEventListener('close', (closed) => {
+      if (socket !== current || destroyed) return;
+      socket = null;
+      if (closed.code === 4409) {
+        setFeed('off', '분석 꺼짐', 'Analytics off');
+        message(feedNotice, 'info', `이 서버에서 영상 분석이 실행되지 않아 실시간 알람이 없습니다 · No live events: ${refused || 'analytics do not run in this server'}`);
+        retryTimer = setTimeout(connect, RETRY_OFF_MS);
+        return;
+      }
+      setFeed('reconnecting', '재연결 중', 'Reconnecting');
+      retryTimer = setTimeout(() => {
+        connect();
+        // Whatever happened while the feed was down comes from the list.
+        if (opened) load();
+      }, retryDelay);
+      retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
+    });
+  }
+
+  filter.addEventListener('change', load);
+  reload.addEventListener('click', load);
+
+  setFeed('connecting', '연결 중', 'Connecting');
+  load();
+  connect();
+
+  return {
+    el,
+    show() {
+      for (const row of list.querySelectorAll('.event-new')) row.classList.remove('event-new');
+    },
+    destroy() {
+      destroyed = true;
+      clearTimeout(retryTimer);
+      loadController?.abort();
+      const current = socket;
+      socket = null;
+      current?.close();
+    },
+  };
+}
