@@ -14,7 +14,7 @@ struct BenchRecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "CPU per recorded camera for N cameras against plain `ffmpeg -c copy -f segment` doing the same recording.",
-        discussion: "Every camera reads the same generated H.264 clip (1280×720, 25 fps) in a loop at its own rate. Three runs of the same length: plain ffmpeg segmenting; CityWatch recording with live output but no analysis frames; CityWatch with analysis frames (which must decode the video). CPU is the kernel's accounting of every process involved.")
+        discussion: "Every camera reads the same generated H.264 clip (1280×720, 25 fps) in a loop at its own rate. Four runs of the same length: plain ffmpeg segmenting; CityWatch recording with live output but no analysis frames; CityWatch with analysis frames (which must decode the video); and the same with analytics (motion, tracking, rules, tamper, metadata) on every camera. CPU is the kernel's accounting of every process involved.")
 
     @Option(help: "Cameras.") var cameras = 16
     @Option(help: "Seconds each run records.") var seconds = 30
@@ -34,6 +34,7 @@ struct BenchRecordCommand: AsyncParsableCommand {
         let plain = try await plainFFmpeg(clip: clip, folder: folder.appendingPathComponent("plain"), tools: tools)
         let copyOnly = try await cityWatch(clip: clip, folder: folder.appendingPathComponent("cw-copy"), analysisFrames: false)
         let withFrames = try await cityWatch(clip: clip, folder: folder.appendingPathComponent("cw-frames"), analysisFrames: true)
+        let withAnalytics = try await cityWatch(clip: clip, folder: folder.appendingPathComponent("cw-analytics"), analysisFrames: true, analytics: true)
         let cameraSeconds = Double(cameras * seconds)
         func row(_ name: String, _ cpu: Double) {
             let perCamera = cpu / cameraSeconds
@@ -42,6 +43,7 @@ struct BenchRecordCommand: AsyncParsableCommand {
         row("plain ffmpeg -c copy -f segment (baseline)", plain)
         row("CityWatch: record + live (no analysis)", copyOnly)
         row("CityWatch: record + live + analysis frames", withFrames)
+        row("CityWatch: … + analytics on every camera", withAnalytics)
     }
 
     private func plainFFmpeg(clip: String, folder: URL, tools: MediaTools) async throws -> Double {
@@ -65,7 +67,7 @@ struct BenchRecordCommand: AsyncParsableCommand {
         return ProcessCPU.children - before
     }
 
-    private func cityWatch(clip: String, folder: URL, analysisFrames: Bool) async throws -> Double {
+    private func cityWatch(clip: String, folder: URL, analysisFrames: Bool, analytics: Bool = false) async throws -> Double {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let configuration = try Configuration.resolve(flags: [.dataDirectory: folder.path, .databaseURL: "sqlite://\(folder.path)/citywatch.sqlite",
                                                               .analysisFrames: analysisFrames ? "true" : "false"])
@@ -88,15 +90,25 @@ struct BenchRecordCommand: AsyncParsableCommand {
             }
             let service = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer,
                                            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-            let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })))
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+            var analyser: AnalyticsService?
+            if analytics {
+                analyser = AnalyticsService(database: { app.db }, recording: service, dataDirectory: folder.path,
+                                            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+                services.append(.init(service: analyser!))
+            }
+            let group = ServiceGroup(configuration: .init(services: services, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })))
             let (ownBefore, childrenBefore) = (ProcessCPU.own, ProcessCPU.children)
             let running = Task { try await group.run() }
             try await Task.sleep(for: .seconds(seconds))
+            // Frames the analytics took (what the taps count), read before the pipelines stop.
+            let taken = service.recordingCameras.reduce(UInt64(0)) { $0 + (service.pipeline(for: $1)?.frames.counts.taken ?? 0) }
             await group.triggerGracefulShutdown()
             try await running.value
             try await Task.sleep(for: .milliseconds(100))
             let own = ProcessCPU.own - ownBefore, children = ProcessCPU.children - childrenBefore
-            print(String(format: "    (%@: CityWatch process %.2f CPU s, its ffmpeg children %.2f CPU s)", analysisFrames ? "with frames" : "no frames", own, children))
+            print(String(format: "    (%@: CityWatch process %.2f CPU s, its ffmpeg children %.2f CPU s%@)", analytics ? "analytics" : (analysisFrames ? "with frames" : "no frames"),
+                         own, children, analyser == nil ? "" : ", \(taken) frames analysed"))
             return own + children
         }
     }
