@@ -149,6 +149,10 @@ extension MotionDetector {
                     age[index] = 0
                     sinceWarmUp[index] = 0
                 } else {
+                    // Hidden pixels follow the scene's light as the visible ones do (their mean
+                    // moves by the same factor a matching background pixel's would), so a
+                    // person who stood through dusk leaves no ghost of daylight behind.
+                    mean[index] *= 1 + rate * (gain - 1)
                     age[index] += elapsed
                     if age[index] >= absorb || (sinceWarmUp[index] != 0 && age[index] >= ghost) {
                         mean[index] = value / gain

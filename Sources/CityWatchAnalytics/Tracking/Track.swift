@@ -55,10 +55,12 @@ struct Track: Sendable {
         height = Double(box.height)
     }
 
-    /// Restarts the still clock when the centre has left its still point.
+    /// Restarts the still clock when the centre has left its still point by more than `radius`
+    /// along either axis. Per axis rather than by distance: a shaking camera moves a still box by
+    /// up to twice its shake on both axes at once (one pixel of shake: a 2-pixel diagonal, 2.8
+    /// pixels apart), while a walker at 5–10 fps moves 3 pixels or more along its way.
     mutating func updateStillness(time: Double, radius: Double) {
-        let dx = centerX - stillX, dy = centerY - stillY
-        if dx * dx + dy * dy > radius * radius {
+        if abs(centerX - stillX) > radius || abs(centerY - stillY) > radius {
             stillX = centerX
             stillY = centerY
             stillSince = time

@@ -14,7 +14,7 @@ public struct TrackerConfiguration: Sendable, Hashable, Codable {
     public var gateFactor: Double
     /// Weight of the newest measurement in the velocity (0 = never changes, 1 = no smoothing).
     public var velocitySmoothing: Double
-    /// A box whose centre stays within this many pixels of where it stopped is still.
+    /// A box whose centre stays within this many pixels of where it stopped, along each axis, is still.
     public var stillRadius: Double
     /// Tracks kept at most; blobs beyond start none.
     public var maximumTracks: Int

@@ -22,13 +22,13 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A real clip to score (e.g. ../shared/data/vtest.avi) against --labels.", valueName: "file"))
     var real: String?
 
-    @Option(help: ArgumentHelp("Hand labels of the --real clip: rules and event times (default data/vtest.labels.json).", valueName: "file"))
+    @Option(help: ArgumentHelp("Hand labels of the --real clip: rules and event times.", valueName: "file"))
     var labels = "data/vtest.labels.json"
 
-    @Option(help: ArgumentHelp("Seconds a detection may be off the expected time (default 2).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds a detection may be off the expected time.", valueName: "seconds"))
     var tolerance = 2.0
 
-    @Option(help: ArgumentHelp("Pixels given to the analyzer: yuv420p (default, as production) or gray.", valueName: "format"))
+    @Option(help: ArgumentHelp("Pixels given to the analyzer: yuv420p (as production) or gray.", valueName: "format"))
     var pixelFormat = AnalysisPixelFormat.yuv420p.rawValue
 
     @Option(help: ArgumentHelp("The ffmpeg that decodes --real clips.", valueName: "path"))
@@ -76,6 +76,10 @@ struct EvalCommand: AsyncParsableCommand {
                     print("\(clip.clip) · \(rule.rule): expected [\(expected)] detected [\(detected)]")
                 }
             }
+            print("")
+        }
+        if real != nil || verbose {
+            print(report.ruleTable)
             print("")
         }
         print(report.table)

@@ -1,0 +1,56 @@
+import CityWatchAnalytics
+import CityWatchDomain
+
+/// One clip going through a ``CameraAnalyzer`` for the evaluation: frames in, the events of each
+/// rule collected, the analyzer's own time summed.
+public struct AnalysisSession: Sendable {
+    /// The rules drawn on the clip, in the order outcomes are reported.
+    public let rules: [AnalyticsRule]
+    private var analyzer: CameraAnalyzer
+    private var detected: [[EventScore.Occurrence]]
+    /// Frames given so far.
+    public private(set) var frames = 0
+    /// Seconds spent inside ``CameraAnalyzer/process(yuv:time:weekday:minute:)``.
+    public private(set) var analysisSeconds = 0.0
+
+    /// A session for `width` × `height` frames with `rules` (cool-downs as given).
+    public init(width: Int, height: Int, rules: [AnalyticsRule]) {
+        self.rules = rules
+        analyzer = CameraAnalyzer(width: width, height: height, settings: CameraAnalyticsSettings(rules: rules))
+        detected = Array(repeating: [], count: rules.count)
+    }
+
+    /// Analyses one frame (gray or yuv420p) shown at `time` seconds from the clip's start.
+    public mutating func add(_ pixels: [UInt8], time: Double) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        // A weekday noon: the evaluation's rules have no schedule, so any time arms them.
+        let result = analyzer.process(yuv: pixels, time: time, weekday: 3, minute: 12 * 60)
+        let spent = clock.now - started
+        analysisSeconds += Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18
+        frames += 1
+        for event in result.events {
+            guard let index = rules.firstIndex(where: { $0.id == event.ruleID }) else { continue }
+            // One box per event; crowding names many objects, so it is scored on time alone.
+            let box = event.kind == "crowding" ? nil : event.boxes.first
+            detected[index].append(EventScore.Occurrence(time: event.time, box: box))
+        }
+    }
+
+    /// The events each rule raised so far, in rule order.
+    public var detections: [[EventScore.Occurrence]] { detected }
+
+    /// Scores each rule's detections against `expected` (in rule order) and names the clip;
+    /// `boxAt` as in ``EventScore/match(detected:expected:tolerance:minimumOverlap:boxAt:)``.
+    public func outcome(clip: String, expected: [[EventScore.Occurrence]], tolerance: Double, minimumOverlap: Double,
+                        boxAt: ((EventScore.Occurrence, Double) -> PixelBox?)? = nil) -> ClipEvaluation {
+        let outcomes = rules.indices.map { index in
+            let wanted = index < expected.count ? expected[index] : []
+            let score = EventScore.match(detected: detected[index], expected: wanted, tolerance: tolerance, minimumOverlap: minimumOverlap,
+                                         boxAt: boxAt)
+            return ClipEvaluation.RuleOutcome(rule: rules[index].name, kind: rules[index].kind.name, expected: wanted,
+                                              detected: detected[index], score: score)
+        }
+        return ClipEvaluation(clip: clip, frames: frames, analysisSeconds: analysisSeconds, rules: outcomes)
+    }
+}

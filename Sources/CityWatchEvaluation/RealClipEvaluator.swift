@@ -1,0 +1,33 @@
+/// Scores the rules on a real clip against hand labels: the clip is decoded by ffmpeg to the
+/// labels' analysis frame and rate, analysed, and each rule's events are matched to the
+/// labelled times (time only: the labels carry no boxes).
+public struct RealClipEvaluator: Sendable {
+    /// Decodes the clip.
+    public var reader: VideoFrameReader
+    /// Seconds a detection may be off a labelled time (labels are good to about a second).
+    public var tolerance: Double
+    /// Pixels given to the analyzer.
+    public var pixelFormat: AnalysisPixelFormat
+
+    public init(reader: VideoFrameReader = VideoFrameReader(), tolerance: Double = 2, pixelFormat: AnalysisPixelFormat = .yuv420p) {
+        self.reader = reader
+        self.tolerance = tolerance
+        self.pixelFormat = pixelFormat
+    }
+
+    /// Scores `labels`' rules on the clip at `path`. Throws ``VideoFrameReader/Failure`` when
+    /// ffmpeg cannot decode it.
+    public func evaluate(video path: String, labels: RealClipLabels) async throws -> ClipEvaluation {
+        let rules = labels.rules.map(\.analyticsRule)
+        var session = AnalysisSession(width: labels.analysisWidth, height: labels.analysisHeight, rules: rules)
+        let frames = reader.frames(of: path, width: labels.analysisWidth, height: labels.analysisHeight,
+                                   fps: labels.analysisFPS, format: pixelFormat)
+        var index = 0
+        for try await frame in frames {
+            session.add(frame, time: Double(index) / Double(labels.analysisFPS))
+            index += 1
+        }
+        let expected = labels.rules.map { rule in rule.events.map { EventScore.Occurrence(time: $0.time) }.sorted { $0.time < $1.time } }
+        return session.outcome(clip: labels.clip, expected: expected, tolerance: tolerance, minimumOverlap: 0)
+    }
+}
