@@ -54,8 +54,8 @@ public final class TrackSummaryModel: Model, @unchecked Sendable {
     @Field(key: "class") public var objectClass: String
     @Field(key: "start_at") public var start: Date
     @Field(key: "end_at") public var end: Date
-    /// JSON array of sampled boxes.
-    @Field(key: "path") public var path: String
+    /// Sampled boxes, packed (``CityWatchDomain/ImageBox/pack(_:)``: 8 bytes a box).
+    @Field(key: "path") public var path: Data
     @OptionalField(key: "color") public var color: String?
     @OptionalField(key: "direction") public var direction: Double?
     @Field(key: "speed") public var speed: Double

@@ -157,7 +157,7 @@ public struct AnalyticsRepository: Sendable {
                 model.objectClass = track.objectClass.rawValue
                 model.start = track.start
                 model.end = track.end
-                model.path = String(decoding: try JSONEncoder().encode(track.path), as: UTF8.self)
+                model.path = Data(ImageBox.pack(track.path))
                 model.color = track.color
                 model.direction = track.direction
                 model.speed = track.speed
@@ -172,7 +172,7 @@ public struct AnalyticsRepository: Sendable {
             .sort(\.$start).all().map { model in
                 TrackSummary(cameraID: model.cameraID, trackID: model.trackID, objectClass: ObjectClass(rawValue: model.objectClass) ?? .unknown,
                              start: model.start, end: model.end,
-                             path: try JSONDecoder().decode([ImageBox].self, from: Data(model.path.utf8)),
+                             path: try ImageBox.unpack([UInt8](model.path)),
                              color: model.color, direction: model.direction, speed: model.speed)
             }
     }
@@ -185,6 +185,6 @@ public struct AnalyticsRepository: Sendable {
         let tracks = try await TrackSummaryModel.query(on: database).filter(\.$cameraID == camera)
             .filter(\.$start >= from).filter(\.$start < to).all()
         return (minutes.reduce(0) { $0 + $1.summary.count + $1.seconds.count + 24 },
-                tracks.reduce(0) { $0 + $1.path.utf8.count + $1.objectClass.utf8.count + ($1.color?.utf8.count ?? 0) + 40 })
+                tracks.reduce(0) { $0 + $1.path.count + $1.objectClass.utf8.count + ($1.color?.utf8.count ?? 0) + 40 })
     }
 }

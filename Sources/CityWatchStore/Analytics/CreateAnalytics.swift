@@ -45,7 +45,7 @@ struct CreateAnalytics: AsyncMigration {
             .field("class", .string, .required)
             .field("start_at", .datetime, .required)
             .field("end_at", .datetime, .required)
-            .field("path", .string, .required)
+            .field("path", .data, .required)
             .field("color", .string)
             .field("direction", .double)
             .field("speed", .double, .required)

@@ -134,10 +134,8 @@ struct BenchAnalyticsCommand: AsyncParsableCommand {
         }
         summaries += analyzer.finishAll()
         let gridBytes = minutes.values.reduce(0) { $0 + $1.secondsBytes.count + ($1.summary?.bytes.count ?? 0) + 24 }
-        let encoder = JSONEncoder()
-        let trackBytes = summaries.reduce(0) { total, summary in
-            total + ((try? encoder.encode(summary.path).count) ?? 0) + 64
-        }
+        // As stored: the packed path, plus class, colour, times, direction and speed (~64 B).
+        let trackBytes = summaries.reduce(0) { $0 + ImageBox.pack($1.path).count + 64 }
         let perDay = 86_400 / scene.duration
         print(String(format: "  metadata: %d motion minutes (%d B) and %d track summaries (%d B) in %.0f s → %.1f MB per camera-day at this activity",
                      minutes.count, gridBytes, summaries.count, trackBytes, scene.duration, Double(gridBytes + trackBytes) * perDay / 1e6))
