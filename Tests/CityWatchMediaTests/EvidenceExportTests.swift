@@ -1,3 +1,4 @@
+import CityWatchDomain
 import CityWatchMedia
 import CityWatchTestSupport
 import Foundation
@@ -77,5 +78,39 @@ struct EvidenceExportTests {
         if case .untrustedKey = problems.first {} else { Issue.record("a re-signed manifest passed: \(problems)") }
         try FileManager.default.removeItem(atPath: clip)
         #expect(EvidenceVerifier().verify(folder: out).problems.contains(.missingFile(manifest.files[0].name)))
+    }
+
+    /// For a requester who may not see behind the masks, the masked area is black in the clip,
+    /// the rest is the picture, the manifest says so, and the export still verifies.
+    @Test func privacyMasksAreBlackedOutInAMaskedExport() async throws {
+        let folder = try RepositoryPaths.temporaryFolder("evidence-masked")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recordings = folder.appendingPathComponent("recordings")
+        try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
+        let camera = UUID()
+        let start = Date(timeIntervalSince1970: 1_780_000_000)
+        let segments = try Self.segments(camera: camera, start: start, in: recordings)
+        let key = try SigningKey.load(folder: folder.appendingPathComponent("keys").path)
+        let leftHalf = ImagePolygon(points: [ImagePoint(x: 0, y: 0), ImagePoint(x: 0.5, y: 0), ImagePoint(x: 0.5, y: 1), ImagePoint(x: 0, y: 1)])
+        let out = folder.appendingPathComponent("export").path
+        let manifest = try await EvidenceExporter().export(
+            cameras: [.init(cameraID: camera, address: "서울특별시 강남구", purpose: "생활방범", segments: segments, privacyMasks: [leftHalf])],
+            from: start.addingTimeInterval(1), to: start.addingTimeInterval(4), reason: "민원 확인", requestedBy: "operator",
+            folder: out, key: key)
+        #expect(manifest.cameras.first?.masked == true)
+        #expect(EvidenceVerifier(trustedKey: key.publicKeyBase64).verify(folder: out).problems.isEmpty)
+        let clip = (out as NSString).appendingPathComponent(manifest.files[0].name)
+        let gray = folder.appendingPathComponent("frame.gray").path
+        _ = try runProgram(MediaFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", clip, "-frames:v", "1",
+                                                  "-vf", "scale=64:36", "-f", "rawvideo", "-pix_fmt", "gray", "-y", gray])
+        let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: gray)))
+        #expect(pixels.count == 64 * 36)
+        func mean(columns: Range<Int>) -> Double {
+            var sum = 0, count = 0
+            for row in 0..<36 { for column in columns { sum += Int(pixels[row * 64 + column]); count += 1 } }
+            return Double(sum) / Double(count)
+        }
+        #expect(mean(columns: 0..<30) < 24, "the masked half is black: \(mean(columns: 0..<30))")
+        #expect(mean(columns: 34..<64) > 40, "the other half is the picture: \(mean(columns: 34..<64))")
     }
 }

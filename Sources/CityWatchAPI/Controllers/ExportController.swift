@@ -43,7 +43,8 @@ struct ExportController: RouteCollection {
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
         let manifest: EvidenceManifest
         do {
-            (manifest, _) = try await service.export(cameraIDs: body.cameraIds, from: body.from, to: body.to, reason: body.reason, actor: user.username)
+            (manifest, _) = try await service.export(cameraIDs: body.cameraIds, from: body.from, to: body.to, reason: body.reason, actor: user.username,
+                                                     unmasked: user.role.seesBehindPrivacyMasks)
         } catch let problem as EvidenceService.Problem {
             throw Abort(.badRequest, reason: problem.description)
         }

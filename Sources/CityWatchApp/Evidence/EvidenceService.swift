@@ -53,8 +53,10 @@ public struct EvidenceService: Sendable {
         try SigningKey.load(folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
     }
 
-    /// Makes an export; returns its manifest and folder.
-    public func export(cameraIDs: [UUID], from: Date, to: Date, reason rawReason: String, actor: String) async throws -> (EvidenceManifest, String) {
+    /// Makes an export; returns its manifest and folder. The cameras' privacy masks are blacked
+    /// out unless `unmasked` (the requester's role may see behind them).
+    public func export(cameraIDs: [UUID], from: Date, to: Date, reason rawReason: String, actor: String,
+                       unmasked: Bool = false) async throws -> (EvidenceManifest, String) {
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (3...500).contains(reason.count) else { throw Problem.reasonRequired }
         guard from < to else { throw Problem.badRange }
@@ -71,8 +73,9 @@ public struct EvidenceService: Sendable {
             let segments = try await repository.segments(camera: id, from: from, to: to)
                 .filter { FileManager.default.fileExists(atPath: $0.path) }
                 .map { RecordedSegment(cameraID: id, path: $0.path, start: $0.start, end: $0.end, bytes: $0.bytes) }
+            let masks = unmasked ? [] : try await AnalyticsRepository(database: database).settings(for: id).privacyMasks
             requests.append(.init(cameraID: id, address: site.displayAddress + (camera.position > 1 ? " #\(camera.position)" : ""),
-                                  purpose: site.record.purpose.koreanName, segments: segments))
+                                  purpose: site.record.purpose.koreanName, segments: segments, privacyMasks: masks))
         }
         guard requests.contains(where: { !$0.segments.isEmpty }) else { throw Problem.nothingRecorded }
         let exportID = UUID()
@@ -84,7 +87,8 @@ public struct EvidenceService: Sendable {
             actor: actor, action: "video.export", target: exportID.uuidString,
             details: ["cameras": .list(cameraIDs.map { .string($0.uuidString) }), "reason": .string(reason),
                       "from": .string(ISO8601DateFormatter().string(from: from)), "to": .string(ISO8601DateFormatter().string(from: to)),
-                      "files": .int(Int64(manifest.files.count))]))
+                      "files": .int(Int64(manifest.files.count)),
+                      "masked": .list(manifest.cameras.filter { $0.masked == true }.map { .string($0.cameraId.uuidString) })]))
         return (manifest, folder)
     }
 

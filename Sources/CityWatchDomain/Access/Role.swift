@@ -23,4 +23,8 @@ public enum Role: String, CaseIterable, Sendable, Codable {
 
     /// True when the role sees every camera without group grants.
     public var seesAllCameras: Bool { self == .administrator }
+
+    /// True when the role may see what privacy masks hide (third parties' windows, a private
+    /// yard): administrators and privacy officers. Everyone else gets masked evidence.
+    public var seesBehindPrivacyMasks: Bool { self == .administrator || self == .privacyOfficer }
 }

@@ -1,3 +1,4 @@
+import CityWatchDomain
 import Foundation
 
 /// Cuts evidence clips out of the recordings by stream copy and writes them, with a signed
@@ -16,12 +17,16 @@ public struct EvidenceExporter: Sendable {
         public var purpose: String
         /// The camera's segments overlapping the range, in time order.
         public var segments: [RecordedSegment]
+        /// Areas to black out: when there are any, the clip is re-encoded with them hidden
+        /// instead of stream-copied (for requesters without the right to see them).
+        public var privacyMasks: [ImagePolygon]
 
-        public init(cameraID: UUID, address: String, purpose: String, segments: [RecordedSegment]) {
+        public init(cameraID: UUID, address: String, purpose: String, segments: [RecordedSegment], privacyMasks: [ImagePolygon] = []) {
             self.cameraID = cameraID
             self.address = address
             self.purpose = purpose
             self.segments = segments
+            self.privacyMasks = privacyMasks
         }
     }
 
@@ -57,10 +62,14 @@ public struct EvidenceExporter: Sendable {
             let start = max(from, first.start)
             let duration = max(0.1, min(to, segments.last!.end).timeIntervalSince(start))
             let output = (folder as NSString).appendingPathComponent(name)
+            // Masked clips are re-encoded with the masks burnt in; others are the camera's own bits.
+            let mask = PrivacyMaskFilter.filter(for: camera.privacyMasks)
+            let coding = mask.map { ["-vf", $0, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"] } ?? ["-c", "copy"]
             let result = try await ChildProgram.run(tools.ffmpeg, [
                 "-hide_banner", "-loglevel", "error", "-ss", String(format: "%.3f", offset), "-f", "concat", "-safe", "0", "-i", list,
-                "-t", String(format: "%.3f", duration), "-map", "0:v:0", "-c", "copy", "-an", "-movflags", "+faststart", "-y", output,
+                "-t", String(format: "%.3f", duration), "-map", "0:v:0"] + coding + ["-an", "-movflags", "+faststart", "-y", output,
             ], timeout: 3_600)
+            clip.masked = mask == nil ? nil : true
             guard result.status == 0 else {
                 throw MediaFailure(operation: "cut the clip of camera \(camera.cameraID)", status: result.status,
                                    message: String(result.standardError.suffix(500)))

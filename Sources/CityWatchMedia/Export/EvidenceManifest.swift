@@ -17,6 +17,9 @@ public struct EvidenceManifest: Codable, Sendable, Equatable {
         public var coveredTo: Date?
         /// Stretches of the range with no recording.
         public var missing: [TimeRange]
+        /// True when privacy masks were blacked out (the clip was re-encoded); absent when the
+        /// clip is the camera's video as recorded.
+        public var masked: Bool?
     }
 
     /// A time range.

@@ -19,6 +19,8 @@ struct ExportCreateCommand: AsyncParsableCommand {
     @Option(help: "Why the footage is exported (case number, request).") var reason: String
     @Option(name: [.short, .long], help: ArgumentHelp("Copy the export to this folder too.", valueName: "folder")) var output: String?
     @Flag(help: "Also write a zip of the export.") var zip = false
+    @Flag(help: "Black out the cameras' privacy masks (re-encodes those clips). Without it the clips are as recorded: the command line acts as the installation's administrator.")
+    var masked = false
 
     func run() async throws {
         let configuration = try store.resolve()
@@ -29,11 +31,12 @@ struct ExportCreateCommand: AsyncParsableCommand {
         guard let start = AuditListCommand.parse(from), let end = AuditListCommand.parse(to) else {
             throw ValidationError("--from and --to must be ISO 8601 times such as 2026-11-26T09:00:00Z")
         }
-        let (reason, output, zip) = (reason, output, zip)
+        let (reason, output, zip, masked) = (reason, output, zip, masked)
         let (manifest, folder, zipPath) = try await withStore(configuration) { app -> (EvidenceManifest, String, String?) in
             let service = EvidenceService(database: app.db, configuration: configuration)
             do {
-                let (manifest, folder) = try await service.export(cameraIDs: ids, from: start, to: end, reason: reason, actor: commandLineActor)
+                let (manifest, folder) = try await service.export(cameraIDs: ids, from: start, to: end, reason: reason, actor: commandLineActor,
+                                                                  unmasked: !masked)
                 return (manifest, folder, zip ? try service.zip(exportID: manifest.exportId) : nil)
             } catch let problem as EvidenceService.Problem {
                 throw ValidationError(problem.description)
