@@ -69,7 +69,7 @@ public struct EventScore: Sendable, Hashable, Codable {
                 let gap = abs(found.time - wanted.time)
                 guard gap <= tolerance else { continue }
                 let wantedBox = boxAt?(wanted, found.time) ?? wanted.box
-                if let a = found.box, let b = wantedBox, intersectionOverUnion(a, b) < minimumOverlap { continue }
+                if let a = found.box, let b = wantedBox, a.intersectionOverUnion(b) < minimumOverlap { continue }
                 pairs.append((gap, d, e))
             }
         }
@@ -83,10 +83,4 @@ public struct EventScore: Sendable, Hashable, Codable {
                           falseNegatives: expected.count - usedExpected.count)
     }
 
-    /// Intersection over union of two boxes (0 when they do not touch).
-    public static func intersectionOverUnion(_ a: PixelBox, _ b: PixelBox) -> Double {
-        guard let overlap = a.intersection(b) else { return 0 }
-        let union = a.area + b.area - overlap.area
-        return union == 0 ? 0 : Double(overlap.area) / Double(union)
-    }
 }

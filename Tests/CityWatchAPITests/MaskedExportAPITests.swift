@@ -41,7 +41,7 @@ struct MaskedExportAPITests {
             for index in 0..<3 {
                 let path = folder.appendingPathComponent(String(format: "seg-%03d.mp4", index)).path
                 try await RecordingRepository(database: app.db).addSegment(
-                    RecordedSegmentRow(cameraID: camera, path: path, start: start.addingTimeInterval(Double(2 * index)),
+                    RecordedSegment(cameraID: camera, path: path, start: start.addingTimeInterval(Double(2 * index)),
                                        end: start.addingTimeInterval(Double(2 * index + 2)), bytes: 1), now: Date())
             }
             let mask = ImagePolygon(points: [ImagePoint(x: 0.6, y: 0.1), ImagePoint(x: 0.9, y: 0.1), ImagePoint(x: 0.9, y: 0.5)])

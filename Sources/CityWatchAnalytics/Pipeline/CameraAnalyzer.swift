@@ -93,13 +93,14 @@ public struct CameraAnalyzer: Sendable {
     }
 
     private mutating func summarise(_ tracks: [TrackedObject], time: Double, pixels: [UInt8]) -> [TrackSummaryBuilder.Summary] {
-        let hasColor = pixels.count >= width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)
+        let hasColor = pixels.count >= width * height + 2 * chroma.width * chroma.height
+        // One sampler per frame, not one per track.
+        let sampler: ((PixelBox) -> (y: Double, u: Double, v: Double)?)? = hasColor ? { [width, height] box in
+            Self.meanColor(in: box, pixels: pixels, width: width, height: height)
+        } : nil
         var now = Set<Int>()
         for track in tracks where track.isConfirmed {
             now.insert(track.id)
-            let sampler: ((PixelBox) -> (y: Double, u: Double, v: Double)?)? = hasColor ? { [width, height] box in
-                Self.meanColor(in: box, pixels: pixels, width: width, height: height)
-            } : nil
             if summaries[track.id] == nil {
                 summaries[track.id] = TrackSummaryBuilder(object: track, time: time, width: width, height: height)
             }

@@ -44,6 +44,9 @@ public final class AnalyticsService: Service, Sendable {
         self.classifier = detector.map(TrackClassifier.init)
     }
 
+    /// How often the settings are read again even without an edit in this process.
+    static let settingsRefresh = Duration.seconds(60)
+
     /// True when camera `id` is being analysed now.
     public func isAnalysing(_ id: UUID) -> Bool { worker.cameras.contains(id) }
 
@@ -73,14 +76,17 @@ public final class AnalyticsService: Service, Sendable {
     private func analyse(writer: AnalyticsWriter) async {
         var settings: [UUID: CameraAnalyticsSettings] = [:]
         var loadedVersion = -1
+        var loadedAt = ContinuousClock.now
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         while !Task.isCancelled {
             let version = settingsVersion.withLock { $0 }
-            if version != loadedVersion {
+            // Edits made here are taken at once; those made on another node of a cluster within a minute.
+            if version != loadedVersion || ContinuousClock.now - loadedAt > Self.settingsRefresh {
                 do {
                     settings = try await AnalyticsRepository(database: database()).allSettings()
                     loadedVersion = version
+                    loadedAt = ContinuousClock.now
                 } catch {
                     logger.error("cannot read analytics settings", metadata: ["error": .string("\(error)")])
                 }
@@ -98,8 +104,10 @@ public final class AnalyticsService: Service, Sendable {
                     output.append((camera, result))
                 }
                 if let classifier {
-                    let luma = Array(frame.pixels.prefix(frame.width * frame.height))
-                    for track in worker.tracksAwaitingClass(camera: camera) {
+                    let waiting = worker.tracksAwaitingClass(camera: camera)
+                    // The luma is copied only when some track asks for a class (most frames none does).
+                    let luma = waiting.isEmpty ? [] : Array(frame.pixels.prefix(frame.width * frame.height))
+                    for track in waiting {
                         classifier.offer(.init(camera: camera, trackID: track.id, box: track.box, luma: luma, width: frame.width, height: frame.height))
                     }
                 }

@@ -40,8 +40,9 @@ actor AnalyticsWriter {
             }
             for merge in output.analysis.merges {
                 guard let id = eventIDs[camera]?[merge.eventSerial] else { continue }
-                try await repository.noteRepeat(of: id, at: Date(timeIntervalSince1970: merge.time))
-                if let updated = try await repository.event(id)?.event { hub.publish(.updated(updated)) }
+                if let updated = try await repository.noteRepeat(of: id, at: Date(timeIntervalSince1970: merge.time)) {
+                    hub.publish(.updated(updated))
+                }
             }
             if let change = output.analysis.tamper {
                 let at = Date(timeIntervalSince1970: change.time)

@@ -151,7 +151,7 @@ public final class RecordingService: Service, Sendable {
         let repository = RecordingRepository(database: database())
         switch event {
         case .segmentClosed(let segment):
-            try await repository.addSegment(RecordedSegmentRow(cameraID: segment.cameraID, path: segment.path, start: segment.start,
+            try await repository.addSegment(RecordedSegment(cameraID: segment.cameraID, path: segment.path, start: segment.start,
                                                                end: segment.end, bytes: segment.bytes), now: clock())
         case let .health(camera, from, to, at, reason):
             try await repository.recordHealth(camera: camera, from: from.rawValue, to: to.rawValue, at: at, reason: reason)

@@ -1,3 +1,4 @@
+import CityWatchDomain
 import CityWatchMedia
 import CityWatchStore
 import FluentKit
@@ -66,7 +67,7 @@ public struct SegmentReconciler: Sendable {
                     ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date)?.addingTimeInterval(-facts.duration)
                     ?? Date()
                 let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-                try await repository.addSegment(RecordedSegmentRow(cameraID: camera, path: path, start: start,
+                try await repository.addSegment(RecordedSegment(cameraID: camera, path: path, start: start,
                                                                    end: start.addingTimeInterval(facts.duration), bytes: bytes), now: Date())
                 report.adopted.append(path)
             } else {

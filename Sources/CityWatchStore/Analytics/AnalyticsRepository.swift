@@ -70,11 +70,14 @@ public struct AnalyticsRepository: Sendable {
     }
 
     /// Merges a repeat within the cool-down into event `id`: one more repeat, seen again at `at`.
-    public func noteRepeat(of id: UUID, at: Date) async throws {
-        guard let model = try await AnalyticsEventModel.find(id, on: database) else { return }
+    /// Returns the event as it now stands (nil when there is no such event).
+    @discardableResult
+    public func noteRepeat(of id: UUID, at: Date) async throws -> AnalyticsEvent? {
+        guard let model = try await AnalyticsEventModel.find(id, on: database) else { return nil }
         model.repeats += 1
         model.lastAt = max(model.lastAt, at)
         try await model.save(on: database)
+        return try Self.event(model)
     }
 
     /// Events newest first, optionally of some cameras, since a time, unacknowledged only.

@@ -59,7 +59,7 @@ public struct RecordingRepository: Sendable {
     // MARK: Segments
 
     /// Indexes a closed segment (again: a second report of the same file is ignored).
-    public func addSegment(_ segment: RecordedSegmentRow, now: Date) async throws {
+    public func addSegment(_ segment: RecordedSegment, now: Date) async throws {
         if try await SegmentModel.query(on: database).filter(\.$path == segment.path).first() != nil { return }
         let model = SegmentModel()
         model.cameraID = segment.cameraID
@@ -163,22 +163,5 @@ public struct RecordingRepository: Sendable {
         hold.releasedAt = now
         try await hold.update(on: database)
         return true
-    }
-}
-
-/// A segment to index (the store's view of a closed recording file).
-public struct RecordedSegmentRow: Sendable {
-    public var cameraID: UUID
-    public var path: String
-    public var start: Date
-    public var end: Date
-    public var bytes: Int64
-
-    public init(cameraID: UUID, path: String, start: Date, end: Date, bytes: Int64) {
-        self.cameraID = cameraID
-        self.path = path
-        self.start = start
-        self.end = end
-        self.bytes = bytes
     }
 }

@@ -1,3 +1,4 @@
+import CityWatchDomain
 import ArgumentParser
 import CityWatchMedia
 import Foundation

@@ -1,0 +1,14 @@
+import CityWatchDomain
+import Foundation
+
+/// What a camera pipeline reports.
+public enum PipelineEvent: Sendable, Equatable {
+    /// A segment was closed and can be indexed.
+    case segmentClosed(RecordedSegment)
+    /// The camera's health changed.
+    case health(cameraID: UUID, from: CameraHealth, to: CameraHealth, at: Date, reason: String)
+    /// Nothing was recorded between these times.
+    case gap(cameraID: UUID, from: Date, to: Date)
+    /// A file in the camera's folder could not be indexed (empty, unreadable).
+    case unusableSegment(cameraID: UUID, path: String, reason: String)
+}
