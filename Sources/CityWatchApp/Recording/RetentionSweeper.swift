@@ -21,6 +21,8 @@ public final class RetentionSweeper: Service, Sendable {
         public var bytesFreed: Int64 = 0
         public var bytesAfter: Int64 = 0
         public var quotaBlockedByHolds = false
+        /// Events (with their snapshots), motion minutes and track summaries past retention.
+        public var analytics = AnalyticsRepository.Expired()
     }
 
     let database: @Sendable () -> any Database
@@ -80,6 +82,7 @@ public final class RetentionSweeper: Service, Sendable {
         let plan = planner.plan(segments: segments.map { .init(id: $0.id!, cameraID: $0.cameraID, start: $0.start, end: $0.end, bytes: $0.bytes) },
                                 holds: holds, now: now)
         var report = Report(bytesAfter: plan.bytesAfter, quotaBlockedByHolds: plan.quotaBlockedByHolds)
+        report.analytics = try await expireAnalytics(days: days, holds: holds, now: now)
         if plan.quotaBlockedByHolds {
             logger.warning("recordings exceed the disk quota but what is left is under legal hold")
         }
@@ -107,5 +110,30 @@ public final class RetentionSweeper: Service, Sendable {
                       "bytes": .int(report.bytesFreed), "cameras": .int(Int64(camerasTouched.count))]))
         logger.notice("retention deleted segments", metadata: ["expired": .stringConvertible(report.expired), "overQuota": .stringConvertible(report.overQuota)])
         return report
+    }
+
+    /// Event snapshots are footage and the metadata describes it: both go when the camera's
+    /// retention days are over, like its segments, unless under a legal hold.
+    private func expireAnalytics(days: [UUID: Int], holds: [RetentionPlanner.Hold], now: Date) async throws -> AnalyticsRepository.Expired {
+        let db = database()
+        let repository = AnalyticsRepository(database: db)
+        var total = AnalyticsRepository.Expired()
+        for (camera, keep) in days {
+            let cutoff = now.addingTimeInterval(-Double(keep) * 86_400)
+            let expired = try await repository.expire(camera: camera, before: cutoff,
+                                                      holds: holds.filter { $0.cameraID == camera }.map { ($0.from, $0.to) })
+            for path in expired.snapshotPaths { try? FileManager.default.removeItem(atPath: path) }
+            total.events += expired.events
+            total.motionMinutes += expired.motionMinutes
+            total.tracks += expired.tracks
+            total.snapshotPaths += expired.snapshotPaths
+        }
+        if total.events + total.motionMinutes + total.tracks > 0 {
+            try await AuditLog(database: db, clock: clock).append(AuditEvent(
+                actor: "system", action: "retention.delete.analytics", target: "\(total.events) events",
+                details: ["events": .int(Int64(total.events)), "snapshots": .int(Int64(total.snapshotPaths.count)),
+                          "motionMinutes": .int(Int64(total.motionMinutes)), "tracks": .int(Int64(total.tracks))]))
+        }
+        return total
     }
 }

@@ -121,6 +121,45 @@ public struct AnalyticsRepository: Sendable {
                               acknowledgedAt: model.acknowledgedAt, note: model.note)
     }
 
+    // MARK: Retention
+
+    /// What an expiry removed: counts, and the snapshot files to delete.
+    public struct Expired: Sendable, Equatable {
+        public var events = 0
+        public var motionMinutes = 0
+        public var tracks = 0
+        public var snapshotPaths: [String] = []
+
+        public init() {}
+    }
+
+    /// Deletes `camera`'s events, motion minutes and track summaries from before `cutoff`,
+    /// except those inside one of `holds` (legal holds); returns what went.
+    public func expire(camera: UUID, before cutoff: Date, holds: [(from: Date, to: Date)]) async throws -> Expired {
+        func held(_ from: Date, _ to: Date) -> Bool { holds.contains { $0.from < to && $0.to > from } }
+        var expired = Expired()
+        let events = try await AnalyticsEventModel.query(on: database).filter(\.$cameraID == camera).filter(\.$at < cutoff).all()
+            .filter { !held($0.at, $0.lastAt) }
+        expired.events = events.count
+        expired.snapshotPaths = events.compactMap(\.snapshotPath)
+        let minutes = try await MotionMinuteModel.query(on: database).filter(\.$cameraID == camera).filter(\.$minuteAt < cutoff).all()
+            .filter { !held($0.minuteAt, $0.minuteAt.addingTimeInterval(60)) }
+        expired.motionMinutes = minutes.count
+        let tracks = try await TrackSummaryModel.query(on: database).filter(\.$cameraID == camera).filter(\.$end < cutoff).all()
+            .filter { !held($0.start, $0.end) }
+        expired.tracks = tracks.count
+        for chunk in stride(from: 0, to: events.count, by: 500).map({ events[$0..<min($0 + 500, events.count)].compactMap(\.id) }) {
+            try await AnalyticsEventModel.query(on: database).filter(\.$id ~~ chunk).delete()
+        }
+        for chunk in stride(from: 0, to: minutes.count, by: 500).map({ minutes[$0..<min($0 + 500, minutes.count)].compactMap(\.id) }) {
+            try await MotionMinuteModel.query(on: database).filter(\.$id ~~ chunk).delete()
+        }
+        for chunk in stride(from: 0, to: tracks.count, by: 500).map({ tracks[$0..<min($0 + 500, tracks.count)].compactMap(\.id) }) {
+            try await TrackSummaryModel.query(on: database).filter(\.$id ~~ chunk).delete()
+        }
+        return expired
+    }
+
     // MARK: Tamper
 
     /// Records a change of a camera's tamper state as a health event (`tamper:covered` …)
