@@ -53,10 +53,11 @@ export class LivePlayer {
    * `diagnose()`: after a failed or lost connection, resolves to `{text, delayMs?}` explaining
    * it (the browser never shows a WebSocket handshake's HTTP status, e.g. 409 or 403).
    */
-  constructor(video, cameraId, { onState, diagnose } = {}) {
+  constructor(video, cameraId, { onState, onMasked, diagnose } = {}) {
     this.video = video;
     this.cameraId = cameraId;
     this.onState = onState || (() => {});
+    this.onMasked = onMasked || (() => {});
     this.diagnose = diagnose || (async () => ({ text: '연결 끊김 · Connection lost' }));
     this.socket = null;
     this.media = null; // { source, buffer, url, type }
@@ -169,6 +170,8 @@ export class LivePlayer {
       return;
     }
     if (header?.type !== 'init') return;
+    // The server blacks out privacy masks for roles that may not see behind them.
+    this.onMasked(header.masked === true);
     // First init, or the camera's stream restarted: a fresh MediaSource either way.
     this.#teardownMedia();
     this.codec = typeof header.codec === 'string' && header.codec.trim() !== '' ? header.codec.trim() : null;

@@ -50,6 +50,8 @@ export function createPlaybackView(context) {
   const reload = h('button', { type: 'button', class: 'button-small' }, bi('새로고침', 'Reload'));
   const summary = h('p', { class: 'summary playback-summary', role: 'status' });
   const notice = h('p', { hidden: true });
+  let slowLoad = null; // timer: say why a masked copy is slow to start
+  let loadingShown = false;
   const cursor = h('div', { class: 'timeline-cursor', hidden: true });
   const hover = h('div', { class: 'timeline-hover', hidden: true });
   const timeline = h('div', {
@@ -208,6 +210,14 @@ export function createPlaybackView(context) {
     video.dataset.segment = segment.id;
     video.src = `/api/segments/${encodeURIComponent(segment.id)}/video`;
     video.play().catch(() => {}); // plays once loaded; the seek waits for loadedmetadata
+    // A camera with privacy masks is served as a masked copy, made on first request.
+    clearTimeout(slowLoad);
+    slowLoad = setTimeout(() => {
+      if (current === index && video.readyState < 1) {
+        message(notice, 'info', '불러오는 중… 사생활 보호 영역을 가리는 중이면 몇 초 걸립니다 · Loading… a masked copy takes a few seconds the first time');
+        loadingShown = true;
+      }
+    }, 1_000);
     updateButtons();
     updateClock(segment.startMs + (offset || 0) * 1000);
   }
@@ -250,6 +260,11 @@ export function createPlaybackView(context) {
   }
 
   video.addEventListener('loadedmetadata', () => {
+    clearTimeout(slowLoad);
+    if (loadingShown) {
+      loadingShown = false;
+      message(notice, 'info', '');
+    }
     if (pendingOffset !== null) {
       video.currentTime = pendingOffset;
       pendingOffset = null;
@@ -378,6 +393,7 @@ export function createPlaybackView(context) {
     },
     destroy() {
       shown = false;
+      clearTimeout(slowLoad);
       controller?.abort();
       picker.destroy();
       window.removeEventListener('hashchange', onHashChange);

@@ -166,6 +166,7 @@ export function createWallView(context) {
     const video = h('video', { muted: true, autoplay: true, playsinline: true, disablepictureinpicture: true, 'aria-label': entry.label });
     const title = h('span', { class: 'tile-title' }, `${index + 1}. `, text(entry.label));
     const healthSlot = h('span', { class: 'tile-health' });
+    const maskedBadge = h('span', { class: 'badge tile-masked', hidden: true, title: '사생활 보호 영역이 가려진 영상 · Privacy masks blacked out for your role' }, '가림 masked');
     const status = h('p', { class: 'tile-message', role: 'status' });
     const close = h('button', { type: 'button', class: 'tile-close button-small', title: '닫기 Close', 'aria-label': `닫기 Close tile ${index + 1}` }, '×');
     const playback = h('a', { class: 'tile-link', href: `#playback?camera=${encodeURIComponent(entry.id)}`, title: '녹화 재생 Playback' }, '재생');
@@ -174,7 +175,7 @@ export function createWallView(context) {
       dataset: { camera: entry.id, index: String(index), state: 'connecting' },
     },
     video,
-    h('div', { class: 'tile-bar' }, title, healthSlot, h('span', { class: 'spacer' }), playback, close),
+    h('div', { class: 'tile-bar' }, title, healthSlot, maskedBadge, h('span', { class: 'spacer' }), playback, close),
     status);
 
     let camera = cameraCache.get(entry.id) || null;
@@ -186,6 +187,7 @@ export function createWallView(context) {
         status.textContent = state === 'playing' ? '' : detail;
         status.hidden = state === 'playing';
       },
+      onMasked(masked) { maskedBadge.hidden = !masked; },
       diagnose,
     });
 

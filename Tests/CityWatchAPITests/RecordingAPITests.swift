@@ -77,14 +77,7 @@ struct RecordingAPITests {
         try await withCityWatch(.sqlite) { app in
             let cameras = try await app.makeCameras(2)
             let camera = cameras[0]
-            var configuration = app.cityWatch.configuration
-            configuration.recordingsDirectory = folder.appendingPathComponent("recordings").path
-            configuration.dataDirectory = folder.path
-            configuration.segmentSeconds = 2
-            let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))
-            try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
-            let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
-            app.recording = recording
+            let recording = try await Self.recordLooping(clip, camera: camera, into: folder, app: app)
             try await whileRunning([recording]) {
                 let admin = try await app.signIn(as: .administrator)
                 let created = try await app.testing().sendRequest(.POST, "/api/groups", headers: admin.headers,
@@ -94,13 +87,11 @@ struct RecordingAPITests {
                 let officer = try await app.signIn(as: .operator, groups: [groupID])
 
                 // Live: over a real socket, as the console does.
-                app.http.server.configuration.hostname = "127.0.0.1"
-                app.http.server.configuration.port = 0
-                try await app.server.start(address: nil)
-                let port = try #require(app.http.server.shared.localAddress?.port)
+                let port = try await Self.startServer(app)
                 let received = try await Self.watchLive(port: port, camera: camera, cookie: officer.cookie, fragments: 5)
                 #expect(received.codec?.hasPrefix("avc1.") == true)
                 #expect(received.binaryMessages >= 6)
+                #expect(received.masked == false, "the camera has no privacy masks")
                 await app.server.shutdown()
 
                 // Playback: the timeline, then a segment.
@@ -179,16 +170,38 @@ struct RecordingAPITests {
     }
 
     /// Opens the live WebSocket with the session cookie and counts what arrives.
-    static func watchLive(port: Int, camera: UUID, cookie: String, fragments: Int) async throws -> (codec: String?, binaryMessages: Int) {
+    /// A recording service for the app that records `clip` in a loop as `camera`'s stream, in
+    /// 2-second segments under `folder` (not yet running).
+    static func recordLooping(_ clip: String, camera: UUID, into folder: URL, app: Application) async throws -> RecordingService {
+        var configuration = app.cityWatch.configuration
+        configuration.recordingsDirectory = folder.appendingPathComponent("recordings").path
+        configuration.dataDirectory = folder.path
+        configuration.segmentSeconds = 2
+        let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))
+        try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
+        let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
+        app.recording = recording
+        return recording
+    }
+
+    /// Starts the app's HTTP server on a free local port and returns the port.
+    static func startServer(_ app: Application) async throws -> Int {
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = 0
+        try await app.server.start(address: nil)
+        return try #require(app.http.server.shared.localAddress?.port)
+    }
+
+    static func watchLive(port: Int, camera: UUID, cookie: String, fragments: Int) async throws -> LiveReceipt {
         let state = LiveState()
         let done = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
         do {
             try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/cameras/\(camera)/live",
                                         headers: ["Cookie": "cw_session=\(cookie)"], configuration: .init(maxFrameSize: 1 << 24),
                                         on: MultiThreadedEventLoopGroup.singleton) { socket in
-                socket.onText { _, text in state.codec(from: text) }
-                socket.onBinary { socket, _ in
-                    if state.binary() == fragments + 1 { _ = socket.close(); done.succeed(()) }
+                socket.onText { _, text in state.header(text) }
+                socket.onBinary { socket, bytes in
+                    if state.binary(bytes) == fragments + 1 { _ = socket.close(); done.succeed(()) }
                 }
             }.get()
         } catch {
@@ -218,23 +231,37 @@ struct RecordingAPITests {
 }
 
 /// What a live test socket received.
+struct LiveReceipt: Sendable {
+    var codec: String?
+    var masked: Bool?
+    var binaryMessages = 0
+    /// The binary messages joined: the initialisation segment and the fragments, a playable MP4.
+    var bytes: [UInt8] = []
+}
+
 private final class LiveState: @unchecked Sendable {
     // @unchecked: every access holds the lock.
     private let lock = NSLock()
-    private var codecName: String?
-    private var count = 0
+    private var receipt = LiveReceipt()
 
-    func codec(from text: String) {
+    func header(_ text: String) {
         lock.withLock {
-            if let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] {
-                codecName = object["codec"]
+            if let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                receipt.codec = object["codec"] as? String
+                receipt.masked = object["masked"] as? Bool
             }
         }
     }
 
-    func binary() -> Int { lock.withLock { count += 1; return count } }
+    func binary(_ bytes: ByteBuffer) -> Int {
+        lock.withLock {
+            receipt.binaryMessages += 1
+            receipt.bytes += bytes.readableBytesView
+            return receipt.binaryMessages
+        }
+    }
 
-    var result: (codec: String?, binaryMessages: Int) { lock.withLock { (codecName, count) } }
+    var result: LiveReceipt { lock.withLock { receipt } }
 }
 
 extension HTTPHeaders {

@@ -100,17 +100,8 @@ struct EvidenceExportTests {
         #expect(manifest.cameras.first?.masked == true)
         #expect(EvidenceVerifier(trustedKey: key.publicKeyBase64).verify(folder: out).problems.isEmpty)
         let clip = (out as NSString).appendingPathComponent(manifest.files[0].name)
-        let gray = folder.appendingPathComponent("frame.gray").path
-        _ = try runProgram(MediaFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", clip, "-frames:v", "1",
-                                                  "-vf", "scale=64:36", "-f", "rawvideo", "-pix_fmt", "gray", "-y", gray])
-        let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: gray)))
-        #expect(pixels.count == 64 * 36)
-        func mean(columns: Range<Int>) -> Double {
-            var sum = 0, count = 0
-            for row in 0..<36 { for column in columns { sum += Int(pixels[row * 64 + column]); count += 1 } }
-            return Double(sum) / Double(count)
-        }
-        #expect(mean(columns: 0..<30) < 24, "the masked half is black: \(mean(columns: 0..<30))")
-        #expect(mean(columns: 34..<64) > 40, "the other half is the picture: \(mean(columns: 34..<64))")
+        let halves = try MediaFixtures.firstFrameHalves(of: clip)
+        #expect(halves.left < 24, "the masked half is black: \(halves.left)")
+        #expect(halves.right > 40, "the other half is the picture: \(halves.right)")
     }
 }

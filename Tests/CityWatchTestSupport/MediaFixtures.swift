@@ -32,6 +32,31 @@ public enum MediaFixtures {
         return Array(try Data(contentsOf: URL(fileURLWithPath: out)))
     }
 
+    /// The mean luma of the left and right parts of a video's first frame (columns 0–46 % and
+    /// 53–100 %), to see whether a mask over the left half was drawn in.
+    public static func firstFrameHalves(of path: String) throws -> (left: Double, right: Double) {
+        let gray = RegistryFixtures.folderForMedia.appendingPathComponent("halves-\(UUID().uuidString.prefix(8)).gray").path
+        defer { try? FileManager.default.removeItem(atPath: gray) }
+        _ = try runProgram(ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", path, "-frames:v", "1",
+                                    "-vf", "scale=64:36", "-f", "rawvideo", "-pix_fmt", "gray", "-y", gray])
+        let pixels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: gray)))
+        guard pixels.count == 64 * 36 else { return (-1, -1) }
+        func mean(_ columns: Range<Int>) -> Double {
+            var sum = 0, count = 0
+            for row in 0..<36 { for column in columns { sum += Int(pixels[row * 64 + column]); count += 1 } }
+            return Double(sum) / Double(count)
+        }
+        return (mean(0..<30), mean(34..<64))
+    }
+
+    /// The same for video bytes (a fragmented MP4 received from a live socket).
+    public static func firstFrameHalves(of bytes: [UInt8]) throws -> (left: Double, right: Double) {
+        let path = RegistryFixtures.folderForMedia.appendingPathComponent("received-\(UUID().uuidString.prefix(8)).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return try firstFrameHalves(of: path)
+    }
+
     /// ffprobe's view of a file: stream types, and the video's duration in seconds.
     public static func probe(_ path: String) throws -> (streams: [String], duration: Double) {
         let types = try runProgram(ffprobe, ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", path])

@@ -68,11 +68,13 @@ struct AnalyticsController: RouteCollection {
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-camera-\(UUID().uuidString).jpg").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do { try await SnapshotMaker().jpeg(clip: clip, to: path) } catch {
+        let masks = user.role.seesBehindPrivacyMasks ? [] : try await AnalyticsRepository(database: req.db).settings(for: camera.id).privacyMasks
+        do { try await SnapshotMaker().jpeg(clip: clip, masks: masks, to: path) } catch {
             req.logger.warning("camera snapshot failed", metadata: ["camera": "\(camera.id)", "error": "\(error)"])
             throw Abort(.serviceUnavailable, reason: "the snapshot could not be made; try again in a few seconds")
         }
-        try await req.audit.append(AuditEvent(actor: user.username, action: "video.snapshot", target: camera.id.uuidString))
+        try await req.audit.append(AuditEvent(actor: user.username, action: "video.snapshot", target: camera.id.uuidString,
+                                              details: masks.isEmpty ? [:] : ["masked": .bool(true)]))
         return Self.jpeg(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 

@@ -101,15 +101,34 @@ struct RecordingController: RouteCollection {
         guard FileManager.default.fileExists(atPath: segment.path) else {
             throw Abort(.notFound, reason: "the recording file is not on this server (it may have been deleted by retention)")
         }
+        // Viewers who may not see behind the privacy masks get a masked copy.
+        var path = segment.path
+        let filter = try await req.privacyMaskFilter(camera: segment.cameraID, for: user.role)
+        if let filter {
+            let cache = req.cityWatch.maskedPlayback
+            do { path = try await cache.copy(of: segment.path, id: id, filter: filter) } catch {
+                req.logger.error("masked playback failed", metadata: ["segment": "\(id)", "error": "\(error)"])
+                throw Abort(.serviceUnavailable, reason: "this camera has privacy masks and the masked copy of the recording could not be made; try again")
+            }
+            // Playback runs on into the next segment: have its masked copy ready by then.
+            if let next = try await RecordingRepository(database: req.db)
+                .segments(camera: segment.cameraID, from: segment.end, to: segment.end.addingTimeInterval(5))
+                .first(where: { $0.id != id && $0.start >= segment.start }), let nextID = next.id {
+                Task { _ = try? await cache.copy(of: next.path, id: nextID, filter: filter) }
+            }
+        }
         // A player asks for a file in byte ranges; the first request of a playback starts at 0.
         let range = req.headers.first(name: .range) ?? ""
         if range.isEmpty || range.hasPrefix("bytes=0-") {
+            var details: [String: AuditValue] = ["segment": .string(id.uuidString),
+                                                 "from": .string(ISO8601DateFormatter().string(from: segment.start)),
+                                                 "to": .string(ISO8601DateFormatter().string(from: segment.end))]
+            if filter != nil { details["masked"] = .bool(true) }
             try await req.audit.append(AuditEvent(actor: user.username, action: "video.playback", target: segment.cameraID.uuidString,
-                                                  details: ["segment": .string(id.uuidString),
-                                                            "from": .string(ISO8601DateFormatter().string(from: segment.start)),
-                                                            "to": .string(ISO8601DateFormatter().string(from: segment.end))]))
+                                                  details: details))
         }
-        let response = try await req.fileio.asyncStreamFile(at: segment.path)
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        if filter != nil { response.headers.replaceOrAdd(name: "X-CityWatch-Masked", value: "true") }
         response.headers.contentType = HTTPMediaType(type: "video", subType: "mp4")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
@@ -126,22 +145,39 @@ struct RecordingController: RouteCollection {
                 try? await socket.close(code: .init(codeNumber: 4409))
             }
         }
+        // Viewers who may not see behind the privacy masks get the masked relay instead.
+        let filter = try await req.privacyMaskFilter(camera: camera.id, for: user.role)
+        typealias Viewer = @Sendable (AsyncStream<LiveHub.Message>) async -> Void
+        let watch: @Sendable (Viewer) async -> Void
+        if let filter {
+            guard let relay = await req.application.recording?.maskedLive(for: camera.id, filter: filter) else {
+                throw Abort(.conflict, reason: "camera \(camera.id) is not being recorded here, so it has no live video")
+            }
+            watch = { viewer in await relay.watch(viewer) }
+        } else {
+            watch = { viewer in await pipeline.live.watch(viewer) }
+        }
         let audit = req.audit
         let clock = req.cityWatch.clock
+        let masked = filter != nil
         return req.webSocket { _, socket in
             let started = clock()
-            try? await audit.append(AuditEvent(actor: user.username, action: "video.live.start", target: camera.id.uuidString))
+            try? await audit.append(AuditEvent(actor: user.username, action: "video.live.start", target: camera.id.uuidString,
+                                               details: masked ? ["masked": .bool(true)] : [:]))
             let feed = Task {
-                for await message in pipeline.live.subscribe() {
-                    switch message {
-                    case let .initialization(bytes, codec):
-                        let header = "{\"type\":\"init\",\"codec\":\"\(codec ?? "")\"}"
-                        try? await socket.send(header)
-                        try? await socket.send(raw: bytes, opcode: .binary)
-                    case .fragment(let bytes):
-                        try? await socket.send(raw: bytes, opcode: .binary)
+                // The viewer stops being counted when this returns, however it ends.
+                await watch { messages in
+                    for await message in messages {
+                        switch message {
+                        case let .initialization(bytes, codec):
+                            let header = "{\"type\":\"init\",\"codec\":\"\(codec ?? "")\",\"masked\":\(masked)}"
+                            try? await socket.send(header)
+                            try? await socket.send(raw: bytes, opcode: .binary)
+                        case .fragment(let bytes):
+                            try? await socket.send(raw: bytes, opcode: .binary)
+                        }
+                        if socket.isClosed { break }
                     }
-                    if socket.isClosed { break }
                 }
                 try? await socket.close()
             }
@@ -167,6 +203,13 @@ extension Request {
         let (snapshot, scope) = try await cameraView()
         guard scope.contains(id), let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
         return (camera, snapshot.site(of: camera))
+    }
+
+    /// The filter that blacks out the camera's privacy masks for a user whose role may not see
+    /// behind them; nil when there is nothing to hide from this user.
+    func privacyMaskFilter(camera: UUID, for role: Role) async throws -> String? {
+        guard !role.seesBehindPrivacyMasks else { return nil }
+        return PrivacyMaskFilter.filter(for: try await AnalyticsRepository(database: db).settings(for: camera).privacyMasks)
     }
 
     /// The sealer for camera passwords.

@@ -1,4 +1,5 @@
 import CityWatchApp
+import CityWatchMedia
 import CityWatchStore
 import Fluent
 import FluentKit
@@ -20,6 +21,8 @@ public struct CityWatchServices: Sendable {
     let siteLists = EncodedResponseCache(capacity: 64)
     /// Signed-in users by token, for a few seconds.
     let sessions = SessionCache()
+    /// Masked copies of recordings for viewers who may not see behind privacy masks.
+    let maskedPlayback: MaskedSegmentCache
 
     public init(configuration: Configuration, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
                 hasher: BcryptPasswordHasher, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -30,6 +33,7 @@ public struct CityWatchServices: Sendable {
         self.hasher = hasher
         self.metrics = metrics
         self.clock = clock
+        maskedPlayback = MaskedSegmentCache(folder: (configuration.dataDirectory as NSString).appendingPathComponent("masked-playback"))
     }
 }
 

@@ -14,6 +14,8 @@ final class AnalyticsWorker: Sendable {
         var analysis: FrameAnalysis
         /// When the frame was taken.
         var at: Date
+        /// The camera's privacy masks: blacked out in event snapshots, whoever looks at them.
+        var privacyMasks: [ImagePolygon] = []
 
         /// True when there is anything to write.
         var isWorthWriting: Bool {
@@ -56,7 +58,8 @@ final class AnalyticsWorker: Sendable {
             }
             let analysis = cameras[camera]!.analyzer.process(yuv: frame.pixels, time: frame.capturedAt.timeIntervalSince1970,
                                                                weekday: weekday, minute: minute)
-            let output = Output(frame: analysis.events.isEmpty ? nil : frame, analysis: analysis, at: frame.capturedAt)
+            let output = Output(frame: analysis.events.isEmpty ? nil : frame, analysis: analysis, at: frame.capturedAt,
+                                privacyMasks: settings.privacyMasks)
             return output.isWorthWriting ? output : nil
         }
     }

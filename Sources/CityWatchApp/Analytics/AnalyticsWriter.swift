@@ -78,7 +78,8 @@ actor AnalyticsWriter {
         if let frame = output.frame {
             let path = ((snapshotFolder as NSString).appendingPathComponent(camera.uuidString) as NSString).appendingPathComponent("\(id).jpg")
             do {
-                try await snapshots.jpeg(yuv420p: frame.pixels, width: frame.width, height: frame.height, to: path)
+                try await snapshots.jpeg(yuv420p: frame.pixels, width: frame.width, height: frame.height,
+                                         masks: output.privacyMasks, to: path)
                 snapshotPath = path
             } catch {
                 logger.warning("event snapshot failed", metadata: ["camera": "\(camera)", "error": "\(error)"])

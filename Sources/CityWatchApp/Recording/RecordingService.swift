@@ -16,6 +16,8 @@ public final class RecordingService: Service, Sendable {
     private struct Running {
         var pipeline: CameraPipeline
         var stream: CameraStream
+        /// The masked live relay for viewers who may not see behind the privacy masks.
+        var masked: MaskedLiveRelay?
     }
 
     let database: @Sendable () -> any Database
@@ -50,6 +52,24 @@ public final class RecordingService: Service, Sendable {
     /// The pipeline of a camera being recorded (for live video and analysis frames).
     public func pipeline(for camera: UUID) -> CameraPipeline? {
         running.withLock { $0[camera]?.pipeline }
+    }
+
+    /// The camera's live video with `filter` (``PrivacyMaskFilter``) drawn in, shared by every
+    /// viewer who needs it; nil when the camera is not recorded here. A relay for an older
+    /// filter (the masks were edited) is stopped and replaced.
+    public func maskedLive(for camera: UUID, filter: String) async -> MaskedLiveRelay? {
+        let (relay, replaced): (MaskedLiveRelay?, MaskedLiveRelay?) = running.withLock { state in
+            guard var entry = state[camera] else { return (nil, nil) }
+            if let existing = entry.masked, existing.filter == filter { return (existing, nil) }
+            let old = entry.masked
+            let folder = ((configuration.dataDirectory as NSString).appendingPathComponent("run") as NSString)
+                .appendingPathComponent(camera.uuidString + "-masked")
+            entry.masked = MaskedLiveRelay(source: entry.pipeline.live, filter: filter, folder: folder, tools: tools, logger: logger)
+            state[camera] = entry
+            return (entry.masked, old)
+        }
+        await replaced?.stop()  // before anyone subscribes to the new one, which uses the same FIFOs
+        return relay
     }
 
     /// Cameras being recorded now.
@@ -103,9 +123,10 @@ public final class RecordingService: Service, Sendable {
             .map { ($0.cameraID, $0.stream) }, uniquingKeysWith: { a, _ in a })
         let current = running.withLock { $0 }
         for (camera, entry) in current where wanted[camera] != entry.stream {
-            running.withLock { _ = $0.removeValue(forKey: camera) }
+            let removed = running.withLock { $0.removeValue(forKey: camera) }
             await entry.pipeline.stop(reason: wanted[camera] == nil ? "camera disabled or stream removed" : "stream changed")
             entry.pipeline.live.finishAll()
+            await removed?.masked?.stop()
         }
         for (camera, stream) in wanted where running.withLock({ $0[camera] == nil }) {
             let pipeline = CameraPipeline(
@@ -131,6 +152,7 @@ public final class RecordingService: Service, Sendable {
                 group.addTask {
                     await entry.pipeline.stop(reason: reason)
                     entry.pipeline.live.finishAll()
+                    await entry.masked?.stop()
                 }
             }
         }

@@ -28,17 +28,19 @@ public final class MediaProcess: Sendable {
     public let pid: pid_t
     private let shared = Shared()
 
-    /// Starts `path` with `arguments`. Standard output goes to `standardOutputPath` (or is
-    /// discarded); standard error is kept (its last lines, see ``standardErrorTail``).
+    /// Starts `path` with `arguments`. Standard input comes from `standardInputPath` (or is
+    /// empty; a FIFO there must already be open for writing, or the child waits for a writer);
+    /// standard output goes to `standardOutputPath` (or is discarded); standard error is kept
+    /// (its last lines, see ``standardErrorTail``).
     /// `onExit` runs on the watcher thread once the process has ended.
     public init(path: String, arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                standardOutputPath: String? = nil, onExit: @escaping @Sendable (Exit) -> Void = { _ in }) throws {
+                standardInputPath: String? = nil, standardOutputPath: String? = nil, onExit: @escaping @Sendable (Exit) -> Void = { _ in }) throws {
         var errorPipe: [Int32] = [0, 0]
         guard pipe(&errorPipe) == 0 else { throw MediaFailure(operation: "pipe", status: errno, message: String(cString: strerror(errno))) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, standardInputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, standardOutputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
         InheritedDescriptors.closeAllAboveStandardStreams(&actions)

@@ -1,3 +1,4 @@
+import CityWatchDomain
 import Foundation
 
 /// Makes JPEG snapshots with ffmpeg: of an analysis frame (for events: the very frame that
@@ -15,19 +16,23 @@ public struct SnapshotMaker: Sendable {
         self.tools = tools
     }
 
-    /// Writes a yuv420p frame of `width × height` to `path` as a JPEG, scaled to `outputWidth`.
-    public func jpeg(yuv420p pixels: [UInt8], width: Int, height: Int, outputWidth: Int = 640, to path: String) async throws {
+    /// Writes a yuv420p frame of `width × height` to `path` as a JPEG, scaled to `outputWidth`,
+    /// with `masks` (``PrivacyMaskFilter``) blacked out.
+    public func jpeg(yuv420p pixels: [UInt8], width: Int, height: Int, outputWidth: Int = 640, masks: [ImagePolygon] = [],
+                     to path: String) async throws {
         let input = try Self.temporaryFile(pixels, suffix: "yuv")
         defer { try? FileManager.default.removeItem(atPath: input) }
         try await run(["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "\(width)x\(height)", "-i", input,
-                       "-vf", "scale=\(outputWidth):-2:flags=bicubic"], to: path)
+                       "-vf", ([PrivacyMaskFilter.filter(for: masks)].compactMap { $0 } + ["scale=\(outputWidth):-2:flags=bicubic"])
+                           .joined(separator: ",")], to: path)
     }
 
-    /// Writes the first frame of a short MP4 (``LiveHub/latestKeyframeClip()``) to `path` as a JPEG.
-    public func jpeg(clip: [UInt8], to path: String) async throws {
+    /// Writes the first frame of a short MP4 (``LiveHub/latestKeyframeClip()``) to `path` as a
+    /// JPEG, with `masks` blacked out.
+    public func jpeg(clip: [UInt8], masks: [ImagePolygon] = [], to path: String) async throws {
         let input = try Self.temporaryFile(clip, suffix: "mp4")
         defer { try? FileManager.default.removeItem(atPath: input) }
-        try await run(["-i", input], to: path)
+        try await run(["-i", input] + (PrivacyMaskFilter.filter(for: masks).map { ["-vf", $0] } ?? []), to: path)
     }
 
     private func run(_ input: [String], to path: String) async throws {

@@ -51,6 +51,23 @@ public final class LiveHub: Sendable {
     /// keyframe at once, then every new fragment. Ends when `stop` is called or the caller
     /// stops iterating.
     public func subscribe() -> AsyncStream<Message> {
+        subscription().stream
+    }
+
+    /// Runs `body` with a subscription (as ``subscribe()``) that ends when `body` returns, even
+    /// if it stopped iterating without being cancelled, so a viewer is never left counted.
+    public func watch<Result>(_ body: (AsyncStream<Message>) async throws -> Result) async rethrows -> Result {
+        let (id, stream) = subscription()
+        defer { unsubscribe(id) }
+        return try await body(stream)
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        let continuation = state.withLock { $0.subscribers.removeValue(forKey: id)?.continuation }
+        continuation?.finish()
+    }
+
+    private func subscription() -> (id: UUID, stream: AsyncStream<Message>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<Message>.makeStream(bufferingPolicy: .bufferingOldest(Self.viewerQueueLimit))
         state.withLock { state in
@@ -65,7 +82,7 @@ public final class LiveHub: Sendable {
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
         }
-        return stream
+        return (id, stream)
     }
 
     /// The initialisation segment and the fragments since the last keyframe, joined: a short
