@@ -110,6 +110,8 @@ actor AnalyticsWriter {
         guard let summary = minute.summary else { return }
         try await repository.saveMotionMinute(camera: camera, minute: Date(timeIntervalSince1970: TimeInterval(minute.minute * 60)),
                                               activeSeconds: minute.grids.count, summary: Data(summary.bytes),
-                                              seconds: Data(minute.secondsBytes))
+                                              seconds: Data(minute.secondsBytes),
+                                              cells: GridCells(values: summary.columns == GridCells.columns && summary.rows == GridCells.rows
+                                                  ? summary.cells : []))
     }
 }

@@ -39,6 +39,11 @@ public final class MotionMinuteModel: Model, @unchecked Sendable {
     @Field(key: "summary") public var summary: Data
     /// The encoded per-second grids (see the analytics' motion grid encoding).
     @Field(key: "seconds") public var seconds: Data
+    /// The cells that moved in any second (``CityWatchDomain/GridCells``, stored signed); all
+    /// ones for minutes written before the search index existed.
+    @Field(key: "cells0") public var cells0: Int64
+    @Field(key: "cells1") public var cells1: Int64
+    @Field(key: "cells2") public var cells2: Int64
 
     public init() {}
 }
@@ -59,6 +64,14 @@ public final class TrackSummaryModel: Model, @unchecked Sendable {
     @OptionalField(key: "color") public var color: String?
     @OptionalField(key: "direction") public var direction: Double?
     @Field(key: "speed") public var speed: Double
+    /// The cells its foot points pass through (``CityWatchDomain/TrackSummary/cells``).
+    @Field(key: "cells0") public var cells0: Int64
+    @Field(key: "cells1") public var cells1: Int64
+    @Field(key: "cells2") public var cells2: Int64
+    /// Its boxes' median height (fraction of the picture), for size searches.
+    @Field(key: "height") public var height: Double
+    /// Its life in seconds (bounds how far back a search must look for tracks still going).
+    @Field(key: "seconds") public var seconds: Double
 
     public init() {}
 }

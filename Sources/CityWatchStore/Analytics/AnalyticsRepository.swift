@@ -157,6 +157,13 @@ public struct AnalyticsRepository: Sendable {
         for chunk in stride(from: 0, to: tracks.count, by: 500).map({ tracks[$0..<min($0 + 500, tracks.count)].compactMap(\.id) }) {
             try await TrackSummaryModel.query(on: database).filter(\.$id ~~ chunk).delete()
         }
+        // An hour of the index goes with its last minute.
+        let hours = try await MotionHourModel.query(on: database).filter(\.$cameraID == camera)
+            .filter(\.$hourAt <= cutoff.addingTimeInterval(-3_600)).all()
+            .filter { !held($0.hourAt, $0.hourAt.addingTimeInterval(3_600)) }
+        for chunk in stride(from: 0, to: hours.count, by: 500).map({ hours[$0..<min($0 + 500, hours.count)].compactMap(\.id) }) {
+            try await MotionHourModel.query(on: database).filter(\.$id ~~ chunk).delete()
+        }
         return expired
     }
 
@@ -177,7 +184,8 @@ public struct AnalyticsRepository: Sendable {
     // MARK: Search metadata
 
     /// Stores one camera-minute of motion (replacing one written before for the same minute).
-    public func saveMotionMinute(camera: UUID, minute: Date, activeSeconds: Int, summary: Data, seconds: Data) async throws {
+    public func saveMotionMinute(camera: UUID, minute: Date, activeSeconds: Int, summary: Data, seconds: Data,
+                                 cells: GridCells = .all) async throws {
         let model = try await MotionMinuteModel.query(on: database).filter(\.$cameraID == camera).filter(\.$minuteAt == minute).first()
             ?? MotionMinuteModel()
         model.cameraID = camera
@@ -185,7 +193,9 @@ public struct AnalyticsRepository: Sendable {
         model.activeSeconds = activeSeconds
         model.summary = summary
         model.seconds = seconds
+        (model.cells0, model.cells1, model.cells2) = cells.stored
         try await model.save(on: database)
+        try await SearchIndexRepository(database: database).addMotion(camera: camera, minute: minute, cells: cells)
     }
 
     /// Stores finished track summaries in one transaction.
@@ -203,6 +213,9 @@ public struct AnalyticsRepository: Sendable {
                 model.color = track.color
                 model.direction = track.direction
                 model.speed = track.speed
+                (model.cells0, model.cells1, model.cells2) = track.cells.stored
+                model.height = track.typicalHeight
+                model.seconds = track.end.timeIntervalSince(track.start)
                 try await model.create(on: database)
             }
         }

@@ -12,5 +12,6 @@ public enum CityWatchMigrations {
         CreateAuditLog(),
         CreateRecording(),
         CreateAnalytics(),
+        CreateSearchIndex(),
     ]
 }

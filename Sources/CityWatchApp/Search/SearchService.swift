@@ -1,0 +1,163 @@
+import CityWatchAnalytics
+import CityWatchDomain
+import CityWatchStore
+import FluentKit
+import Foundation
+
+/// Smart search over the metadata written at analysis time: never decodes video.
+///
+/// Coarse to fine: camera-hours whose moving cells miss the region are skipped in the database,
+/// then minutes the same way, and only the minutes and tracks that may match are read and
+/// tested exactly (``SearchQuery/match(_:)``, a second's grid cells). ``bruteForce(_:cameras:)``
+/// reads everything instead; the two must agree (tested on both databases).
+public struct SearchService: Sendable {
+    /// What a search found and what it cost.
+    public struct Result: Sendable, Codable, Hashable {
+        /// The page of episodes asked for.
+        public var episodes: [SearchEpisode]
+        /// Episodes in all (before paging).
+        public var total: Int
+        public var cameras: Int
+        public var reads: SearchIndexRepository.Reads
+        public var milliseconds: Double
+    }
+
+    /// A query too big to answer, and what to do about it.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// The most camera-hours one search may cover: every camera of a large district for a week,
+    /// or one camera for twenty years.
+    public static let maximumCameraHours = 200_000.0
+
+    public let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// The cameras a query names that `scope` lets the user see.
+    public static func cameras(for query: SearchQuery.Cameras, snapshot: CameraDirectory.Snapshot, scope: CameraScope) -> Set<UUID> {
+        var chosen = Set<UUID>()
+        let purposes = Set(query.purposes ?? [])
+        for (index, camera) in snapshot.cameras.enumerated() where scope.contains(camera.id) {
+            let site = snapshot.siteOfCamera[index]
+            if query.isEverything
+                || query.ids?.contains(camera.id) == true
+                || purposes.contains(site.record.purpose.code)
+                || query.area.map({ Self.area($0, contains: site.record.location) }) == true {
+                chosen.insert(camera.id)
+            }
+        }
+        return chosen
+    }
+
+    /// Runs `query` over `cameras` (already limited to what the user may see).
+    public func run(_ query: SearchQuery, cameras: Set<UUID>) async throws -> Result {
+        let started = ContinuousClock.now
+        let hours = query.to.timeIntervalSince(query.from) / 3_600
+        guard Double(cameras.count) * max(1, hours) <= Self.maximumCameraHours else {
+            throw Refusal(reason: "\(cameras.count) cameras over \(Int(hours.rounded(.up))) hours is more than one search may cover "
+                + "(\(Int(Self.maximumCameraHours)) camera-hours); choose fewer cameras or a shorter period")
+        }
+        let index = SearchIndexRepository(database: database)
+        var reads = SearchIndexRepository.Reads()
+        var builder = EpisodeBuilder()
+        if !cameras.isEmpty {
+            if query.asksForObjects {
+                // A track in the region has a foot point in one of its cells; one that crossed
+                // the line stepped through one of the line's cells.
+                var cells: GridCells?
+                if let region = query.region {
+                    cells = GridCells.overlapping(region)
+                } else if let line = query.line {
+                    cells = GridCells.along(line.start, line.end)
+                }
+                let tracks = try await index.tracks(cameras: cameras, from: query.from, to: query.to, classes: query.classes, colors: query.colors,
+                                                    height: query.size.map { $0.minimum...$0.maximum }, cells: cells)
+                reads.tracks = tracks.count
+                Self.collect(tracks: tracks, query: query, into: &builder)
+            } else {
+                let cells = query.region.map(GridCells.overlapping) ?? .all
+                let candidates = try await index.motionHours(cameras: cameras, from: query.from, to: query.to, cells: cells)
+                reads.hours = candidates.count
+                let minutes = try await index.motionMinutes(cameras: cameras, hours: candidates, from: query.from, to: query.to, cells: cells)
+                reads.minutes = minutes.count
+                try Self.collect(minutes: minutes, cells: cells, query: query, into: &builder)
+            }
+        }
+        return Self.page(builder.finish(order: query.order), query: query, cameras: cameras.count, reads: reads, started: started)
+    }
+
+    /// The same answer from every stored row of `cameras` in the period, skipping nothing.
+    public func bruteForce(_ query: SearchQuery, cameras: Set<UUID>) async throws -> Result {
+        let started = ContinuousClock.now
+        let index = SearchIndexRepository(database: database)
+        var reads = SearchIndexRepository.Reads()
+        var builder = EpisodeBuilder()
+        if query.asksForObjects {
+            let tracks = try await index.tracks(cameras: cameras, from: query.from, to: query.to)
+            reads.tracks = tracks.count
+            Self.collect(tracks: tracks, query: query, into: &builder)
+        } else {
+            let minutes = try await index.motionMinutes(cameras: cameras, hours: nil, from: query.from, to: query.to, cells: nil)
+            reads.minutes = minutes.count
+            try Self.collect(minutes: minutes, cells: query.region.map(GridCells.overlapping) ?? .all, query: query, into: &builder)
+        }
+        return Self.page(builder.finish(order: query.order), query: query, cameras: cameras.count, reads: reads, started: started)
+    }
+
+    /// Seconds of `minutes` (in camera, time order) in which a cell of `cells` moved.
+    static func collect(minutes: [SearchIndexRepository.MinuteRow], cells: GridCells, query: SearchQuery, into builder: inout EpisodeBuilder) throws {
+        let wanted = cells.indices
+        for row in minutes {
+            let minute = try MotionMinute(minute: Int64((row.minuteAt.timeIntervalSince1970 / 60).rounded(.down)), secondsBytes: row.seconds)
+            for grid in minute.grids {
+                let at = Date(timeIntervalSince1970: TimeInterval(grid.second))
+                guard at >= query.from, at < query.to else { continue }
+                var strongest: UInt8 = 0
+                if grid.cells.count == GridCells.count {
+                    for cell in wanted where grid.cells[cell] > strongest { strongest = grid.cells[cell] }
+                } else {
+                    strongest = grid.cells.max() ?? 0  // another grid size: the whole picture counts
+                }
+                guard strongest > 0 else { continue }
+                builder.add(camera: row.cameraID, from: at, to: at.addingTimeInterval(1), moment: at, strength: Double(strongest) / 255)
+            }
+        }
+    }
+
+    /// Tracks (in camera, start order) that meet the query.
+    static func collect(tracks: [TrackSummary], query: SearchQuery, into builder: inout EpisodeBuilder) {
+        let hits = tracks.compactMap(query.match).sorted { ($0.track.cameraID.uuidString, $0.from) < ($1.track.cameraID.uuidString, $1.from) }
+        for hit in hits {
+            builder.add(camera: hit.track.cameraID, from: hit.from, to: hit.to, moment: hit.moment,
+                        strength: 1 + hit.to.timeIntervalSince(hit.from) / 60, track: hit.track)
+        }
+    }
+
+    static func page(_ episodes: [SearchEpisode], query: SearchQuery, cameras: Int, reads: SearchIndexRepository.Reads,
+                     started: ContinuousClock.Instant) -> Result {
+        let page = Array(episodes.dropFirst(query.offset).prefix(query.limit))
+        let elapsed = started.duration(to: .now)
+        return Result(episodes: page, total: episodes.count, cameras: cameras, reads: reads,
+                      milliseconds: Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+    }
+
+    /// Point in polygon on the map (longitude as x, latitude as y: fine at a district's scale).
+    static func area(_ corners: [GeoPoint], contains point: GeoPoint) -> Bool {
+        var inside = false
+        var previous = corners[corners.count - 1]
+        for corner in corners {
+            if (corner.latitude > point.latitude) != (previous.latitude > point.latitude) {
+                let crossing = (previous.longitude - corner.longitude) * (point.latitude - corner.latitude)
+                    / (previous.latitude - corner.latitude) + corner.longitude
+                if point.longitude < crossing { inside.toggle() }
+            }
+            previous = corner
+        }
+        return inside
+    }
+}
