@@ -58,5 +58,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecordingController())
     try app.register(collection: RetentionController())
     try app.register(collection: AnalyticsController())
+    try app.register(collection: SearchController())
     try app.register(collection: ExportController())
 }

@@ -35,6 +35,13 @@ public struct SnapshotMaker: Sendable {
         try await run(["-i", input] + (PrivacyMaskFilter.filter(for: masks).map { ["-vf", $0] } ?? []), to: path)
     }
 
+    /// Writes the frame `seconds` into a recorded file to `path` as a JPEG `outputWidth` wide,
+    /// with `masks` blacked out (search thumbnails).
+    public func jpeg(file: String, at seconds: Double, outputWidth: Int = 320, masks: [ImagePolygon] = [], to path: String) async throws {
+        let filters = [PrivacyMaskFilter.filter(for: masks)].compactMap { $0 } + ["scale=\(outputWidth):-2"]
+        try await run(["-ss", String(format: "%.3f", max(0, seconds)), "-i", file, "-vf", filters.joined(separator: ",")], to: path)
+    }
+
     private func run(_ input: [String], to path: String) async throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let output = try await ChildProgram.run(tools.ffmpeg, ["-hide_banner", "-loglevel", "error", "-y"] + input

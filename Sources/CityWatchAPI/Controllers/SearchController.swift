@@ -1,0 +1,82 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import Fluent
+import FluentKit
+import Foundation
+import Vapor
+
+/// Smart search over the analytics metadata, and the recorded frames its answers show.
+struct SearchController: RouteCollection {
+    /// The longest a search may take before it is abandoned with a reason.
+    static let timeLimit = Duration.seconds(15)
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.endpoint(.POST, "api", "search", access: RecordingController.viewers, use: search)
+        routes.endpoint(.GET, "api", "cameras", ":id", "frame", access: RecordingController.viewers, use: frame)
+    }
+
+    func search(req: Request) async throws -> SearchResponse {
+        let user = try req.requireUser()
+        let query = try req.decodeStrict(SearchRequest.self).query()
+        let (snapshot, scope) = try await req.cameraView()
+        if let ids = query.cameras.ids, let hidden = ids.first(where: { !scope.contains($0) || snapshot.camera($0) == nil }) {
+            throw Abort(.notFound, reason: "no camera \(hidden)")
+        }
+        let cameras = SearchService.cameras(for: query.cameras, snapshot: snapshot, scope: scope)
+        let service = SearchService(database: req.db)
+        let result: SearchService.Result
+        do {
+            result = try await withThrowingTaskGroup(of: SearchService.Result?.self) { group in
+                group.addTask { try await service.run(query, cameras: cameras) }
+                group.addTask {
+                    try await Task.sleep(for: Self.timeLimit)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let answer = first else {
+                    throw Abort(.serviceUnavailable, reason: "the search took longer than \(Self.timeLimit); choose fewer cameras or a shorter period")
+                }
+                return answer
+            }
+        } catch let refusal as SearchService.Refusal {
+            throw Abort(.badRequest, reason: refusal.reason)
+        }
+        let formatter = ISO8601DateFormatter()
+        var details: [String: AuditValue] = [
+            "kind": .string(query.asksForObjects ? "objects" : "motion"), "from": .string(formatter.string(from: query.from)),
+            "to": .string(formatter.string(from: query.to)), "cameras": .int(Int64(cameras.count)), "found": .int(Int64(result.total)),
+        ]
+        if cameras.count <= 50 { details["cameraIds"] = .string(cameras.map(\.uuidString).sorted().joined(separator: ",")) }
+        try await req.audit.append(AuditEvent(actor: user.username, action: "search", details: details))
+        return SearchResponse(result, query: query)
+    }
+
+    /// `GET /api/cameras/:id/frame?at=…`: the recorded frame at a moment, as a small JPEG.
+    func frame(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let (camera, _) = try await req.visibleCamera()
+        guard let at = try req.timeQuery("at") else { throw Abort(.badRequest, reason: "at: give the moment, an ISO 8601 time") }
+        let width = min(max((req.query["width"] as Int?) ?? 320, 64), 1280)
+        guard let segment = try await RecordingRepository(database: req.db).segments(camera: camera.id, from: at, to: at.addingTimeInterval(0.001)).first,
+              FileManager.default.fileExists(atPath: segment.path) else {
+            throw Abort(.notFound, reason: "nothing of camera \(camera.id) is recorded at \(ISO8601DateFormatter().string(from: at)) on this server")
+        }
+        let masks = user.role.seesBehindPrivacyMasks ? [] : try await AnalyticsRepository(database: req.db).settings(for: camera.id).privacyMasks
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-frame-\(UUID().uuidString).jpg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            try await SnapshotMaker().jpeg(file: segment.path, at: at.timeIntervalSince(segment.start), outputWidth: width, masks: masks, to: path)
+        } catch {
+            throw Abort(.serviceUnavailable, reason: "the frame could not be read from the recording: \(error)")
+        }
+        try await req.audit.append(AuditEvent(actor: user.username, action: "video.frame", target: camera.id.uuidString,
+                                              details: ["at": .string(ISO8601DateFormatter().string(from: at))]
+                                                  .merging(masks.isEmpty ? [:] : ["masked": .bool(true)]) { a, _ in a }))
+        let response = Response(status: .ok, body: .init(data: try Data(contentsOf: URL(fileURLWithPath: path))))
+        response.headers.contentType = .jpeg
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+}
