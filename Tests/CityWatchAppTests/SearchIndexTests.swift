@@ -52,7 +52,12 @@ struct SearchIndexTests {
             let generator = SearchMetadataGenerator(seed: 42, peakObjectsPerMinute: 1.5)
             for (number, camera) in cameras.enumerated() {
                 let day = generator.generate(camera: camera, number: number, from: Self.start, minutes: 180)
-                try await SearchMetadataGenerator.store(day, camera: camera, on: app.db)
+                // The bulk writer (scale tests, benchmark) must index exactly as the service's writer does.
+                if number == 2 {
+                    try await SearchMetadataGenerator.storeBulk(day, camera: camera, on: app.db)
+                } else {
+                    try await SearchMetadataGenerator.store(day, camera: camera, on: app.db)
+                }
             }
             let search = SearchService(database: app.db)
             let all = Set(cameras)
