@@ -200,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "CityWatchAppTests",
             dependencies: [
-                "CityWatchApp", "CityWatchTestSupport",
+                "CityWatchApp", "CityWatchTestSupport", "CityWatchEvaluation",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

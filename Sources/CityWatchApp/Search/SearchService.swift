@@ -111,20 +111,15 @@ public struct SearchService: Sendable {
 
     /// Seconds of `minutes` (in camera, time order) in which a cell of `cells` moved.
     static func collect(minutes: [SearchIndexRepository.MinuteRow], cells: GridCells, query: SearchQuery, into builder: inout EpisodeBuilder) throws {
-        let wanted = cells.indices
+        var hits: [MotionMinute.SecondHit] = []
+        hits.reserveCapacity(60)
         for row in minutes {
-            let minute = try MotionMinute(minute: Int64((row.minuteAt.timeIntervalSince1970 / 60).rounded(.down)), secondsBytes: row.seconds)
-            for grid in minute.grids {
-                let at = Date(timeIntervalSince1970: TimeInterval(grid.second))
+            try MotionMinute.scan(minute: Int64((row.minuteAt.timeIntervalSince1970 / 60).rounded(.down)), secondsBytes: row.seconds,
+                                  cells: cells, into: &hits)
+            for hit in hits {
+                let at = Date(timeIntervalSince1970: TimeInterval(hit.second))
                 guard at >= query.from, at < query.to else { continue }
-                var strongest: UInt8 = 0
-                if grid.cells.count == GridCells.count {
-                    for cell in wanted where grid.cells[cell] > strongest { strongest = grid.cells[cell] }
-                } else {
-                    strongest = grid.cells.max() ?? 0  // another grid size: the whole picture counts
-                }
-                guard strongest > 0 else { continue }
-                builder.add(camera: row.cameraID, from: at, to: at.addingTimeInterval(1), moment: at, strength: Double(strongest) / 255)
+                builder.add(camera: row.cameraID, from: at, to: at.addingTimeInterval(1), moment: at, strength: Double(hit.strength) / 255)
             }
         }
     }
