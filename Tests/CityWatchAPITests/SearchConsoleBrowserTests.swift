@@ -8,9 +8,10 @@ import Foundation
 import Testing
 import Vapor
 
-/// The console's search page in a real browser: an investigator picks cameras and a period in
-/// Korean time, sets what to look for, draws a region on the picture, and gets the same episodes
-/// as ``SearchService`` finds, paged, each opening playback at its moment.
+/// The console's search page in a real browser: an investigator picks cameras (ticked, or by an
+/// area drawn on the map) and a period in Korean time, sets what to look for, draws a region on
+/// the picture, and gets the same episodes as ``SearchService`` finds, paged, each opening
+/// playback at its moment.
 @Suite(
     "Search page in a browser", .serialized,
     .enabled(if: WebDriver.isAvailable, "needs \(WebDriver.chromiumPath) and chromedriver on PATH (CI installs both)")
@@ -28,7 +29,7 @@ struct SearchConsoleBrowserTests {
     let console = ConsoleBrowserTests()
 
     @Test(.timeLimit(.minutes(3)))
-    func investigatorFindsPeopleOnChosenCamerasThenInADrawnRegionAndOpensPlaybackAtTheMoment() async throws {
+    func investigatorFindsPeopleOnChosenCamerasInADrawnRegionAndMapAreaAndOpensPlaybackAtTheMoment() async throws {
         try await withCityWatch(.sqlite) { app in
             let cameras = try await app.makeCameras(2)
             let (busy, quiet) = (cameras[0], cameras[1])
@@ -50,6 +51,8 @@ struct SearchConsoleBrowserTests {
             let inDoorway = try await service.run(SearchQuery(cameras: .init(ids: [quiet]), from: Self.start, to: Self.end, region: region,
                                                               classes: [.person]), cameras: [quiet])
             try #require(inDoorway.total == 1)
+            let doorwayAnywhere = try await service.run(SearchQuery(from: Self.start, to: Self.end, region: region, classes: [.person]),
+                                                        cameras: Set(cameras))
 
             let password = "search-watch-\(UUID().uuidString.prefix(8))"
             try await console.makeAdministrator(app, username: "investigator", password: password)
@@ -94,7 +97,15 @@ struct SearchConsoleBrowserTests {
                     let link = try await browser.execute("return document.querySelector('#search-results .search-play').getAttribute('href')").string
                     #expect(link?.hasPrefix("#playback?camera=\(quiet.uuidString)&at=") == true, "link: \(link ?? "none")")
 
-                    try await browser.click(browser.findElement("#search-results .search-play"))
+                    // No camera ticked but an area drawn round both sites on the map: both are searched.
+                    try await tick(quiet, in: browser)
+                    try await drawAreaRoundEverySite(browser)
+                    try await runSearch(browser)
+                    #expect(try await browser.execute("return document.getElementById('search-summary').dataset.total").int == doorwayAnywhere.total)
+                    #expect(try await browser.execute("return document.querySelectorAll('#search-results .search-episode').length").int
+                        == doorwayAnywhere.episodes.count)
+
+                    try await browser.click(browser.findElement("#search-results .search-episode[data-camera='\(quiet.uuidString)'] .search-play"))
                     try await waitUntil("playback opens the camera at the moment") {
                         try await browser.execute("""
                             return !document.getElementById('view-playback').hidden
@@ -165,6 +176,30 @@ struct SearchConsoleBrowserTests {
         #expect(placed.int == 4)
         try await browser.click(browser.findElement("#search-draw-done"))
         #expect(try await browser.execute("return document.querySelectorAll('#search-canvas .rule-shape-polygon').length").int == 1)
+    }
+
+    /// Opens the map, and clicks an area's corners just inside its edges (the map fits every site), then Done.
+    func drawAreaRoundEverySite(_ browser: WebDriver) async throws {
+        try await browser.click(browser.findElement("#search-map-box > summary"))
+        try await waitUntil("the sites on the map") {
+            try await browser.execute("return document.getElementById('search-map').dataset.ready ?? null") == "true"
+        }
+        try await browser.click(browser.findElement("#search-area-draw"))
+        try await browser.execute("""
+            const map = document.getElementById('search-map');
+            const box = map.getBoundingClientRect();
+            for (const [x, y] of [[0.03, 0.03], [0.97, 0.03], [0.97, 0.97], [0.03, 0.97]]) {
+              const at = { bubbles: true, clientX: box.left + x * box.width, clientY: box.top + y * box.height };
+              map.dispatchEvent(new MouseEvent('mousedown', at));
+              map.dispatchEvent(new MouseEvent('mouseup', at));
+              map.dispatchEvent(new MouseEvent('click', at));
+            }
+            return true
+            """)
+        #expect(try await browser.execute("return document.getElementById('search-area-status').dataset.corners").int == 4)
+        try await browser.click(browser.findElement("#search-area-done"))
+        let status = try await browser.execute("return document.getElementById('search-area-status').textContent").string ?? ""
+        #expect(status.hasSuffix(": 2 지점 sites · 2 카메라 cameras"), "area: \(status)")
     }
 
     /// Clicks Search and waits for the answer.
