@@ -16,6 +16,7 @@ import { createPlaybackView } from './playback.js';
 import { createRetentionView } from './retention.js';
 import { createEventsView } from './events.js';
 import { createRulesView } from './rules.js';
+import { createSearchView } from './search.js';
 
 /**
  * Every view of the main screen; `roles: null` means every signed-in user. `eager` views are
@@ -26,6 +27,7 @@ const VIEWS = [
   { id: 'map', korean: '지도', english: 'Map', roles: null, create: createMapView },
   { id: 'wall', korean: '영상벽', english: 'Wall', roles: ['administrator', 'operator', 'police'], create: createWallView },
   { id: 'playback', korean: '재생', english: 'Playback', roles: ['administrator', 'operator', 'police'], create: createPlaybackView },
+  { id: 'search', korean: '검색', english: 'Search', roles: ['administrator', 'operator', 'police'], create: createSearchView },
   { id: 'events', korean: '알람', english: 'Events', roles: ['administrator', 'operator', 'police'], create: createEventsView, eager: true },
   { id: 'rules', korean: '분석 규칙', english: 'Analytics rules', roles: ['administrator', 'operator', 'privacyOfficer'], create: createRulesView, inNav: false },
   { id: 'cameras', korean: '카메라', english: 'Cameras', roles: null, create: createCamerasView },

@@ -1,6 +1,7 @@
-// A searchable list of cameras (GET /api/cameras?q=&offset=&limit=) that the wall, playback
-// and legal-hold views share: click (or the button) picks a camera; with `draggable` each item
-// can also be dragged onto a wall tile.
+// A searchable list of cameras (GET /api/cameras?q=&offset=&limit=) that the wall, playback,
+// legal-hold and search views share: click (or the button) picks a camera; with `draggable` each
+// item can also be dragged onto a wall tile; with `checked` each item is a checkbox instead
+// (several cameras chosen, as the search view does).
 
 import { errorText } from './api.js';
 import { bi, debounce, formatInteger, h, message, replace, text } from './dom.js';
@@ -43,12 +44,13 @@ export function cameraFromDrag(event) {
 }
 
 /**
- * Options: `id` (prefix of element ids), `onPick(camera)`, `pickLabel` ([Korean, English] of
- * the item button), `draggable`, `limit` (page size), `purposes` (a Promise<PurposeBook> for
- * the swatches). Returns `{el, load, focus, setSelected}`.
+ * Options: `id` (prefix of element ids), `onPick(camera, li, checked)`, `pickLabel` ([Korean,
+ * English] of the item button), `draggable`, `limit` (page size), `checked(cameraId)` (makes
+ * every item a checkbox ticked when it answers true; `onPick` hears each tick and untick).
+ * Returns `{el, load, focus, setSelected, setChecked, destroy}`.
  */
 export function createCameraPicker(context, options) {
-  const { id, onPick, pickLabel = ['선택', 'Pick'], draggable = false, limit = 50 } = options;
+  const { id, onPick, pickLabel = ['선택', 'Pick'], draggable = false, limit = 50, checked = null } = options;
   const search = h('input', {
     type: 'search', id: `${id}-search`, name: 'q', autocomplete: 'off',
     placeholder: '주소, 관리기관, 촬영방면 · address, agency, view',
@@ -94,7 +96,20 @@ export function createCameraPicker(context, options) {
     }
   }
 
+  /** A row whose checkbox (and whole text, as its label) ticks the camera. */
+  function checkItem(camera) {
+    const box = h('input', { type: 'checkbox', class: 'camera-check', value: String(camera.id), checked: Boolean(checked(String(camera.id))) });
+    const li = h('li', { class: `camera-item camera-item-check${camera.enabled === false ? ' row-disabled' : ''}`, dataset: { camera: String(camera.id) } },
+      h('label', { class: 'check camera-item-label' }, box,
+        h('span', { class: 'camera-item-text' },
+          h('span', { class: 'camera-item-name' }, text(cameraLabel(camera))),
+          h('span', { class: 'camera-item-detail muted' }, cameraDetail(camera)))));
+    box.addEventListener('change', () => onPick?.(camera, li, box.checked));
+    return li;
+  }
+
   function item(camera) {
+    if (checked) return checkItem(camera);
     const pick = h('button', { type: 'button', class: 'button-small camera-pick' }, bi(pickLabel[0], pickLabel[1]));
     const swatch = purposes ? h('span', { class: 'swatch', style: { backgroundColor: purposes.color(camera.purpose) }, 'aria-hidden': 'true' }) : null;
     const li = h('li', {
@@ -134,6 +149,11 @@ export function createCameraPicker(context, options) {
     setSelected(cameraId) {
       selected = cameraId ? String(cameraId) : null;
       for (const li of list.querySelectorAll('li.camera-item')) li.classList.toggle('selected', li.dataset.camera === selected);
+    },
+    /** Brings the checkboxes on screen in line with `checked` (after a change elsewhere). */
+    setChecked() {
+      if (!checked) return;
+      for (const box of list.querySelectorAll('input.camera-check')) box.checked = Boolean(checked(box.value));
     },
     destroy: () => controller?.abort(),
   };

@@ -67,6 +67,11 @@ function pad(number) {
   return String(number).padStart(2, '0');
 }
 
+/** Milliseconds since 1970 → ISO 8601 in UTC without fractions, as the API asks for times. */
+export function isoUTC(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** ISO 8601 → local "YYYY-MM-DD HH:MM:SS" (the control room's clock). */
 export function formatTime(iso) {
   if (!iso) return '—';

@@ -18,6 +18,47 @@ const DEFAULT_ZOOM = 12;
 const MIN_ZOOM = 3;
 const MAX_ZOOM = 19;
 
+/**
+ * A Leaflet map in `element` at the configured centre and zoom (GET /api/config), with the
+ * configured tiles when there are any; `notice` says when there are none or they fail to load.
+ * The map's `hasTiles` tells which. Shared with the search view's area drawing.
+ */
+export function createBaseMap(element, config, notice) {
+  const center = Array.isArray(config?.center) && config.center.length === 2 && config.center.every(Number.isFinite)
+    ? config.center : DEFAULT_CENTER;
+  const zoom = Number.isFinite(config?.zoom) ? Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, config.zoom)) : DEFAULT_ZOOM;
+  const map = L.map(element, {
+    center,
+    zoom,
+    minZoom: MIN_ZOOM,
+    maxZoom: MAX_ZOOM, // the cluster group needs it, tiles or not
+    preferCanvas: true,
+    zoomAnimation: false,
+    fadeAnimation: false,
+    markerZoomAnimation: false,
+    attributionControl: true,
+  });
+  map.attributionControl.setPrefix(false);
+  map.hasTiles = typeof config?.tileURL === 'string' && config.tileURL !== '';
+  if (map.hasTiles) {
+    const tiles = L.tileLayer(config.tileURL, {
+      minZoom: MIN_ZOOM,
+      maxZoom: MAX_ZOOM,
+      attribution: escapeHTML(config.tileAttribution || ''),
+    });
+    let reported = false;
+    tiles.on('tileerror', () => {
+      if (reported) return;
+      reported = true;
+      message(notice, 'warn', '배경지도를 불러올 수 없습니다. 카메라는 그대로 표시됩니다 · Base map unreachable; cameras are still shown');
+    });
+    tiles.addTo(map);
+  } else {
+    message(notice, 'info', '배경지도 없음 · No base map configured');
+  }
+  return map;
+}
+
 export function createMapView(context) {
   const mapElement = h('div', { id: 'map', role: 'region', 'aria-label': '카메라 지도 Camera map' });
   const status = h('p', { class: 'map-status', role: 'status' }, '불러오는 중… Loading…');
@@ -237,38 +278,8 @@ export function createMapView(context) {
   }
 
   function createMap(config) {
-    const center = Array.isArray(config?.center) && config.center.length === 2 && config.center.every(Number.isFinite)
-      ? config.center : DEFAULT_CENTER;
-    const zoom = Number.isFinite(config?.zoom) ? Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, config.zoom)) : DEFAULT_ZOOM;
-    map = L.map(mapElement, {
-      center,
-      zoom,
-      minZoom: MIN_ZOOM,
-      maxZoom: MAX_ZOOM, // the cluster group needs it, tiles or not
-      preferCanvas: true,
-      zoomAnimation: false,
-      fadeAnimation: false,
-      markerZoomAnimation: false,
-      attributionControl: true,
-    });
-    map.attributionControl.setPrefix(false);
-    if (typeof config?.tileURL === 'string' && config.tileURL !== '') {
-      const tiles = L.tileLayer(config.tileURL, {
-        minZoom: MIN_ZOOM,
-        maxZoom: MAX_ZOOM,
-        attribution: escapeHTML(config.tileAttribution || ''),
-      });
-      let reported = false;
-      tiles.on('tileerror', () => {
-        if (reported) return;
-        reported = true;
-        message(notice, 'warn', '배경지도를 불러올 수 없습니다. 카메라는 그대로 표시됩니다 · Base map unreachable; cameras are still shown');
-      });
-      tiles.addTo(map);
-    } else {
-      el.classList.add('no-tiles');
-      message(notice, 'info', '배경지도 없음 · No base map configured');
-    }
+    map = createBaseMap(mapElement, config, notice);
+    if (!map.hasTiles) el.classList.add('no-tiles');
     cluster = L.markerClusterGroup({
       chunkedLoading: true,
       chunkProgress: onChunkProgress,

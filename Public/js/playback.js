@@ -8,7 +8,7 @@
 // <video id="playback-video" data-segment="SEGMENT ID">.
 
 import { ApiError, errorText } from './api.js';
-import { bi, debounce, formatTime, h, message, replace, text } from './dom.js';
+import { bi, debounce, formatTime, h, isoUTC, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
 
 const HOUR = 3_600_000;
@@ -20,11 +20,6 @@ function pad(number) {
 /** A Date → "YYYY-MM-DD" in local time (a date input's value). */
 function dateValue(date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** ISO 8601 in UTC without fractions, as the API asks. */
-function isoUTC(ms) {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function clock(ms) {

@@ -4,6 +4,7 @@
 // Done closes it; Backspace takes the last corner back; Escape gives up) or the two ends of a
 // line. Without a snapshot the layer keeps a 16:9 frame, so rules can still be drawn and seen.
 
+import { ApiError } from './api.js';
 import { h } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -27,17 +28,38 @@ function clamp(value) {
 }
 
 /**
+ * The camera's latest keyframe (GET /api/cameras/:id/snapshot) as a data: URL, because the
+ * console's Content-Security-Policy allows no blob: images. Throws an ApiError with the server's
+ * reason (409: the camera is not recorded here).
+ */
+export async function snapshotDataURL(cameraId, signal) {
+  const response = await fetch(`/api/cameras/${encodeURIComponent(cameraId)}/snapshot`, { credentials: 'same-origin', cache: 'no-store', signal });
+  if (!response.ok) {
+    let reason = `${response.status}`;
+    try { reason = (await response.json()).reason || reason; } catch { /* not JSON */ }
+    throw new ApiError(response.status, reason);
+  }
+  const blob = await response.blob();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+/**
  * Returns `{el, surface, setPicture(url | null), setShapes(shapes), draw(mode, onDone), cancel(),
- * finish(), undo(), drawing}`. `surface` (#rule-canvas) is what the user clicks on. A shape is
+ * finish(), undo(), drawing}`. `surface` (#rule-canvas, or the `id` given) is what the user clicks on. A shape is
  * `{type: 'polygon' | 'line' | 'mask', points: [{x, y}], colour, label, selected, direction}`.
  * `draw('polygon' | 'line', onDone)` collects points and calls `onDone(points)` (or
  * `onDone(null)` when cancelled); `onChange(state)` hears every click while drawing.
  */
-export function createRuleCanvas({ onChange } = {}) {
+export function createRuleCanvas({ onChange, id = 'rule-canvas' } = {}) {
   const picture = h('img', { class: 'rule-picture', alt: '', draggable: 'false', hidden: true });
   const layer = svg('svg', { class: 'rule-layer', viewBox: '0 0 1600 900', preserveAspectRatio: 'none', 'aria-hidden': 'true' });
   const surface = h('div', {
-    id: 'rule-canvas', class: 'rule-canvas no-picture', tabindex: '0', role: 'application',
+    id, class: 'rule-canvas no-picture', tabindex: '0', role: 'application',
     'aria-label': '규칙 그리기 영역 Drawing area: click to place points; Enter closes a zone, Backspace removes the last point, Escape cancels',
   }, picture, layer);
   const el = h('div', { class: 'rule-canvas-wrap' }, surface);

@@ -14,7 +14,7 @@ import { ApiError, errorText } from './api.js';
 import { bi, h, message, replace, text } from './dom.js';
 import { OBJECT_CLASSES, RULE_KINDS, ruleKindLabel } from './labels.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
-import { createRuleCanvas } from './ruledraw.js';
+import { createRuleCanvas, snapshotDataURL } from './ruledraw.js';
 
 const WRITERS = ['administrator', 'operator'];
 /** Distinct colours for rules on the picture, in list order. */
@@ -406,21 +406,7 @@ export function createRulesView(context) {
     const id = camera.id;
     message(pictureNote, 'info', '');
     try {
-      const response = await fetch(`/api/cameras/${encodeURIComponent(id)}/snapshot`, { credentials: 'same-origin', cache: 'no-store' });
-      if (camera?.id !== id) return;
-      if (!response.ok) {
-        let reason = `${response.status}`;
-        try { reason = (await response.json()).reason || reason; } catch { /* not JSON */ }
-        throw new ApiError(response.status, reason);
-      }
-      // A data: URL, because the console's Content-Security-Policy allows no blob: images.
-      const blob = await response.blob();
-      const url = await new Promise((resolve, reject) => {
-        const reader = new FileReader();
-        reader.onload = () => resolve(reader.result);
-        reader.onerror = () => reject(reader.error);
-        reader.readAsDataURL(blob);
-      });
+      const url = await snapshotDataURL(id);
       if (camera?.id !== id) return;
       canvas.setPicture(url);
     } catch (error) {
