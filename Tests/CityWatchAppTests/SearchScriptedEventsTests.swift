@@ -60,7 +60,7 @@ struct SearchScriptedEventsTests {
         try await withCityWatch(.sqlite) { app in
             let cameras = try await app.makeCameras(3)
             let search = SearchService(database: app.db)
-            let from = Date(timeIntervalSince1970: base - 1), to = Date(timeIntervalSince1970: base + 120)
+            let from = Date(timeIntervalSince1970: Self.base - 1), to = Date(timeIntervalSince1970: Self.base + 120)
             for (camera, kind) in zip(cameras, ["intrusion", "loitering", "lineCrossing"]) {
                 let clip = try #require(EvaluationSet.clip(kind: kind, variant: .clean))
                 try await Self.analyse(clip, camera: camera, on: app.db)

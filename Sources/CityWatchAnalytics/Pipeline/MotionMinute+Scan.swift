@@ -7,6 +7,11 @@ extension MotionMinute {
         public var second: Int64
         /// The most motion among the searched cells (1…255).
         public var strength: UInt8
+
+        public init(second: Int64, strength: UInt8) {
+            self.second = second
+            self.strength = strength
+        }
     }
 
     /// The seconds of a stored minute (``secondsBytes``) in which any of `cells` moved, read
