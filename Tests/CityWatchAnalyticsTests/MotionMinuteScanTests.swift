@@ -1,5 +1,6 @@
 import CityWatchAnalytics
 import CityWatchDomain
+import CityWatchMedia
 import PropertyBased
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 struct MotionMinuteScanTests {
     @Test func scanningTheBytesFindsWhatDecodingFinds() async {
         await propertyCheck(count: 200, input: Gen.uint64()) { seed in
-            var random = Xorshift(seed: seed)
+            var random = SceneRandom(seed: seed)
             var minute = MotionMinute(minute: 29_000_000)
             for second in 0..<60 where random.next() % 3 == 0 {
                 var grid = MotionGrid(second: 29_000_000 * 60 + Int64(second))
@@ -38,17 +39,5 @@ struct MotionMinuteScanTests {
         bytes.removeLast()
         #expect(throws: MotionMinute.DecodingFailure.self) { try MotionMinute.scan(minute: 5, secondsBytes: bytes, cells: .all, into: &hits) }
         #expect(throws: MotionMinute.DecodingFailure.self) { try MotionMinute.scan(minute: 5, secondsBytes: [61, 0], cells: .all, into: &hits) }
-    }
-}
-
-/// A small seeded generator for the tests.
-private struct Xorshift {
-    var state: UInt64
-    init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
     }
 }

@@ -1,26 +1,15 @@
 @testable import CityWatchAnalytics
 import CityWatchDomain
+import CityWatchMedia
 import Testing
 
 /// The packed (bit per pixel) mask the detector cleans and labels must give exactly what the
 /// byte-mask reference gives, on any mask: checked on seeded random masks of awkward sizes.
 @Suite("Packed mask")
 struct PackedMaskTests {
-    /// SplitMix64: a small seeded generator, so a failure can be replayed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A random mask of `width × height` bytes, about `density` of them set, with blobs
     /// (a pixel copies its left or upper neighbour half the time) so morphology has work to do.
-    static func randomMask(width: Int, height: Int, density: Double, using random: inout Seeded) -> [UInt8] {
+    static func randomMask(width: Int, height: Int, density: Double, using random: inout SceneRandom) -> [UInt8] {
         var mask = [UInt8](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {
@@ -39,7 +28,7 @@ struct PackedMaskTests {
 
     @Test(arguments: [0.05, 0.3, 0.6, 0.9])
     func morphologyOnPackedMasksEqualsTheByteMaskReference(density: Double) {
-        var random = Seeded(state: UInt64(density * 1000))
+        var random = SceneRandom(seed: UInt64(density * 1000))
         for (width, height) in Self.sizes {
             for radius in 1...2 {
                 for operation in 0..<4 {
@@ -75,7 +64,7 @@ struct PackedMaskTests {
     }
 
     @Test func packingTakesAnyNonZeroByteAsSetAndUnpackingGivesOnes() {
-        var random = Seeded(state: 42)
+        var random = SceneRandom(seed: 42)
         for (width, height) in Self.sizes {
             let bytes = (0..<(width * height)).map { _ in Bool.random(using: &random) ? UInt8.random(in: 1...255, using: &random) : 0 }
             var packed = PackedMask(width: width, height: height)
@@ -94,7 +83,7 @@ struct PackedMaskTests {
     }
 
     @Test func chromaBitsSpreadToEvenLumaBitsAndBack() {
-        var random = Seeded(state: 99)
+        var random = SceneRandom(seed: 99)
         for _ in 0..<1000 {
             let half = UInt32(truncatingIfNeeded: random.next())
             let spread = MotionDetector.spread(half)
@@ -134,7 +123,7 @@ struct PackedMaskTests {
 
     @Test(arguments: [0.1, 0.45, 0.8])
     func labellingFindsTheSameComponentsAsAFloodFill(density: Double) {
-        var random = Seeded(state: 7 + UInt64(density * 100))
+        var random = SceneRandom(seed: 7 + UInt64(density * 100))
         for (width, height) in Self.sizes {
             let mask = Self.randomMask(width: width, height: height, density: density, using: &random)
             var labeler = BlobLabeler(width: width, height: height)
