@@ -68,14 +68,14 @@ struct AnalyticsController: RouteCollection {
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-camera-\(UUID().uuidString).jpg").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let masks = user.role.seesBehindPrivacyMasks ? [] : try await AnalyticsRepository(database: req.db).settings(for: camera.id).privacyMasks
+        let masks = try await req.hiddenPrivacyMasks(camera: camera.id, for: user.role)
         do { try await SnapshotMaker().jpeg(clip: clip, masks: masks, to: path) } catch {
             req.logger.warning("camera snapshot failed", metadata: ["camera": "\(camera.id)", "error": "\(error)"])
             throw Abort(.serviceUnavailable, reason: "the snapshot could not be made; try again in a few seconds")
         }
         try await req.audit.append(AuditEvent(actor: user.username, action: "video.snapshot", target: camera.id.uuidString,
                                               details: masks.isEmpty ? [:] : ["masked": .bool(true)]))
-        return Self.jpeg(try Data(contentsOf: URL(fileURLWithPath: path)))
+        return Response.privateJPEG(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     func list(req: Request) async throws -> [EventDTO] {
@@ -105,7 +105,7 @@ struct AnalyticsController: RouteCollection {
         }
         try await req.audit.append(AuditEvent(actor: user.username, action: "event.snapshot", target: event.cameraID.uuidString,
                                               details: ["event": .string(event.id.uuidString)]))
-        return Self.jpeg(bytes)
+        return Response.privateJPEG(bytes)
     }
 
     func acknowledge(req: Request) async throws -> EventDTO {
@@ -169,8 +169,11 @@ struct AnalyticsController: RouteCollection {
         }
         return found
     }
+}
 
-    private static func jpeg(_ bytes: Data) -> Response {
+extension Response {
+    /// A JPEG of footage: never cached by the browser or anything between.
+    static func privateJPEG(_ bytes: Data) -> Response {
         let response = Response(status: .ok, body: .init(data: bytes))
         response.headers.contentType = .jpeg
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")

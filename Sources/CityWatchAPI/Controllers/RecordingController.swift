@@ -205,11 +205,17 @@ extension Request {
         return (camera, snapshot.site(of: camera))
     }
 
-    /// The filter that blacks out the camera's privacy masks for a user whose role may not see
-    /// behind them; nil when there is nothing to hide from this user.
+    /// The camera's privacy masks that a user with `role` may not see behind: none for
+    /// administrators and privacy officers.
+    func hiddenPrivacyMasks(camera: UUID, for role: Role) async throws -> [ImagePolygon] {
+        guard !role.seesBehindPrivacyMasks else { return [] }
+        return try await AnalyticsRepository(database: db).settings(for: camera).privacyMasks
+    }
+
+    /// The ffmpeg filter that blacks out ``hiddenPrivacyMasks(camera:for:)``; nil when there is
+    /// nothing to hide from this user.
     func privacyMaskFilter(camera: UUID, for role: Role) async throws -> String? {
-        guard !role.seesBehindPrivacyMasks else { return nil }
-        return PrivacyMaskFilter.filter(for: try await AnalyticsRepository(database: db).settings(for: camera).privacyMasks)
+        PrivacyMaskFilter.filter(for: try await hiddenPrivacyMasks(camera: camera, for: role))
     }
 
     /// The sealer for camera passwords.

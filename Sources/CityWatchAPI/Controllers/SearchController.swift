@@ -43,13 +43,7 @@ struct SearchController: RouteCollection {
         } catch let refusal as SearchService.Refusal {
             throw Abort(.badRequest, reason: refusal.reason)
         }
-        let formatter = ISO8601DateFormatter()
-        var details: [String: AuditValue] = [
-            "kind": .string(query.asksForObjects ? "objects" : "motion"), "from": .string(formatter.string(from: query.from)),
-            "to": .string(formatter.string(from: query.to)), "cameras": .int(Int64(cameras.count)), "found": .int(Int64(result.total)),
-        ]
-        if cameras.count <= 50 { details["cameraIds"] = .string(cameras.map(\.uuidString).sorted().joined(separator: ",")) }
-        try await req.audit.append(AuditEvent(actor: user.username, action: "search", details: details))
+        try await req.audit.append(SearchService.auditEvent(actor: user.username, query: query, cameras: cameras, result: result))
         return SearchResponse(result, query: query)
     }
 
@@ -63,7 +57,7 @@ struct SearchController: RouteCollection {
               FileManager.default.fileExists(atPath: segment.path) else {
             throw Abort(.notFound, reason: "nothing of camera \(camera.id) is recorded at \(ISO8601DateFormatter().string(from: at)) on this server")
         }
-        let masks = user.role.seesBehindPrivacyMasks ? [] : try await AnalyticsRepository(database: req.db).settings(for: camera.id).privacyMasks
+        let masks = try await req.hiddenPrivacyMasks(camera: camera.id, for: user.role)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-frame-\(UUID().uuidString).jpg").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
@@ -74,9 +68,6 @@ struct SearchController: RouteCollection {
         try await req.audit.append(AuditEvent(actor: user.username, action: "video.frame", target: camera.id.uuidString,
                                               details: ["at": .string(ISO8601DateFormatter().string(from: at))]
                                                   .merging(masks.isEmpty ? [:] : ["masked": .bool(true)]) { a, _ in a }))
-        let response = Response(status: .ok, body: .init(data: try Data(contentsOf: URL(fileURLWithPath: path))))
-        response.headers.contentType = .jpeg
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return Response.privateJPEG(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

@@ -91,6 +91,18 @@ public struct SearchService: Sendable {
         return Self.page(builder.finish(order: query.order), query: query, cameras: cameras.count, reads: reads, started: started)
     }
 
+    /// The audit entry of a search that ran: who, what kind, which period, how many cameras
+    /// (and which, up to 50) and how much was found — the same from the API and the command line.
+    public static func auditEvent(actor: String, query: SearchQuery, cameras: Set<UUID>, result: Result) -> AuditEvent {
+        let formatter = ISO8601DateFormatter()
+        var details: [String: AuditValue] = [
+            "kind": .string(query.asksForObjects ? "objects" : "motion"), "from": .string(formatter.string(from: query.from)),
+            "to": .string(formatter.string(from: query.to)), "cameras": .int(Int64(cameras.count)), "found": .int(Int64(result.total)),
+        ]
+        if cameras.count <= 50 { details["cameraIds"] = .string(cameras.map(\.uuidString).sorted().joined(separator: ",")) }
+        return AuditEvent(actor: actor, action: "search", details: details)
+    }
+
     /// The same answer from every stored row of `cameras` in the period, skipping nothing.
     public func bruteForce(_ query: SearchQuery, cameras: Set<UUID>) async throws -> Result {
         let started = ContinuousClock.now

@@ -56,11 +56,8 @@ struct SearchCommand: AsyncParsableCommand {
             do { result = try await SearchService(database: app.db).run(query, cameras: cameras) } catch let refusal as SearchService.Refusal {
                 throw ValidationError(refusal.reason)
             }
-            let formatter = ISO8601DateFormatter()
-            try await AuditLog(database: app.db).append(AuditEvent(actor: commandLineActor, action: "search", details: [
-                "kind": .string(query.asksForObjects ? "objects" : "motion"), "from": .string(formatter.string(from: query.from)),
-                "to": .string(formatter.string(from: query.to)), "cameras": .int(Int64(cameras.count)), "found": .int(Int64(result.total)),
-            ]))
+            try await AuditLog(database: app.db).append(SearchService.auditEvent(actor: commandLineActor, query: query, cameras: cameras,
+                                                                                 result: result))
             if asJSON {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
