@@ -1,4 +1,5 @@
 import CityWatchAnalytics
+import CityWatchDomain
 import Foundation
 import Testing
 

@@ -23,7 +23,8 @@ struct MotionMinuteScanTests {
             let decoded = try? MotionMinute(minute: minute.minute, secondsBytes: minute.secondsBytes)
             let expected = (decoded?.grids ?? []).compactMap { grid -> MotionMinute.SecondHit? in
                 let strongest = cells.indices.map { grid.cells[$0] }.max() ?? 0
-                return strongest > 0 ? MotionMinute.SecondHit(second: grid.second, strength: strongest) : nil
+                let moved = cells.indices.filter { grid.cells[$0] > 0 }.count
+                return strongest > 0 ? MotionMinute.SecondHit(second: grid.second, strength: strongest, cells: moved) : nil
             }
             #expect(hits == expected, "seed \(seed)")
         }

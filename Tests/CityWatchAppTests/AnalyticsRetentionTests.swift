@@ -27,7 +27,11 @@ struct AnalyticsRetentionTests {
                 let path = folder.appendingPathComponent("\(event.id).jpg").path
                 try Data([0xFF, 0xD8, 0xFF, 0xD9]).write(to: URL(fileURLWithPath: path))
                 try await repository.insert(event, snapshotPath: path)
-                try await repository.saveMotionMinute(camera: camera, minute: at, activeSeconds: 1, summary: Data([16, 9]), seconds: Data())
+                var minute = MotionMinute(minute: Int64((at.timeIntervalSince1970 / 60).rounded(.down)))
+                var grid = MotionGrid(second: minute.minute * 60 + 7)
+                grid[2, 2] = 50
+                minute.add(grid)
+                try await repository.saveMotionMinute(camera: camera, minute)
                 try await repository.saveTracks([TrackSummary(cameraID: camera, trackID: Int(daysAgo), objectClass: .person, start: at,
                                                               end: at.addingTimeInterval(5), path: [], color: nil, direction: nil, speed: 0)])
                 return (event, path)

@@ -54,4 +54,24 @@ struct SearchQueryTests {
         #expect(episodes[0].start == now.addingTimeInterval(20) && episodes[0].moment == now.addingTimeInterval(21), "newest first, strongest second shown")
         #expect(episodes[1].end == now.addingTimeInterval(5))
     }
+
+    @Test func aBuilderKeepingAPageGivesThatPageOfEverythingAndCountsTheRest() {
+        var everything = EpisodeBuilder(gap: 5, order: .relevance)
+        var page = EpisodeBuilder(gap: 5, order: .relevance, keep: 7)
+        let cameras = (0..<4).map { _ in UUID() }
+        // 4 cameras × 3,000 episodes of 1 s, 10 s apart, scores repeating so ties need the camera order.
+        for index in 0..<3_000 {
+            for (number, camera) in cameras.enumerated() {
+                let at = now.addingTimeInterval(Double(index * 10))
+                let strength = Double((index * 7 + number) % 13)
+                everything.add(camera: camera, from: at, to: at.addingTimeInterval(1), moment: at, strength: strength)
+                page.add(camera: camera, from: at, to: at.addingTimeInterval(1), moment: at, strength: strength)
+            }
+        }
+        let all = everything.finish()
+        let kept = page.finish()
+        #expect(all.total == 12_000 && all.episodes.count == 12_000)
+        #expect(kept.total == 12_000 && kept.episodes == Array(all.episodes.prefix(7)))
+        #expect(kept.episodes.first?.score == 12)
+    }
 }

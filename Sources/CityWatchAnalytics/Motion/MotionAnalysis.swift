@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// What a ``MotionAnalyzer`` made of one frame.
 public struct MotionAnalysis: Sendable {
     /// What the detector made of the frame.

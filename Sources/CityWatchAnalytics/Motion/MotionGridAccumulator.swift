@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// Builds one camera's ``MotionGrid`` per second from its foreground masks: each frame's share
 /// of foreground pixels per cell, the largest of the second kept. When a frame of a later
 /// second arrives, the finished grid of the earlier one is handed back.

@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// Everything one frame gave a ``CameraAnalyzer``.
 public struct FrameAnalysis: Sendable {
     /// What the motion detector made of the frame.

@@ -97,6 +97,10 @@ actor AnalyticsWriter {
         logger.notice("analytics event", metadata: ["camera": "\(camera)", "rule": "\(ruleEvent.ruleName)", "kind": "\(ruleEvent.kind)"])
     }
 
+    /// Seconds of a minute gathered before its part so far is stored: a search finds motion
+    /// this recent without waiting for the minute to end.
+    static let minuteSavedEvery: Int64 = 10
+
     private func addGrid(_ grid: MotionGrid, camera: UUID, repository: AnalyticsRepository) async throws {
         let minute = grid.second >= 0 ? grid.second / 60 : (grid.second - 59) / 60
         if let current = minutes[camera], current.minute != minute {
@@ -104,14 +108,14 @@ actor AnalyticsWriter {
             minutes[camera] = nil
         }
         minutes[camera, default: MotionMinute(minute: minute)].add(grid)
+        // The part so far, now and then (the store merges it with what it has of the minute).
+        if let first = minutes[camera]?.grids.first, grid.second - first.second >= Self.minuteSavedEvery - 1 {
+            try await save(minutes[camera]!, camera: camera, repository: repository)
+            minutes[camera] = MotionMinute(minute: minute)
+        }
     }
 
     private func save(_ minute: MotionMinute, camera: UUID, repository: AnalyticsRepository) async throws {
-        guard let summary = minute.summary else { return }
-        try await repository.saveMotionMinute(camera: camera, minute: Date(timeIntervalSince1970: TimeInterval(minute.minute * 60)),
-                                              activeSeconds: minute.grids.count, summary: Data(summary.bytes),
-                                              seconds: Data(minute.secondsBytes),
-                                              cells: GridCells(values: summary.columns == GridCells.columns && summary.rows == GridCells.rows
-                                                  ? summary.cells : []))
+        try await repository.saveMotionMinute(camera: camera, minute)
     }
 }

@@ -13,6 +13,7 @@ extension SearchMetadataGenerator {
         try await database.transaction { database in
             let sql = database.sql
             var hours: [Date: GridCells] = [:]
+            var runs: [Date: CellRuns] = [:]
             for chunk in stride(from: 0, to: day.minutes.count, by: 500) {
                 var insert = sql.insert(into: MotionMinuteModel.schema)
                     .columns("id", "camera_id", "minute_at", "active_seconds", "summary", "seconds", "cells0", "cells1", "cells2")
@@ -20,7 +21,9 @@ extension SearchMetadataGenerator {
                     guard let summary = minute.summary else { continue }
                     let at = Date(timeIntervalSince1970: TimeInterval(minute.minute * 60))
                     let cells = GridCells(values: summary.cells)
-                    hours[SearchIndexRepository.hour(of: at), default: .none] = hours[SearchIndexRepository.hour(of: at), default: .none].union(cells)
+                    let hour = SearchIndexRepository.hour(of: at)
+                    hours[hour, default: .none] = hours[hour, default: .none].union(cells)
+                    minute.addRuns(to: &runs[hour, default: CellRuns()])
                     let (w0, w1, w2) = cells.stored
                     insert = insert.values([SQLBind(UUID()), SQLBind(camera), SQLBind(at), SQLBind(minute.grids.count), SQLBind(Data(summary.bytes)),
                                             SQLBind(Data(minute.secondsBytes)), SQLBind(w0), SQLBind(w1), SQLBind(w2)])
@@ -29,10 +32,11 @@ extension SearchMetadataGenerator {
             }
             let hourList = hours.sorted { $0.key < $1.key }
             for chunk in stride(from: 0, to: hourList.count, by: 500) {
-                var insert = sql.insert(into: MotionHourModel.schema).columns("id", "camera_id", "hour_at", "cells0", "cells1", "cells2")
+                var insert = sql.insert(into: MotionHourModel.schema).columns("id", "camera_id", "hour_at", "cells0", "cells1", "cells2", "runs")
                 for (hour, cells) in hourList[chunk..<min(chunk + 500, hourList.count)] {
                     let (w0, w1, w2) = cells.stored
-                    insert = insert.values([SQLBind(UUID()), SQLBind(camera), SQLBind(hour), SQLBind(w0), SQLBind(w1), SQLBind(w2)])
+                    insert = insert.values([SQLBind(UUID()), SQLBind(camera), SQLBind(hour), SQLBind(w0), SQLBind(w1), SQLBind(w2),
+                                            SQLBind(Data(runs[hour, default: CellRuns()].bytes))])
                 }
                 try await insert.run()
             }

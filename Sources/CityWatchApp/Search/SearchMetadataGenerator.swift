@@ -81,12 +81,7 @@ public struct SearchMetadataGenerator: Sendable {
     /// Writes `day` through the repository analytics use, so the index is built as in service.
     public static func store(_ day: CameraDay, camera: UUID, on database: any Database) async throws {
         let repository = AnalyticsRepository(database: database)
-        for minute in day.minutes {
-            guard let summary = minute.summary else { continue }
-            try await repository.saveMotionMinute(camera: camera, minute: Date(timeIntervalSince1970: TimeInterval(minute.minute * 60)),
-                                                  activeSeconds: minute.grids.count, summary: Data(summary.bytes),
-                                                  seconds: Data(minute.secondsBytes), cells: GridCells(values: summary.cells))
-        }
+        for minute in day.minutes { try await repository.saveMotionMinute(camera: camera, minute) }
         for chunk in stride(from: 0, to: day.tracks.count, by: 200) {
             try await repository.saveTracks(Array(day.tracks[chunk..<min(chunk + 200, day.tracks.count)]))
         }

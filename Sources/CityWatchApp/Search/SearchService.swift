@@ -6,10 +6,11 @@ import Foundation
 
 /// Smart search over the metadata written at analysis time: never decodes video.
 ///
-/// Coarse to fine: camera-hours whose moving cells miss the region are skipped in the database,
-/// then minutes the same way, and only the minutes and tracks that may match are read and
-/// tested exactly (``SearchQuery/match(_:)``, a second's grid cells). ``bruteForce(_:cameras:)``
-/// reads everything instead; the two must agree (tested on both databases).
+/// Coarse to fine: camera-hours whose moving cells miss the region are skipped in the database;
+/// of the others one row each is read, and in it only the region's cells' runs of seconds
+/// (``CellRuns``). Tracks are narrowed in the database by class, colour, size and cells, then
+/// tested exactly (``SearchQuery/match(_:)``). ``bruteForce(_:cameras:)`` reads every minute
+/// second by second and every track instead; the two must agree (tested on both databases).
 public struct SearchService: Sendable {
     /// What a search found and what it cost.
     public struct Result: Sendable, Codable, Hashable {
@@ -64,7 +65,7 @@ public struct SearchService: Sendable {
         }
         let index = SearchIndexRepository(database: database)
         var reads = SearchIndexRepository.Reads()
-        var builder = EpisodeBuilder()
+        var builder = EpisodeBuilder(order: query.order, keep: query.offset + query.limit)
         if !cameras.isEmpty {
             if query.asksForObjects {
                 // A track in the region has a foot point in one of its cells; one that crossed
@@ -80,15 +81,45 @@ public struct SearchService: Sendable {
                 reads.tracks = tracks.count
                 Self.collect(tracks: tracks, query: query, into: &builder)
             } else {
-                let cells = query.region.map(GridCells.overlapping) ?? .all
-                let candidates = try await index.motionHours(cameras: cameras, from: query.from, to: query.to, cells: cells)
-                reads.hours = candidates.count
-                let minutes = try await index.motionMinutes(cameras: cameras, hours: candidates, from: query.from, to: query.to, cells: cells)
-                reads.minutes = minutes.count
-                try Self.collect(minutes: minutes, cells: cells, query: query, into: &builder)
+                try await collectMotion(query, cameras: cameras, index: index, reads: &reads, into: &builder)
             }
         }
-        return Self.page(builder.finish(order: query.order), query: query, cameras: cameras.count, reads: reads, started: started)
+        return Self.page(builder.finish(), query: query, cameras: cameras.count, reads: reads, started: started)
+    }
+
+    /// Camera-hours read at once by a motion search: a few megabytes of runs, so a week over
+    /// every camera is answered in bounded memory.
+    static let hoursPerRead = 2_000
+
+    /// Motion in the region: the camera-hours whose cells touch it, a slice of time at a time,
+    /// each hour's runs read for the region's cells only.
+    private func collectMotion(_ query: SearchQuery, cameras: Set<UUID>, index: SearchIndexRepository, reads: inout SearchIndexRepository.Reads,
+                               into builder: inout EpisodeBuilder) async throws {
+        let cells = query.region.map(GridCells.overlapping) ?? .all
+        // Whole seconds from the first at or after `from` to the last before `to`.
+        let first = Int64(query.from.timeIntervalSince1970.rounded(.up)), last = Int64(query.to.timeIntervalSince1970.rounded(.up))
+        let slice = TimeInterval(max(1, Self.hoursPerRead / cameras.count) * 3_600)
+        var sliceStart = SearchIndexRepository.hour(of: query.from)
+        var pieces: [CellRuns.Piece] = []
+        var edges: [Int] = []
+        while sliceStart < query.to {
+            let sliceEnd = min(query.to, sliceStart.addingTimeInterval(slice))
+            let hours = try await index.motionHours(cameras: cameras, from: max(query.from, sliceStart), to: sliceEnd, cells: cells)
+            reads.hours += hours.count
+            for hour in hours {
+                let start = Int64(hour.hourAt.timeIntervalSince1970)
+                var bytes = hour.runs ?? []
+                if hour.runs == nil { bytes = try await index.runs(camera: hour.cameraID, hour: hour.hourAt).bytes }
+                let within = Int(max(0, first - start))..<Int(min(Int64(CellRuns.secondsPerHour), max(0, last - start)))
+                try CellRuns.pieces(in: bytes, wanted: cells, within: within, into: &pieces, edges: &edges)
+                for piece in pieces {
+                    let from = Date(timeIntervalSince1970: TimeInterval(start + Int64(piece.seconds.lowerBound)))
+                    builder.add(camera: hour.cameraID, from: from, to: from.addingTimeInterval(TimeInterval(piece.seconds.count)), moment: from,
+                                strength: Double(piece.cells), weight: Double(piece.cells * piece.seconds.count))
+                }
+            }
+            sliceStart = sliceEnd
+        }
     }
 
     /// The audit entry of a search that ran: who, what kind, which period, how many cameras
@@ -103,25 +134,27 @@ public struct SearchService: Sendable {
         return AuditEvent(actor: actor, action: "search", details: details)
     }
 
-    /// The same answer from every stored row of `cameras` in the period, skipping nothing.
+    /// The same answer from every stored row of `cameras` in the period, skipping nothing:
+    /// motion second by second from the minutes, every track.
     public func bruteForce(_ query: SearchQuery, cameras: Set<UUID>) async throws -> Result {
         let started = ContinuousClock.now
         let index = SearchIndexRepository(database: database)
         var reads = SearchIndexRepository.Reads()
-        var builder = EpisodeBuilder()
+        var builder = EpisodeBuilder(order: query.order, keep: query.offset + query.limit)
         if query.asksForObjects {
             let tracks = try await index.tracks(cameras: cameras, from: query.from, to: query.to)
             reads.tracks = tracks.count
             Self.collect(tracks: tracks, query: query, into: &builder)
         } else {
-            let minutes = try await index.motionMinutes(cameras: cameras, hours: nil, from: query.from, to: query.to, cells: nil)
+            let minutes = try await index.motionMinutes(cameras: cameras, from: query.from, to: query.to)
             reads.minutes = minutes.count
             try Self.collect(minutes: minutes, cells: query.region.map(GridCells.overlapping) ?? .all, query: query, into: &builder)
         }
-        return Self.page(builder.finish(order: query.order), query: query, cameras: cameras.count, reads: reads, started: started)
+        return Self.page(builder.finish(), query: query, cameras: cameras.count, reads: reads, started: started)
     }
 
-    /// Seconds of `minutes` (in camera, time order) in which a cell of `cells` moved.
+    /// Seconds of `minutes` (in camera, time order) in which a cell of `cells` moved, each as
+    /// strong as the number of those cells that moved.
     static func collect(minutes: [SearchIndexRepository.MinuteRow], cells: GridCells, query: SearchQuery, into builder: inout EpisodeBuilder) throws {
         var hits: [MotionMinute.SecondHit] = []
         hits.reserveCapacity(60)
@@ -131,7 +164,7 @@ public struct SearchService: Sendable {
             for hit in hits {
                 let at = Date(timeIntervalSince1970: TimeInterval(hit.second))
                 guard at >= query.from, at < query.to else { continue }
-                builder.add(camera: row.cameraID, from: at, to: at.addingTimeInterval(1), moment: at, strength: Double(hit.strength) / 255)
+                builder.add(camera: row.cameraID, from: at, to: at.addingTimeInterval(1), moment: at, strength: Double(hit.cells))
             }
         }
     }
@@ -145,11 +178,11 @@ public struct SearchService: Sendable {
         }
     }
 
-    static func page(_ episodes: [SearchEpisode], query: SearchQuery, cameras: Int, reads: SearchIndexRepository.Reads,
+    static func page(_ found: (episodes: [SearchEpisode], total: Int), query: SearchQuery, cameras: Int, reads: SearchIndexRepository.Reads,
                      started: ContinuousClock.Instant) -> Result {
-        let page = Array(episodes.dropFirst(query.offset).prefix(query.limit))
+        let page = Array(found.episodes.dropFirst(query.offset).prefix(query.limit))
         let elapsed = started.duration(to: .now)
-        return Result(episodes: page, total: episodes.count, cameras: cameras, reads: reads,
+        return Result(episodes: page, total: found.total, cameras: cameras, reads: reads,
                       milliseconds: Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
     }
 

@@ -45,6 +45,9 @@ public struct GridCells: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
+    /// How many cells are in the set.
+    public var cellCount: Int { words[0].nonzeroBitCount + words[1].nonzeroBitCount + words[2].nonzeroBitCount }
+
     public func contains(_ index: Int) -> Bool {
         guard (0..<Self.count).contains(index) else { return false }
         return words[index >> 6] & (1 << UInt64(index & 63)) != 0

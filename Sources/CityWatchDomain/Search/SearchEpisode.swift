@@ -26,22 +26,31 @@ public struct SearchEpisode: Codable, Sendable, Hashable {
     }
 }
 
-/// Groups hits into episodes: per camera, hits less than `gap` apart make one episode.
+/// Groups hits into episodes: per camera, hits less than `gap` apart make one episode. Keeps
+/// only the first `keep` episodes in the order asked for (and counts the rest), so a search that
+/// finds millions holds one page's worth.
 public struct EpisodeBuilder: Sendable {
     public let gap: TimeInterval
+    public let order: SearchQuery.Order
+    public let keep: Int
     private var open: [UUID: SearchEpisode] = [:]
     private var strongest: [UUID: Double] = [:]
     private var done: [SearchEpisode] = []
+    private var dropped = 0
 
-    public init(gap: TimeInterval = 5) {
+    public init(gap: TimeInterval = 5, order: SearchQuery.Order = .time, keep: Int = .max) {
         self.gap = gap
+        self.order = order
+        self.keep = max(1, keep)
     }
 
-    /// Adds a hit on `camera` from `from` to `to`. Hits of one camera must come in order of `from`.
-    public mutating func add(camera: UUID, from: Date, to: Date, moment: Date, strength: Double, track: TrackSummary? = nil) {
+    /// Adds a hit on `camera` from `from` to `to`. Hits of one camera must come in order of
+    /// `from`. The strongest hit's `moment` becomes the episode's (the first of equals, and
+    /// never for tracks, whose first moment stays); `weight` (default: `strength`) adds to its score.
+    public mutating func add(camera: UUID, from: Date, to: Date, moment: Date, strength: Double, weight: Double? = nil, track: TrackSummary? = nil) {
         if var episode = open[camera], from.timeIntervalSince(episode.end) <= gap {
             episode.end = max(episode.end, to)
-            episode.score += strength
+            episode.score += weight ?? strength
             if strength > strongest[camera, default: 0] {
                 strongest[camera] = strength
                 if track == nil { episode.moment = moment }
@@ -53,21 +62,61 @@ public struct EpisodeBuilder: Sendable {
             open[camera] = episode
             return
         }
-        if let finished = open[camera] { done.append(finished) }
+        if let finished = open[camera] { finish(finished) }
         open[camera] = SearchEpisode(cameraID: camera, start: from, end: to, moment: moment, trackIDs: track.map { [$0.trackID] } ?? [],
-                                     classes: track.map { [$0.objectClass] } ?? [], score: strength)
+                                     classes: track.map { [$0.objectClass] } ?? [], score: weight ?? strength)
         strongest[camera] = strength
     }
 
-    /// Every episode, ordered as asked (ties by camera and start, so the order is stable).
-    public mutating func finish(order: SearchQuery.Order) -> [SearchEpisode] {
-        done.append(contentsOf: open.values)
+    private mutating func finish(_ episode: SearchEpisode) {
+        done.append(episode)
+        if done.count - 1_024 >= keep, done.count - 1_024 - keep >= keep { trim() }
+    }
+
+    /// Sorts what is done and forgets all but the first `keep`.
+    private mutating func trim() {
+        done.sort(by: Self.ordered(order))
+        if done.count > keep {
+            dropped += done.count - keep
+            done.removeLast(done.count - keep)
+        }
+    }
+
+    /// The first `keep` episodes, ordered as asked (ties by camera and start, so the order is
+    /// stable), and how many were found in all.
+    public mutating func finish() -> (episodes: [SearchEpisode], total: Int) {
+        for episode in open.values { done.append(episode) }
         open = [:]
-        return done.sorted { a, b in
+        trim()
+        return (done, done.count + dropped)
+    }
+
+    /// Every episode (none forgotten when `keep` was left at its default), ordered as asked.
+    public mutating func finish(order: SearchQuery.Order) -> [SearchEpisode] {
+        precondition(order == self.order, "the order is chosen when the builder is made")
+        return finish().episodes
+    }
+
+    static func ordered(_ order: SearchQuery.Order) -> (SearchEpisode, SearchEpisode) -> Bool {
+        { a, b in
             switch order {
             case .time where a.start != b.start: return a.start > b.start
             case .relevance where a.score != b.score: return a.score > b.score
-            default: return (a.cameraID.uuidString, a.start) < (b.cameraID.uuidString, b.start)
+            default:
+                if a.cameraID != b.cameraID { return a.cameraID.isOrdered(before: b.cameraID) }
+                return a.start < b.start
+            }
+        }
+    }
+}
+
+extension UUID {
+    /// Byte order of the two ids (the order of their `uuidString`s, without making strings).
+    func isOrdered(before other: UUID) -> Bool {
+        withUnsafeBytes(of: uuid) { a in
+            withUnsafeBytes(of: other.uuid) { b in
+                for index in 0..<16 where a[index] != b[index] { return a[index] < b[index] }
+                return false
             }
         }
     }

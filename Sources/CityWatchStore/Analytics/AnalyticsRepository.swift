@@ -164,6 +164,13 @@ public struct AnalyticsRepository: Sendable {
         for chunk in stride(from: 0, to: hours.count, by: 500).map({ hours[$0..<min($0 + 500, hours.count)].compactMap(\.id) }) {
             try await MotionHourModel.query(on: database).filter(\.$id ~~ chunk).delete()
         }
+        // An hour that keeps some of its minutes (the cutoff or a hold falls inside it) is
+        // rebuilt from them, so no search finds seconds that have gone.
+        let deleted = Set(hours.map(\.hourAt))
+        let index = SearchIndexRepository(database: database)
+        for hour in Set(minutes.map { SearchIndexRepository.hour(of: $0.minuteAt) }).subtracting(deleted).sorted() {
+            try await index.rebuild(camera: camera, hour: hour)
+        }
         return expired
     }
 
@@ -183,16 +190,25 @@ public struct AnalyticsRepository: Sendable {
 
     // MARK: Search metadata
 
-    /// Stores one camera-minute of motion (replacing one written before for the same minute).
-    public func saveMotionMinute(camera: UUID, minute: Date, activeSeconds: Int, summary: Data, seconds: Data,
-                                 cells: GridCells = .all) async throws {
-        let model = try await MotionMinuteModel.query(on: database).filter(\.$cameraID == camera).filter(\.$minuteAt == minute).first()
-            ?? MotionMinuteModel()
+    /// Stores one camera-minute of motion. A minute stored before (an earlier part of it, or a
+    /// run of the analyser before a restart) keeps its seconds: the two are merged. Nothing is
+    /// stored for a minute without a grid.
+    public func saveMotionMinute(camera: UUID, _ minute: MotionMinute) async throws {
+        let at = Date(timeIntervalSince1970: TimeInterval(minute.minute * 60))
+        let earlier = try await MotionMinuteModel.query(on: database).filter(\.$cameraID == camera).filter(\.$minuteAt == at).first()
+        var merged = minute
+        if let earlier {
+            merged = try MotionMinute(minute: minute.minute, secondsBytes: [UInt8](earlier.seconds))
+            merged.merge(minute)
+        }
+        guard let summary = merged.summary else { return }
+        let cells = GridCells(values: summary.columns == GridCells.columns && summary.rows == GridCells.rows ? summary.cells : [])
+        let model = earlier ?? MotionMinuteModel()
         model.cameraID = camera
-        model.minuteAt = minute
-        model.activeSeconds = activeSeconds
-        model.summary = summary
-        model.seconds = seconds
+        model.minuteAt = at
+        model.activeSeconds = merged.grids.count
+        model.summary = Data(summary.bytes)
+        model.seconds = Data(merged.secondsBytes)
         (model.cells0, model.cells1, model.cells2) = cells.stored
         try await model.save(on: database)
         try await SearchIndexRepository(database: database).addMotion(camera: camera, minute: minute, cells: cells)

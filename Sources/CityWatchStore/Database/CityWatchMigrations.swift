@@ -13,5 +13,6 @@ public enum CityWatchMigrations {
         CreateRecording(),
         CreateAnalytics(),
         CreateSearchIndex(),
+        AddMotionRuns(),
     ]
 }

@@ -1,8 +1,9 @@
 import FluentKit
 import Foundation
 
-/// The top of the search index: for one camera-hour, the cells that moved in any of its
-/// minutes. A search reads these first and skips every camera-hour whose cells miss the region.
+/// The search index for motion: for one camera-hour, the cells that moved in any of its minutes
+/// (the database skips every camera-hour whose cells miss the region) and, per cell, the runs
+/// of seconds in which it moved (``CellRuns``), so a search reads one row a camera-hour.
 public final class MotionHourModel: Model, @unchecked Sendable {
     // @unchecked: see SiteModel.
     public static let schema = "motion_hours"
@@ -13,6 +14,8 @@ public final class MotionHourModel: Model, @unchecked Sendable {
     @Field(key: "cells0") public var cells0: Int64
     @Field(key: "cells1") public var cells1: Int64
     @Field(key: "cells2") public var cells2: Int64
+    /// ``CellRuns/bytes``; nil for an hour written before runs were kept (read from its minutes).
+    @OptionalField(key: "runs") public var runs: Data?
 
     public init() {}
 }

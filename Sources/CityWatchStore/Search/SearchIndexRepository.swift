@@ -3,9 +3,9 @@ import FluentKit
 import Foundation
 import SQLKit
 
-/// The search index on SQLite and PostgreSQL alike: camera-hours, then minutes, then tracks,
-/// each skipped in the database by one bitwise AND of cell masks, so a search reads only rows
-/// that may match. The exact test on what comes back is the caller's (``SearchQuery``).
+/// The search index on SQLite and PostgreSQL alike: camera-hours with their cells' runs of
+/// seconds for motion, track summaries for objects, each skipped in the database by one bitwise
+/// AND of cell masks, so a search reads only rows that may match. The exact test on what comes back is the caller's (``SearchQuery``).
 public struct SearchIndexRepository: Sendable {
     public let database: any Database
 
@@ -36,80 +36,96 @@ public struct SearchIndexRepository: Sendable {
 
     /// Up to this many cameras are named in a query; more are filtered after reading.
     static let camerasInQuery = 200
-    /// Up to this many time ranges are named in a query; more are read as one.
-    static let rangesInQuery = 64
 
     /// The start of the hour holding `date`.
     public static func hour(of date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 3_600).rounded(.down) * 3_600)
     }
 
-    /// Adds a minute's moving cells to its camera-hour.
-    func addMotion(camera: UUID, minute: Date, cells: GridCells) async throws {
-        let hour = Self.hour(of: minute)
-        if let model = try await MotionHourModel.query(on: database).filter(\.$cameraID == camera).filter(\.$hourAt == hour).first() {
-            let known = GridCells(stored: (model.cells0, model.cells1, model.cells2))
-            let merged = known.union(cells)
-            guard merged != known else { return }
-            (model.cells0, model.cells1, model.cells2) = merged.stored
-            try await model.save(on: database)
+    /// A camera-hour of the motion index as a search reads it.
+    public struct HourRow: Sendable, Hashable {
+        public var cameraID: UUID
+        public var hourAt: Date
+        /// ``CellRuns/bytes``; nil for an hour written before runs were kept.
+        public var runs: [UInt8]?
+    }
+
+    /// Adds a stored minute to its camera-hour: its moving cells, and its seconds to the cells' runs.
+    func addMotion(camera: UUID, minute: MotionMinute, cells: GridCells) async throws {
+        let hour = Date(timeIntervalSince1970: TimeInterval(minute.hourStart))
+        let stored = try await MotionHourModel.query(on: database).filter(\.$cameraID == camera).filter(\.$hourAt == hour).first()
+        var runs: CellRuns
+        if let stored, let bytes = stored.runs {
+            runs = try CellRuns(bytes: [UInt8](bytes))
+            minute.addRuns(to: &runs)
         } else {
-            let model = MotionHourModel()
+            // A new hour (this minute is stored already) or one from before runs were kept.
+            runs = try await self.runs(camera: camera, hour: hour)
+        }
+        let model = stored ?? MotionHourModel()
+        if stored == nil {
             model.cameraID = camera
             model.hourAt = hour
-            (model.cells0, model.cells1, model.cells2) = cells.stored
-            try await model.create(on: database)
+        }
+        let known = stored.map { GridCells(stored: ($0.cells0, $0.cells1, $0.cells2)) } ?? .none
+        (model.cells0, model.cells1, model.cells2) = known.union(cells).stored
+        model.runs = Data(runs.bytes)
+        try await model.save(on: database)
+    }
+
+    /// Builds a camera-hour's runs again from the minutes it still has (deleting it when it has none).
+    func rebuild(camera: UUID, hour: Date) async throws {
+        guard let model = try await MotionHourModel.query(on: database).filter(\.$cameraID == camera).filter(\.$hourAt == hour).first() else { return }
+        let runs = try await self.runs(camera: camera, hour: hour)
+        if runs.isEmpty {
+            try await model.delete(on: database)
+        } else {
+            model.runs = Data(runs.bytes)
+            try await model.save(on: database)
         }
     }
 
-    /// Camera-hours overlapping `from..<to` whose motion touched `cells`.
-    public func motionHours(cameras: Set<UUID>?, from: Date, to: Date, cells: GridCells) async throws -> [(camera: UUID, hour: Date)] {
-        var query = database.sql.select().column("camera_id").column("hour_at").from(MotionHourModel.schema)
+    /// The runs of a camera-hour built from its stored minutes.
+    public func runs(camera: UUID, hour: Date) async throws -> CellRuns {
+        var runs = CellRuns()
+        let minutes = try await MotionMinuteModel.query(on: database).filter(\.$cameraID == camera)
+            .filter(\.$minuteAt >= hour).filter(\.$minuteAt < hour.addingTimeInterval(3_600)).all()
+        for model in minutes {
+            try MotionMinute(minute: Int64((model.minuteAt.timeIntervalSince1970 / 60).rounded(.down)), secondsBytes: [UInt8](model.seconds))
+                .addRuns(to: &runs)
+        }
+        return runs
+    }
+
+    /// Camera-hours overlapping `from..<to` whose motion touched `cells`, with their runs, in
+    /// camera and hour order.
+    public func motionHours(cameras: Set<UUID>?, from: Date, to: Date, cells: GridCells) async throws -> [HourRow] {
+        var query = database.sql.select().column("camera_id").column("hour_at").column("runs").from(MotionHourModel.schema)
             .where("hour_at", .greaterThanOrEqual, SQLBind(Self.hour(of: from))).where("hour_at", .lessThan, SQLBind(to))
-        query = Self.touching(cells, Self.restricted(query, to: cameras))
-        var hours: [(camera: UUID, hour: Date)] = []
+        query = Self.touching(cells, Self.restricted(query, to: cameras)).orderBy("camera_id").orderBy("hour_at")
+        var hours: [HourRow] = []
         for row in try await query.all() {
             let camera = try row.decode(column: "camera_id", as: UUID.self)
             if let cameras, !cameras.contains(camera) { continue }
-            hours.append((camera, try row.decode(column: "hour_at", as: Date.self)))
+            hours.append(HourRow(cameraID: camera, hourAt: try row.decode(column: "hour_at", as: Date.self),
+                                 runs: try row.decode(column: "runs", as: Data?.self).map { [UInt8]($0) }))
         }
         return hours
     }
 
-    /// Minutes in `from..<to` of the candidate camera-hours whose motion touched `cells`; nil
-    /// `hours` and `cells` read every minute of `cameras` (the brute-force check).
-    public func motionMinutes(cameras: Set<UUID>?, hours: [(camera: UUID, hour: Date)]?, from: Date, to: Date,
-                              cells: GridCells?) async throws -> [MinuteRow] {
-        var candidates: Set<String>?
-        var cameras = cameras
-        var ranges = [(from: Date.distantPast, to: Date.distantFuture)]
-        if let hours {
-            guard !hours.isEmpty else { return [] }
-            candidates = Set(hours.map { "\($0.camera)/\($0.hour.timeIntervalSince1970)" })
-            cameras = Set(hours.map(\.camera))
-            ranges = Self.merged(Set(hours.map(\.hour)).sorted())
-        }
+    /// Every stored minute of `cameras` (nil: all) in `from..<to`, in camera and time order:
+    /// what a brute-force search reads.
+    public func motionMinutes(cameras: Set<UUID>?, from: Date, to: Date) async throws -> [MinuteRow] {
         let start = Date(timeIntervalSince1970: (from.timeIntervalSince1970 / 60).rounded(.down) * 60)
         var query = database.sql.select().column("camera_id").column("minute_at").column("seconds").from(MotionMinuteModel.schema)
             .where("minute_at", .greaterThanOrEqual, SQLBind(start)).where("minute_at", .lessThan, SQLBind(to))
-        if ranges.count <= Self.rangesInQuery, hours != nil {
-            query = query.where { group in
-                var group = group
-                for range in ranges {
-                    group = group.orWhere { $0.where("minute_at", .greaterThanOrEqual, SQLBind(range.from)).where("minute_at", .lessThan, SQLBind(range.to)) }
-                }
-                return group
-            }
-        }
         query = Self.restricted(query, to: cameras)
-        if let cells { query = Self.touching(cells, query) }
         var minutes: [MinuteRow] = []
         for row in try await query.orderBy("camera_id").orderBy("minute_at").all() {
             let camera = try row.decode(column: "camera_id", as: UUID.self)
-            let minute = try row.decode(column: "minute_at", as: Date.self)
             if let cameras, !cameras.contains(camera) { continue }
-            if let candidates, !candidates.contains("\(camera)/\(Self.hour(of: minute).timeIntervalSince1970)") { continue }
-            minutes.append(MinuteRow(cameraID: camera, minuteAt: minute, seconds: [UInt8](try row.decode(column: "seconds", as: Data.self))))
+            minutes.append(MinuteRow(cameraID: camera, minuteAt: try row.decode(column: "minute_at", as: Date.self),
+                                     seconds: [UInt8](try row.decode(column: "seconds", as: Data.self))))
         }
         return minutes
     }
@@ -160,16 +176,5 @@ public struct SearchIndexRepository: Sendable {
     static func restricted(_ query: SQLSelectBuilder, to cameras: Set<UUID>?) -> SQLSelectBuilder {
         guard let cameras, cameras.count <= camerasInQuery else { return query }
         return query.where("camera_id", .in, SQLBind.group(cameras.sorted { $0.uuidString < $1.uuidString }))
-    }
-
-    /// Contiguous runs of whole hours as ranges.
-    static func merged(_ hours: [Date]) -> [(from: Date, to: Date)] {
-        var ranges: [(from: Date, to: Date)] = []
-        for hour in hours {
-            if let last = ranges.last, last.to == hour { ranges[ranges.count - 1].to = hour.addingTimeInterval(3_600) } else {
-                ranges.append((hour, hour.addingTimeInterval(3_600)))
-            }
-        }
-        return ranges
     }
 }

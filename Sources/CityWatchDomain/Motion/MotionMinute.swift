@@ -19,6 +19,24 @@ public struct MotionMinute: Sendable, Hashable {
         grids.append(grid)
     }
 
+    /// Adds `other`'s seconds (of the same minute): a second in both keeps, per cell, the larger
+    /// value (the first grid, when the two differ in size). Seconds stay in order.
+    public mutating func merge(_ other: MotionMinute) {
+        guard other.minute == minute, !other.grids.isEmpty else { return }
+        var bySecond = Dictionary(grids.map { ($0.second, $0) }, uniquingKeysWith: { first, _ in first })
+        for grid in other.grids {
+            guard var known = bySecond[grid.second] else {
+                bySecond[grid.second] = grid
+                continue
+            }
+            if known.cells.count == grid.cells.count {
+                for cell in known.cells.indices where grid.cells[cell] > known.cells[cell] { known.cells[cell] = grid.cells[cell] }
+                bySecond[grid.second] = known
+            }
+        }
+        grids = bySecond.keys.sorted().map { bySecond[$0]! }
+    }
+
     /// Per cell, the most motion of any second; nil for a minute with no grid.
     public var summary: MotionGrid? {
         guard var result = grids.first else { return nil }

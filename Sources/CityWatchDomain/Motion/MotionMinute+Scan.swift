@@ -1,5 +1,3 @@
-import CityWatchDomain
-
 extension MotionMinute {
     /// One second of a stored minute that moved in the cells searched for.
     public struct SecondHit: Sendable, Hashable {
@@ -7,10 +5,13 @@ extension MotionMinute {
         public var second: Int64
         /// The most motion among the searched cells (1…255).
         public var strength: UInt8
+        /// How many of the searched cells moved (all of them, for a grid of another size).
+        public var cells: Int
 
-        public init(second: Int64, strength: UInt8) {
+        public init(second: Int64, strength: UInt8, cells: Int) {
             self.second = second
             self.strength = strength
+            self.cells = cells
         }
     }
 
@@ -31,21 +32,23 @@ extension MotionMinute {
             guard end <= bytes.count else { throw .truncated(offset: offset) }
             offset = end
             let strength: UInt8
+            var moved = cells.cellCount
             if length >= 20, bytes[start] == 16, bytes[start + 1] == 9 {
-                strength = try strongest(bytes, bitmap: start + 2, end: end, wanted: wanted, at: offset - length - 2)
+                (strength, moved) = try strongest(bytes, bitmap: start + 2, end: end, wanted: wanted, at: offset - length - 2)
             } else {
                 // Another grid size: decode it the slow way.
                 let grid: MotionGrid
                 do { grid = try MotionGrid(bytes: Array(bytes[start..<end]), second: 0) } catch { throw .badGrid(offset: offset - length - 2, error) }
                 strength = grid.cells.max() ?? 0
             }
-            if strength > 0 { hits.append(SecondHit(second: minute * 60 + Int64(second), strength: strength)) }
+            if strength > 0 { hits.append(SecondHit(second: minute * 60 + Int64(second), strength: strength, cells: moved)) }
         }
     }
 
     /// The strongest value among the wanted cells of a 16 × 9 grid whose 18-byte bitmap starts
-    /// at `bitmap` and whose values run to `end`.
-    private static func strongest(_ bytes: [UInt8], bitmap: Int, end: Int, wanted: [UInt64], at entry: Int) throws(DecodingFailure) -> UInt8 {
+    /// at `bitmap` and whose values run to `end`, and how many of the wanted cells moved.
+    private static func strongest(_ bytes: [UInt8], bitmap: Int, end: Int, wanted: [UInt64], at entry: Int)
+        throws(DecodingFailure) -> (strongest: UInt8, moved: Int) {
         var words: [UInt64] = [0, 0, 0]
         var marked = 0
         for index in 0..<18 {
@@ -57,6 +60,7 @@ extension MotionMinute {
             throw .badGrid(offset: entry, .valueCountMismatch(marked: marked, values: end - bitmap - 18))
         }
         var strongest: UInt8 = 0
+        var moved = 0
         var before = 0  // marked cells in the words already passed
         for word in 0..<3 {
             var hits = words[word] & wanted[word]
@@ -66,10 +70,11 @@ extension MotionMinute {
                 let value = bytes[bitmap + 18 + before + below]
                 guard value != 0 else { throw .badGrid(offset: entry, .zeroValue(cell: word * 64 + bit)) }
                 strongest = max(strongest, value)
+                moved += 1
                 hits &= hits - 1
             }
             before += words[word].nonzeroBitCount
         }
-        return strongest
+        return (strongest, moved)
     }
 }
