@@ -67,7 +67,7 @@ export function createSearchView(context) {
   const purposeBox = h('fieldset', { class: 'search-checks search-purposes' }, h('legend', null, bi('용도', 'Purpose')));
   const from = h('input', { type: 'datetime-local', id: 'search-from', name: 'from', step: '60', required: true });
   const to = h('input', { type: 'datetime-local', id: 'search-to', name: 'to', step: '60', required: true });
-  const lastDay = h('button', { type: 'button', class: 'button-small' }, bi('최근 24시간', 'Last 24 h'));
+  const lastDay = h('button', { type: 'button', id: 'search-last-day', class: 'button-small' }, bi('최근 24시간', 'Last 24 h'));
   const direction = h('select', { id: 'search-direction', name: 'direction' },
     Object.entries(DIRECTIONS).map(([code, [korean, english]]) => h('option', { value: code }, `${korean} ${english}`)));
   const directionFrom = h('input', { type: 'number', id: 'search-direction-from', min: '0', max: '360', step: '1', value: '0', 'aria-label': '시작 각도 From (degrees)' });

@@ -76,23 +76,33 @@ public struct DemoDistrict: Sendable {
         self.tools = tools
     }
 
+    /// The kinds of scene the demo cameras show, in the order their seeds are given.
+    static var sceneKinds: [BuiltInScene] { Set(places.map(\.scene)).sorted { $0.rawValue < $1.rawValue } }
+
+    /// The clip of the demo cameras showing `kind`, made in `folder` unless it is there already,
+    /// and its scene (ground truth included): the same picture every start and every test.
+    public static func clip(_ kind: BuiltInScene, clipSeconds: Double = 60, in folder: URL, tools: MediaTools = MediaTools(),
+                            progress: @Sendable (String) -> Void = { _ in }) async throws -> (path: String, scene: SyntheticScene) {
+        let index = sceneKinds.firstIndex(of: kind) ?? sceneKinds.count
+        let video = folder.appendingPathComponent(kind.rawValue + ".mp4")
+        let scene = try kind.scene(.init(duration: clipSeconds, seed: UInt64(index + 1)))
+        if !FileManager.default.fileExists(atPath: video.path) {
+            progress("making the synthetic \(kind.rawValue) camera clip (\(Int(clipSeconds)) s)…")
+            // Half the clips with B-frames: real cameras send both kinds.
+            let writer = SyntheticClipWriter(tools: tools, encoding: SyntheticEncoding(bFrames: index % 2 == 0, keyframeSeconds: 1))
+            _ = try await writer.write(scene, to: folder, name: kind.rawValue)
+        }
+        return (video.path, scene)
+    }
+
     /// Makes the clips (once; later starts reuse them), imports the demo registry and gives every
     /// demo camera its clip as a looping stream. Returns the demo cameras' ids.
     public func prepare(sealer: CredentialSealer, clipSeconds: Double = 60, progress: @Sendable (String) -> Void = { _ in }) async throws -> [UUID] {
         let folder = URL(fileURLWithPath: dataDirectory).appendingPathComponent("demo")
         var clips: [BuiltInScene: String] = [:]
         var scenes: [BuiltInScene: SyntheticScene] = [:]
-        for (index, scene) in Set(Self.places.map(\.scene)).sorted(by: { $0.rawValue < $1.rawValue }).enumerated() {
-            let video = folder.appendingPathComponent(scene.rawValue + ".mp4")
-            let built = try scene.scene(.init(duration: clipSeconds, seed: UInt64(index + 1)))
-            scenes[scene] = built
-            if !FileManager.default.fileExists(atPath: video.path) {
-                progress("making the synthetic \(scene.rawValue) camera clip (\(Int(clipSeconds)) s)…")
-                // Half the clips with B-frames: real cameras send both kinds.
-                let writer = SyntheticClipWriter(tools: tools, encoding: SyntheticEncoding(bFrames: index % 2 == 0, keyframeSeconds: 1))
-                _ = try await writer.write(built, to: folder, name: scene.rawValue)
-            }
-            clips[scene] = video.path
+        for kind in Self.sceneKinds {
+            (clips[kind], scenes[kind]) = try await Self.clip(kind, clipSeconds: clipSeconds, in: folder, tools: tools, progress: progress)
         }
         let registry = folder.appendingPathComponent("demo-registry.csv")
         try Data(Self.registryCSV.utf8).write(to: registry)

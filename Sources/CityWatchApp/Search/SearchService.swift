@@ -112,11 +112,7 @@ public struct SearchService: Sendable {
                 if hour.runs == nil { bytes = try await index.runs(camera: hour.cameraID, hour: hour.hourAt).bytes }
                 let within = Int(max(0, first - start))..<Int(min(Int64(CellRuns.secondsPerHour), max(0, last - start)))
                 try CellRuns.pieces(in: bytes, wanted: cells, within: within, into: &pieces, edges: &edges)
-                for piece in pieces {
-                    let from = Date(timeIntervalSince1970: TimeInterval(start + Int64(piece.seconds.lowerBound)))
-                    builder.add(camera: hour.cameraID, from: from, to: from.addingTimeInterval(TimeInterval(piece.seconds.count)), moment: from,
-                                strength: Double(piece.cells), weight: Double(piece.cells * piece.seconds.count))
-                }
+                builder.add(camera: hour.cameraID, pieces: pieces, hourStart: start)
             }
             sliceStart = sliceEnd
         }
@@ -169,9 +165,12 @@ public struct SearchService: Sendable {
         }
     }
 
-    /// Tracks (in camera, start order) that meet the query.
+    /// Tracks (in any order) that meet the query, in camera and time order.
     static func collect(tracks: [TrackSummary], query: SearchQuery, into builder: inout EpisodeBuilder) {
-        let hits = tracks.compactMap(query.match).sorted { ($0.track.cameraID.uuidString, $0.from) < ($1.track.cameraID.uuidString, $1.from) }
+        let hits = tracks.compactMap(query.match).sorted { a, b in
+            if a.track.cameraID != b.track.cameraID { return a.track.cameraID.isOrdered(before: b.track.cameraID) }
+            return a.from != b.from ? a.from < b.from : a.track.trackID < b.track.trackID
+        }
         for hit in hits {
             builder.add(camera: hit.track.cameraID, from: hit.from, to: hit.to, moment: hit.moment,
                         strength: 1 + hit.to.timeIntervalSince(hit.from) / 60, track: hit.track)

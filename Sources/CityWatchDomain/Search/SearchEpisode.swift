@@ -68,6 +68,34 @@ public struct EpisodeBuilder: Sendable {
         strongest[camera] = strength
     }
 
+    /// Adds the pieces of one camera-hour (in order; `hourStart` in seconds since 1970), as
+    /// ``add(camera:from:to:moment:strength:weight:track:)`` would one by one: each as strong as
+    /// the cells that moved, weighing cells × seconds, its start the moment.
+    public mutating func add(camera: UUID, pieces: [CellRuns.Piece], hourStart: Int64) {
+        guard !pieces.isEmpty else { return }
+        var episode = open.removeValue(forKey: camera)
+        var strongest = self.strongest[camera, default: 0]
+        for piece in pieces {
+            let from = Date(timeIntervalSince1970: TimeInterval(hourStart + Int64(piece.seconds.lowerBound)))
+            let to = Date(timeIntervalSince1970: TimeInterval(hourStart + Int64(piece.seconds.upperBound)))
+            let strength = Double(piece.cells), weight = Double(piece.cells * piece.seconds.count)
+            if episode != nil, from.timeIntervalSince(episode!.end) <= gap {
+                episode!.end = max(episode!.end, to)
+                episode!.score += weight
+                if strength > strongest {
+                    strongest = strength
+                    episode!.moment = from
+                }
+                continue
+            }
+            if let finished = episode { finish(finished) }
+            episode = SearchEpisode(cameraID: camera, start: from, end: to, moment: from, score: weight)
+            strongest = strength
+        }
+        open[camera] = episode
+        self.strongest[camera] = strongest
+    }
+
     private mutating func finish(_ episode: SearchEpisode) {
         done.append(episode)
         if done.count - 1_024 >= keep, done.count - 1_024 - keep >= keep { trim() }
@@ -112,7 +140,7 @@ public struct EpisodeBuilder: Sendable {
 
 extension UUID {
     /// Byte order of the two ids (the order of their `uuidString`s, without making strings).
-    func isOrdered(before other: UUID) -> Bool {
+    public func isOrdered(before other: UUID) -> Bool {
         withUnsafeBytes(of: uuid) { a in
             withUnsafeBytes(of: other.uuid) { b in
                 for index in 0..<16 where a[index] != b[index] { return a[index] < b[index] }

@@ -98,11 +98,12 @@ public struct SearchIndexRepository: Sendable {
     }
 
     /// Camera-hours overlapping `from..<to` whose motion touched `cells`, with their runs, in
-    /// camera and hour order.
+    /// camera (``Foundation/UUID/isOrdered(before:)``) and hour order.
     public func motionHours(cameras: Set<UUID>?, from: Date, to: Date, cells: GridCells) async throws -> [HourRow] {
         var query = database.sql.select().column("camera_id").column("hour_at").column("runs").from(MotionHourModel.schema)
             .where("hour_at", .greaterThanOrEqual, SQLBind(Self.hour(of: from))).where("hour_at", .lessThan, SQLBind(to))
-        query = Self.touching(cells, Self.restricted(query, to: cameras)).orderBy("camera_id").orderBy("hour_at")
+        // Sorted here, not by the database: sorting rows with their runs would spill to temporary files.
+        query = Self.touching(cells, Self.restricted(query, to: cameras))
         var hours: [HourRow] = []
         for row in try await query.all() {
             let camera = try row.decode(column: "camera_id", as: UUID.self)
@@ -110,7 +111,7 @@ public struct SearchIndexRepository: Sendable {
             hours.append(HourRow(cameraID: camera, hourAt: try row.decode(column: "hour_at", as: Date.self),
                                  runs: try row.decode(column: "runs", as: Data?.self).map { [UInt8]($0) }))
         }
-        return hours
+        return hours.sorted { $0.cameraID == $1.cameraID ? $0.hourAt < $1.hourAt : $0.cameraID.isOrdered(before: $1.cameraID) }
     }
 
     /// Every stored minute of `cameras` (nil: all) in `from..<to`, in camera and time order:
@@ -131,7 +132,7 @@ public struct SearchIndexRepository: Sendable {
     }
 
     /// Tracks of `cameras` alive during `from..<to`, narrowed in the database by class, colour,
-    /// height and the cells their path touched (each nil: not narrowed).
+    /// height and the cells their path touched (each nil: not narrowed), in no particular order.
     public func tracks(cameras: Set<UUID>?, from: Date, to: Date, classes: Set<ObjectClass>? = nil, colors: Set<ColorName>? = nil,
                        height: ClosedRange<Double>? = nil, cells: GridCells? = nil) async throws -> [TrackSummary] {
         // A track that started before `from` may still be going: look back as far as the longest one.
@@ -151,7 +152,7 @@ public struct SearchIndexRepository: Sendable {
         }
         if let cells { query = Self.touching(cells, query) }
         var tracks: [TrackSummary] = []
-        for row in try await query.orderBy("camera_id").orderBy("start_at").all() {
+        for row in try await query.all() {
             let camera = try row.decode(column: "camera_id", as: UUID.self)
             if let cameras, !cameras.contains(camera) { continue }
             tracks.append(TrackSummary(
