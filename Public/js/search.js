@@ -136,10 +136,14 @@ export function createSearchView(context) {
     renderChosen();
   }
 
+  // While the period is "the last 24 h" (not edited by hand), each search moves it up to now.
+  let periodIsLastDay = true;
+
   function setLastDay() {
     const end = Math.ceil(Date.now() / 60_000) * 60_000;
     to.value = kstInputValue(end);
     from.value = kstInputValue(end - DAY_MS);
+    periodIsLastDay = true;
   }
 
   async function loadPurposes() {
@@ -231,9 +235,11 @@ export function createSearchView(context) {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (periodIsLastDay) setLastDay();
     search();
   });
   lastDay.addEventListener('click', setLastDay);
+  for (const input of [from, to]) input.addEventListener('input', () => { periodIsLastDay = false; });
   direction.addEventListener('change', () => {
     directionCustom.hidden = direction.value !== 'custom';
   });

@@ -152,11 +152,15 @@ struct SearchConsoleBrowserTests {
         try await browser.click(browser.findElement(selector))
     }
 
-    /// Enters the period of the generated metadata, in Korean time as the form asks.
+    /// Enters the period of the generated metadata, in Korean time as the form asks (as typed:
+    /// with input events, so the form stops moving the period up to now).
     func setPeriod(_ browser: WebDriver) async throws {
         try await browser.execute("""
-            document.getElementById('search-from').value = arguments[0];
-            document.getElementById('search-to').value = arguments[1];
+            for (const [id, value] of [['search-from', arguments[0]], ['search-to', arguments[1]]]) {
+              const input = document.getElementById(id);
+              input.value = value;
+              input.dispatchEvent(new Event('input', { bubbles: true }));
+            }
             return true
             """, [.string(Self.kstFormat.string(from: Self.start)), .string(Self.kstFormat.string(from: Self.end))])
     }

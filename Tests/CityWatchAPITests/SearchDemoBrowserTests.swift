@@ -107,12 +107,12 @@ struct SearchDemoBrowserTests {
         try await browser.click(browser.findElement("#search-draw-done"))
     }
 
-    /// Searches (the period refreshed to the last 24 h each time) until two episodes are found
-    /// (the person has come round again) and returns the newest's moment.
+    /// Searches until two episodes are found (the person has come round again) and returns the
+    /// newest's moment. The period is left at its default, the last 24 h, which each search
+    /// moves up to now.
     func searchUntilFound(_ browser: WebDriver, camera: UUID) async throws -> Date {
         var moment: Date?
         try await waitUntil("two episodes of motion in the region", timeout: .seconds(150), pollingEvery: .seconds(3)) {
-            try await browser.click(browser.findElement("#search-last-day"))
             try await searchPage.runSearch(browser)
             guard try await browser.execute("return Number(document.getElementById('search-summary').dataset.total)").int ?? 0 >= 2 else { return false }
             let card = try await browser.execute("""
