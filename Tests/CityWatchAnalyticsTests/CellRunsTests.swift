@@ -58,8 +58,8 @@ struct CellRunsTests {
             let a = Int(random.next() % 3_600), b = Int(random.next() % 3_601)
             let within = min(a, b)..<max(a, b)
             var pieces: [CellRuns.Piece] = []
-            var edges: [Int] = []
-            try? CellRuns.pieces(in: stored, wanted: wanted, within: within, into: &pieces, edges: &edges)
+            var changes: [Int32] = []
+            try? CellRuns.pieces(in: stored, wanted: wanted, within: within, into: &pieces, changes: &changes)
 
             var fromPieces = [Int](repeating: 0, count: 3_600)
             for piece in pieces {

@@ -101,7 +101,7 @@ public struct SearchService: Sendable {
         let slice = TimeInterval(max(1, Self.hoursPerRead / cameras.count) * 3_600)
         var sliceStart = SearchIndexRepository.hour(of: query.from)
         var pieces: [CellRuns.Piece] = []
-        var edges: [Int] = []
+        var changes: [Int32] = []
         while sliceStart < query.to {
             let sliceEnd = min(query.to, sliceStart.addingTimeInterval(slice))
             let hours = try await index.motionHours(cameras: cameras, from: max(query.from, sliceStart), to: sliceEnd, cells: cells)
@@ -111,7 +111,7 @@ public struct SearchService: Sendable {
                 var bytes = hour.runs ?? []
                 if hour.runs == nil { bytes = try await index.runs(camera: hour.cameraID, hour: hour.hourAt).bytes }
                 let within = Int(max(0, first - start))..<Int(min(Int64(CellRuns.secondsPerHour), max(0, last - start)))
-                try CellRuns.pieces(in: bytes, wanted: cells, within: within, into: &pieces, edges: &edges)
+                try CellRuns.pieces(in: bytes, wanted: cells, within: within, into: &pieces, changes: &changes)
                 builder.add(camera: hour.cameraID, pieces: pieces, hourStart: start)
             }
             sliceStart = sliceEnd

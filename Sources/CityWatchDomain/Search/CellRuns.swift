@@ -165,32 +165,43 @@ public struct CellRuns: Sendable, Hashable {
 
     /// The stretches of `seconds` (of the hour) in which any cell of `wanted` moved, in order,
     /// each as long as possible, read straight from stored ``bytes``: only the wanted cells'
-    /// runs are looked at. `edges` is scratch space kept between calls.
+    /// runs are looked at. `changes` is scratch space kept between calls (no sorting: each run
+    /// adds one where it starts and takes one away where it ends, then the hour is swept once).
     public static func pieces(in bytes: [UInt8], wanted: GridCells, within seconds: Range<Int>, into pieces: inout [Piece],
-                              edges: inout [Int]) throws(DecodingFailure) {
+                              changes: inout [Int32]) throws(DecodingFailure) {
         pieces.removeAll(keepingCapacity: true)
-        edges.removeAll(keepingCapacity: true)
-        // An edge is a second times two, plus one where a run starts (zero where one ends).
+        if changes.count != secondsPerHour + 1 { changes = [Int32](repeating: 0, count: secondsPerHour + 1) }
+        var first = secondsPerHour, last = 0
         try walk(bytes, wanted: wanted) { _, start, end in
             let from = max(start, seconds.lowerBound), to = min(end, seconds.upperBound)
             guard from < to else { return }
-            edges.append(from << 1 | 1)
-            edges.append(to << 1)
+            changes[from] += 1
+            changes[to] -= 1
+            first = min(first, from)
+            last = max(last, to)
         }
-        edges.sort()
-        var moving = 0
-        var at = 0
-        for edge in edges {
-            let second = edge >> 1
-            if second != at, moving > 0 {
-                if let last = pieces.last, last.seconds.upperBound == at, last.cells == moving {
-                    pieces[pieces.count - 1].seconds = last.seconds.lowerBound..<second
-                } else {
-                    pieces.append(Piece(seconds: at..<second, cells: moving))
-                }
-            }
-            moving += edge & 1 == 1 ? 1 : -1
-            at = second
+        guard first < last else { return }
+        var moving: Int32 = 0
+        for second in first..<last {
+            let change = changes[second]
+            changes[second] = 0
+            guard change != 0 else { continue }
+            if moving > 0 { close(at: second, moving: Int(moving), into: &pieces) }
+            moving += change
+            if moving > 0 { pieces.append(Piece(seconds: second..<second, cells: Int(moving))) }
+        }
+        changes[last] = 0
+        if moving > 0 { close(at: last, moving: Int(moving), into: &pieces) }
+    }
+
+    /// Ends the open piece at `second`, joining it to the one before when they touch with the same count.
+    private static func close(at second: Int, moving: Int, into pieces: inout [Piece]) {
+        let open = pieces.removeLast()
+        let piece = Piece(seconds: open.seconds.lowerBound..<second, cells: moving)
+        if let previous = pieces.last, previous.seconds.upperBound == piece.seconds.lowerBound, previous.cells == piece.cells {
+            pieces[pieces.count - 1].seconds = previous.seconds.lowerBound..<second
+        } else {
+            pieces.append(piece)
         }
     }
 }

@@ -6,13 +6,14 @@ public struct SearchEpisode: Codable, Sendable, Hashable {
     public var cameraID: UUID
     public var start: Date
     public var end: Date
-    /// Where playback should start (the strongest motion, the crossing, the start of a stay).
+    /// Where playback should start (the first second in which most of the region moved, the
+    /// crossing, the start of a stay).
     public var moment: Date
     /// Matching tracks' ids (empty for a motion search).
     public var trackIDs: [Int]
     /// Their classes, in the same order.
     public var classes: [ObjectClass]
-    /// Relevance: seconds of motion weighted by strength, or matching objects and their time.
+    /// Relevance: cells × seconds of motion in the region, or matching objects and their time.
     public var score: Double
 
     public init(cameraID: UUID, start: Date, end: Date, moment: Date, trackIDs: [Int] = [], classes: [ObjectClass] = [], score: Double) {

@@ -166,6 +166,14 @@ public struct SearchIndexRepository: Sendable {
         return tracks
     }
 
+    /// How big the motion index is: camera-hour rows and the bytes of their runs.
+    public func motionIndexSize() async throws -> (hours: Int, bytes: Int) {
+        let row = try await database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "hours")
+            .column(SQLFunction("SUM", args: SQLFunction("LENGTH", args: SQLColumn("runs"))), as: "bytes")
+            .from(MotionHourModel.schema).first()
+        return (try row?.decode(column: "hours", as: Int.self) ?? 0, try row?.decode(column: "bytes", as: Int?.self) ?? 0)
+    }
+
     /// Rows whose stored cells share one with `cells` (nothing, for no cells).
     static func touching(_ cells: GridCells, _ query: SQLSelectBuilder) -> SQLSelectBuilder {
         let (w0, w1, w2) = cells.stored

@@ -58,6 +58,9 @@ struct BenchSearchCommand: AsyncParsableCommand {
                         + String(format: "%.0f s", BenchAnalyticsCommand.seconds(began.duration(to: clock.now))))
                 }
             }
+            // What the motion index costs: the camera-hour rows with their runs (the other index
+            // columns are three 8-byte masks on every minute and track row).
+            let (indexHours, indexBytes) = try await SearchIndexRepository(database: app.db).motionIndexSize()
             let longCamera = UUID()
             if yearDays > 0 {
                 let quiet = SearchMetadataGenerator(seed: seed &+ 1, peakObjectsPerMinute: 0.5)
@@ -71,6 +74,9 @@ struct BenchSearchCommand: AsyncParsableCommand {
             print(String(format: "search: %@ cameras × %d h on %@; %.1f MB of metadata a camera-day (%.0f minutes and %.0f tracks a camera-day)",
                          cameras.grouped, hours, { if case .sqlite = configuration.database { return "SQLite" } else { return "PostgreSQL" } }(), Double(stored.bytes) / Double(cameras) / 1e6 * 24 / Double(hours),
                          Double(stored.minutes) / Double(cameras) * 24 / Double(hours), Double(stored.tracks) / Double(cameras) * 24 / Double(hours)))
+            print(String(format: "  motion index: %.1f kB of runs a camera-day in %.0f camera-hour rows (%.1f kB a row), plus 24 bytes of cell masks a minute and a track",
+                         Double(indexBytes) / Double(cameras) / 1e3 * 24 / Double(hours), Double(indexHours) / Double(cameras) * 24 / Double(hours),
+                         Double(indexBytes) / Double(max(1, indexHours)) / 1e3))
             print(String(format: "  decoding baseline: %.0f s to decode and analyse one camera-hour of the clip (ffmpeg + motion detector)", decodeSecondsPerHour))
             let service = SearchService(database: app.db)
             var maker = QueryMaker(random: SceneRandom(seed: seed, stream: 99), start: start, hours: hours, cameras: ids,
