@@ -64,7 +64,7 @@ extension CastNet {
     private func reachedRoads(_ times: TravelTimes) -> [ReachedRoad] {
         var reached: [ReachedRoad] = []
         let network = times.network
-        for index in network.roads.indices {
+        for index in times.roadsTouched {
             for stretch in times.reachedStretches(ofRoad: index) {
                 let road = network.roads[index]
                 reached.append(ReachedRoad(roadID: road.id, mode: times.mode, fromFraction: stretch.from / road.length,

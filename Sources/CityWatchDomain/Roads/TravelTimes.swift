@@ -16,6 +16,19 @@ public struct TravelTimes: Sendable {
     public let walkingSpeed: Double
     /// Seconds to each junction; infinity when not reached within the horizon.
     let junctionSeconds: [Double]
+    /// The junctions reached, in the order they were reached.
+    public let reachedJunctions: [Int]
+
+    /// Every road with a reached stretch: those leaving a reached junction, on foot those
+    /// arriving at one too, and the roads the journey starts on; each once, in index order.
+    public var roadsTouched: [Int] {
+        var roads = Set(starts.map(\.road))
+        for junction in reachedJunctions {
+            roads.formUnion(network.outgoing[junction])
+            if mode == .foot { roads.formUnion(network.incoming[junction]) }
+        }
+        return roads.sorted()
+    }
 
     /// Seconds to `junction`, or nil when it is not reached within the horizon.
     public func arrival(atJunction junction: Int) -> Double? {
@@ -94,6 +107,7 @@ extension RoadNetwork {
         }
         var seconds = [Double](repeating: .infinity, count: junctions.count)
         var queue = ArrivalQueue(capacity: 64)
+        var settled: [Int] = []
         func reach(_ junction: Int, at time: Double) {
             guard time <= horizon, time < seconds[junction] else { return }
             seconds[junction] = time
@@ -107,6 +121,7 @@ extension RoadNetwork {
         }
         while let (time, junction) = queue.pop() {
             guard time == seconds[junction] else { continue }
+            settled.append(junction)
             for index in outgoing[junction] {
                 let road = roads[index]
                 guard road.access.contains(mode.access) else { continue }
@@ -119,6 +134,6 @@ extension RoadNetwork {
             }
         }
         return TravelTimes(network: self, mode: mode, starts: starts, horizon: horizon, walkingSpeed: walkingSpeed,
-                           junctionSeconds: seconds)
+                           junctionSeconds: seconds, reachedJunctions: settled)
     }
 }
