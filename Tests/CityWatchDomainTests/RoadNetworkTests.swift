@@ -140,6 +140,19 @@ struct RoadNetworkTests {
         }
     }
 
+    /// The roads the planner draws (those touching a reached junction or the start) are exactly
+    /// the roads with a reached stretch.
+    @Test func roadsTouchedAreExactlyTheRoadsWithAReachedStretch() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 0...119), Gen.double(in: 0...1), Gen.double(in: 0...200), Gen.bool) { road, fraction, horizon, byCar in
+            let network = Roads.grid(6)
+            let mode: TravelMode = byCar ? .car : .foot
+            let start = RoadPosition(road: road, offset: fraction * network.roads[road].length, point: network.junctions[0].point, distance: 0)
+            let times = network.travelTimes(from: start, mode: mode, within: horizon)
+            let withStretch = network.roads.indices.filter { !times.reachedStretches(ofRoad: $0).isEmpty }
+            #expect(times.roadsTouched == withStretch)
+        }
+    }
+
     static func bellmanFord(_ network: RoadNetwork, starts: [RoadPosition], mode: TravelMode, walkingSpeed: Double) -> [Double] {
         var t = [Double](repeating: .infinity, count: network.junctions.count)
         for start in starts {

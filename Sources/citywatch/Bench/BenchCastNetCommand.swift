@@ -16,7 +16,7 @@ struct BenchCastNetCommand: AsyncParsableCommand {
     @Option(help: "Ring queries to time (the linear scan times a tenth of them).") var queries = 2_000
     @Option(help: "Escape-route queries to time on each network.") var routeQueries = 200
     @Option(help: "Minutes since the incident for escape routes.") var minutes = 5.0
-    @Option(help: ArgumentHelp("SUMO road network (default: ../shared/data/gangnam.net.xml).", valueName: "file"))
+    @Option(help: ArgumentHelp("SUMO road network to route on.", valueName: "file"))
     var network = "../shared/data/gangnam.net.xml"
     @Option(help: "Random seed.") var seed: UInt64 = 42
 
