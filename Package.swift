@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/davecom/SwiftGraph.git", from: "4.0.0"),
     ],
     targets: [
         .target(
@@ -137,6 +138,8 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Only the cast-net benchmark's baseline for shortest paths.
+                .product(name: "SwiftGraph", package: "SwiftGraph"),
             ],
             swiftSettings: strict
         ),

@@ -6,6 +6,7 @@ BIN=.build/release/citywatch
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 $BIN bench geo --cameras 100000 --queries 5000
+$BIN bench castnet --cameras 100000 --queries 2000 --route-queries 200 --minutes 5
 $BIN bench import --rows 100000 --runs 3
 $BIN bench api --cameras 20000 --duration 10
 $BIN bench record --cameras 16 --seconds 30

@@ -31,6 +31,9 @@ public enum RepositoryPaths {
     /// Gangnam's 2017 CCTV registry (CP949, 13 columns, 1,699 rows, 4,387 cameras).
     public static var gangnamRegistry: URL { sharedData("gangnam_cctv.csv") }
 
+    /// Core Gangnam's road network: a SUMO file in UTM zone 52 (414 junctions, 1,170 road edges).
+    public static var gangnamRoadNetwork: URL { sharedData("gangnam.net.xml") }
+
     /// The console files.
     public static var publicDirectory: URL { root.appendingPathComponent("Public") }
 

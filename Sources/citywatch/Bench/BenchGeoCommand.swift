@@ -20,10 +20,7 @@ struct BenchGeoCommand: AsyncParsableCommand {
 
     func run() async throws {
         var random = SeededGenerator(seed: seed)
-        let entries: [(id: Int, point: GeoPoint)] = (0..<cameras).map { i in
-            (id: i, point: GeoPoint(latitude: 37.36 + Double.random(in: 0...0.27, using: &random),
-                                    longitude: 126.87 + Double.random(in: 0...0.34, using: &random)))
-        }
+        let entries: [(id: Int, point: GeoPoint)] = (0..<cameras).map { i in (id: i, point: random.cityPoint()) }
         let build = ContinuousClock.now
         let index = SpatialIndex(entries)
         let buildTime = ContinuousClock.now - build
@@ -59,6 +56,14 @@ extension Duration {
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+extension SeededGenerator {
+    /// A random point in a 30 × 30 km city around Gangnam (37.36–37.63 N, 126.87–127.21 E).
+    mutating func cityPoint() -> GeoPoint {
+        GeoPoint(latitude: 37.36 + Double.random(in: 0...0.27, using: &self),
+                 longitude: 126.87 + Double.random(in: 0...0.34, using: &self))
     }
 }
 
