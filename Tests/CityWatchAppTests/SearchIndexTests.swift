@@ -145,9 +145,16 @@ struct SearchIndexTests {
             #expect(try await found() == [Self.start.addingTimeInterval(130), Self.start.addingTimeInterval(170), Self.start.addingTimeInterval(2_430)])
             let minute = try #require(try await MotionMinuteModel.query(on: app.db).filter(\.$minuteAt == Self.start.addingTimeInterval(120)).first())
             #expect(minute.activeSeconds == 3)
+            // An hour written before runs were kept (runs NULL) is read from its minutes; the next minute fills it in.
+            try await MotionHourModel.query(on: app.db).set(\.$runs, to: nil).update()
+            #expect(try await found() == [Self.start.addingTimeInterval(130), Self.start.addingTimeInterval(170), Self.start.addingTimeInterval(2_430)])
+            try await store([5], minute: 41)
+            #expect(try await MotionHourModel.query(on: app.db).first()?.runs != nil)
+            #expect(try await found() == [Self.start.addingTimeInterval(130), Self.start.addingTimeInterval(170), Self.start.addingTimeInterval(2_430),
+                                          Self.start.addingTimeInterval(2_465)])
             // Retention cuts the hour at minute 30: minute 2 goes, minute 40 stays.
             _ = try await repository.expire(camera: camera, before: Self.start.addingTimeInterval(1_800), holds: [])
-            #expect(try await found() == [Self.start.addingTimeInterval(2_430)])
+            #expect(try await found() == [Self.start.addingTimeInterval(2_430), Self.start.addingTimeInterval(2_465)])
         }
     }
 
