@@ -43,7 +43,7 @@ struct BellsImportCommand: AsyncParsableCommand {
         if !r.ignoredColumns.isEmpty { lines.append("  ignored columns: \(r.ignoredColumns.joined(separator: ", "))") }
         lines.append("  rows: \(r.rowsRead.grouped) read, \(r.validRows.grouped) valid, \(r.badRowCount.grouped) bad")
         lines.append("  bells: \(r.added.grouped) added, \(r.changed.grouped) changed, \(r.unchanged.grouped) unchanged")
-        lines.append("  registry now holds: \(r.bells.grouped) bells")
+        lines.append("  registry now holds: \(r.bells.grouped) bell\(r.bells == 1 ? "" : "s")")
         if r.badRowCount > 0 {
             lines.append("  bad rows:")
             for row in r.badRows { lines.append("    line \(row.line): \(row.reason)") }
