@@ -43,11 +43,11 @@ public struct RegistryRowParser: Sendable {
         guard let count = Self.cameraCount(countText) else { return .failure(.badCameraCount(text: countText)) }
         record.cameraCount = count
 
-        switch coordinate(value(.latitude), .latitude) {
+        switch Self.coordinate(value(.latitude), .latitude) {
         case .success(let latitude): record.latitude = latitude
         case .failure(let error): return .failure(error)
         }
-        switch coordinate(value(.longitude), .longitude) {
+        switch Self.coordinate(value(.longitude), .longitude) {
         case .success(let longitude): record.longitude = longitude
         case .failure(let error): return .failure(error)
         }
@@ -57,7 +57,8 @@ public struct RegistryRowParser: Sendable {
         return .success(record)
     }
 
-    private func coordinate(_ text: String, _ column: RegistryColumn) -> Result<Double, RegistryRowError> {
+    /// Reads a latitude or longitude field (also used by the bell import).
+    static func coordinate(_ text: String, _ column: RegistryColumn) -> Result<Double, RegistryRowError> {
         guard !text.isEmpty else { return .failure(.missingCoordinate(column)) }
         guard let number = Double(text), number.isFinite else { return .failure(.badCoordinate(column, text: text)) }
         return .success(number)

@@ -14,5 +14,6 @@ public enum CityWatchMigrations {
         CreateAnalytics(),
         CreateSearchIndex(),
         AddMotionRuns(),
+        CreateBells(),
     ]
 }

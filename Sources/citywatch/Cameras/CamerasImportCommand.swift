@@ -26,17 +26,13 @@ struct CamerasImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("errors"), help: ArgumentHelp("Write every bad row (line, reason) to this CSV file.", valueName: "file"))
     var errorsFile: String?
 
-    @Flag(name: .customLong("anywhere"), help: "Accept positions anywhere on earth, not only in South Korea.")
-    var anywhere = false
-
-    @Flag(name: .customLong("json"), help: "Print the report as JSON instead of text.")
-    var json = false
+    @OptionGroup var flags: ImportFlags
 
     func run() async throws {
         let configuration = try store.resolve()
         let errorSink = try errorsFile.map { try BadRowFile(path: $0) }
-        let progress = ProgressPrinter(enabled: !json)
-        let options = RegistryImporter.Options(dryRun: dryRun, prune: prune, bounds: anywhere ? .world : .korea)
+        let progress = ProgressPrinter(enabled: !flags.json)
+        let options = RegistryImporter.Options(dryRun: dryRun, prune: prune, bounds: flags.bounds)
         let file = file
         let report: ImportReport
         do {
@@ -51,7 +47,7 @@ struct CamerasImportCommand: AsyncParsableCommand {
         }
         progress.finish()
         errorSink?.close()
-        if json {
+        if flags.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))

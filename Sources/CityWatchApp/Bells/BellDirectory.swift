@@ -1,0 +1,60 @@
+import CityWatchDomain
+import CityWatchStore
+import FluentKit
+import Foundation
+
+/// The bells with the cameras that can see each of them.
+///
+/// Links are computed on demand rather than stored: they depend on both registries, which change
+/// independently (every camera import or camera edit would have to redo the bells' links), and
+/// computing them is cheap — one ``SpatialIndex`` over the cameras, one radius query per bell,
+/// milliseconds for a district's thousands of bells and cameras.
+public struct BellDirectory: Sendable {
+    /// One bell and its linked cameras, nearest covering camera first.
+    public struct Listing: Sendable, Codable, Equatable {
+        public var id: UUID
+        public var bell: BellRecord
+        public var cameras: [LinkedCamera]
+    }
+
+    /// A camera linked to a bell, with what an operator needs to recognise it.
+    public struct LinkedCamera: Sendable, Codable, Equatable {
+        public var cameraID: UUID
+        public var address: String
+        /// The registry's 촬영방면정보 the view was read from.
+        public var viewDirection: String
+        public var distance: Double
+        public var bearing: Double
+    }
+
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// Every bell with the enabled cameras within `radius` metres whose view covers it.
+    public func listings(radius: Double = BellCameraLinker.defaultRadius) async throws -> [Listing] {
+        let bells = try await BellRepository(database: database).all()
+        let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
+        let sitesByID = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0) })
+        var castNetCameras: [CastNetCamera] = []
+        var details: [String: (camera: UUID, site: Site)] = [:]
+        for camera in cameras where camera.enabled {
+            guard let site = sitesByID[camera.siteID] else { continue }
+            let id = camera.id.uuidString.lowercased()
+            castNetCameras.append(CastNetCamera(id: id, point: GeoPoint(latitude: site.record.latitude, longitude: site.record.longitude),
+                                                view: CameraView.parsing(registryText: site.record.viewDirection).view))
+            details[id] = (camera.id, site)
+        }
+        let linker = BellCameraLinker(cameras: castNetCameras, radius: radius)
+        return bells.map { bell in
+            let linked = linker.links(to: bell.record.point).compactMap { link -> LinkedCamera? in
+                guard let detail = details[link.cameraID] else { return nil }
+                return LinkedCamera(cameraID: detail.camera, address: detail.site.displayAddress,
+                                    viewDirection: detail.site.record.viewDirection, distance: link.distance, bearing: link.bearing)
+            }
+            return Listing(id: bell.id, bell: bell.record, cameras: linked)
+        }
+    }
+}

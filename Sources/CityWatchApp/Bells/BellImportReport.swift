@@ -1,0 +1,28 @@
+import CityWatchDomain
+
+/// What a bell import did: counts, and every bad row with its line and reason.
+public struct BellImportReport: Sendable, Codable, Equatable {
+    public var encoding: RegistryTextEncoding
+    /// Rows read after the header, good and bad.
+    public var rowsRead = 0
+    public var validRows = 0
+    public var added = 0
+    public var changed = 0
+    public var unchanged = 0
+    /// Bells in the registry after the import.
+    public var bells = 0
+    public var badRowCount = 0
+    /// The first ``ImportReport/badRowLimit`` bad rows (all of them go to the import's callback).
+    public var badRows: [ImportReport.BadRow] = []
+    /// Header cells that are not bell columns (their values are ignored).
+    public var ignoredColumns: [String] = []
+
+    public init(encoding: RegistryTextEncoding) {
+        self.encoding = encoding
+    }
+
+    mutating func recordBadRow(_ row: ImportReport.BadRow) {
+        badRowCount += 1
+        if badRows.count < ImportReport.badRowLimit { badRows.append(row) }
+    }
+}

@@ -1,0 +1,65 @@
+import CityWatchDomain
+import FluentKit
+import Foundation
+
+/// Reads and writes the emergency-bell registry.
+public struct BellRepository: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// What a batch of upserts did.
+    public struct Outcome: Sendable, Equatable {
+        public var added = 0
+        public var changed = 0
+        public var unchanged = 0
+
+        public init() {}
+    }
+
+    /// Inserts new bells and updates those whose 안전비상벨관리번호 is already stored; a bell
+    /// whose fields are all the same is left alone (its `updated_at` does not move).
+    public func upsert(_ records: [BellRecord], now: Date) async throws -> Outcome {
+        var outcome = Outcome()
+        var existing: [String: BellModel] = [:]
+        for chunk in stride(from: 0, to: records.count, by: 500).map({ records[$0..<min($0 + 500, records.count)] }) {
+            let models = try await BellModel.query(on: database)
+                .filter(\.$managementNumber ~~ chunk.map(\.managementNumber)).all()
+            for model in models { existing[model.managementNumber] = model }
+        }
+        for record in records {
+            if let model = existing[record.managementNumber] {
+                guard model.record != record else {
+                    outcome.unchanged += 1
+                    continue
+                }
+                model.assign(record)
+                model.updatedAt = now
+                try await model.update(on: database)
+                outcome.changed += 1
+            } else {
+                let model = BellModel()
+                model.assign(record)
+                model.createdAt = now
+                model.updatedAt = now
+                try await model.create(on: database)
+                existing[record.managementNumber] = model
+                outcome.added += 1
+            }
+        }
+        return outcome
+    }
+
+    /// Every bell, in management-number order.
+    public func all() async throws -> [Bell] {
+        try await BellModel.query(on: database).sort(\.$managementNumber).all()
+            .map { Bell(id: try $0.requireID(), record: $0.record) }
+    }
+
+    /// Number of bells stored.
+    public func count() async throws -> Int {
+        try await BellModel.query(on: database).count()
+    }
+}

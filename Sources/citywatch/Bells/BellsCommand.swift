@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `citywatch bells`: the emergency-bell registry.
+struct BellsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bells",
+        abstract: "Import and list safety emergency bells (national bell standard data) and the cameras that see them.",
+        subcommands: [BellsImportCommand.self, BellsListCommand.self])
+}

@@ -1,0 +1,112 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import Foundation
+import Testing
+
+@Suite("Emergency bell import and linking")
+struct BellImportTests {
+    /// The standard header with one column the registry does not keep, at the end.
+    static let header = BellColumn.allCases.map(\.standardName) + ["제공기관명"]
+
+    static func row(_ number: String, latitude: String = "37.500000", longitude: String = "127.030000",
+                    placeType: String = "공원", location: String = "가로등 기둥", road: String = "서울특별시 강남구 테헤란로 1") -> [String] {
+        [number, "방범용", placeType, location, road, "서울특별시 강남구 역삼동 1-1", latitude, longitude, "유선", "Y", "N", "N",
+         "CCTV연동", "2019", "20240301", "정상", "서울특별시 강남구청", "02-3423-0000", "20240630", "서울특별시 강남구"]
+    }
+
+    /// Good rows around every kind of bad one; line numbers in the comments.
+    static func firstFile() -> Data {
+        RegistryFixtures.cp949(RegistryFixtures.csv([
+            header,
+            row("B-001", location: "정문 앞\r\n\"안심\" 가로등"),        // lines 2–3: a quoted field across two lines
+            row("B-002", latitude: "37.500900"),                       // line 4
+            row("B-003", latitude: ""),                                // line 5: no latitude
+            row("B-004", latitude: "127.03", longitude: "37.5"),       // line 6: swapped
+            row("B-001", placeType: "도로"),                            // line 7: repeats line 2
+            row(""),                                                   // line 8: no management number
+            Array(row("B-005").prefix(17)),                            // line 9: 17 fields
+            row("B-006", road: "서울특별시 강남구 역삼로, 2층"),            // line 10
+            row("B-007", latitude: "35.68", longitude: "139.76"),      // line 11: Tokyo
+        ]))
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func cp949FileKeepsGoodRowsReportsBadOnesAndReimportUpdatesByManagementNumber(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let importer = BellImporter(database: app.db)
+            let report = try await importer.importFile(at: try RegistryFixtures.write(Self.firstFile(), name: "bells.csv"), actor: "test")
+            #expect(report.encoding == .cp949)
+            #expect(report.ignoredColumns == ["제공기관명"])
+            #expect(report.rowsRead == 9 && report.validRows == 3 && report.added == 3 && report.bells == 3)
+            let reasons = Dictionary(uniqueKeysWithValues: report.badRows.map { ($0.line, $0.reason) })
+            #expect(reasons.keys.sorted() == [5, 6, 7, 8, 9, 11])
+            #expect(reasons[5]?.contains("latitude) is empty") == true)
+            #expect(reasons[6]?.contains("swapped") == true)
+            #expect(reasons[7]?.contains("repeats line 2") == true)
+            #expect(reasons[8]?.contains("management number") == true)
+            #expect(reasons[9]?.contains("17 fields") == true)
+            #expect(reasons[11]?.contains("outside South Korea") == true)
+
+            let stored = try await BellRepository(database: app.db).all()
+            #expect(stored.map(\.record.managementNumber) == ["B-001", "B-002", "B-006"])
+            #expect(stored[0].record.location == "정문 앞\n\"안심\" 가로등")
+            #expect(stored[0].record.placeType == "공원", "the repeated row must not overwrite the first")
+            #expect(stored[2].record.roadAddress == "서울특별시 강남구 역삼로, 2층")
+            let ids = Dictionary(uniqueKeysWithValues: stored.map { ($0.record.managementNumber, $0.id) })
+
+            // A newer UTF-8 file with a BOM and LF line ends: one changed, one the same, one new.
+            let second = RegistryFixtures.csv([Self.header, Self.row("B-001", placeType: "도로"), Self.row("B-002", latitude: "37.500900"),
+                                               Self.row("B-008")], lineEnd: "\n")
+            let again = try await importer.importFile(
+                at: try RegistryFixtures.write(Data([0xEF, 0xBB, 0xBF]) + Data(second.utf8), name: "bells.csv"), actor: "test")
+            #expect(again.encoding == .utf8 && again.badRowCount == 0)
+            #expect(again.added == 1 && again.changed == 1 && again.unchanged == 1 && again.bells == 4)
+            let after = try await BellRepository(database: app.db).all()
+            let b001 = try #require(after.first { $0.record.managementNumber == "B-001" })
+            #expect(b001.id == ids["B-001"] && b001.record.placeType == "도로")
+            #expect(after.first { $0.record.managementNumber == "B-002" }?.id == ids["B-002"])
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func fileWithoutRequiredColumnsIsRefusedNamingThem(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let path = try RegistryFixtures.write(RegistryFixtures.cp949("설치위치,위도\r\n공원,37.5\r\n"), name: "bells.csv")
+            do {
+                _ = try await BellImporter(database: app.db).importFile(at: path, actor: "test")
+                Issue.record("a file without 안전비상벨관리번호 was imported")
+            } catch let failure as BellImporter.Failure {
+                #expect(failure.description.contains("안전비상벨관리번호") && failure.description.contains("WGS84경도"))
+            }
+            #expect(try await BellRepository(database: app.db).count() == 0)
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func bellsListTheCamerasThatSeeThemNearestFirst(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            // Around a bell at 37.5000, 127.0300: 30 m north looking south (sees it), 30 m south
+            // looking south (does not), an all-round camera 60 m east (sees it), one 300 m away.
+            let registry = RegistryFixtures.csv([RegistryFixtures.currentHeader,
+                RegistryFixtures.currentRow(number: 1, cameras: "1", latitude: "37.500270", longitude: "127.030000", roadAddress: "north pole", direction: "남측"),
+                RegistryFixtures.currentRow(number: 2, cameras: "1", latitude: "37.499730", longitude: "127.030000", roadAddress: "south pole", direction: "남측"),
+                RegistryFixtures.currentRow(number: 3, cameras: "1", latitude: "37.500000", longitude: "127.030680", roadAddress: "east dome"),
+                RegistryFixtures.currentRow(number: 4, cameras: "1", latitude: "37.502700", longitude: "127.030000", roadAddress: "far dome"),
+            ])
+            _ = try await RegistryImporter(database: app.db).importFile(at: try RegistryFixtures.write(Data(registry.utf8)), actor: "test")
+            let bells = RegistryFixtures.csv([Self.header, Self.row("B-001"), Self.row("B-009", latitude: "37.600000")])
+            _ = try await BellImporter(database: app.db).importFile(at: try RegistryFixtures.write(Data(bells.utf8), name: "bells.csv"), actor: "test")
+
+            let listings = try await BellDirectory(database: app.db).listings()
+            let near = try #require(listings.first { $0.bell.managementNumber == "B-001" })
+            #expect(near.cameras.map(\.address) == ["north pole", "east dome"])
+            #expect(abs(near.cameras[0].distance - 30) < 1 && abs(near.cameras[1].distance - 60) < 1)
+            #expect(listings.first { $0.bell.managementNumber == "B-009" }?.cameras.isEmpty == true)
+            let wider = try await BellDirectory(database: app.db).listings(radius: 400)
+            #expect(wider.first { $0.bell.managementNumber == "B-001" }?.cameras.map(\.address) == ["north pole", "east dome", "far dome"])
+        }
+    }
+}
