@@ -17,6 +17,7 @@ actor AnalyticsWriter {
     /// Event ids by camera and rule-engine serial, for merging repeats.
     private var eventIDs: [UUID: [Int: UUID]] = [:]
     private var minutes: [UUID: MotionMinute] = [:]
+    private let motionQueue: MotionMinuteQueue
     private var stored = 0
 
     init(database: @escaping @Sendable () -> any Database, snapshotFolder: String, hub: AnalyticsEventHub, logger: Logger) {
@@ -24,6 +25,7 @@ actor AnalyticsWriter {
         self.snapshotFolder = snapshotFolder
         self.hub = hub
         self.logger = logger
+        motionQueue = MotionMinuteQueue(database: database, logger: logger)
     }
 
     /// Events stored since the last call.
@@ -50,7 +52,7 @@ actor AnalyticsWriter {
                 hub.publish(.tamper(cameraID: camera, state: change.to.rawValue, at: at, detail: change.description))
                 logger.notice("camera tamper state", metadata: ["camera": "\(camera)", "from": "\(change.from.rawValue)", "to": "\(change.to.rawValue)"])
             }
-            if let grid = output.analysis.grid { try await addGrid(grid, camera: camera, repository: repository) }
+            if let grid = output.analysis.grid { await addGrid(grid, camera: camera) }
             if !output.analysis.finishedTracks.isEmpty {
                 try await repository.saveTracks(output.analysis.finishedTracks.map { summary in
                     TrackSummary(cameraID: camera, trackID: summary.trackID, objectClass: summary.objectClass,
@@ -63,11 +65,11 @@ actor AnalyticsWriter {
         }
     }
 
-    /// Saves every minute still being gathered (at shutdown).
+    /// Saves every minute still being gathered, and waits for the queue (at shutdown).
     func flushMotion() async {
-        let repository = AnalyticsRepository(database: database())
-        for (camera, minute) in minutes { try? await save(minute, camera: camera, repository: repository) }
+        for (camera, minute) in minutes { await motionQueue.enqueue(minute, camera: camera) }
         minutes = [:]
+        await motionQueue.flush()
     }
 
     private func raise(_ ruleEvent: RuleEvent, output: AnalyticsWorker.Output, camera: UUID, repository: AnalyticsRepository) async throws {
@@ -101,21 +103,19 @@ actor AnalyticsWriter {
     /// this recent without waiting for the minute to end.
     static let minuteSavedEvery: Int64 = 10
 
-    private func addGrid(_ grid: MotionGrid, camera: UUID, repository: AnalyticsRepository) async throws {
+    /// Gathers the second's grid into its minute; a finished minute, and every ten seconds the
+    /// part so far, go to the queue that stores them (events do not wait behind them).
+    private func addGrid(_ grid: MotionGrid, camera: UUID) async {
         let minute = grid.second >= 0 ? grid.second / 60 : (grid.second - 59) / 60
         if let current = minutes[camera], current.minute != minute {
-            try await save(current, camera: camera, repository: repository)
+            await motionQueue.enqueue(current, camera: camera)
             minutes[camera] = nil
         }
         minutes[camera, default: MotionMinute(minute: minute)].add(grid)
         // The part so far, now and then (the store merges it with what it has of the minute).
         if let first = minutes[camera]?.grids.first, grid.second - first.second >= Self.minuteSavedEvery - 1 {
-            try await save(minutes[camera]!, camera: camera, repository: repository)
+            await motionQueue.enqueue(minutes[camera]!, camera: camera)
             minutes[camera] = MotionMinute(minute: minute)
         }
-    }
-
-    private func save(_ minute: MotionMinute, camera: UUID, repository: AnalyticsRepository) async throws {
-        try await repository.saveMotionMinute(camera: camera, minute)
     }
 }
