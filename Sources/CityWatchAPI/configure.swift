@@ -59,5 +59,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: RetentionController())
     try app.register(collection: AnalyticsController())
     try app.register(collection: SearchController())
+    try app.register(collection: CastNetController())
     try app.register(collection: ExportController())
 }

@@ -23,6 +23,8 @@ public struct CityWatchServices: Sendable {
     let sessions = SessionCache()
     /// Masked copies of recordings for viewers who may not see behind privacy masks.
     let maskedPlayback: MaskedSegmentCache
+    /// Cast-net over the registry's cameras and the configured road network.
+    let castNet: CastNetService
 
     public init(configuration: Configuration, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
                 hasher: BcryptPasswordHasher, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -34,6 +36,7 @@ public struct CityWatchServices: Sendable {
         self.metrics = metrics
         self.clock = clock
         maskedPlayback = MaskedSegmentCache(folder: (configuration.dataDirectory as NSString).appendingPathComponent("masked-playback"))
+        castNet = CastNetService(roadNetwork: configuration.roadNetwork)
     }
 }
 

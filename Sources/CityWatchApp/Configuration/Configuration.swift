@@ -59,6 +59,10 @@ public struct Configuration: Sendable {
     /// yolox_nano.onnx`, else `../shared/models/yolox_nano.onnx` when present; without a model,
     /// analytics run on motion alone and say so at start.
     public var detectorModel: String?
+    /// The road network (a SUMO `.net.xml`) cast-net follows escape routes on. Default:
+    /// `<dataDirectory>/roads.net.xml`, else `../shared/data/gangnam.net.xml` when present;
+    /// `none` or no file: cast-net draws rings only, and says so.
+    public var roadNetwork: String?
 
     /// The shape of log lines.
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -98,6 +102,7 @@ public struct Configuration: Sendable {
         case recording = "CITYWATCH_RECORDING"
         case analysisFrames = "CITYWATCH_ANALYSIS_FRAMES"
         case detectorModel = "CITYWATCH_DETECTOR_MODEL"
+        case roadNetwork = "CITYWATCH_ROAD_NETWORK"
     }
 
     /// OpenStreetMap's standard tiles, the default base map.
@@ -201,6 +206,9 @@ public struct Configuration: Sendable {
             detectorModel: lookup(.detectorModel)?.value ?? [
                 ((dataDirectory as NSString).appendingPathComponent("models") as NSString).appendingPathComponent("yolox_nano.onnx"),
                 "../shared/models/yolox_nano.onnx",
+            ].first { FileManager.default.fileExists(atPath: $0) },
+            roadNetwork: lookup(.roadNetwork).map { $0.value.lowercased() == "none" || $0.value.isEmpty ? nil : $0.value } ?? [
+                (dataDirectory as NSString).appendingPathComponent("roads.net.xml"), "../shared/data/gangnam.net.xml",
             ].first { FileManager.default.fileExists(atPath: $0) })
     }
 

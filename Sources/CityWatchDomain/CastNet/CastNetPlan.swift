@@ -102,4 +102,9 @@ public struct CastNetNote: Hashable, Sendable, Codable {
 
     public var kind: Kind
     public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
 }
