@@ -34,6 +34,38 @@ struct SearchAPITests {
         return decoder
     }
 
+    @Test func anExportIsEveryEpisodeAsCSVAndAudited() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let cameras = try await app.makeCameras(2)
+            let start = Date(timeIntervalSince1970: 1_790_002_800)
+            let generator = SearchMetadataGenerator(seed: 4, peakObjectsPerMinute: 2)
+            for (number, camera) in cameras.enumerated() {
+                try await SearchMetadataGenerator.store(generator.generate(camera: camera, number: number, from: start, minutes: 60),
+                                                        camera: camera, on: app.db)
+            }
+            let police = try await app.signIn(as: .administrator)
+            let formatter = ISO8601DateFormatter()
+            // A page of 5 asked for: the export still holds every episode.
+            let body = "{\"from\": \"\(formatter.string(from: start))\", \"to\": \"\(formatter.string(from: start.addingTimeInterval(3_600)))\", \"limit\": 5}"
+            let response = try await app.testing().sendRequest(.POST, "/api/search/export", headers: police.headers, body: .text(body))
+            #expect(response.status == .ok, "\(response.body.string)")
+            #expect(response.headers.contentType?.subType == "csv")
+            #expect(response.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let expected = try await SearchService(database: app.db).run(
+                SearchQuery(from: start, to: start.addingTimeInterval(3_600), limit: SearchQuery.maximumLimit), cameras: Set(cameras))
+            try #require(expected.total > 5 && expected.total <= SearchQuery.maximumLimit)
+            let text = response.body.string
+            #expect(text.hasPrefix("\u{FEFF}camera_id,address,"))
+            let lines = text.split(separator: "\r\n")
+            #expect(lines.count == 1 + expected.total, "\(lines.count) lines for \(expected.total) episodes")
+            #expect(lines.dropFirst().map { String($0.prefix(36)) } == expected.episodes.map(\.cameraID.uuidString))
+            #expect(response.headers.first(name: "X-CityWatch-Total") == String(expected.total))
+            #expect(try await AuditLog(database: app.db).list(.init(action: "search.export")).count == 1)
+            let stranger = try await app.testing().sendRequest(.POST, "/api/search/export", headers: ["Content-Type": "application/json"], body: .text(body))
+            #expect(stranger.status == .unauthorized)
+        }
+    }
+
     @Test(arguments: DatabaseKind.allCases)
     func anInvestigatorFindsPeopleInARegionAndEverySearchIsAudited(kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in

@@ -34,7 +34,15 @@ struct SearchCommandTests {
             #expect(table.split(separator: "\n").count == 1 + expected.episodes.count)
             let json = try CommandLineTests.citywatch(["search"] + period + ["--camera", cameras[0].uuidString, "--json"], database: database)
             #expect(json.contains("\"episodes\"") && !json.contains(cameras[1].uuidString))
+            // CSV for a case file: a header, then the same episodes, in the same order, with addresses.
+            let csv = try CommandLineTests.citywatch(["search"] + period + ["--region", "0.2,0.4 0.8,0.4 0.8,1 0.2,1", "--class", "person",
+                                                                          "--limit", "500", "--csv"], database: database)
+            let rows = csv.dropFirst(csv.hasPrefix("\u{FEFF}") ? 1 : 0).split(separator: "\r\n").map(String.init)
+            #expect(rows.first == SearchEpisodesCSV.header.joined(separator: ","))
+            #expect(rows.dropFirst().map { String($0.prefix(36)) } == expected.episodes.map(\.cameraID.uuidString))
+            #expect(rows.dropFirst().allSatisfy { $0.contains("서울특별시 강남구") && $0.contains("+09:00") }, "\(rows.dropFirst().first ?? "")")
             let bad: [([String], String)] = [
+                (["--json", "--csv"], "--json and --csv: choose one"),
                 (["--class", "dragon"], "--class 'dragon' is not one of"),
                 (["--region", "0.1,0.1 0.5"], "--region: point 2 '0.5' must be two numbers"),
                 (["--crossing", "leftToRight"], "crossing: needs a line"),
@@ -48,7 +56,7 @@ struct SearchCommandTests {
                     #expect(failure.standardError.contains(message), "\(flags): \(failure)")
                 }
             }
-            #expect(try await AuditLog(database: app.db).list(.init(action: "search")).count == 2)
+            #expect(try await AuditLog(database: app.db).list(.init(action: "search")).count == 3)
         }
     }
 }

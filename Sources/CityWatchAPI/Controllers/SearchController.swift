@@ -14,6 +14,7 @@ struct SearchController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.endpoint(.POST, "api", "search", access: RecordingController.viewers, use: search)
+        routes.endpoint(.POST, "api", "search", "export", access: RecordingController.viewers, use: export)
         routes.endpoint(.GET, "api", "cameras", ":id", "frame", access: RecordingController.viewers, use: frame)
     }
 
@@ -21,14 +22,39 @@ struct SearchController: RouteCollection {
         let user = try req.requireUser()
         let query = try req.decodeStrict(SearchRequest.self).query()
         let (snapshot, scope) = try await req.cameraView()
+        let (cameras, result) = try await run(query, snapshot: snapshot, scope: scope, on: req)
+        try await req.audit.append(SearchService.auditEvent(actor: user.username, query: query, cameras: cameras, result: result))
+        return SearchResponse(result, query: query)
+    }
+
+    /// `POST /api/search/export`: the same query's episodes (all of them, up to
+    /// ``CityWatchDomain/SearchQuery/maximumExportLimit``, from `offset`) as a CSV download.
+    func export(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        var query = try req.decodeStrict(SearchRequest.self).query()
+        query.limit = SearchQuery.maximumExportLimit
+        let (snapshot, scope) = try await req.cameraView()
+        let (cameras, result) = try await run(query, snapshot: snapshot, scope: scope, on: req)
+        try await req.audit.append(SearchService.auditEvent(actor: user.username, query: query, cameras: cameras, result: result,
+                                                            action: "search.export"))
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"citywatch-search.csv\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        headers.replaceOrAdd(name: "X-CityWatch-Total", value: String(result.total))
+        return Response(status: .ok, headers: headers, body: .init(string: SearchEpisodesCSV.text(result.episodes, snapshot: snapshot)))
+    }
+
+    /// Runs `query` over the cameras it names that the user may see, within ``timeLimit``.
+    private func run(_ query: SearchQuery, snapshot: CameraDirectory.Snapshot, scope: CameraScope,
+                     on req: Request) async throws -> (Set<UUID>, SearchService.Result) {
         if let ids = query.cameras.ids, let hidden = ids.first(where: { !scope.contains($0) || snapshot.camera($0) == nil }) {
             throw Abort(.notFound, reason: "no camera \(hidden)")
         }
         let cameras = SearchService.cameras(for: query.cameras, snapshot: snapshot, scope: scope)
         let service = SearchService(database: req.db)
-        let result: SearchService.Result
         do {
-            result = try await withThrowingTaskGroup(of: SearchService.Result?.self) { group in
+            let result = try await withThrowingTaskGroup(of: SearchService.Result?.self) { group in
                 group.addTask { try await service.run(query, cameras: cameras) }
                 group.addTask {
                     try await Task.sleep(for: Self.timeLimit)
@@ -40,11 +66,10 @@ struct SearchController: RouteCollection {
                 }
                 return answer
             }
+            return (cameras, result)
         } catch let refusal as SearchService.Refusal {
             throw Abort(.badRequest, reason: refusal.reason)
         }
-        try await req.audit.append(SearchService.auditEvent(actor: user.username, query: query, cameras: cameras, result: result))
-        return SearchResponse(result, query: query)
     }
 
     /// `GET /api/cameras/:id/frame?at=…`: the recorded frame at a moment, as a small JPEG.

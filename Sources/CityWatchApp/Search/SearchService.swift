@@ -120,14 +120,14 @@ public struct SearchService: Sendable {
 
     /// The audit entry of a search that ran: who, what kind, which period, how many cameras
     /// (and which, up to 50) and how much was found — the same from the API and the command line.
-    public static func auditEvent(actor: String, query: SearchQuery, cameras: Set<UUID>, result: Result) -> AuditEvent {
+    public static func auditEvent(actor: String, query: SearchQuery, cameras: Set<UUID>, result: Result, action: String = "search") -> AuditEvent {
         let formatter = ISO8601DateFormatter()
         var details: [String: AuditValue] = [
             "kind": .string(query.asksForObjects ? "objects" : "motion"), "from": .string(formatter.string(from: query.from)),
             "to": .string(formatter.string(from: query.to)), "cameras": .int(Int64(cameras.count)), "found": .int(Int64(result.total)),
         ]
         if cameras.count <= 50 { details["cameraIds"] = .string(cameras.map(\.uuidString).sorted().joined(separator: ",")) }
-        return AuditEvent(actor: actor, action: "search", details: details)
+        return AuditEvent(actor: actor, action: action, details: details)
     }
 
     /// The same answer from every stored row of `cameras` in the period, skipping nothing:

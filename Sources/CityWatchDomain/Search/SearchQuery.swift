@@ -107,6 +107,8 @@ public struct SearchQuery: Codable, Sendable, Hashable {
 
     /// The most episodes one page may hold.
     public static let maximumLimit = 500
+    /// The most episodes one export (CSV) holds.
+    public static let maximumExportLimit = 10_000
     /// The deepest a page may start (narrow the query instead of paging further).
     public static let maximumOffset = 10_000
 }

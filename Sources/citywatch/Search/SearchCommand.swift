@@ -43,11 +43,13 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "Episodes to show (1–500).") var limit = 50
     @Option(help: "Episodes to skip (paging).") var offset = 0
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Print CSV (camera, address, start, end, moment in KST, seconds, classes, tracks, score) instead of a table.") var csv = false
 
     func run() async throws {
         let configuration = try store.resolve()
         let query = try makeQuery()
-        let asJSON = json
+        guard !(json && csv) else { throw ValidationError("--json and --csv: choose one") }
+        let (asJSON, asCSV) = (json, csv)
         try await withStore(configuration) { app in
             let snapshot = try await CameraDirectory().snapshot(on: app.db)
             for id in query.cameras.ids ?? [] where snapshot.camera(id) == nil { throw ValidationError("no camera \(id)") }
@@ -63,6 +65,10 @@ struct SearchCommand: AsyncParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.dateEncodingStrategy = .iso8601
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                return
+            }
+            if asCSV {
+                print(SearchEpisodesCSV.text(result.episodes, snapshot: snapshot), terminator: "")
                 return
             }
             Self.printTable(result, query: query, snapshot: snapshot)
