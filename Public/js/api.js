@@ -55,8 +55,8 @@ export function withQuery(path, query) {
  * handles 401 itself, as the login form does). Resolves to the parsed JSON, or null for 204.
  */
 export async function request(method, path, options = {}) {
-  const { query, json, body, contentType, signal, expect401 = false } = options;
-  const headers = { Accept: 'application/json' };
+  const { query, json, body, contentType, signal, expect401 = false, text: asText = false } = options;
+  const headers = { Accept: asText ? 'text/csv, text/plain, application/json' : 'application/json' };
   let payload;
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -106,6 +106,7 @@ export async function request(method, path, options = {}) {
     }
     throw error;
   }
+  if (asText) return text;
   if (text && !parsed) {
     throw new ApiError(response.status, '서버 응답이 JSON이 아닙니다 · The server answered with something that is not JSON');
   }

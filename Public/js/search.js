@@ -82,7 +82,7 @@ export function createSearchView(context) {
   const status = h('p', { id: 'search-status', class: 'search-status', dataset: { state: 'idle' }, hidden: true });
   const area = createSearchArea(context);
   const picture = createSearchPicture();
-  const results = createSearchResults(context, { onPage: (offset) => search(offset) });
+  const results = createSearchResults(context, { onPage: (offset) => search(offset), onExport: () => exportCSV() });
   const mapBox = h('details', { id: 'search-map-box', class: 'search-box' },
     h('summary', null, bi('지도에서 지역 고르기', 'Choose an area on the map')), area.el);
   const pictureBox = h('details', { id: 'search-picture-box', class: 'search-box' },
@@ -221,6 +221,24 @@ export function createSearchView(context) {
         run.disabled = false;
         results.busy(false);
       }
+    }
+  }
+
+  /** Downloads every episode of the results on screen as CSV (`POST /api/search/export`). */
+  async function exportCSV() {
+    if (!lastQuery) return;
+    setStatus('exporting', 'info', '내보내는 중… · Exporting…');
+    try {
+      const csv = await context.api.post('/api/search/export', { ...lastQuery, offset: 0 }, { text: true });
+      const link = h('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' })),
+        download: `citywatch-search-${kstInputValue(Date.now()).replace(/[-:T]/g, '')}.csv` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      setStatus('exported', 'ok', '');
+    } catch (error) {
+      setStatus('error', 'error', errorText(error));
     }
   }
 

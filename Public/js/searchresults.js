@@ -58,14 +58,16 @@ function playbackHash(episode) {
  * Returns `{el, show(answer, offset, limit), clear(), busy(flag)}`; `onPage(offset)` is asked for
  * another page. Camera names come from `GET /api/cameras/:id`, once per camera.
  */
-export function createSearchResults(context, { onPage }) {
+export function createSearchResults(context, { onPage, onExport }) {
   const summary = h('p', { id: 'search-summary', class: 'search-summary', role: 'status' });
+  const exportButton = h('button', { type: 'button', id: 'search-export', class: 'button-small', hidden: true,
+    title: '모든 결과를 CSV 파일로 (최대 10,000건) · Every episode as a CSV file (up to 10,000)' }, bi('CSV 내보내기', 'Export CSV'));
   const list = h('ol', { id: 'search-results', class: 'search-results', 'aria-label': '검색 결과 Search results' });
   const previous = h('button', { type: 'button', id: 'search-previous', disabled: true }, bi('◀ 이전', 'Previous'));
   const next = h('button', { type: 'button', id: 'search-next', disabled: true }, bi('다음', 'Next ▶'));
   const page = h('span', { id: 'search-page', class: 'summary' });
   const pager = h('div', { class: 'button-row search-pager', hidden: true }, previous, page, next);
-  const el = h('div', { class: 'search-answer' }, summary, list, pager);
+  const el = h('div', { class: 'search-answer' }, h('div', { class: 'button-row' }, summary, exportButton), list, pager);
   const names = new Map(); // camera id → Promise<label>
   let offset = 0;
   let limit = 50;
@@ -99,6 +101,14 @@ export function createSearchResults(context, { onPage }) {
   }
 
   previous.addEventListener('click', () => onPage(Math.max(0, offset - limit)));
+  exportButton.addEventListener('click', async () => {
+    exportButton.disabled = true;
+    try {
+      await onExport();
+    } finally {
+      exportButton.disabled = false;
+    }
+  });
   next.addEventListener('click', () => onPage(offset + limit));
 
   return {
@@ -120,6 +130,7 @@ export function createSearchResults(context, { onPage }) {
         bi('분', 'minutes'), `, ${formatInteger(reads.tracks ?? 0)} `, bi('트랙', 'tracks'));
       replace(list, episodes.length ? episodes.map(episodeCard) : h('li', { class: 'muted search-empty' }, bi('찾은 것이 없습니다', 'Nothing found')));
       pager.hidden = total <= limit && offset === 0;
+      exportButton.hidden = total === 0;
       replace(page, episodes.length ? `${formatInteger(offset + 1)}–${formatInteger(offset + episodes.length)} / ${formatInteger(total)}` : '');
       previous.disabled = offset === 0;
       next.disabled = offset + episodes.length >= total;
@@ -127,6 +138,7 @@ export function createSearchResults(context, { onPage }) {
     clear() {
       delete summary.dataset.total;
       replace(summary);
+      exportButton.hidden = true;
       replace(list);
       pager.hidden = true;
     },

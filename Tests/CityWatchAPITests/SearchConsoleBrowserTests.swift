@@ -69,6 +69,7 @@ struct SearchConsoleBrowserTests {
                     try await expectPage(browser, showing: people, camera: busy)
                     #expect(try await browser.execute("return document.getElementById('search-page').textContent").string
                         == "1–50 / \(people.total)")
+                    try await exportEveryEpisode(browser, expected: people.total)
                     try await browser.click(browser.findElement("#search-next"))
                     try await waitUntil("the second page") {
                         try await browser.execute("return document.getElementById('search-page').textContent").string?.hasPrefix("51–") == true
@@ -128,6 +129,27 @@ struct SearchConsoleBrowserTests {
                 }
             }
         }
+    }
+
+    /// Export CSV downloads every episode, not just the page: the file the page makes is caught
+    /// on its way to the download link.
+    func exportEveryEpisode(_ browser: WebDriver, expected total: Int) async throws {
+        try await browser.execute("""
+            window.exportedCSV = null;
+            const make = URL.createObjectURL.bind(URL);
+            URL.createObjectURL = (blob) => { blob.text().then((text) => { window.exportedCSV = text; }); return make(blob); };
+            return true;
+            """)
+        try await browser.click(browser.findElement("#search-export"))
+        var csv = ""
+        try await waitUntil("the CSV file") {
+            csv = try await browser.execute("return window.exportedCSV").string ?? ""
+            return !csv.isEmpty
+        }
+        let lines = csv.split(separator: "\r\n")
+        #expect(lines.first?.hasSuffix("camera_id,address,start_kst,end_kst,moment_kst,seconds,classes,track_ids,score") == true)
+        #expect(lines.count == 1 + total, "\(lines.count) lines for \(total) episodes")
+        #expect(try await browser.execute("return document.getElementById('search-status').dataset.state").string == "exported")
     }
 
     /// The period starts out as the last 24 hours, written in Korean time.
