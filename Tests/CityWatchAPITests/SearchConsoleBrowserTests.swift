@@ -189,6 +189,11 @@ struct SearchConsoleBrowserTests {
 
     /// Opens the picture panel and clicks the doorway's corners on it, then Done.
     func drawDoorway(_ browser: WebDriver) async throws {
+        try await drawRegion(Self.doorway, in: browser)
+    }
+
+    /// Opens the picture panel and clicks `corners` (picture fractions) on it, then Done.
+    func drawRegion(_ corners: [(Double, Double)], in browser: WebDriver) async throws {
         try await browser.click(browser.findElement("#search-picture-box > summary"))
         try await browser.click(browser.findElement("#search-draw-region"))
         let placed = try await browser.execute("""
@@ -198,8 +203,8 @@ struct SearchConsoleBrowserTests {
               canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: box.left + x * box.width, clientY: box.top + y * box.height }));
             }
             return document.querySelectorAll('#search-canvas .rule-drawing-point').length;
-            """, [.array(Self.doorway.map { .array([.number($0.0), .number($0.1)]) })])
-        #expect(placed.int == 4)
+            """, [.array(corners.map { .array([.number($0.0), .number($0.1)]) })])
+        #expect(placed.int == corners.count)
         try await browser.click(browser.findElement("#search-draw-done"))
         #expect(try await browser.execute("return document.querySelectorAll('#search-canvas .rule-shape-polygon').length").int == 1)
     }

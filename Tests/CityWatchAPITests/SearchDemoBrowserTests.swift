@@ -67,7 +67,7 @@ struct SearchDemoBrowserTests {
                         try await console.signIn(browser, at: url, username: "investigator", password: password)
                         try await browser.click(browser.findElement("#main-nav a[data-view=search]"))
                         try await searchPage.tick(camera, in: browser)
-                        try await drawRegion(corners, in: browser)
+                        try await searchPage.drawRegion(corners, in: browser)
                         let moment = try await searchUntilFound(browser, camera: camera)
                         // Playback needs the segment holding the moment to be finished.
                         try await waitUntil("the segment holding the moment is recorded", timeout: .seconds(40), pollingEvery: .seconds(1)) {
@@ -89,22 +89,6 @@ struct SearchDemoBrowserTests {
             #expect(frame.difference < 12, "the picture matches a frame of the clip (mean difference \(frame.difference))")
             #expect(nearest <= scene.fps, "playback opened on frame \(frame.index), \(nearest) frames from someone moving in the region")
         }
-    }
-
-    /// Opens the picture panel and clicks the region's corners on the camera's picture, then Done.
-    func drawRegion(_ corners: [(Double, Double)], in browser: WebDriver) async throws {
-        try await browser.click(browser.findElement("#search-picture-box > summary"))
-        try await browser.click(browser.findElement("#search-draw-region"))
-        let placed = try await browser.execute("""
-            const canvas = document.getElementById('search-canvas');
-            const box = canvas.getBoundingClientRect();
-            for (const [x, y] of arguments[0]) {
-              canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: box.left + x * box.width, clientY: box.top + y * box.height }));
-            }
-            return document.querySelectorAll('#search-canvas .rule-drawing-point').length;
-            """, [.array(corners.map { .array([.number($0.0), .number($0.1)]) })])
-        #expect(placed.int == 4)
-        try await browser.click(browser.findElement("#search-draw-done"))
     }
 
     /// Searches until two episodes are found (the person has come round again) and returns the

@@ -106,7 +106,7 @@ actor AnalyticsWriter {
     /// Gathers the second's grid into its minute; a finished minute, and every ten seconds the
     /// part so far, go to the queue that stores them (events do not wait behind them).
     private func addGrid(_ grid: MotionGrid, camera: UUID) async {
-        let minute = grid.second >= 0 ? grid.second / 60 : (grid.second - 59) / 60
+        let minute = grid.second.floorDivided(by: 60)
         if let current = minutes[camera], current.minute != minute {
             await motionQueue.enqueue(current, camera: camera)
             minutes[camera] = nil

@@ -71,7 +71,7 @@ public struct SearchMetadataGenerator: Sendable {
         }
         var minutes: [Int64: MotionMinute] = [:]
         for second in seconds.keys.sorted() {
-            let key = second.floorDivided60
+            let key = second.floorDivided(by: 60)
             minutes[key, default: MotionMinute(minute: key)].add(seconds[second]!)
         }
         day.minutes = minutes.keys.sorted().map { minutes[$0]! }
@@ -124,9 +124,4 @@ public struct SearchMetadataGenerator: Sendable {
             return grid
         }
     }
-}
-
-extension Int64 {
-    /// The minute holding this second (rounding towards minus infinity).
-    fileprivate var floorDivided60: Int64 { self >= 0 ? self / 60 : (self - 59) / 60 }
 }

@@ -90,7 +90,7 @@ public struct MotionMinute: Sendable, Hashable {
 
 extension Int64 {
     /// Division rounding towards minus infinity (seconds before 1970 belong to earlier minutes).
-    func floorDivided(by divisor: Int64) -> Int64 {
+    public func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor < 0) ? quotient - 1 : quotient
     }

@@ -34,8 +34,13 @@ public struct EpisodeBuilder: Sendable {
     public let gap: TimeInterval
     public let order: SearchQuery.Order
     public let keep: Int
-    private var open: [UUID: SearchEpisode] = [:]
-    private var strongest: [UUID: Double] = [:]
+    /// A camera's episode still open, and the strongest hit in it so far.
+    private struct Open: Sendable {
+        var episode: SearchEpisode
+        var strongest: Double
+    }
+
+    private var open: [UUID: Open] = [:]
     private var done: [SearchEpisode] = []
     private var dropped = 0
 
@@ -49,52 +54,49 @@ public struct EpisodeBuilder: Sendable {
     /// `from`. The strongest hit's `moment` becomes the episode's (the first of equals, and
     /// never for tracks, whose first moment stays); `weight` (default: `strength`) adds to its score.
     public mutating func add(camera: UUID, from: Date, to: Date, moment: Date, strength: Double, weight: Double? = nil, track: TrackSummary? = nil) {
-        if var episode = open[camera], from.timeIntervalSince(episode.end) <= gap {
-            episode.end = max(episode.end, to)
-            episode.score += weight ?? strength
-            if strength > strongest[camera, default: 0] {
-                strongest[camera] = strength
-                if track == nil { episode.moment = moment }
-            }
-            if let track, !episode.trackIDs.contains(track.trackID) {
-                episode.trackIDs.append(track.trackID)
-                episode.classes.append(track.objectClass)
-            }
-            open[camera] = episode
-            return
-        }
-        if let finished = open[camera] { finish(finished) }
-        open[camera] = SearchEpisode(cameraID: camera, start: from, end: to, moment: moment, trackIDs: track.map { [$0.trackID] } ?? [],
-                                     classes: track.map { [$0.objectClass] } ?? [], score: weight ?? strength)
-        strongest[camera] = strength
+        var current = open.removeValue(forKey: camera)
+        step(&current, camera: camera, from: from, to: to, moment: moment, strength: strength, weight: weight ?? strength, track: track)
+        open[camera] = current
     }
 
     /// Adds the pieces of one camera-hour (in order; `hourStart` in seconds since 1970), as
-    /// ``add(camera:from:to:moment:strength:weight:track:)`` would one by one: each as strong as
-    /// the cells that moved, weighing cells × seconds, its start the moment.
+    /// ``add(camera:from:to:moment:strength:weight:track:)`` would one by one (with one lookup of
+    /// the camera's open episode for all of them): each as strong as the cells that moved,
+    /// weighing cells × seconds, its start the moment.
     public mutating func add(camera: UUID, pieces: [CellRuns.Piece], hourStart: Int64) {
         guard !pieces.isEmpty else { return }
-        var episode = open.removeValue(forKey: camera)
-        var strongest = self.strongest[camera, default: 0]
+        var current = open.removeValue(forKey: camera)
         for piece in pieces {
             let from = Date(timeIntervalSince1970: TimeInterval(hourStart + Int64(piece.seconds.lowerBound)))
             let to = Date(timeIntervalSince1970: TimeInterval(hourStart + Int64(piece.seconds.upperBound)))
-            let strength = Double(piece.cells), weight = Double(piece.cells * piece.seconds.count)
-            if episode != nil, from.timeIntervalSince(episode!.end) <= gap {
-                episode!.end = max(episode!.end, to)
-                episode!.score += weight
-                if strength > strongest {
-                    strongest = strength
-                    episode!.moment = from
-                }
-                continue
-            }
-            if let finished = episode { finish(finished) }
-            episode = SearchEpisode(cameraID: camera, start: from, end: to, moment: from, score: weight)
-            strongest = strength
+            step(&current, camera: camera, from: from, to: to, moment: from, strength: Double(piece.cells),
+                 weight: Double(piece.cells * piece.seconds.count), track: nil)
         }
-        open[camera] = episode
-        self.strongest[camera] = strongest
+        open[camera] = current
+    }
+
+    /// One hit on a camera's open episode: extends it when the hit is within `gap` of its end,
+    /// else finishes it and opens another.
+    private mutating func step(_ current: inout Open?, camera: UUID, from: Date, to: Date, moment: Date, strength: Double, weight: Double,
+                               track: TrackSummary?) {
+        if var extended = current, from.timeIntervalSince(extended.episode.end) <= gap {
+            extended.episode.end = max(extended.episode.end, to)
+            extended.episode.score += weight
+            if strength > extended.strongest {
+                extended.strongest = strength
+                if track == nil { extended.episode.moment = moment }
+            }
+            if let track, !extended.episode.trackIDs.contains(track.trackID) {
+                extended.episode.trackIDs.append(track.trackID)
+                extended.episode.classes.append(track.objectClass)
+            }
+            current = extended
+            return
+        }
+        if let finished = current { finish(finished.episode) }
+        current = Open(episode: SearchEpisode(cameraID: camera, start: from, end: to, moment: moment, trackIDs: track.map { [$0.trackID] } ?? [],
+                                              classes: track.map { [$0.objectClass] } ?? [], score: weight),
+                       strongest: strength)
     }
 
     private mutating func finish(_ episode: SearchEpisode) {
@@ -114,7 +116,7 @@ public struct EpisodeBuilder: Sendable {
     /// The first `keep` episodes, ordered as asked (ties by camera and start, so the order is
     /// stable), and how many were found in all.
     public mutating func finish() -> (episodes: [SearchEpisode], total: Int) {
-        for episode in open.values { done.append(episode) }
+        for current in open.values { done.append(current.episode) }
         open = [:]
         trim()
         return (done, done.count + dropped)
