@@ -115,6 +115,8 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
                                          detector: detector)
         app.analytics = analytics
         services.append(.init(service: analytics))
+        services.append(.init(service: AnalyticsAlarmBridge(hub: analytics.hub, center: app.cityWatch.alarms, directory: app.cityWatch.directory,
+                                                            database: { app.db })))
     } else {
         logger.notice("analysis frames are off (CITYWATCH_ANALYSIS_FRAMES=false): no analytics")
     }

@@ -25,6 +25,8 @@ public struct CityWatchServices: Sendable {
     let maskedPlayback: MaskedSegmentCache
     /// Cast-net over the registry's cameras and the configured road network.
     let castNet: CastNetService
+    /// The live side of the alarm queue and incidents.
+    public let alarms = AlarmCenter()
 
     public init(configuration: Configuration, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
                 hasher: BcryptPasswordHasher, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),

@@ -1,10 +1,8 @@
 import CityWatchDomain
 import Foundation
-import Synchronization
 
 /// Hands every new or changed analytics event to every console that listens (one WebSocket per
-/// console). A console that falls far behind loses the oldest queued events; it reloads the
-/// list when it reconnects, so nothing is lost from the store.
+/// console); see ``Broadcaster`` for what happens to a console that falls behind.
 public final class AnalyticsEventHub: Sendable {
     /// What a listener receives.
     public enum Message: Sendable, Equatable {
@@ -19,36 +17,19 @@ public final class AnalyticsEventHub: Sendable {
     /// Messages a listener may have queued before the oldest are dropped.
     public static let queueLimit = 500
 
-    private let listeners = Mutex<[UUID: AsyncStream<Message>.Continuation]>([:])
+    private let feed = Broadcaster<Message>(queueLimit: AnalyticsEventHub.queueLimit)
 
     public init() {}
 
     /// Listeners connected now.
-    public var listenerCount: Int { listeners.withLock { $0.count } }
+    public var listenerCount: Int { feed.listenerCount }
 
     /// A stream of every message from now on; ends when the caller stops iterating.
-    public func subscribe() -> AsyncStream<Message> {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream<Message>.makeStream(bufferingPolicy: .bufferingNewest(Self.queueLimit))
-        listeners.withLock { $0[id] = continuation }
-        continuation.onTermination = { [weak self] _ in
-            self?.listeners.withLock { _ = $0.removeValue(forKey: id) }
-        }
-        return stream
-    }
+    public func subscribe() -> AsyncStream<Message> { feed.subscribe() }
 
     /// Sends `message` to every listener.
-    public func publish(_ message: Message) {
-        let continuations = listeners.withLock { Array($0.values) }
-        for continuation in continuations { continuation.yield(message) }
-    }
+    public func publish(_ message: Message) { feed.publish(message) }
 
     /// Ends every listener's stream (at shutdown).
-    public func finishAll() {
-        let continuations = listeners.withLock { listeners in
-            defer { listeners = [:] }
-            return Array(listeners.values)
-        }
-        continuations.forEach { $0.finish() }
-    }
+    public func finishAll() { feed.finishAll() }
 }

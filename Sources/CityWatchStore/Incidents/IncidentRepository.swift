@@ -1,0 +1,174 @@
+import CityWatchDomain
+import FluentKit
+import Foundation
+
+/// Reads and writes the alarm queue, incidents and their timelines.
+public struct IncidentRepository: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    // MARK: Alarms
+
+    /// Stores a new alarm or replaces the stored one with the same id.
+    public func save(_ alarm: Alarm) async throws {
+        let model = try await AlarmModel.find(alarm.id, on: database) ?? AlarmModel()
+        model.id = alarm.id
+        model.source = alarm.source.rawValue
+        model.sourceRef = alarm.sourceRef
+        model.status = alarm.status.rawValue
+        model.active = alarm.status.isActive
+        model.priorityRank = alarm.priority.rank
+        model.raisedAt = alarm.raisedAt
+        model.drill = alarm.drill
+        model.incidentID = alarm.incidentID
+        model.document = String(decoding: try Self.encoder.encode(alarm), as: UTF8.self)
+        try await model.save(on: database)
+    }
+
+    public func alarm(_ id: UUID) async throws -> Alarm? {
+        guard let model = try await AlarmModel.find(id, on: database) else { return nil }
+        return try Self.alarm(model)
+    }
+
+    /// The alarm that `source` raised for its own reference `ref` (the latest, if several).
+    public func alarm(source: Alarm.Source, ref: String) async throws -> Alarm? {
+        guard let model = try await AlarmModel.query(on: database).filter(\.$source == source.rawValue).filter(\.$sourceRef == ref)
+            .sort(\.$raisedAt, .descending).first() else { return nil }
+        return try Self.alarm(model)
+    }
+
+    /// The queue: active alarms (most urgent, then longest waiting first), then — when
+    /// `includeFinished` — finished ones since `since`, newest first; at most `limit`.
+    public func alarms(includeFinished: Bool, since: Date? = nil, limit: Int) async throws -> [Alarm] {
+        let active = try await AlarmModel.query(on: database).filter(\.$active == true)
+            .sort(\.$priorityRank).sort(\.$raisedAt).limit(limit).all()
+        var alarms = try active.map(Self.alarm)
+        if includeFinished, alarms.count < limit {
+            var query = AlarmModel.query(on: database).filter(\.$active == false)
+            if let since { query = query.filter(\.$raisedAt >= since) }
+            alarms += try await query.sort(\.$raisedAt, .descending).limit(limit - alarms.count).all().map(Self.alarm)
+        }
+        return alarms.sorted(by: AlarmQueue.inQueueOrder)
+    }
+
+    /// Alarms raised in `from..<to` (drills too; the caller decides), oldest first.
+    public func alarms(from: Date, to: Date) async throws -> [Alarm] {
+        try await AlarmModel.query(on: database).filter(\.$raisedAt >= from).filter(\.$raisedAt < to)
+            .sort(\.$raisedAt).all().map(Self.alarm)
+    }
+
+    /// The alarms that joined incident `id`.
+    public func alarms(incident id: UUID) async throws -> [Alarm] {
+        try await AlarmModel.query(on: database).filter(\.$incidentID == id).sort(\.$raisedAt).all().map(Self.alarm)
+    }
+
+    static func alarm(_ model: AlarmModel) throws -> Alarm {
+        try decoder.decode(Alarm.self, from: Data(model.document.utf8))
+    }
+
+    // MARK: Incidents
+
+    /// Stores a new incident under the next number of its year (numbers are unique; a
+    /// clash with another node's incident takes the next one).
+    public func create(_ incident: Incident) async throws -> Incident {
+        var incident = incident
+        let year = IncidentRules.koreanYear(of: incident.openedAt)
+        for _ in 0..<20 {
+            let taken = try await IncidentModel.query(on: database).filter(\.$number >= "\(year)-").filter(\.$number < "\(year + 1)-").count()
+            incident.number = IncidentRules.number(year: year, sequence: taken + 1)
+            do {
+                try await save(incident, creating: true)
+                return incident
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                continue
+            }
+        }
+        throw IncidentStoreError.noFreeNumber
+    }
+
+    /// Replaces the stored incident.
+    public func update(_ incident: Incident) async throws {
+        try await save(incident, creating: false)
+    }
+
+    private func save(_ incident: Incident, creating: Bool) async throws {
+        let model = creating ? IncidentModel() : try await IncidentModel.find(incident.id, on: database) ?? IncidentModel()
+        model.id = incident.id
+        model.number = incident.number
+        model.status = incident.status.rawValue
+        model.occurredAt = incident.occurredAt
+        model.openedAt = incident.openedAt
+        model.drill = incident.drill
+        model.originRef = incident.originRef
+        model.document = String(decoding: try Self.encoder.encode(incident), as: UTF8.self)
+        if creating { try await model.create(on: database) } else { try await model.save(on: database) }
+    }
+
+    public func incident(_ id: UUID) async throws -> Incident? {
+        guard let model = try await IncidentModel.find(id, on: database) else { return nil }
+        return try Self.incident(model)
+    }
+
+    /// The incident a partner system opened under its reference `ref`.
+    public func incident(originRef ref: String) async throws -> Incident? {
+        guard let model = try await IncidentModel.query(on: database).filter(\.$originRef == ref).first() else { return nil }
+        return try Self.incident(model)
+    }
+
+    /// Incidents not closed, and closed ones opened since `closedSince`, newest first.
+    public func incidents(closedSince: Date?, limit: Int) async throws -> [Incident] {
+        var open = try await IncidentModel.query(on: database).filter(\.$status != Incident.Status.closed.rawValue)
+            .sort(\.$openedAt, .descending).limit(limit).all().map(Self.incident)
+        if let closedSince, open.count < limit {
+            open += try await IncidentModel.query(on: database).filter(\.$status == Incident.Status.closed.rawValue)
+                .filter(\.$openedAt >= closedSince).sort(\.$openedAt, .descending).limit(limit - open.count).all().map(Self.incident)
+        }
+        return open
+    }
+
+    static func incident(_ model: IncidentModel) throws -> Incident {
+        try decoder.decode(Incident.self, from: Data(model.document.utf8))
+    }
+
+    // MARK: Timeline
+
+    public func append(_ entry: IncidentTimelineEntry, to incident: UUID) async throws {
+        let model = IncidentTimelineModel()
+        model.incidentID = incident
+        model.at = entry.at
+        model.actor = entry.by
+        model.kind = entry.kind.rawValue
+        model.text = entry.text
+        try await model.create(on: database)
+    }
+
+    /// The incident's timeline, oldest first.
+    public func timeline(of incident: UUID) async throws -> [IncidentTimelineEntry] {
+        try await IncidentTimelineModel.query(on: database).filter(\.$incidentID == incident).sort(\.$at).all().map {
+            IncidentTimelineEntry(at: $0.at, by: $0.actor, kind: IncidentTimelineEntry.Kind(rawValue: $0.kind) ?? .note, text: $0.text)
+        }
+    }
+}
+
+/// What the incident store could not do.
+public enum IncidentStoreError: Error, CustomStringConvertible {
+    case noFreeNumber
+
+    public var description: String { "no free incident number after 20 tries; try again" }
+}
