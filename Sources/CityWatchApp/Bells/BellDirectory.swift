@@ -35,7 +35,15 @@ public struct BellDirectory: Sendable {
 
     /// Every bell with the enabled cameras within `radius` metres whose view covers it.
     public func listings(radius: Double = BellCameraLinker.defaultRadius) async throws -> [Listing] {
-        let bells = try await BellRepository(database: database).all()
+        try await listings(of: BellRepository(database: database).all(), radius: radius)
+    }
+
+    /// One bell with its cameras.
+    public func listing(bell: Bell, radius: Double = BellCameraLinker.defaultRadius) async throws -> Listing {
+        try await listings(of: [bell], radius: radius)[0]
+    }
+
+    private func listings(of bells: [Bell], radius: Double) async throws -> [Listing] {
         let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
         let sitesByID = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0) })
         var castNetCameras: [CastNetCamera] = []

@@ -1,0 +1,105 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import Fluent
+import FluentKit
+import Foundation
+import Vapor
+
+/// Bell presses (signed by the bell, no session) and the drill windows operators open.
+struct BellPressController: RouteCollection {
+    struct PressAnswer: Content {
+        var alarmId: UUID
+        var bell: String
+        var cameras: Int
+        var drill: Bool
+    }
+
+    struct DrillRequest: StrictContent {
+        static let allowedKeys: Set<String> = ["bell", "minutes", "note"]
+        /// A bell id or management number; none for every bell.
+        var bell: String?
+        var minutes: Int
+        var note: String?
+    }
+
+    struct DrillDTO: Content {
+        var id: UUID
+        var bellId: UUID?
+        var from: Date
+        var until: Date
+        var note: String
+        var createdBy: String
+    }
+
+    struct PressDTO: Content {
+        var bellId: UUID
+        var receivedAt: Date
+        var drill: Bool
+        var alarmId: UUID?
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let bells = routes.grouped("api", "bells")
+        // Open: the bell proves itself with its signature, not a session.
+        bells.endpoint(.POST, ":bell", "press", access: .open, use: press)
+        bells.endpoint(.GET, "drills", access: IncidentController.watchers, use: drills)
+        bells.endpoint(.POST, "drills", access: IncidentController.handlers, use: addDrill)
+        bells.endpoint(.GET, "presses", access: IncidentController.watchers, use: presses)
+    }
+
+    func press(req: Request) async throws -> Response {
+        let reference = req.parameters.get("bell") ?? ""
+        let mode = req.headers.first(name: "X-Bell-Mode")?.lowercased() ?? "live"
+        guard mode == "live" || mode == "drill" else { throw Abort(.badRequest, reason: "header X-Bell-Mode must be 'live' or 'drill'") }
+        let service = BellPressService(database: req.db, center: req.cityWatch.alarms, sealer: try req.sealer(), clock: req.cityWatch.clock)
+        let alarm: Alarm
+        do {
+            alarm = try await service.press(.init(bell: reference, time: req.headers.first(name: "X-Bell-Time"), nonce: req.headers.first(name: "X-Bell-Nonce"),
+                                                  signature: req.headers.first(name: "X-Bell-Signature"), drill: mode == "drill"))
+        } catch let refusal as BellPressRules.Refusal {
+            switch refusal {
+            case .unknownBell: throw Abort(.notFound, reason: refusal.description)
+            case .replayed: throw Abort(.conflict, reason: refusal.description)
+            default: throw Abort(refusal.isAuthentication ? .unauthorized : .badRequest, reason: refusal.description)
+            }
+        }
+        let response = try await PressAnswer(alarmId: alarm.id, bell: alarm.sourceRef ?? reference, cameras: alarm.cameraIDs.count, drill: alarm.drill)
+            .encodeResponse(for: req)
+        response.status = .accepted
+        return response
+    }
+
+    func drills(req: Request) async throws -> [DrillDTO] {
+        try await BellPressRepository(database: req.db).drills(notEndedBy: req.cityWatch.clock()).map(Self.dto)
+    }
+
+    func addDrill(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let body = try req.decodeStrict(DrillRequest.self)
+        let note = (body.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count <= 500 else { throw Abort(.badRequest, reason: "field 'note' must be at most 500 characters") }
+        let service = BellPressService(database: req.db, center: req.cityWatch.alarms, sealer: try req.sealer(), clock: req.cityWatch.clock)
+        do {
+            _ = try await service.scheduleDrill(bell: body.bell, minutes: body.minutes, note: note, by: user.username)
+        } catch let problem as BellDrillProblem {
+            throw Abort(.badRequest, reason: "field 'minutes': \(problem.description)")
+        } catch let refusal as BellPressRules.Refusal {
+            throw Abort(.badRequest, reason: "field 'bell': \(refusal.description)")
+        }
+        let response = try await drills(req: req).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    func presses(req: Request) async throws -> [PressDTO] {
+        let since = try req.timeQuery("since") ?? req.cityWatch.clock().addingTimeInterval(-86_400)
+        return try await BellPressRepository(database: req.db).presses(since: since).map {
+            PressDTO(bellId: $0.bellID, receivedAt: $0.receivedAt, drill: $0.drill, alarmId: $0.alarmID)
+        }
+    }
+
+    static func dto(_ model: BellDrillModel) -> DrillDTO {
+        DrillDTO(id: model.id ?? UUID(), bellId: model.bellID, from: model.from, until: model.until, note: model.note, createdBy: model.createdBy)
+    }
+}

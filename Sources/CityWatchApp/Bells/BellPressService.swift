@@ -1,0 +1,137 @@
+import CityWatchDomain
+import CityWatchStore
+import Crypto
+import FluentKit
+import Foundation
+
+/// Bell presses: a bell's secret issued, a signed press checked (signature, time, replay)
+/// and turned into a critical alarm that puts the bell's cameras on the operators' walls.
+/// Drills — a press flagged by the bell's training mode or inside a drill window — go the same
+/// way, marked as drills.
+public struct BellPressService: Sendable {
+    /// A press as it arrived: the bell reference of the URL and the three headers.
+    public struct Press: Sendable {
+        public var bell: String
+        public var time: String?
+        public var nonce: String?
+        public var signature: String?
+        public var drill: Bool
+
+        public init(bell: String, time: String?, nonce: String?, signature: String?, drill: Bool) {
+            self.bell = bell
+            self.time = time
+            self.nonce = nonce
+            self.signature = signature
+            self.drill = drill
+        }
+    }
+
+    let database: any Database
+    let center: AlarmCenter
+    let sealer: CredentialSealer
+    let clock: @Sendable () -> Date
+
+    public init(database: any Database, center: AlarmCenter, sealer: CredentialSealer, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.center = center
+        self.sealer = sealer
+        self.clock = clock
+    }
+
+    var repository: BellPressRepository { BellPressRepository(database: database) }
+
+    /// Issues a new secret for the bell (replacing any before); the only time it is shown.
+    public func issueSecret(bell reference: String, by actor: String) async throws -> (Bell, String) {
+        guard let bell = try await repository.bell(reference) else { throw BellPressRules.Refusal.unknownBell(reference) }
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try await repository.setSecret(bell: bell.id, sealed: try sealer.seal(secret), by: actor, now: clock())
+        try await AuditLog(database: database, clock: clock).append(AuditEvent(actor: actor, action: "bell.secret", target: bell.id.uuidString,
+                                                                               details: ["bell": .string(bell.record.managementNumber)]))
+        return (bell, secret)
+    }
+
+    /// The signature a bell with `secret` puts on a press.
+    public static func signature(secret: String, bell managementNumber: String, time: Int64, nonce: String, drill: Bool) -> String {
+        let text = BellPressRules.signedText(bell: managementNumber, time: time, nonce: nonce, drill: drill)
+        let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Checks a press and raises its alarm. Refusals are audit-logged (`bell.press.refused`)
+    /// and thrown as ``BellPressRules/Refusal``.
+    public func press(_ press: Press) async throws -> Alarm {
+        let now = clock()
+        do {
+            return try await accept(press, now: now)
+        } catch let refusal as BellPressRules.Refusal {
+            try await AuditLog(database: database, clock: clock).append(AuditEvent(actor: "bell", action: "bell.press.refused", target: press.bell,
+                                                                                   details: ["reason": .string(refusal.description)]))
+            throw refusal
+        }
+    }
+
+    private func accept(_ press: Press, now: Date) async throws -> Alarm {
+        guard let bell = try await repository.bell(press.bell) else { throw BellPressRules.Refusal.unknownBell(press.bell) }
+        let number = bell.record.managementNumber
+        guard let sealed = try await repository.sealedSecret(bell: bell.id) else { throw BellPressRules.Refusal.noSecret(number) }
+        let nonce = try BellPressRules.nonce(press.nonce)
+        guard let signature = press.signature?.lowercased() else { throw BellPressRules.Refusal.missingHeader("X-Bell-Signature") }
+        // The signature before the time: a stranger learns nothing about the clock.
+        let expectedFor = { (time: Int64) in Self.signature(secret: (try? sealer.open(sealed)) ?? "", bell: number, time: time, nonce: nonce, drill: press.drill) }
+        guard let timeText = press.time, let claimed = Int64(timeText.trimmingCharacters(in: .whitespaces)) else {
+            throw press.time == nil ? BellPressRules.Refusal.missingHeader("X-Bell-Time") : BellPressRules.Refusal.badTime(press.time ?? "")
+        }
+        guard Self.constantTimeEqual(expectedFor(claimed), signature) else { throw BellPressRules.Refusal.badSignature }
+        let time = try BellPressRules.time(timeText, now: now)
+        let window = try await repository.drill(bell: bell.id, at: now)
+        let drill = press.drill || window != nil
+        let links = try await BellDirectory(database: database).listing(bell: bell)
+        let place = bell.record.location.isEmpty ? bell.record.displayAddress : bell.record.location
+        let alarm = Alarm(source: .bell, sourceRef: number, priority: .critical,
+                          title: "\(drill ? "[훈련] " : "")비상벨 · \(place)",
+                          detail: [bell.record.purpose, bell.record.placeType, bell.record.displayAddress].filter { !$0.isEmpty }.joined(separator: " · "),
+                          place: bell.record.point, address: bell.record.displayAddress, cameraIDs: links.cameras.map(\.cameraID),
+                          raisedAt: now, drill: drill, toWall: true)
+        guard try await repository.recordPress(bell: bell.id, nonce: nonce, signedAt: Date(timeIntervalSince1970: Double(time)),
+                                               receivedAt: now, drill: drill, alarm: alarm.id) else {
+            throw BellPressRules.Refusal.replayed
+        }
+        return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(number)")
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let left = Array(a.utf8)
+        let right = Array(b.utf8)
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Opens a drill window of `minutes` for one bell, or every bell when `bell` is nil.
+    public func scheduleDrill(bell reference: String?, minutes: Int, note: String, by actor: String) async throws -> (from: Date, until: Date) {
+        guard (1...24 * 60).contains(minutes) else { throw BellDrillProblem.minutes(minutes) }
+        var bellID: UUID?
+        if let reference {
+            guard let bell = try await repository.bell(reference) else { throw BellPressRules.Refusal.unknownBell(reference) }
+            bellID = bell.id
+        }
+        let from = clock()
+        let until = from.addingTimeInterval(Double(minutes) * 60)
+        try await repository.addDrill(bell: bellID, from: from, until: until, note: note, by: actor)
+        try await AuditLog(database: database, clock: clock).append(AuditEvent(actor: actor, action: "bell.drill", target: bellID?.uuidString ?? "all",
+                                                                               details: ["minutes": .int(Int64(minutes)), "note": .string(note),
+                                                                                         "bell": .string(reference ?? "all")]))
+        return (from, until)
+    }
+}
+
+/// A drill window that cannot be opened.
+public enum BellDrillProblem: Error, Equatable, CustomStringConvertible {
+    case minutes(Int)
+
+    public var description: String {
+        switch self {
+        case .minutes(let minutes): "a drill lasts 1–1,440 minutes, not \(minutes)"
+        }
+    }
+}
