@@ -215,6 +215,7 @@ let package = Package(
                 "CityWatchAPI", "CityWatchTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

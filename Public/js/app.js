@@ -17,6 +17,7 @@ import { createRetentionView } from './retention.js';
 import { createEventsView } from './events.js';
 import { createRulesView } from './rules.js';
 import { createSearchView } from './search.js';
+import { createAlarmsView } from './alarms.js';
 
 /**
  * Every view of the main screen; `roles: null` means every signed-in user. `eager` views are
@@ -28,7 +29,8 @@ const VIEWS = [
   { id: 'wall', korean: '영상벽', english: 'Wall', roles: ['administrator', 'operator', 'police'], create: createWallView },
   { id: 'playback', korean: '재생', english: 'Playback', roles: ['administrator', 'operator', 'police'], create: createPlaybackView },
   { id: 'search', korean: '검색', english: 'Search', roles: ['administrator', 'operator', 'police'], create: createSearchView },
-  { id: 'events', korean: '알람', english: 'Events', roles: ['administrator', 'operator', 'police'], create: createEventsView, eager: true },
+  { id: 'alarms', korean: '알람·사건', english: 'Alarms & incidents', roles: ['administrator', 'operator', 'police'], create: createAlarmsView, eager: true },
+  { id: 'events', korean: '분석 이벤트', english: 'Events', roles: ['administrator', 'operator', 'police'], create: createEventsView, eager: true },
   { id: 'rules', korean: '분석 규칙', english: 'Analytics rules', roles: ['administrator', 'operator', 'privacyOfficer'], create: createRulesView, inNav: false },
   { id: 'cameras', korean: '카메라', english: 'Cameras', roles: null, create: createCamerasView },
   { id: 'import', korean: '가져오기', english: 'Import', roles: ['administrator'], create: createImportView },

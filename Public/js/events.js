@@ -48,7 +48,7 @@ export function createEventsView(context) {
   const empty = h('div', { class: 'events-empty', hidden: true });
   const el = h('section', { class: 'panel view-events', 'aria-labelledby': 'events-title' },
     h('div', { class: 'toolbar events-toolbar' },
-      h('h1', { id: 'events-title' }, bi('알람', 'Events')),
+      h('h1', { id: 'events-title' }, bi('분석 이벤트', 'Analytics events')),
       h('label', { class: 'check' }, filter, ' ', bi('확인 안 한 것만', 'Unacknowledged only')),
       reload,
       h('span', { class: 'spacer' }),

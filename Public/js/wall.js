@@ -75,7 +75,10 @@ export function createWallView(context) {
         current?.el.remove();
         continue;
       }
-      if (current && current.cameraId === (wanted?.id ?? null)) continue;
+      if (current && current.cameraId === (wanted?.id ?? null)) {
+        current.setReason?.(wanted?.reason ?? '');
+        continue;
+      }
       const next = wanted ? cameraTile(index, wanted) : emptyTile(index);
       if (current) {
         current.destroy();
@@ -165,6 +168,8 @@ export function createWallView(context) {
   function cameraTile(index, entry) {
     const video = h('video', { muted: true, autoplay: true, playsinline: true, disablepictureinpicture: true, 'aria-label': entry.label });
     const title = h('span', { class: 'tile-title' }, `${index + 1}. `, text(entry.label));
+    // Why the camera is on the wall (an alarm, a cast-net), when something put it there.
+    const reason = h('span', { class: 'badge tile-reason', hidden: !entry.reason, title: entry.reason || '' }, entry.reason || '');
     const healthSlot = h('span', { class: 'tile-health' });
     const maskedBadge = h('span', { class: 'badge tile-masked', hidden: true, title: '사생활 보호 영역이 가려진 영상 · Privacy masks blacked out for your role' }, '가림 masked');
     const status = h('p', { class: 'tile-message', role: 'status' });
@@ -175,7 +180,7 @@ export function createWallView(context) {
       dataset: { camera: entry.id, index: String(index), state: 'connecting' },
     },
     video,
-    h('div', { class: 'tile-bar' }, title, healthSlot, maskedBadge, h('span', { class: 'spacer' }), playback, close),
+    h('div', { class: 'tile-bar' }, title, reason, healthSlot, maskedBadge, h('span', { class: 'spacer' }), playback, close),
     status);
 
     let camera = cameraCache.get(entry.id) || null;
@@ -184,6 +189,8 @@ export function createWallView(context) {
     const player = new LivePlayer(video, entry.id, {
       onState(state, detail) {
         tileEl.dataset.state = state;
+        // When the picture first played (the alarm→wall time is measured from it).
+        if (state === 'playing' && !tileEl.dataset.playingAt) tileEl.dataset.playingAt = String(Date.now());
         status.textContent = state === 'playing' ? '' : detail;
         status.hidden = state === 'playing';
       },
@@ -272,6 +279,11 @@ export function createWallView(context) {
     return {
       el: tileEl,
       cameraId: entry.id,
+      setReason(value) {
+        reason.textContent = value;
+        reason.title = value;
+        reason.hidden = !value;
+      },
       start() {
         player.start();
         refreshHealth();

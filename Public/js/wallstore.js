@@ -31,6 +31,7 @@ export function loadWall(user) {
       if (!tile || typeof tile.id !== 'string' || tile.id === '' || tile.id.length > 64 || seen.has(tile.id)) return;
       seen.add(tile.id);
       wall.tiles[index] = { id: tile.id, label: typeof tile.label === 'string' ? tile.label.slice(0, 200) : tile.id };
+      if (typeof tile.reason === 'string' && tile.reason) wall.tiles[index].reason = tile.reason.slice(0, 120);
     });
   }
   return wall;
@@ -62,4 +63,49 @@ export function addToWall(user, camera) {
   saveWall(user, wall);
   window.dispatchEvent(new CustomEvent(WALL_EVENT));
   return { index: free + 1, already: false };
+}
+
+/**
+ * Puts cameras (`[{id, label}]`, most important first) on the wall because of `reason` (an
+ * alarm, a cast-net): cameras already shown keep their tile and take the reason; the others
+ * fill empty tiles, the layout grows when that makes room, and only then do the last tiles
+ * give way — never a tile holding one of these cameras. Answers `{placed, missed}`.
+ */
+export function bringToWall(user, cameras, reason) {
+  const wall = loadWall(user);
+  const wanted = [];
+  for (const camera of cameras) {
+    const id = String(camera.id);
+    if (!wanted.some((entry) => entry.id === id)) wanted.push({ id, label: String(camera.label || id) });
+  }
+  const note = String(reason || '').slice(0, 120);
+  const shown = (id) => wall.tiles.slice(0, wall.layout).findIndex((tile) => tile?.id === id);
+  const missing = wanted.filter((entry) => shown(entry.id) === -1);
+  const used = wall.tiles.slice(0, wall.layout).filter(Boolean).length;
+  const fits = LAYOUTS.find((count) => count >= used + missing.length);
+  if (fits && fits > wall.layout) wall.layout = fits;
+  else if (!fits) wall.layout = MAX_TILES;
+  let placed = 0;
+  for (const entry of wanted) {
+    const index = shown(entry.id);
+    if (index !== -1) {
+      wall.tiles[index] = { ...wall.tiles[index], reason: note };
+      placed += 1;
+      continue;
+    }
+    wall.tiles = wall.tiles.map((tile, at) => (at >= wall.layout && tile?.id === entry.id ? null : tile));
+    let free = wall.tiles.slice(0, wall.layout).findIndex((tile) => !tile);
+    if (free === -1) {
+      const keep = new Set(wanted.map((candidate) => candidate.id));
+      for (let at = wall.layout - 1; at >= 0; at -= 1) {
+        if (!keep.has(wall.tiles[at]?.id)) { free = at; break; }
+      }
+    }
+    if (free === -1) break;
+    wall.tiles[free] = { ...entry, reason: note };
+    placed += 1;
+  }
+  saveWall(user, wall);
+  window.dispatchEvent(new CustomEvent(WALL_EVENT));
+  return { placed, missed: wanted.length - placed };
 }

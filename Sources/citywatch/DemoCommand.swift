@@ -39,6 +39,9 @@ struct DemoCommand: AsyncParsableCommand {
             let cameras = try await DemoDistrict(database: app.db, dataDirectory: configuration.dataDirectory)
                 .prepare(sealer: sealer, clipSeconds: clipSeconds) { print($0); fflush(nil) }
             print("Demo district: \(cameras.count) synthetic cameras recording to \(configuration.recordingsDirectory)")
+            let bells = try await DemoDistrict(database: app.db, dataDirectory: configuration.dataDirectory).prepareBells(sealer: sealer)
+            print("Demo bells at the school gates: \(bells.joined(separator: ", ")). Press one from another terminal:")
+            print("    swift run citywatch bells press \(bells.first ?? "DEMO-BELL-01") --data-dir \(configuration.dataDirectory)")
         }
     }
 }

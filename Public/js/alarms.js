@@ -1,0 +1,335 @@
+// Alarms & incidents (administrator, operator, police): the one alarm queue — bells, 112/119,
+// analytics, camera health, operators' own — most urgent first, and the incidents being worked.
+// The view is made at sign-in and keeps the WebSocket GET /api/alarms/live open while other
+// views are shown: new alarms go into the queue (the nav badge counts the open ones), and a
+// "wall" message (a pressed bell, a cast-net) puts its cameras on this console's wall and
+// brings the wall to the front, so the operator sees the place at once.
+//
+// Test hooks: #alarm-queue .alarm-row[data-alarm][data-priority][data-status][data-drill];
+// #incident-list .incident-row[data-incident]; #incident-detail[data-incident] with
+// .incident-timeline li[data-kind]; #alarms-feed[data-state]; window.citywatchWallRequests
+// (the wall messages received, each {at: ms, cameraIds}).
+
+import { errorText } from './api.js';
+import { bi, formatTime, h, message, replace, text } from './dom.js';
+import { bringToWall } from './wallstore.js';
+
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+const WALL_ROLES = ['administrator', 'operator', 'police'];
+const HANDLER_ROLES = ['administrator', 'operator'];
+
+const PRIORITY = {
+  critical: ['긴급', 'Critical'],
+  high: ['높음', 'High'],
+  normal: ['보통', 'Normal'],
+  low: ['낮음', 'Low'],
+};
+const SOURCE = {
+  bell: ['비상벨', 'Bell'],
+  emergencyCall: ['112·119', 'Emergency call'],
+  analytics: ['영상분석', 'Analytics'],
+  cameraHealth: ['카메라 상태', 'Camera health'],
+  operator: ['관제요원', 'Operator'],
+};
+const STATUS = {
+  open: ['미확인', 'Open'],
+  acknowledged: ['확인', 'Acknowledged'],
+  dismissed: ['종결', 'Dismissed'],
+  escalated: ['사건 전환', 'Escalated'],
+};
+const INCIDENT_STATUS = { open: ['처리 중', 'Open'], handedOver: ['인계', 'Handed over'], closed: ['종료', 'Closed'] };
+const RANK = { critical: 0, high: 1, normal: 2, low: 3 };
+
+function liveURL() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/api/alarms/live`;
+}
+
+function isActive(alarm) {
+  return alarm.status === 'open' || alarm.status === 'acknowledged';
+}
+
+/** The queue's order, as the server's AlarmQueue keeps it. */
+function queueOrder(a, b) {
+  if (isActive(a) !== isActive(b)) return isActive(a) ? -1 : 1;
+  if (!isActive(a)) return b.raisedAt.localeCompare(a.raisedAt);
+  if (a.priority !== b.priority) return RANK[a.priority] - RANK[b.priority];
+  if (a.drill !== b.drill) return a.drill ? 1 : -1;
+  if (a.status !== b.status) return a.status === 'open' ? -1 : 1;
+  return a.raisedAt.localeCompare(b.raisedAt);
+}
+
+export function createAlarmsView(context) {
+  const handles = context.can(HANDLER_ROLES);
+  const alarms = new Map(); // id → alarm
+  const incidents = new Map(); // id → incident
+  let selected = null; // incident id shown in the detail
+  let socket = null;
+  let retryTimer = null;
+  let retryDelay = RETRY_FIRST_MS;
+  let destroyed = false;
+  window.citywatchWallRequests = [];
+
+  const feed = h('span', { id: 'alarms-feed', class: 'feed-state', dataset: { state: 'connecting' } }, '연결 중 Connecting');
+  const showFinished = h('input', { type: 'checkbox', id: 'alarms-finished' });
+  const notice = h('p', { class: 'message', hidden: true, role: 'status' });
+  const queue = h('ol', { id: 'alarm-queue', class: 'alarm-queue', 'aria-live': 'polite' });
+  const incidentList = h('ul', { id: 'incident-list', class: 'incident-list' });
+  const detail = h('section', { id: 'incident-detail', class: 'incident-detail', hidden: true, 'aria-label': '사건 Incident' });
+  const el = h('section', { class: 'view-alarms', 'aria-label': '알람·사건 Alarms and incidents' },
+    h('div', { class: 'toolbar' },
+      h('h1', null, bi('알람·사건', 'Alarms & incidents')),
+      feed,
+      h('label', { class: 'check' }, showFinished, ' ', bi('처리된 알람도', 'Show finished'))),
+    notice,
+    h('div', { class: 'alarms-columns' },
+      h('section', { class: 'alarms-queue-column', 'aria-label': '알람 대기열 Alarm queue' },
+        h('h2', null, bi('알람 대기열', 'Alarm queue')), queue),
+      h('section', { class: 'alarms-incident-column', 'aria-label': '사건 Incidents' },
+        h('h2', null, bi('사건', 'Incidents')), incidentList, detail)));
+
+  function updateBadge() {
+    const open = [...alarms.values()].filter((alarm) => alarm.status === 'open' && !alarm.drill).length;
+    context.setBadge?.('alarms', open);
+  }
+
+  function label(pair) {
+    return pair ? bi(pair[0], pair[1]) : '';
+  }
+
+  function cameraButtons(ids, labels, reason) {
+    if (!ids.length) return h('p', { class: 'hint' }, bi('연결된 카메라 없음', 'No linked camera'));
+    return h('ul', { class: 'alarm-cameras' }, ids.map((id, index) => h('li', null,
+      text(labels[index] || id), ' ',
+      context.can(WALL_ROLES)
+        ? h('button', { type: 'button', class: 'button-small', on: { click: () => sendToWall(ids.slice(index, index + 1), labels.slice(index, index + 1), reason, false) } },
+          bi('영상벽', 'To wall'))
+        : null)));
+  }
+
+  function sendToWall(ids, labels, reason, bringToFront) {
+    const { placed, missed } = bringToWall(context.user, ids.map((id, index) => ({ id, label: labels[index] || id })), reason);
+    message(notice, missed ? 'warn' : 'info', missed
+      ? `영상벽에 ${placed}대, ${missed}대는 자리가 없습니다 · ${placed} on the wall, ${missed} did not fit`
+      : `영상벽에 ${placed}대 · ${placed} camera(s) on the wall: ${reason}`);
+    if (bringToFront && location.hash !== '#wall') location.hash = '#wall';
+  }
+
+  function alarmRow(alarm) {
+    const noteInput = h('input', { type: 'text', class: 'alarm-note', maxlength: '1000', placeholder: '메모 Note', 'aria-label': '메모 Note' });
+    const rowNotice = h('p', { class: 'message', hidden: true });
+    async function act(action, body) {
+      try {
+        const path = `/api/alarms/${encodeURIComponent(alarm.id)}/${action}`;
+        const answer = await context.api.post(path, body);
+        if (action === 'escalate') {
+          acceptIncident(answer.incident);
+          showIncident(answer.incident.id);
+          const updated = answer.alarms.find((candidate) => candidate.id === alarm.id);
+          if (updated) acceptAlarm(updated);
+        } else {
+          acceptAlarm(answer);
+        }
+      } catch (error) {
+        message(rowNotice, 'error', errorText(error));
+      }
+    }
+    const note = () => noteInput.value.trim() || undefined;
+    const buttons = handles && isActive(alarm) ? h('div', { class: 'alarm-actions' },
+      noteInput,
+      alarm.status === 'open' ? h('button', { type: 'button', class: 'alarm-ack', on: { click: () => act('acknowledge', { note: note() }) } }, bi('확인', 'Acknowledge')) : null,
+      h('button', { type: 'button', class: 'alarm-dismiss button-quiet', on: {
+        click: () => (note() ? act('dismiss', { note: note() }) : (message(rowNotice, 'warn', '종결 사유를 메모에 적으세요 · Write why in the note'), noteInput.focus())),
+      } }, bi('종결', 'Dismiss')),
+      h('button', { type: 'button', class: 'alarm-escalate', on: { click: () => act('escalate', note() ? { note: note() } : {}) } }, bi('사건 열기', 'Open incident')))
+      : null;
+    const row = h('li', {
+      class: `alarm-row priority-${alarm.priority}`,
+      dataset: { alarm: alarm.id, priority: alarm.priority, status: alarm.status, drill: String(alarm.drill) },
+    },
+    h('div', { class: 'alarm-head' },
+      h('span', { class: `badge priority priority-${alarm.priority}` }, label(PRIORITY[alarm.priority])),
+      alarm.drill ? h('span', { class: 'badge drill' }, '훈련 DRILL') : null,
+      h('span', { class: 'badge' }, label(SOURCE[alarm.source])),
+      h('strong', { class: 'alarm-title' }, text(alarm.title)),
+      h('time', { datetime: alarm.raisedAt }, formatTime(alarm.raisedAt)),
+      h('span', { class: 'alarm-status' }, label(STATUS[alarm.status]))),
+    alarm.detail ? h('p', { class: 'alarm-detail' }, text(alarm.detail)) : null,
+    cameraButtons(alarm.cameraIds, alarm.cameraLabels, alarm.title),
+    alarm.notes.length ? h('ul', { class: 'alarm-notes' }, alarm.notes.map((entry) => h('li', null, `${entry.by}: `, text(entry.text)))) : null,
+    alarm.incidentId ? h('button', { type: 'button', class: 'button-quiet', on: { click: () => showIncident(alarm.incidentId) } }, bi('사건 보기', 'Show incident')) : null,
+    buttons,
+    rowNotice);
+    return row;
+  }
+
+  function renderQueue() {
+    const shown = [...alarms.values()].filter((alarm) => showFinished.checked || isActive(alarm)).sort(queueOrder);
+    if (!shown.length) replace(queue, h('li', { class: 'empty' }, bi('대기 중인 알람이 없습니다', 'No alarms waiting')));
+    else replace(queue, shown.map(alarmRow));
+    updateBadge();
+  }
+
+  function acceptAlarm(alarm) {
+    alarms.set(alarm.id, alarm);
+    renderQueue();
+  }
+
+  function acceptIncident(incident) {
+    incidents.set(incident.id, incident);
+    renderIncidents();
+    if (selected === incident.id) showIncident(incident.id);
+  }
+
+  function renderIncidents() {
+    const list = [...incidents.values()].sort((a, b) => (a.status === 'closed') - (b.status === 'closed') || b.openedAt.localeCompare(a.openedAt));
+    if (!list.length) {
+      replace(incidentList, h('li', { class: 'empty' }, bi('열린 사건 없음', 'No open incidents')));
+      return;
+    }
+    replace(incidentList, list.map((incident) => h('li', { class: 'incident-row', dataset: { incident: incident.id, status: incident.status } },
+      h('button', { type: 'button', class: 'button-quiet', 'aria-pressed': String(selected === incident.id), on: { click: () => showIncident(incident.id) } },
+        h('strong', null, incident.number), ' ',
+        incident.drill ? h('span', { class: 'badge drill' }, '훈련') : null, ' ',
+        text(`${incident.kindName} · ${incident.title}`), ' ',
+        h('span', { class: 'incident-status' }, label(INCIDENT_STATUS[incident.status]))))));
+  }
+
+  async function showIncident(id) {
+    selected = id;
+    renderIncidents();
+    detail.hidden = false;
+    detail.dataset.incident = id;
+    let answer;
+    try {
+      answer = await context.api.get(`/api/incidents/${encodeURIComponent(id)}`);
+    } catch (error) {
+      replace(detail, h('p', { class: 'message message-error' }, errorText(error)));
+      return;
+    }
+    if (selected !== id) return;
+    incidents.set(id, answer.incident);
+    renderDetail(answer);
+  }
+
+  function renderDetail({ incident, timeline }) {
+    const detailNotice = h('p', { class: 'message', hidden: true });
+    const noteInput = h('textarea', { id: 'incident-note', rows: '2', maxlength: '2000', 'aria-label': '경과 기록 Note' });
+    async function call(path, body, done) {
+      try {
+        const answer = await context.api.post(`/api/incidents/${encodeURIComponent(incident.id)}/${path}`, body);
+        done?.(answer);
+        await showIncident(incident.id);
+      } catch (error) {
+        message(detailNotice, 'error', errorText(error));
+      }
+    }
+    const closed = incident.status === 'closed';
+    const actions = h('div', { class: 'toolbar incident-actions' },
+      handles && !closed ? h('button', { type: 'button', id: 'incident-castnet', on: {
+        click: () => call('castnet', {}, (plan) => message(detailNotice, 'info',
+          `캐스트넷: 카메라 ${plan.plan.cameras.length}대 중 상위를 사건에 연결하고 영상벽으로 보냈습니다 · Cast-net: ${plan.plan.cameras.length} cameras, the best linked and sent to the wall`)),
+      } }, bi('캐스트넷 → 영상벽', 'Cast-net → wall')) : null,
+      context.can(WALL_ROLES) && incident.cameraIds.length ? h('button', { type: 'button', class: 'button-quiet', on: {
+        click: () => sendToWall(incident.cameraIds, incident.cameraLabels, `사건 ${incident.number}`, true),
+      } }, bi('모든 카메라 영상벽', 'All cameras to wall')) : null,
+      handles ? h('button', { type: 'button', class: 'button-quiet', id: 'incident-close', on: {
+        click: () => call('status', { status: closed ? 'open' : 'closed' }),
+      } }, closed ? bi('다시 열기', 'Reopen') : bi('사건 종료', 'Close incident')) : null);
+    replace(detail,
+      h('h3', null, `${incident.number} · `, text(incident.title), incident.drill ? h('span', { class: 'badge drill' }, '훈련 DRILL') : null),
+      h('p', null, label(INCIDENT_STATUS[incident.status]), ` · ${incident.kindName} · 등급 grade ${incident.grade} · `,
+        formatTime(incident.occurredAt), incident.address ? [' · ', text(incident.address)] : null),
+      actions,
+      detailNotice,
+      h('h4', null, bi('카메라', 'Cameras')),
+      cameraButtons(incident.cameraIds, incident.cameraLabels, `사건 ${incident.number}`),
+      h('h4', null, bi('경과', 'Timeline')),
+      h('ol', { class: 'incident-timeline' }, timeline.map((entry) => h('li', { dataset: { kind: entry.kind } },
+        h('time', { datetime: entry.at }, formatTime(entry.at)), ' ', h('strong', null, text(entry.by)), ' ', text(entry.text)))),
+      !closed ? h('form', { class: 'incident-note-form', on: {
+        submit: (event) => {
+          event.preventDefault();
+          if (noteInput.value.trim()) call('notes', { text: noteInput.value });
+        },
+      } }, noteInput, h('button', { type: 'submit' }, bi('기록', 'Add note'))) : null);
+  }
+
+  function onWallRequest(data) {
+    window.citywatchWallRequests.push({ at: Date.now(), cameraIds: data.cameraIds });
+    if (!context.can(WALL_ROLES)) return;
+    sendToWall(data.cameraIds, data.labels || [], `${data.drill ? '[훈련] ' : ''}${data.reason || ''}`, true);
+  }
+
+  async function load() {
+    try {
+      const [queueAnswer, incidentAnswer] = await Promise.all([
+        context.api.get(`/api/alarms?finished=${showFinished.checked}`),
+        context.api.get('/api/incidents'),
+      ]);
+      alarms.clear();
+      for (const alarm of queueAnswer) alarms.set(alarm.id, alarm);
+      incidents.clear();
+      for (const incident of incidentAnswer) incidents.set(incident.id, incident);
+      renderQueue();
+      renderIncidents();
+    } catch (error) {
+      message(notice, 'error', errorText(error));
+    }
+  }
+
+  function setFeed(state, korean, english) {
+    feed.dataset.state = state;
+    replace(feed, bi(korean, english));
+  }
+
+  function connect() {
+    if (destroyed) return;
+    clearTimeout(retryTimer);
+    let opened = false;
+    const current = new WebSocket(liveURL());
+    socket = current;
+    current.addEventListener('open', () => {
+      opened = true;
+      retryDelay = RETRY_FIRST_MS;
+      setFeed('live', '실시간', 'Live');
+    });
+    current.addEventListener('message', (incoming) => {
+      let data;
+      try {
+        data = JSON.parse(incoming.data);
+      } catch {
+        return;
+      }
+      if (data?.type === 'wall') onWallRequest(data);
+      else if (data?.type === 'alarm' || data?.type === 'alarm.update') acceptAlarm(data.alarm);
+      else if (data?.type === 'incident' || data?.type === 'incident.update') acceptIncident(data.incident);
+    });
+    current.addEventListener('close', () => {
+      if (socket !== current || destroyed) return;
+      socket = null;
+      setFeed('reconnecting', '재연결 중', 'Reconnecting');
+      retryTimer = setTimeout(() => {
+        connect();
+        if (opened) load();
+      }, retryDelay);
+      retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
+    });
+  }
+
+  showFinished.addEventListener('change', load);
+  load();
+  connect();
+
+  return {
+    el,
+    destroy() {
+      destroyed = true;
+      clearTimeout(retryTimer);
+      const current = socket;
+      socket = null;
+      current?.close();
+    },
+  };
+}
