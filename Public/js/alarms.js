@@ -12,10 +12,9 @@
 
 import { errorText } from './api.js';
 import { bi, formatTime, h, message, replace, text } from './dom.js';
+import { followLive } from './livesocket.js';
 import { bringToWall } from './wallstore.js';
 
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
 const WALL_ROLES = ['administrator', 'operator', 'police'];
 const HANDLER_ROLES = ['administrator', 'operator'];
 
@@ -41,11 +40,6 @@ const STATUS = {
 const INCIDENT_STATUS = { open: ['처리 중', 'Open'], handedOver: ['인계', 'Handed over'], closed: ['종료', 'Closed'] };
 const RANK = { critical: 0, high: 1, normal: 2, low: 3 };
 
-function liveURL() {
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/api/alarms/live`;
-}
-
 function isActive(alarm) {
   return alarm.status === 'open' || alarm.status === 'acknowledged';
 }
@@ -65,10 +59,6 @@ export function createAlarmsView(context) {
   const alarms = new Map(); // id → alarm
   const incidents = new Map(); // id → incident
   let selected = null; // incident id shown in the detail
-  let socket = null;
-  let retryTimer = null;
-  let retryDelay = RETRY_FIRST_MS;
-  let destroyed = false;
   window.citywatchWallRequests = [];
 
   const feed = h('span', { id: 'alarms-feed', class: 'feed-state', dataset: { state: 'connecting' } }, '연결 중 Connecting');
@@ -285,51 +275,26 @@ export function createAlarmsView(context) {
   }
 
   function connect() {
-    if (destroyed) return;
-    clearTimeout(retryTimer);
-    let opened = false;
-    const current = new WebSocket(liveURL());
-    socket = current;
-    current.addEventListener('open', () => {
-      opened = true;
-      retryDelay = RETRY_FIRST_MS;
-      setFeed('live', '실시간', 'Live');
-    });
-    current.addEventListener('message', (incoming) => {
-      let data;
-      try {
-        data = JSON.parse(incoming.data);
-      } catch {
-        return;
-      }
-      if (data?.type === 'wall') onWallRequest(data);
-      else if (data?.type === 'alarm' || data?.type === 'alarm.update') acceptAlarm(data.alarm);
-      else if (data?.type === 'incident' || data?.type === 'incident.update') acceptIncident(data.incident);
-    });
-    current.addEventListener('close', () => {
-      if (socket !== current || destroyed) return;
-      socket = null;
-      setFeed('reconnecting', '재연결 중', 'Reconnecting');
-      retryTimer = setTimeout(() => {
-        connect();
-        if (opened) load();
-      }, retryDelay);
-      retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
+    return followLive('/api/alarms/live', {
+      onOpen: () => setFeed('live', '실시간', 'Live'),
+      onMessage(data) {
+        if (data.type === 'wall') onWallRequest(data);
+        else if (data.type === 'alarm' || data.type === 'alarm.update') acceptAlarm(data.alarm);
+        else if (data.type === 'incident' || data.type === 'incident.update') acceptIncident(data.incident);
+      },
+      onDown: () => setFeed('reconnecting', '재연결 중', 'Reconnecting'),
+      onReconnect: load,
     });
   }
 
   showFinished.addEventListener('change', load);
   load();
-  connect();
+  const live = connect();
 
   return {
     el,
     destroy() {
-      destroyed = true;
-      clearTimeout(retryTimer);
-      const current = socket;
-      socket = null;
-      current?.close();
+      live.close();
     },
   };
 }

@@ -14,19 +14,12 @@ import { errorText } from './api.js';
 import { bi, formatTime, h, message, replace, text } from './dom.js';
 import { classesText, ruleKindLabel, tamperState } from './labels.js';
 import { cameraLabel } from './camerapicker.js';
+import { followLive } from './livesocket.js';
 
 const LIST_LIMIT = 200;
 const COUNT_LIMIT = 500;
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
 /** Analytics not running in the server (close code 4409): ask again now and then. */
 const RETRY_OFF_MS = 60_000;
-
-/** ws(s)://host/api/events/live; the session cookie goes along by itself. */
-function liveURL() {
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/api/events/live`;
-}
 
 /** The `#…` part of the event's playback URL ("/#playback?camera=…&at=…"). */
 function playbackHash(event) {
@@ -61,10 +54,6 @@ export function createEventsView(context) {
   const unacknowledged = new Set();
   const cameraNames = new Map(); // id → Promise<string>
   const tamperRows = new Map(); // camera id → <li>
-  let socket = null;
-  let retryTimer = null;
-  let retryDelay = RETRY_FIRST_MS;
-  let destroyed = false;
   let loadController = null;
   let countCapped = false;
 
@@ -297,48 +286,32 @@ export function createEventsView(context) {
     }
   }
 
+  /** Follows the live feed; `refused` is the reason the server gave before closing, if any. */
+  let refused = null;
   function connect() {
-    if (destroyed) return;
-    clearTimeout(retryTimer);
-    retryTimer = null;
-    let opened = false;
-    let refused = null;
-    const current = new WebSocket(liveURL());
-    socket = current;
-    current.addEventListener('open', () => {
-      opened = true;
-      retryDelay = RETRY_FIRST_MS;
-      setFeed('live', '실시간', 'Live');
-      message(feedNotice, 'info', '');
-    });
-    current.addEventListener('message', (incoming) => {
-      let data;
-      try {
-        data = JSON.parse(incoming.data);
-      } catch {
-        return;
-      }
-      if (data?.type === 'event') accept(data.event, { fromFeed: true });
-      else if (data?.type === 'update') accept(data.event);
-      else if (data?.type === 'tamper') tamperNotice(data);
-      else if (data?.type === 'error') refused = typeof data.reason === 'string' ? data.reason : 'error';
-    });
-    current.addEventListener('close', (closed) => {
-      if (socket !== current || destroyed) return;
-      socket = null;
-      if (closed.code === 4409) {
-        setFeed('off', '분석 꺼짐', 'Analytics off');
-        message(feedNotice, 'info', `이 서버에서 영상 분석이 실행되지 않아 실시간 알람이 없습니다 · No live events: ${refused || 'analytics do not run in this server'}`);
-        retryTimer = setTimeout(connect, RETRY_OFF_MS);
-        return;
-      }
-      setFeed('reconnecting', '재연결 중', 'Reconnecting');
-      retryTimer = setTimeout(() => {
-        connect();
-        // Whatever happened while the feed was down comes from the list.
-        if (opened) load();
-      }, retryDelay);
-      retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
+    return followLive('/api/events/live', {
+      onOpen() {
+        refused = null;
+        setFeed('live', '실시간', 'Live');
+        message(feedNotice, 'info', '');
+      },
+      onMessage(data) {
+        if (data.type === 'event') accept(data.event, { fromFeed: true });
+        else if (data.type === 'update') accept(data.event);
+        else if (data.type === 'tamper') tamperNotice(data);
+        else if (data.type === 'error') refused = typeof data.reason === 'string' ? data.reason : 'error';
+      },
+      onDown(closed) {
+        if (closed.code === 4409) {
+          setFeed('off', '분석 꺼짐', 'Analytics off');
+          message(feedNotice, 'info', `이 서버에서 영상 분석이 실행되지 않아 실시간 알람이 없습니다 · No live events: ${refused || 'analytics do not run in this server'}`);
+          return RETRY_OFF_MS;
+        }
+        setFeed('reconnecting', '재연결 중', 'Reconnecting');
+        return undefined;
+      },
+      // Whatever happened while the feed was down comes from the list.
+      onReconnect: load,
     });
   }
 
@@ -347,7 +320,7 @@ export function createEventsView(context) {
 
   setFeed('connecting', '연결 중', 'Connecting');
   load();
-  connect();
+  const live = connect();
 
   return {
     el,
@@ -355,12 +328,8 @@ export function createEventsView(context) {
       for (const row of list.querySelectorAll('.event-new')) row.classList.remove('event-new');
     },
     destroy() {
-      destroyed = true;
-      clearTimeout(retryTimer);
       loadController?.abort();
-      const current = socket;
-      socket = null;
-      current?.close();
+      live.close();
     },
   };
 }
