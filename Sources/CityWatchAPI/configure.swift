@@ -62,5 +62,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: CastNetController())
     try app.register(collection: IncidentController())
     try app.register(collection: BellPressController())
+    try app.register(collection: SelectiveMonitoringController())
     try app.register(collection: ExportController())
 }
