@@ -43,6 +43,7 @@ export function createProvisionView(context) {
   const canExport = context.can(['administrator', 'operator', 'privacyOfficer']);
   const canAudit = context.can(['administrator', 'privacyOfficer']);
   const canSubjects = context.can(['administrator', 'operator', 'privacyOfficer']);
+  const canSeeVideo = context.can(['administrator', 'operator', 'police']);
   let requests = [];
   let selected = null; // the request shown in the detail panel
   let boxes = []; // the selected request's boxes being edited
@@ -151,7 +152,8 @@ export function createProvisionView(context) {
 
   async function showSnapshot() {
     canvas.setPicture(null);
-    if (!boxCamera) return;
+    // Snapshots are for the roles that watch video; a privacy officer sees the boxes on an empty frame.
+    if (!boxCamera || !canSeeVideo) return;
     try { canvas.setPicture(await snapshotDataURL(boxCamera)); } catch (error) { message(detailStatus, 'info', errorText(error)); }
   }
 
@@ -213,6 +215,7 @@ export function createProvisionView(context) {
     message(exportResult, 'info', bi('내보내는 중…', 'Exporting…'));
     const result = await act('제공 완료 · Provided', () => api.post(`/api/provision/requests/${selected.id}/export`, {}));
     if (!result) message(exportResult, 'info', null);
+    else loadLedger();
   }
 
   // ---- ledger ----
