@@ -38,15 +38,10 @@ public struct DataSubjectRequest: Codable, Sendable, Equatable {
     /// A request received at `receivedAt`; its deadline is 10 days later.
     public init(id: UUID = UUID(), subjectName: String, contact: String, description: String, cameraIds: [UUID] = [],
                 receivedAt: Date, receivedBy: String) throws {
-        func text(_ value: String, _ field: String, maximum: Int) throws -> String {
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty, trimmed.count <= maximum else { throw ProvisionProblem.badText(field: field, maximum: maximum) }
-            return trimmed
-        }
         self.id = id
-        self.subjectName = try text(subjectName, "subjectName", maximum: 100)
-        self.contact = try text(contact, "contact", maximum: 200)
-        self.description = try text(description, "description", maximum: 2_000)
+        self.subjectName = try ProvisionProblem.checkedText(subjectName, "subjectName", maximum: 100)
+        self.contact = try ProvisionProblem.checkedText(contact, "contact", maximum: 200)
+        self.description = try ProvisionProblem.checkedText(description, "description", maximum: 2_000)
         guard cameraIds.count <= ProvisionRequest.maximumCameras else {
             throw ProvisionProblem.tooManyCameras(maximum: ProvisionRequest.maximumCameras)
         }

@@ -63,3 +63,13 @@ public enum ProvisionProblem: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 }
+
+extension ProvisionProblem {
+    /// `value` trimmed; throws ``badText(field:maximum:)`` when it is longer than `maximum`
+    /// characters, or empty and `required`.
+    static func checkedText(_ value: String, _ field: String, maximum: Int, required: Bool = true) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= maximum, !required || !trimmed.isEmpty else { throw ProvisionProblem.badText(field: field, maximum: maximum) }
+        return trimmed
+    }
+}

@@ -68,18 +68,13 @@ public struct ProvisionRequest: Codable, Sendable, Equatable {
 
     /// A new request from `draft`, checked field by field (texts trimmed, cameras de-duplicated).
     public init(draft: Draft, id: UUID = UUID(), requestedBy: String, at now: Date) throws {
-        func text(_ value: String, _ field: String, maximum: Int, required: Bool = true) throws -> String {
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard trimmed.count <= maximum, !required || !trimmed.isEmpty else { throw ProvisionProblem.badText(field: field, maximum: maximum) }
-            return trimmed
-        }
-        officerName = try text(draft.officerName, "officerName", maximum: 100)
-        agency = try text(draft.agency, "agency", maximum: 200)
-        caseNumber = try text(draft.caseNumber, "caseNumber", maximum: 100)
+        officerName = try ProvisionProblem.checkedText(draft.officerName, "officerName", maximum: 100)
+        agency = try ProvisionProblem.checkedText(draft.agency, "agency", maximum: 200)
+        caseNumber = try ProvisionProblem.checkedText(draft.caseNumber, "caseNumber", maximum: 100)
         legalBasis = draft.legalBasis
-        legalBasisDetail = try text(draft.legalBasisDetail, "legalBasisDetail", maximum: 500, required: false)
+        legalBasisDetail = try ProvisionProblem.checkedText(draft.legalBasisDetail, "legalBasisDetail", maximum: 500, required: false)
         if legalBasis == .other && legalBasisDetail.count < 3 { throw ProvisionProblem.legalBasisDetailRequired }
-        purpose = try text(draft.purpose, "purpose", maximum: 1_000)
+        purpose = try ProvisionProblem.checkedText(draft.purpose, "purpose", maximum: 1_000)
         var seen = Set<UUID>()
         cameraIds = draft.cameraIds.filter { seen.insert($0).inserted }
         guard !cameraIds.isEmpty else { throw ProvisionProblem.noCameras }
