@@ -203,7 +203,7 @@ export function createProvisionView(context) {
         h('button', { type: 'button', id: 'provision-export', class: 'button-primary', on: { click: exportRequest } }, bi('가림 처리 후 내보내기', 'Export blurred'))) : null,
       exportResult);
     if (selected.exportId && canExport) {
-      message(exportResult, 'ok', h('a', { href: `/api/exports/${selected.exportId}/download`, download: '' }, bi('제공 영상 내려받기', 'Download the provided footage')));
+      message(exportResult, 'ok', h('a', { href: `/api/provision/requests/${selected.id}/download`, download: '' }, bi('제공 영상 내려받기', 'Download the provided footage')));
     }
     drawBoxes();
     showSnapshot();

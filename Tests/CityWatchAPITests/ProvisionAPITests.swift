@@ -134,8 +134,15 @@ struct ProvisionAPITests {
             let folder = (service.exportsDirectory as NSString).appendingPathComponent(exported.manifest.exportId.uuidString.lowercased())
             let verified = try EvidenceService.verify(path: folder, trustedKey: try service.signingKey().publicKeyBase64)
             #expect(verified.isValid, "\(verified.problems)")
-            let zip = try await client.sendRequest(.GET, exported.download, headers: officer.headers)
-            #expect(zip.status == .ok)
+            // The operator and the privacy officer (who has no camera groups) fetch the zip; the police do not.
+            for user in [officer, privacy] {
+                let zip = try await client.sendRequest(.GET, exported.download, headers: user.headers)
+                #expect(zip.status == .ok && zip.headers.contentType?.subType == "zip", "\(user.username): \(zip.status)")
+                #expect(zip.body.readableBytes > 1_000)
+            }
+            #expect(try await client.sendRequest(.GET, exported.download, headers: police.headers).status == .forbidden)
+            let notYet = try await client.sendRequest(.GET, "/api/provision/requests/\(refused.id)/download", headers: privacy.headers)
+            #expect(notYet.status == .conflict, "\(notYet.body.string)")
 
             let video = (folder as NSString).appendingPathComponent(try #require(exported.manifest.cameras.first?.file))
             try Self.expectBlurred(export: video, original: clip)

@@ -84,7 +84,7 @@ struct ProvisionBrowserTests {
                     try await browser.click(browser.findElement("#provision-export"))
                     try await waitUntil("the download link of the provided footage", timeout: .seconds(60), pollingEvery: .milliseconds(300)) {
                         try await browser.execute("return document.querySelector('#provision-export-result a')?.getAttribute('href') ?? ''")
-                            .string?.hasPrefix("/api/exports/") == true
+                            .string?.lowercased() == "/api/provision/requests/\(request.id.uuidString.lowercased())/download"
                     }
                     try await waitUntil("the ledger row") {
                         try await browser.execute("return document.querySelectorAll('#provision-ledger tbody tr').length").int == 1

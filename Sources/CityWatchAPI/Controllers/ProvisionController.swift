@@ -36,6 +36,7 @@ struct ProvisionController: RouteCollection {
         provision.endpoint(.POST, "requests", ":id", "refuse", access: Self.deciders, use: refuse)
         provision.endpoint(.PUT, "requests", ":id", "boxes", access: Self.markers, use: setBoxes)
         provision.endpoint(.POST, "requests", ":id", "export", access: Self.exporters, use: export)
+        provision.endpoint(.GET, "requests", ":id", "download", access: Self.exporters, use: download)
         provision.endpoint(.GET, "ledger", access: Self.auditors, use: ledger)
         provision.endpoint(.GET, "ledger.csv", access: Self.auditors, use: ledgerCSV)
         provision.endpoint(.GET, "viewlog.csv", access: Self.auditors, use: viewLogCSV)
@@ -120,10 +121,30 @@ struct ProvisionController: RouteCollection {
             throw Abort(.badRequest, reason: problem.description)
         }
         let dto = ProvisionExportDTO(request: provided.request, manifest: provided.manifest,
-                                     download: "/api/exports/\(provided.manifest.exportId.uuidString.lowercased())/download",
+                                     download: "/api/provision/requests/\(id.uuidString.lowercased())/download",
                                      ledgerEntry: provided.ledgerEntry)
         let response = try await dto.encodeResponse(for: req)
         response.status = .created
+        return response
+    }
+
+    /// The provided footage as a zip. Unlike `/api/exports/:id/download` it does not ask for the
+    /// cameras' groups: whoever may export a provision (a privacy officer included) may fetch it.
+    func download(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let request = try await service(req).request(try req.uuidParameter("id"))
+        guard let exportID = request.exportId else {
+            throw ProvisionProblem.wrongState(action: "download", status: request.status)
+        }
+        let evidence = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let zipPath = try evidence.zip(exportID: exportID)
+        try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download", target: exportID.uuidString,
+                                              details: ["provisionRequest": .string(request.id.uuidString),
+                                                        "cameras": .list(request.cameraIds.map { .string($0.uuidString) })]))
+        let response = try await req.fileio.asyncStreamFile(at: zipPath)
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")
+        response.headers.replaceOrAdd(name: .contentDisposition,
+                                      value: "attachment; filename=\"citywatch-provision-\(request.id.uuidString.lowercased().prefix(8)).zip\"")
         return response
     }
 
