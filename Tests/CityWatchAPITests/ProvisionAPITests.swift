@@ -134,6 +134,13 @@ struct ProvisionAPITests {
             let folder = (service.exportsDirectory as NSString).appendingPathComponent(exported.manifest.exportId.uuidString.lowercased())
             let verified = try EvidenceService.verify(path: folder, trustedKey: try service.signingKey().publicKeyBase64)
             #expect(verified.isValid, "\(verified.problems)")
+            // And as a court would check it: `citywatch export verify` on the zip the police receive.
+            let binary = RepositoryPaths.root.appendingPathComponent(".build/debug/citywatch").path
+            if FileManager.default.isExecutableFile(atPath: binary) {
+                let zipPath = try service.zip(exportID: exported.manifest.exportId)
+                let said = try runProgram(binary, ["export", "verify", zipPath, "--public-key", try service.signingKey().publicKeyBase64])
+                #expect(said.contains("is intact") && said.contains("(this installation's key)"), "\(said)")
+            }
             // The operator and the privacy officer (who has no camera groups) fetch the zip; the police do not.
             for user in [officer, privacy] {
                 let zip = try await client.sendRequest(.GET, exported.download, headers: user.headers)
