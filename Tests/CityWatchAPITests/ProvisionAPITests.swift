@@ -187,6 +187,36 @@ struct ProvisionAPITests {
     }
 
     @Test(arguments: DatabaseKind.allCases)
+    func twoExportsOfOneRequestAtOnceLeaveOneLedgerLine(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 600).rounded(.down))
+            let admin = try await app.signIn(as: .administrator)
+            let (camera, _, _) = try await Self.recordedCamera(app, start: start, admin: admin)
+            let service = ProvisionService(database: app.db, configuration: app.cityWatch.configuration)
+            let draft = ProvisionRequest.Draft(officerName: "경위 김수사", agency: "강남서", caseNumber: "2026-9", legalBasis: .urgentSafety,
+                                               purpose: "실종 아동 수색", cameraIds: [camera], from: start.addingTimeInterval(1), to: start.addingTimeInterval(5))
+            let request = try await service.file(draft, actor: admin.username)
+            _ = try await service.approve(request.id, actor: "privacy", role: .privacyOfficer)
+            @Sendable func attempt(_ actor: String) async -> (any Error)? {
+                do {
+                    _ = try await service.export(request.id, actor: actor)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            async let first = attempt("operator1")
+            async let second = attempt("operator2")
+            let failures = await [first, second].compactMap { $0 }
+            #expect(failures.count == 1)
+            for error in failures {
+                #expect(error as? ProvisionProblem == .wrongState(action: "export", status: .exported), "\(error)")
+            }
+            #expect(try await ProvisionRepository(database: app.db).ledger().count == 1)
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
     func theRequesterCannotApproveTheirOwnRequestEvenAfterBecomingPrivacyOfficer(kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in
             let admin = try await app.signIn(as: .administrator)

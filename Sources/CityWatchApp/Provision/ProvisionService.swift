@@ -104,10 +104,18 @@ public struct ProvisionService: Sendable {
         let digest = try EvidenceVerifier.sha256(ofFile: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName))
         let entry = ProvisionLedgerEntry(request: request, exportedBy: actor, exportId: manifest.exportId, manifestSHA256: digest, providedAt: now)
         let exported = request
-        try await database.transaction { tx in
-            let repository = ProvisionRepository(database: tx)
-            try await repository.save(exported)
-            try await repository.append(entry)
+        do {
+            try await database.transaction { tx in
+                let repository = ProvisionRepository(database: tx)
+                try await repository.save(exported)
+                try await repository.append(entry)
+            }
+        } catch {
+            // Two exports of one request at once: the ledger keeps one line, the other is told so.
+            if let current = try? await repository.request(id), current.status == .exported {
+                throw ProvisionProblem.wrongState(action: "export", status: .exported)
+            }
+            throw error
         }
         try await audit.append(AuditEvent(actor: actor, action: "provision.export", target: id.uuidString, details: [
             "export": .string(manifest.exportId.uuidString), "manifestSHA256": .string(digest),
