@@ -18,6 +18,7 @@ import { createEventsView } from './events.js';
 import { createRulesView } from './rules.js';
 import { createSearchView } from './search.js';
 import { createAlarmsView } from './alarms.js';
+import { createProvisionView } from './provision.js';
 
 /**
  * Every view of the main screen; `roles: null` means every signed-in user. `eager` views are
@@ -36,6 +37,7 @@ const VIEWS = [
   { id: 'import', korean: '가져오기', english: 'Import', roles: ['administrator'], create: createImportView },
   { id: 'users', korean: '사용자·그룹', english: 'Users & groups', roles: ['administrator'], create: createUsersView },
   { id: 'audit', korean: '감사 기록', english: 'Audit', roles: ['administrator', 'privacyOfficer'], create: createAuditView },
+  { id: 'provision', korean: '영상 제공', english: 'Provision', roles: ['administrator', 'operator', 'police', 'privacyOfficer'], create: createProvisionView },
   { id: 'retention', korean: '보존', english: 'Retention', roles: ['administrator', 'privacyOfficer'], create: createRetentionView },
   { id: 'password', korean: '비밀번호', english: 'Password', roles: null, create: createPasswordView, secondary: true },
 ];

@@ -64,4 +64,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: BellPressController())
     try app.register(collection: SelectiveMonitoringController())
     try app.register(collection: ExportController())
+    try app.register(collection: ProvisionController())
 }

@@ -30,20 +30,8 @@ struct MaskedExportAPITests {
         try await withCityWatch(.sqlite) { app in
             let camera = try #require(try await app.makeCameras(1).first)
             // Six seconds recorded into 2-second segments, as the recorder writes them.
-            let folder = try RepositoryPaths.temporaryFolder("masked-export")
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: false)
-            _ = try runProgram(MediaFixtures.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", clip, "-map", "0:v:0", "-c", "copy", "-an",
-                                                      "-f", "segment", "-segment_time", "2", "-segment_format", "mp4",
-                                                      "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
-                                                      "-reset_timestamps", "1", folder.appendingPathComponent("seg-%03d.mp4").path])
             let start = Date().addingTimeInterval(-600)
-            for index in 0..<3 {
-                let path = folder.appendingPathComponent(String(format: "seg-%03d.mp4", index)).path
-                try await RecordingRepository(database: app.db).addSegment(
-                    RecordedSegment(cameraID: camera, path: path, start: start.addingTimeInterval(Double(2 * index)),
-                                       end: start.addingTimeInterval(Double(2 * index + 2)), bytes: 1), now: Date())
-            }
+            _ = try await app.recordSixSeconds(camera: camera, start: start)
             let mask = ImagePolygon(points: [ImagePoint(x: 0.6, y: 0.1), ImagePoint(x: 0.9, y: 0.1), ImagePoint(x: 0.9, y: 0.5)])
             try await AnalyticsRepository(database: app.db).setSettings(CameraAnalyticsSettings(privacyMasks: [mask]), for: camera, by: "test", now: Date())
 

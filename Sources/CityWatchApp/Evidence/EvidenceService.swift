@@ -55,8 +55,12 @@ public struct EvidenceService: Sendable {
 
     /// Makes an export; returns its manifest and folder. The cameras' privacy masks are blacked
     /// out unless `unmasked` (the requester's role may see behind them).
+    ///
+    /// For footage provided to the police (`provision`), the privacy masks are blurred instead,
+    /// whatever the role, together with the boxes marked over third parties; the manifest names
+    /// the provision request and every blurred area.
     public func export(cameraIDs: [UUID], from: Date, to: Date, reason rawReason: String, actor: String,
-                       unmasked: Bool = false) async throws -> (EvidenceManifest, String) {
+                       unmasked: Bool = false, provision: ProvisionMasking? = nil) async throws -> (EvidenceManifest, String) {
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (3...500).contains(reason.count) else { throw Problem.reasonRequired }
         guard from < to else { throw Problem.badRange }
@@ -73,23 +77,45 @@ public struct EvidenceService: Sendable {
             let segments = try await repository.segments(camera: id, from: from, to: to)
                 .filter { FileManager.default.fileExists(atPath: $0.path) }
                 .map { RecordedSegment(cameraID: id, path: $0.path, start: $0.start, end: $0.end, bytes: $0.bytes) }
-            let masks = unmasked ? [] : try await AnalyticsRepository(database: database).settings(for: id).privacyMasks
+            var masks = unmasked && provision == nil ? [] : try await AnalyticsRepository(database: database).settings(for: id).privacyMasks
+            var blurs: [EvidenceExporter.Blur] = []
+            if let provision {
+                blurs = masks.compactMap { BlurFilter.Region(mask: $0) }.map { .init(kind: "privacyZone", box: $0.box) }
+                    + provision.boxes.filter { $0.cameraId == id }.map { .init(kind: "box", box: $0.box, from: $0.from, to: $0.to) }
+                masks = []
+            }
             requests.append(.init(cameraID: id, address: site.displayAddress + (camera.position > 1 ? " #\(camera.position)" : ""),
-                                  purpose: site.record.purpose.koreanName, segments: segments, privacyMasks: masks))
+                                  purpose: site.record.purpose.koreanName, segments: segments, privacyMasks: masks, blurs: blurs))
         }
         guard requests.contains(where: { !$0.segments.isEmpty }) else { throw Problem.nothingRecorded }
         let exportID = UUID()
         let folder = (exportsDirectory as NSString).appendingPathComponent(exportID.uuidString.lowercased())
         let manifest = try await EvidenceExporter(tools: tools).export(
             cameras: requests, from: from, to: to, reason: reason, requestedBy: actor, exportID: exportID,
-            folder: folder, key: try signingKey(), now: clock())
-        try await AuditLog(database: database, clock: clock).append(AuditEvent(
-            actor: actor, action: "video.export", target: exportID.uuidString,
-            details: ["cameras": .list(cameraIDs.map { .string($0.uuidString) }), "reason": .string(reason),
+            provisionRequestID: provision?.requestID, folder: folder, key: try signingKey(), now: clock())
+        var details: [String: AuditValue] = ["cameras": .list(cameraIDs.map { .string($0.uuidString) }), "reason": .string(reason),
                       "from": .string(ISO8601DateFormatter().string(from: from)), "to": .string(ISO8601DateFormatter().string(from: to)),
                       "files": .int(Int64(manifest.files.count)),
-                      "masked": .list(manifest.cameras.filter { $0.masked == true }.map { .string($0.cameraId.uuidString) })]))
+                      "masked": .list(manifest.cameras.filter { $0.masked == true }.map { .string($0.cameraId.uuidString) })]
+        if let provision {
+            details["provisionRequest"] = .string(provision.requestID.uuidString)
+            details["blurred"] = .int(Int64(manifest.cameras.reduce(0) { $0 + ($1.blurred?.count ?? 0) }))
+        }
+        try await AuditLog(database: database, clock: clock).append(AuditEvent(
+            actor: actor, action: "video.export", target: exportID.uuidString, details: details))
         return (manifest, folder)
+    }
+
+    /// What an export for a police provision blurs: the request's marked boxes (and, always,
+    /// the cameras' privacy zones).
+    public struct ProvisionMasking: Sendable {
+        public var requestID: UUID
+        public var boxes: [MaskingBox]
+
+        public init(requestID: UUID, boxes: [MaskingBox]) {
+            self.requestID = requestID
+            self.boxes = boxes
+        }
     }
 
     /// A zip of an export folder (made once, next to it).

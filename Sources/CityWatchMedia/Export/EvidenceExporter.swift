@@ -20,13 +20,34 @@ public struct EvidenceExporter: Sendable {
         /// Areas to black out: when there are any, the clip is re-encoded with them hidden
         /// instead of stream-copied (for requesters without the right to see them).
         public var privacyMasks: [ImagePolygon]
+        /// Areas to blur (third parties in footage provided to the police, privacy zones
+        /// there); the clip is then re-encoded too. Recorded in the manifest.
+        public var blurs: [Blur]
 
-        public init(cameraID: UUID, address: String, purpose: String, segments: [RecordedSegment], privacyMasks: [ImagePolygon] = []) {
+        public init(cameraID: UUID, address: String, purpose: String, segments: [RecordedSegment], privacyMasks: [ImagePolygon] = [],
+                    blurs: [Blur] = []) {
             self.cameraID = cameraID
             self.address = address
             self.purpose = purpose
             self.segments = segments
             self.privacyMasks = privacyMasks
+            self.blurs = blurs
+        }
+    }
+
+    /// An area blurred in a clip, for the whole clip or between two wall-clock times.
+    public struct Blur: Sendable, Equatable {
+        /// What was blurred: `privacyZone` (the camera's privacy mask) or `box` (marked by an operator).
+        public var kind: String
+        public var box: ImageBox
+        public var from: Date?
+        public var to: Date?
+
+        public init(kind: String, box: ImageBox, from: Date? = nil, to: Date? = nil) {
+            self.kind = kind
+            self.box = box
+            self.from = from
+            self.to = to
         }
     }
 
@@ -38,7 +59,8 @@ public struct EvidenceExporter: Sendable {
 
     /// Exports `cameras` for `from…to` into `folder` (created; must not exist or be empty).
     public func export(cameras: [CameraRequest], from: Date, to: Date, reason: String, requestedBy: String,
-                       exportID: UUID = UUID(), folder: String, key: SigningKey, now: Date = Date()) async throws -> EvidenceManifest {
+                       exportID: UUID = UUID(), provisionRequestID: UUID? = nil,
+                       folder: String, key: SigningKey, now: Date = Date()) async throws -> EvidenceManifest {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("cw-export-\(exportID.uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -63,7 +85,19 @@ public struct EvidenceExporter: Sendable {
             let duration = max(0.1, min(to, segments.last!.end).timeIntervalSince(start))
             let output = (folder as NSString).appendingPathComponent(name)
             // Masked clips are re-encoded with the masks burnt in; others are the camera's own bits.
-            let mask = PrivacyMaskFilter.filter(for: camera.privacyMasks)
+            // Blurs are timed from the clip's first frame, which the accurate input seek puts at `start`.
+            let blurs = camera.blurs.compactMap { blur -> BlurFilter.Region? in
+                let lower = blur.from.map { $0.timeIntervalSince(start) } ?? 0
+                let upper = blur.to.map { $0.timeIntervalSince(start) } ?? .infinity
+                guard upper > max(0, lower) else { return nil }
+                return BlurFilter.Region(box: blur.box, during: blur.from == nil && blur.to == nil ? nil : max(0, lower)...min(upper, 86_400))
+            }
+            let mask = [BlurFilter.filter(for: blurs), PrivacyMaskFilter.filter(for: camera.privacyMasks)].compactMap { $0 }
+                .joined(separator: ",").nilWhenEmpty
+            if !camera.blurs.isEmpty {
+                clip.blurred = camera.blurs.map { EvidenceManifest.BlurredArea(kind: $0.kind, x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height,
+                                                        from: $0.from, to: $0.to) }
+            }
             let coding = mask.map { ["-vf", $0, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"] } ?? ["-c", "copy"]
             let result = try await ChildProgram.run(tools.ffmpeg, [
                 "-hide_banner", "-loglevel", "error", "-ss", String(format: "%.3f", offset), "-f", "concat", "-safe", "0", "-i", list,
@@ -85,8 +119,9 @@ public struct EvidenceExporter: Sendable {
             let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
             files.append(.init(name: clip.file, bytes: bytes, sha256: try EvidenceVerifier.sha256(ofFile: path)))
         }
-        let manifest = EvidenceManifest(exportId: exportID, createdAt: now, requestedBy: requestedBy, reason: reason, from: from, to: to,
+        var manifest = EvidenceManifest(exportId: exportID, createdAt: now, requestedBy: requestedBy, reason: reason, from: from, to: to,
                                         cameras: clips, files: files, signingKey: key.publicKeyBase64)
+        manifest.provisionRequestId = provisionRequestID
         let data = try manifest.encoded()
         try data.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)))
         try Data((try key.sign(data).base64EncodedString() + "\n").utf8)
@@ -105,4 +140,9 @@ public struct EvidenceExporter: Sendable {
         if to.timeIntervalSince(cursor) > 2 { holes.append(.init(from: cursor, to: to)) }
         return holes
     }
+}
+
+extension String {
+    /// nil for the empty string.
+    fileprivate var nilWhenEmpty: String? { isEmpty ? nil : self }
 }

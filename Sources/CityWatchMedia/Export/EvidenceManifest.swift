@@ -20,6 +20,31 @@ public struct EvidenceManifest: Codable, Sendable, Equatable {
         /// True when privacy masks were blacked out (the clip was re-encoded); absent when the
         /// clip is the camera's video as recorded.
         public var masked: Bool?
+        /// Areas blurred in the clip (footage provided to the police); absent otherwise.
+        public var blurred: [BlurredArea]?
+    }
+
+    /// An area blurred in a clip: a privacy zone or a box an operator marked over a third
+    /// party, in fractions of the picture, for the whole clip or from…to.
+    public struct BlurredArea: Codable, Sendable, Equatable {
+        /// `privacyZone` or `box`.
+        public var kind: String
+        public var x: Double
+        public var y: Double
+        public var width: Double
+        public var height: Double
+        public var from: Date?
+        public var to: Date?
+
+        public init(kind: String, x: Double, y: Double, width: Double, height: Double, from: Date? = nil, to: Date? = nil) {
+            self.kind = kind
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+            self.from = from
+            self.to = to
+        }
     }
 
     /// A time range.
@@ -51,6 +76,8 @@ public struct EvidenceManifest: Codable, Sendable, Equatable {
     public var files: [File]
     /// The signer's Ed25519 public key (raw, base64), to compare with the installation's.
     public var signingKey: String
+    /// The police provision request this export answers (absent for other exports).
+    public var provisionRequestId: UUID?
 
     /// The manifest's canonical bytes (sorted keys, ISO 8601 times): what the signature covers.
     public func encoded() throws -> Data {

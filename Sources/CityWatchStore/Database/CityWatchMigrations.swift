@@ -17,5 +17,6 @@ public enum CityWatchMigrations {
         CreateBells(),
         CreateIncidents(),
         CreateBellPresses(),
+        CreateProvision(),
     ]
 }

@@ -1,0 +1,211 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import Fluent
+import FluentKit
+import Foundation
+import Vapor
+
+/// Police provision (영상 제공): requests, the privacy officer's decision, masking boxes, the
+/// masked export, the ledger and the view log as CSV, and data-subject requests.
+struct ProvisionController: RouteCollection {
+    /// Who files requests: the police desk, and operators or administrators on their behalf.
+    static let filers = Access.only(.administrator, .operator, .police)
+    /// Who reads requests (police only their own).
+    static let readers = Access.only(.administrator, .operator, .police, .privacyOfficer)
+    /// Who decides.
+    static let deciders = Access.only(.privacyOfficer)
+    /// Who marks third parties.
+    static let markers = Access.only(.administrator, .operator)
+    /// Who exports approved requests.
+    static let exporters = Access.only(.administrator, .operator, .privacyOfficer)
+    /// Who reads the ledger and the view log.
+    static let auditors = Access.only(.administrator, .privacyOfficer)
+    /// Who records and reads data-subject requests.
+    static let subjectDesk = Access.only(.administrator, .operator, .privacyOfficer)
+    /// Who answers them.
+    static let subjectAnswerers = Access.only(.administrator, .privacyOfficer)
+
+    func boot(routes: any RoutesBuilder) throws {
+        let provision = routes.grouped("api", "provision")
+        provision.endpoint(.POST, "requests", access: Self.filers, use: create)
+        provision.endpoint(.GET, "requests", access: Self.readers, use: list)
+        provision.endpoint(.GET, "requests", ":id", access: Self.readers, use: read)
+        provision.endpoint(.POST, "requests", ":id", "approve", access: Self.deciders, use: approve)
+        provision.endpoint(.POST, "requests", ":id", "refuse", access: Self.deciders, use: refuse)
+        provision.endpoint(.PUT, "requests", ":id", "boxes", access: Self.markers, use: setBoxes)
+        provision.endpoint(.POST, "requests", ":id", "export", access: Self.exporters, use: export)
+        provision.endpoint(.GET, "requests", ":id", "download", access: Self.exporters, use: download)
+        provision.endpoint(.GET, "ledger", access: Self.auditors, use: ledger)
+        provision.endpoint(.GET, "ledger.csv", access: Self.auditors, use: ledgerCSV)
+        provision.endpoint(.GET, "viewlog.csv", access: Self.auditors, use: viewLogCSV)
+        provision.endpoint(.POST, "subjects", access: Self.subjectDesk, use: createSubject)
+        provision.endpoint(.GET, "subjects", access: Self.subjectDesk, use: subjects)
+        provision.endpoint(.POST, "subjects", ":id", "answer", access: Self.subjectAnswerers, use: answerSubject)
+    }
+
+    func service(_ req: Request) -> ProvisionService {
+        ProvisionService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+    }
+
+    /// Answers 404 for a camera the user may not see.
+    func checkVisible(_ ids: [UUID], _ req: Request) async throws {
+        let (snapshot, scope) = try await req.cameraView()
+        for id in ids where !scope.contains(id) || snapshot.camera(id) == nil { throw Abort(.notFound, reason: "no camera \(id)") }
+    }
+
+    /// The request `:id` as the user may see it: police only their own.
+    func visibleRequest(_ req: Request) async throws -> ProvisionRequest {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        let request = try await service(req).request(id)
+        if user.role == .police && request.requestedBy != user.username { throw ProvisionService.NotFound(id: id) }
+        return request
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let body = try req.decodeStrict(CreateProvisionBody.self)
+        try await checkVisible(body.cameraIds, req)
+        let request = try await service(req).file(body.draft, actor: user.username)
+        let response = try await request.encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    func list(req: Request) async throws -> [ProvisionRequest] {
+        let user = try req.requireUser()
+        let requests = try await ProvisionRepository(database: req.db).requests(requestedBy: user.role == .police ? user.username : nil)
+        try await req.audit.append(AuditEvent(actor: user.username, action: "provision.list", target: "requests",
+                                              details: ["count": .int(Int64(requests.count))]))
+        return requests
+    }
+
+    func read(req: Request) async throws -> ProvisionRequest {
+        let user = try req.requireUser()
+        let request = try await visibleRequest(req)
+        try await req.audit.append(AuditEvent(actor: user.username, action: "provision.read", target: request.id.uuidString))
+        return request
+    }
+
+    func approve(req: Request) async throws -> ProvisionRequest {
+        let user = try req.requireUser()
+        return try await service(req).approve(try req.uuidParameter("id"), actor: user.username, role: user.role)
+    }
+
+    func refuse(req: Request) async throws -> ProvisionRequest {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        let body = try req.decodeStrict(RefuseProvisionBody.self)
+        return try await service(req).refuse(id, reason: body.reason, actor: user.username, role: user.role)
+    }
+
+    func setBoxes(req: Request) async throws -> ProvisionRequest {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        let body = try req.decodeStrict(ProvisionBoxesBody.self)
+        try await checkVisible(try await service(req).request(id).cameraIds, req)
+        return try await service(req).setBoxes(id, boxes: body.boxes, actor: user.username)
+    }
+
+    func export(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        let provision = service(req)
+        if user.role != .privacyOfficer { try await checkVisible(try await provision.request(id).cameraIds, req) }
+        let provided: ProvisionService.Provided
+        do {
+            provided = try await provision.export(id, actor: user.username)
+        } catch let problem as EvidenceService.Problem {
+            throw Abort(.badRequest, reason: problem.description)
+        }
+        let dto = ProvisionExportDTO(request: provided.request, manifest: provided.manifest,
+                                     download: "/api/provision/requests/\(id.uuidString.lowercased())/download",
+                                     ledgerEntry: provided.ledgerEntry)
+        let response = try await dto.encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    /// The provided footage as a zip. Unlike `/api/exports/:id/download` it does not ask for the
+    /// cameras' groups: whoever may export a provision (a privacy officer included) may fetch it.
+    func download(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let request = try await service(req).request(try req.uuidParameter("id"))
+        guard let exportID = request.exportId else {
+            throw ProvisionProblem.wrongState(action: "download", status: request.status)
+        }
+        let evidence = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let zipPath = try evidence.zip(exportID: exportID)
+        try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download", target: exportID.uuidString,
+                                              details: ["provisionRequest": .string(request.id.uuidString),
+                                                        "cameras": .list(request.cameraIds.map { .string($0.uuidString) })]))
+        let response = try await req.fileio.asyncStreamFile(at: zipPath)
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")
+        response.headers.replaceOrAdd(name: .contentDisposition,
+                                      value: "attachment; filename=\"citywatch-provision-\(request.id.uuidString.lowercased().prefix(8)).zip\"")
+        return response
+    }
+
+    func ledger(req: Request) async throws -> [ProvisionLedgerEntry] {
+        let user = try req.requireUser()
+        let entries = try await ProvisionRepository(database: req.db).ledger()
+        try await req.audit.append(AuditEvent(actor: user.username, action: "provision.ledger", target: "ledger",
+                                              details: ["rows": .int(Int64(entries.count))]))
+        return entries
+    }
+
+    func ledgerCSV(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        return Self.csv(try await service(req).ledgerCSV(actor: user.username), name: "provision-ledger.csv")
+    }
+
+    func viewLogCSV(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        func time(_ name: String) throws -> Date? {
+            guard let text = req.query[String.self, at: name] else { return nil }
+            guard let date = Request.parseTime(text) else { throw Abort(.badRequest, reason: "\(name): '\(text.prefix(40))' is not an ISO 8601 time") }
+            return date
+        }
+        let text = try await service(req).viewLogCSV(since: try time("since"), until: try time("until"), actor: user.username)
+        return Self.csv(text, name: "video-view-log.csv")
+    }
+
+    func createSubject(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let body = try req.decodeStrict(CreateSubjectBody.self)
+        try await checkVisible(body.cameraIds ?? [], req)
+        let request = try await service(req).receiveSubjectRequest(subjectName: body.subjectName, contact: body.contact,
+                                                                   description: body.description, cameraIds: body.cameraIds ?? [],
+                                                                   actor: user.username)
+        let response = try await SubjectRequestDTO(request, now: req.cityWatch.clock()).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    func subjects(req: Request) async throws -> [SubjectRequestDTO] {
+        let user = try req.requireUser()
+        let now = req.cityWatch.clock()
+        let requests = try await ProvisionRepository(database: req.db).subjectRequests()
+        try await req.audit.append(AuditEvent(actor: user.username, action: "subject.list", target: "subjects",
+                                              details: ["count": .int(Int64(requests.count))]))
+        return requests.map { SubjectRequestDTO($0, now: now) }
+    }
+
+    func answerSubject(req: Request) async throws -> SubjectRequestDTO {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        let body = try req.decodeStrict(AnswerSubjectBody.self)
+        let request = try await service(req).closeSubjectRequest(id, outcome: body.outcome, note: body.note ?? "", actor: user.username)
+        return SubjectRequestDTO(request, now: req.cityWatch.clock())
+    }
+
+    static func csv(_ text: String, name: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+}

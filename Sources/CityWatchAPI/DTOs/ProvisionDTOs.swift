@@ -1,0 +1,93 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import Foundation
+import Vapor
+
+/// `POST /api/provision/requests`.
+struct CreateProvisionBody: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["officerName", "agency", "caseNumber", "legalBasis", "legalBasisDetail", "purpose", "cameraIds", "from", "to"]
+    var officerName: String
+    var agency: String
+    var caseNumber: String
+    var legalBasis: ProvisionLegalBasis
+    var legalBasisDetail: String?
+    var purpose: String
+    var cameraIds: [UUID]
+    var from: Date
+    var to: Date
+
+    var draft: ProvisionRequest.Draft {
+        .init(officerName: officerName, agency: agency, caseNumber: caseNumber, legalBasis: legalBasis,
+              legalBasisDetail: legalBasisDetail ?? "", purpose: purpose, cameraIds: cameraIds, from: from, to: to)
+    }
+}
+
+/// `POST /api/provision/requests/:id/refuse`.
+struct RefuseProvisionBody: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["reason"]
+    var reason: String
+}
+
+/// `PUT /api/provision/requests/:id/boxes`.
+struct ProvisionBoxesBody: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["boxes"]
+    var boxes: [MaskingBox]
+}
+
+/// `POST /api/provision/subjects`.
+struct CreateSubjectBody: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["subjectName", "contact", "description", "cameraIds"]
+    var subjectName: String
+    var contact: String
+    var description: String
+    var cameraIds: [UUID]?
+}
+
+/// `POST /api/provision/subjects/:id/answer`.
+struct AnswerSubjectBody: Content, StrictContent {
+    static let allowedKeys: Set<String> = ["outcome", "note"]
+    var outcome: DataSubjectRequest.Outcome
+    var note: String?
+}
+
+/// A data-subject request with its days left and overdue flag as of now.
+struct SubjectRequestDTO: Content {
+    var request: DataSubjectRequest
+    var daysLeft: Int?
+    var overdue: Bool
+
+    init(_ request: DataSubjectRequest, now: Date) {
+        self.request = request
+        daysLeft = request.daysLeft(at: now)
+        overdue = request.isOverdue(at: now)
+    }
+}
+
+/// What `POST /api/provision/requests/:id/export` answers.
+struct ProvisionExportDTO: Content {
+    var request: ProvisionRequest
+    var manifest: EvidenceManifest
+    var download: String
+    var ledgerEntry: ProvisionLedgerEntry
+}
+
+extension ProvisionRequest: Content {}
+extension ProvisionLedgerEntry: Content {}
+
+extension ProvisionProblem: AbortError {
+    public var status: HTTPResponseStatus {
+        switch self {
+        case .approverNotPrivacyOfficer, .approverIsRequester: .forbidden
+        case .wrongState, .subjectRequestClosed: .conflict
+        default: .badRequest
+        }
+    }
+
+    public var reason: String { description }
+}
+
+extension ProvisionService.NotFound: AbortError {
+    public var status: HTTPResponseStatus { .notFound }
+    public var reason: String { description }
+}

@@ -1,0 +1,105 @@
+import CityWatchAPI
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+/// The provision view in a real browser: an administrator files a request and marks a box on
+/// the camera's picture; a privacy officer approves it and exports it, and the ledger shows it.
+@Suite(
+    "Provision console in a browser", .serialized,
+    .enabled(if: WebDriver.isAvailable && MediaFixtures.available, "needs chromium, chromedriver and ffmpeg")
+)
+struct ProvisionBrowserTests {
+    let console = ConsoleBrowserTests()
+
+    @Test(.timeLimit(.minutes(3)))
+    func aRequestFiledInTheConsoleIsApprovedExportedAndInTheLedger() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 600).rounded(.down))
+            let admin = try await app.signIn(as: .administrator)
+            let (camera, _, _) = try await ProvisionAPITests.recordedCamera(app, start: start, admin: admin)
+            let privacy = try await app.signIn(as: .privacyOfficer)
+            let formatter = ISO8601DateFormatter()
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: admin.username, password: admin.password)
+                    try await browser.execute("location.hash = '#provision'; return true")
+                    try await waitUntil("the provision form") {
+                        try await browser.execute("return document.querySelector('#provision-form:not([hidden])') !== null") == true
+                    }
+                    try await browser.execute("""
+                        const set = (id, value) => { document.getElementById(id).value = value; };
+                        const local = (iso) => { const d = new Date(iso); return new Date(d - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19); };
+                        set('provision-officer', '경위 김수사'); set('provision-agency', '서울강남경찰서 형사과'); set('provision-case', '2026-형제-7777');
+                        set('provision-purpose', '절도 용의자 확인'); set('provision-cameras', arguments[0]);
+                        set('provision-from', local(arguments[1])); set('provision-to', local(arguments[2]));
+                        return true;
+                        """, [.string(camera.uuidString), .string(formatter.string(from: start.addingTimeInterval(1))),
+                              .string(formatter.string(from: start.addingTimeInterval(5)))])
+                    try await browser.click(browser.findElement("#provision-form button[type=submit]"))
+                    try await waitUntil("the filed request is shown") {
+                        try await browser.execute("return document.querySelector('#provision-detail:not([hidden]) h2')?.textContent ?? ''")
+                            .string?.contains("2026-형제-7777") == true
+                    }
+                    try await browser.click(browser.findElement("#provision-add-box"))
+                    try await browser.execute("""
+                        const canvas = document.getElementById('provision-canvas');
+                        const box = canvas.getBoundingClientRect();
+                        for (const [x, y] of [[0.05, 0.05], [0.35, 0.2]]) {
+                          canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: box.left + x * box.width, clientY: box.top + y * box.height }));
+                        }
+                        return true;
+                        """)
+                    #expect(try await browser.execute("return document.querySelectorAll('#provision-boxes li').length").int == 1)
+                    try await browser.click(browser.findElement("#provision-save-boxes"))
+                    try await waitUntil("the box is saved") {
+                        try await ProvisionRepository(database: app.db).requests().first?.boxes.count == 1
+                    }
+                }
+                let request = try #require(try await ProvisionRepository(database: app.db).requests().first)
+                let box = try #require(request.boxes.first)
+                #expect(abs(box.box.x - 0.05) < 0.01 && abs(box.box.width - 0.3) < 0.01 && abs(box.box.height - 0.15) < 0.01, "\(box)")
+                #expect(request.requestedBy == admin.username && request.status == .requested)
+
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: privacy.username, password: privacy.password)
+                    try await browser.execute("location.hash = '#provision'; return true")
+                    let row = "#provision-requests tr[data-id='\(request.id.uuidString)'] button"
+                    try await waitUntil("the request in the list") {
+                        try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(row)]) == true
+                    }
+                    try await browser.click(browser.findElement(row))
+                    try await waitUntil("the approve button") {
+                        try await browser.execute("return document.getElementById('provision-approve') !== null") == true
+                    }
+                    try await browser.click(browser.findElement("#provision-approve"))
+                    try await waitUntil("the export button after approval") {
+                        try await browser.execute("return document.getElementById('provision-export') !== null") == true
+                    }
+                    try await browser.click(browser.findElement("#provision-export"))
+                    try await waitUntil("the download link of the provided footage", timeout: .seconds(60), pollingEvery: .milliseconds(300)) {
+                        try await browser.execute("return document.querySelector('#provision-export-result a')?.getAttribute('href') ?? ''")
+                            .string?.lowercased() == "/api/provision/requests/\(request.id.uuidString.lowercased())/download"
+                    }
+                    try await waitUntil("the ledger row") {
+                        try await browser.execute("return document.querySelectorAll('#provision-ledger tbody tr').length").int == 1
+                    }
+                    try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-provision.png"))
+                    let problems = try await browser.browserLog().filter {
+                        $0.level == "SEVERE" && !($0.message.contains("/api/session") && $0.message.contains("401"))
+                            && !($0.message.contains("/snapshot") && $0.message.contains("409"))
+                    }
+                    #expect(problems.isEmpty, "browser console errors: \(problems)")
+                }
+                let exported = try #require(try await ProvisionRepository(database: app.db).request(request.id))
+                #expect(exported.status == .exported && exported.decidedBy == privacy.username)
+                #expect(try await ProvisionRepository(database: app.db).ledger().map(\.requestId) == [request.id])
+            }
+        }
+    }
+}
