@@ -60,5 +60,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AnalyticsController())
     try app.register(collection: SearchController())
     try app.register(collection: CastNetController())
+    try app.register(collection: RoadController())
+    try app.register(collection: BellController())
     try app.register(collection: ExportController())
 }
