@@ -62,7 +62,7 @@ struct MapLayersBrowserTests {
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func roadsBellsAndACastNetAreDrawnTheNetFollowsACameraAndGoesToTheWallInRankOrder() async throws {
+    func roadsBellsViewsAndACastNetAreDrawnTheNetFollowsACameraAndGoesToTheWallInRankOrder() async throws {
         let roadFile = RepositoryPaths.gangnamRoadNetwork
         try #require(FileManager.default.fileExists(atPath: roadFile.path), "needs ../shared/data/gangnam.net.xml")
         let lines = RoadMap(network: try SUMONetworkReader().read(contentsOf: roadFile).network).lines.count
@@ -183,12 +183,24 @@ struct MapLayersBrowserTests {
                     #expect(try await browser.execute("return document.getElementById('map').dataset.viewWedges").int == 0)
                     #expect(try await paintedPixels("views", browser) > 100)
 
+                    // Another view's plan: cleared, then drawn again through showCastNet(plan, labels).
+                    try await browser.click(browser.findElement("#castnet-clear"))
+                    #expect(try await browser.execute("return document.getElementById('map').dataset.castnetState") == "idle")
+                    #expect(try await browser.execute("return document.querySelectorAll('#map .castnet-rank').length").int == 0)
+                    let shown = try await browser.execute("""
+                        const answer = JSON.parse(arguments[0]);
+                        return import('/js/castnetlayer.js').then((module) => module.showCastNet(answer.plan, answer.labels));
+                        """, [.string(answer.body.string)])
+                    #expect(shown == true)
+                    #expect(try await browser.execute("return document.getElementById('map').dataset.castnetCameras").int == plan.cameras.count)
+                    #expect(try await browser.execute("return document.querySelectorAll('#map .castnet-rank').length").int == min(25, plan.cameras.count))
+
                     // Send to wall: the default 4-tile wall gets the first four in rank order.
                     try await browser.click(browser.findElement("#castnet-wall"))
                     let told = try await browser.execute("return document.getElementById('castnet-wall-result').textContent").string ?? ""
-                    #expect(told.contains("4 added") && (again.cameras.count <= 4 || told.contains("did not fit")), "\(told)")
+                    #expect(told.contains("4 added") && (plan.cameras.count <= 4 || told.contains("did not fit")), "\(told)")
                     try await browser.click(browser.findElement("#main-nav a[data-view=wall]"))
-                    let expected = again.cameras.sorted { $0.rank < $1.rank }.prefix(4).map { $0.cameraID.lowercased() }
+                    let expected = plan.cameras.sorted { $0.rank < $1.rank }.prefix(4).map { $0.cameraID.lowercased() }
                     try await waitUntil("the wall shows the chosen cameras") {
                         try await wallCameras(browser) == expected
                     }
