@@ -248,6 +248,11 @@ export function createCastNetLayer(map, context, element) {
       ' — ', h('a', { href: '#wall' }, bi('영상벽 보기', 'Open wall')));
   }
 
+  // Switching the layer off in the layer control ends the net: no casting (each one
+  // audit-logged) for a net nobody sees.
+  group.on('remove', () => {
+    if (net || plan) clear();
+  });
   pickButton.addEventListener('click', () => setPicking(!picking));
   clearButton.addEventListener('click', clear);
   wallButtonAll.addEventListener('click', sendToWall);
