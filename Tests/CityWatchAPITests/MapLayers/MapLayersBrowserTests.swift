@@ -209,6 +209,47 @@ struct MapLayersBrowserTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func sitesThatNameADirectionGetACone() async throws {
+        try await withCityWatch(.sqlite) { app in
+            // Two poles looking south and east, one all-round dome, a few metres apart.
+            let registry = RegistryFixtures.csv([RegistryFixtures.currentHeader,
+                RegistryFixtures.currentRow(number: 1, cameras: "1", latitude: "37.500270", longitude: "127.030000", direction: "남측"),
+                RegistryFixtures.currentRow(number: 2, cameras: "1", latitude: "37.500000", longitude: "127.030300", direction: "90도"),
+                RegistryFixtures.currentRow(number: 3, cameras: "1", latitude: "37.500000", longitude: "127.030000"),
+            ])
+            _ = try await RegistryImporter(database: app.db).importFile(at: try RegistryFixtures.write(Data(registry.utf8)), actor: "test")
+            let password = "cones-\(UUID().uuidString.prefix(8))"
+            try await console.makeAdministrator(app, username: "coneadmin", password: password)
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: "coneadmin", password: password)
+                    try await browser.click(browser.findElement("#main-nav a[data-view=map]"))
+                    try await waitUntil("the map has loaded") {
+                        try await browser.execute("return document.getElementById('map')?.dataset.ready ?? null") == "true"
+                    }
+                    try await switchOn("views", browser)
+                    try await waitUntil("the view marks are drawn") {
+                        let d = try await browser.execute("""
+                            const d = document.getElementById('map').dataset;
+                            return { wedges: d.viewWedges ?? null, rounds: d.viewRounds ?? null };
+                            """)
+                        if (d["wedges"]?.int ?? 0) + (d["rounds"]?.int ?? 0) > 0 { return true }
+                        try await browser.click(browser.findElement(".leaflet-control-zoom-in"))
+                        return false
+                    }
+                    let drawn = try await browser.execute("""
+                        const d = document.getElementById('map').dataset;
+                        return { wedges: d.viewWedges, rounds: d.viewRounds };
+                        """)
+                    #expect(drawn["wedges"]?.int == 2 && drawn["rounds"]?.int == 1, "\(drawn)")
+                    #expect(try await paintedPixels("views", browser) > 500)
+                    _ = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/map-cones.png"))
+                }
+            }
+        }
+    }
+
     /// Ticks the layer control's checkbox of layer `key`.
     func switchOn(_ key: String, _ browser: WebDriver) async throws {
         let clicked = try await browser.execute("""
