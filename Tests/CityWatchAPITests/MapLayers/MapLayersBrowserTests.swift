@@ -81,11 +81,7 @@ struct MapLayersBrowserTests {
 
             try await console.withRunningServer(app) { site in
                 try await WebDriver.withBrowser { browser in
-                    try await console.signIn(browser, at: site, username: "layeradmin", password: password)
-                    try await browser.click(browser.findElement("#main-nav a[data-view=map]"))
-                    try await waitUntil("the map has loaded", timeout: .seconds(30)) {
-                        try await browser.execute("return document.getElementById('map')?.dataset.ready ?? null") == "true"
-                    }
+                    try await openMap(browser, at: site, username: "layeradmin", password: password)
 
                     // Roads: every line of the network drawn on the roads pane's canvas.
                     try await switchOn("roads", browser)
@@ -223,11 +219,7 @@ struct MapLayersBrowserTests {
             try await console.makeAdministrator(app, username: "coneadmin", password: password)
             try await console.withRunningServer(app) { site in
                 try await WebDriver.withBrowser { browser in
-                    try await console.signIn(browser, at: site, username: "coneadmin", password: password)
-                    try await browser.click(browser.findElement("#main-nav a[data-view=map]"))
-                    try await waitUntil("the map has loaded") {
-                        try await browser.execute("return document.getElementById('map')?.dataset.ready ?? null") == "true"
-                    }
+                    try await openMap(browser, at: site, username: "coneadmin", password: password)
                     try await switchOn("views", browser)
                     try await waitUntil("the view marks are drawn") {
                         let d = try await browser.execute("""
@@ -247,6 +239,15 @@ struct MapLayersBrowserTests {
                     _ = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/map-cones.png"))
                 }
             }
+        }
+    }
+
+    /// Signs in and opens the map, waiting until its sites are on it.
+    func openMap(_ browser: WebDriver, at site: URL, username: String, password: String) async throws {
+        try await console.signIn(browser, at: site, username: username, password: password)
+        try await browser.click(browser.findElement("#main-nav a[data-view=map]"))
+        try await waitUntil("the map has loaded", timeout: .seconds(30)) {
+            try await browser.execute("return document.getElementById('map')?.dataset.ready ?? null") == "true"
         }
     }
 
