@@ -7,11 +7,22 @@
 //
 // For those who may watch video, a site's popup lists its cameras with "Add to wall" (first
 // empty tile of the video wall) and a playback link.
+//
+// Layers the operator switches on and off (Leaflet's layer control, top right): roads
+// (roadlayer.js), view directions (viewlayer.js), emergency bells (belllayer.js), the cast-net
+// (castnetlayer.js, with its controls in the side panel) and whatever other views register in
+// maplayers.js (the incidents layer goes there). Each layer's checkbox label carries
+// data-layer="KEY" for tests.
 
 import { errorText } from './api.js';
 import { bi, escapeHTML, formatInteger, h, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel } from './camerapicker.js';
-import { addToWall } from './wallstore.js';
+import { createBellLayer } from './belllayer.js';
+import { createCastNetLayer } from './castnetlayer.js';
+import { mapOverlays } from './maplayers.js';
+import { createRoadLayer } from './roadlayer.js';
+import { createViewLayer } from './viewlayer.js';
+import { wallButton } from './wallbutton.js';
 
 const DEFAULT_CENTER = [37.5665, 126.978];
 const DEFAULT_ZOOM = 12;
@@ -71,6 +82,9 @@ export function createMapView(context) {
   const allButton = h('button', { type: 'button', class: 'button-quiet' }, bi('모두', 'All'));
   const noneButton = h('button', { type: 'button', class: 'button-quiet' }, bi('없음', 'None'));
   const reloadButton = h('button', { type: 'button', class: 'button-quiet' }, bi('새로고침', 'Reload'));
+  /** One line per layer that has something to say (zoom in, failed to load). */
+  const layerNotes = h('div', { class: 'layer-notes' });
+  const castNetSlot = h('div');
   const el = h('section', { class: 'view-map', 'aria-label': '지도 Map' },
     mapElement,
     h('aside', { class: 'map-side' },
@@ -79,7 +93,9 @@ export function createMapView(context) {
       problem,
       notice,
       legend,
-      h('div', { class: 'button-row' }, allButton, noneButton, reloadButton)));
+      h('div', { class: 'button-row' }, allButton, noneButton, reloadButton),
+      layerNotes,
+      castNetSlot));
 
   let map = null;
   let cluster = null;
@@ -93,6 +109,9 @@ export function createMapView(context) {
   let again = false;
   let firstLoadDone = false;
   let finishChunks = null;
+  let bellLayer = null;
+  let viewLayer = null;
+  let castNet = null;
 
   function markFirstLoadDone() {
     if (!firstLoadDone) {
@@ -157,6 +176,7 @@ export function createMapView(context) {
 
   function filterApplied() {
     busy = false;
+    viewLayer?.refresh();
     const count = cluster.getLayers().length;
     mapElement.dataset.markerCount = String(count);
     let cameras = 0;
@@ -212,14 +232,7 @@ export function createMapView(context) {
       .then((answer) => {
         const cameras = (Array.isArray(answer?.items) ? answer.items : []).filter((camera) => camera.siteId === site.id);
         replace(list, cameras.length ? cameras.map((camera) => {
-          const add = h('button', { type: 'button', class: 'button-small' }, bi('벽에 추가', 'Add to wall'));
-          add.addEventListener('click', () => {
-            const { index, already } = addToWall(context.user, { id: String(camera.id), label: cameraLabel(camera) });
-            replace(status, index === 0
-              ? '영상벽에 빈 칸이 없습니다 · No empty tile on the wall'
-              : `${already ? '이미 ' : ''}영상벽 ${index}번 칸 · ${already ? 'Already in' : 'Added to'} wall tile ${index} — `,
-            index === 0 ? null : h('a', { href: '#wall' }, bi('영상벽 보기', 'Open wall')));
-          });
+          const add = wallButton(context, { id: camera.id, label: cameraLabel(camera) }, status);
           const detail = cameraDetail(camera);
           return h('li', null,
             h('span', { class: 'site-camera-name' }, text(cameraLabel(camera)), detail ? h('span', { class: 'muted' }, ` ${detail}`) : null),
@@ -305,6 +318,49 @@ export function createMapView(context) {
         .openOn(map);
     });
     cluster.addTo(map);
+    addLayers();
+  }
+
+  /** A function a layer calls to show (kind, text) in the side panel; empty text hides it. */
+  function reporter(key) {
+    const line = h('p', { hidden: true, dataset: { layerNote: key } });
+    layerNotes.appendChild(line);
+    return (kind, content) => message(line, kind, content);
+  }
+
+  /** The sites on the map now (the purposes ticked in the legend). */
+  function shownSites() {
+    const sites = [];
+    for (const code of shownPurposes) {
+      for (const marker of markersByPurpose.get(code) || []) sites.push(marker.site);
+    }
+    return sites;
+  }
+
+  function addLayers() {
+    const roads = createRoadLayer(map, context, mapElement, reporter('roads'));
+    viewLayer = createViewLayer(map, shownSites, mapElement, reporter('views'));
+    bellLayer = createBellLayer(map, context, mapElement, reporter('bells'));
+    const overlays = [
+      ['roads', '도로', 'Roads', roads],
+      ['views', '촬영방향', 'View directions', viewLayer.layer],
+      ['bells', '비상벨', 'Emergency bells', bellLayer.layer],
+    ];
+    if (context.can(['administrator', 'operator', 'police'])) {
+      castNet = createCastNetLayer(map, context, mapElement);
+      replace(castNetSlot, castNet.panel);
+      overlays.push(['castnet', '투망', 'Cast-net', castNet.layer]);
+    }
+    for (const overlay of mapOverlays()) {
+      const layer = overlay.create(map, context);
+      overlays.push([overlay.key, overlay.korean || overlay.key, overlay.english || '', layer]);
+      if (overlay.checked) layer.addTo(map);
+    }
+    const control = {};
+    for (const [key, korean, english, layer] of overlays) {
+      control[`<span data-layer="${escapeHTML(key)}">${escapeHTML(korean)} <span class="en">${escapeHTML(english)}</span></span>`] = layer;
+    }
+    L.control.layers(null, control, { collapsed: false, position: 'topright' }).addTo(map);
   }
 
   async function load() {
@@ -324,6 +380,7 @@ export function createMapView(context) {
       renderLegend(unchecked);
       if (!firstLoadDone) fitToMarkers();
       applyFilter();
+      bellLayer?.reload();
     } catch (error) {
       replace(status, '');
       message(problem, 'error', errorText(error));
@@ -356,6 +413,8 @@ export function createMapView(context) {
       else if (map) map.invalidateSize();
     },
     destroy() {
+      castNet?.destroy();
+      castNet = null;
       if (map) map.remove();
       map = null;
       cluster = null;

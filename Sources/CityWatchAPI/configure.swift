@@ -63,6 +63,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: IncidentController())
     try app.register(collection: BellPressController())
     try app.register(collection: SelectiveMonitoringController())
+    try app.register(collection: RoadController())
+    try app.register(collection: BellController())
     try app.register(collection: ExportController())
     try app.register(collection: ProvisionController())
 }

@@ -21,8 +21,10 @@ public func testConfiguration(_ location: DatabaseLocation, dataDirectory: Strin
 }
 
 /// Runs `body` with a configured CityWatch app on a fresh database of `kind`, then tears both down.
+/// `adjust` changes the test configuration first (another road network, say).
 public func withCityWatch<T>(
     _ kind: DatabaseKind, clock: @escaping @Sendable () -> Date = { Date() },
+    adjust: (inout Configuration) -> Void = { _ in },
     _ body: (Application) async throws -> T
 ) async throws -> T {
     let database = try await TestDatabase.make(kind)
@@ -32,7 +34,9 @@ public func withCityWatch<T>(
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
-        try await configure(app, configuration: testConfiguration(database.location, dataDirectory: folder.path), clock: clock)
+        var configuration = testConfiguration(database.location, dataDirectory: folder.path)
+        adjust(&configuration)
+        try await configure(app, configuration: configuration, clock: clock)
         let result = try await body(app)
         try await app.asyncShutdown()
         return result

@@ -29,17 +29,7 @@ struct CameraController: RouteCollection {
             let sites = order.compactMap { id in snapshot.sites[id].map { SiteDTO($0, visibleCameras: visible[id] ?? 0) } }
             return try JSONEncoder().encode(SiteListDTO(sites: sites, total: sites.count))
         }
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        headers.add(name: .vary, value: "Accept-Encoding")
-        let acceptsGzip = req.headers[.acceptEncoding].contains { $0.lowercased().contains("gzip") }
-        if acceptsGzip, let gzip = body.gzip {
-            // Compressed once per registry version, not once per request.
-            headers.responseCompression = .disable
-            headers.replaceOrAdd(name: .contentEncoding, value: "gzip")
-            return Response(status: .ok, headers: headers, body: .init(buffer: gzip))
-        }
-        return Response(status: .ok, headers: headers, body: .init(buffer: body.plain))
+        return body.response(for: req)
     }
 
     func list(req: Request) async throws -> CameraPageDTO {

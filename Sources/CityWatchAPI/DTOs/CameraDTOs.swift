@@ -18,6 +18,11 @@ struct SiteDTO: Content {
     var agency: String
     var phone: String
     var viewDirection: String
+    /// Compass degrees the cameras look to, read from ``viewDirection``; absent for all-round
+    /// (360°) cameras and for text that names no direction. The map draws it as a wedge.
+    var viewBearing: Double?
+    /// Width of that view in degrees; absent with ``viewBearing``.
+    var viewWidth: Double?
 
     init(_ site: Site, visibleCameras: Int) {
         id = site.id
@@ -31,6 +36,11 @@ struct SiteDTO: Content {
         agency = site.record.agency
         phone = site.record.phone
         viewDirection = site.record.viewDirection
+        let view = CameraView.parsing(registryText: site.record.viewDirection).view
+        if let direction = view.direction, view.fieldOfView < 360 {
+            viewBearing = direction
+            viewWidth = view.fieldOfView
+        }
     }
 }
 

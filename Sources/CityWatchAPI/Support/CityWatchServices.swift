@@ -19,6 +19,8 @@ public struct CityWatchServices: Sendable {
     let inFlight = InFlightRequests()
     /// Encoded `GET /api/sites` answers per registry version and camera scope.
     let siteLists = EncodedResponseCache(capacity: 64)
+    /// The encoded `GET /api/roads` answer: the road network as GeoJSON, made once per process.
+    let roadMaps = EncodedResponseCache(capacity: 1)
     /// Signed-in users by token, for a few seconds.
     let sessions = SessionCache()
     /// Masked copies of recordings for viewers who may not see behind privacy masks.
