@@ -15,7 +15,7 @@ import { bi, formatTime, h, message, replace, text } from './dom.js';
 import { healthBadge } from './labels.js';
 import { cameraDetail, cameraFromDrag, cameraLabel, createCameraPicker, CAMERA_DRAG_TYPE } from './camerapicker.js';
 import { LivePlayer } from './liveplayer.js';
-import { LAYOUTS, loadWall, MAX_TILES, saveWall, WALL_EVENT } from './wallstore.js';
+import { LAYOUTS, loadWall, MAX_TILES, saveWall, selectiveTiles, WALL_EVENT } from './wallstore.js';
 
 const TILE_DRAG_TYPE = 'application/x-citywatch-tile';
 const HEALTH_EVERY_MS = 10_000;
@@ -37,6 +37,11 @@ export function createWallView(context) {
         h('span', null, `${side}×${side}`));
     }));
   const clearButton = h('button', { type: 'button', class: 'button-quiet' }, bi('모두 닫기', 'Close all'));
+  // Selective monitoring: the wall fills itself with the cameras that need eyes now.
+  const selectiveBox = h('input', { type: 'checkbox', id: 'wall-selective', checked: wall.selective === true });
+  const selectiveLabel = h('label', { class: 'check', title: '사건·알람·이벤트·이상 움직임·등하교 시간 카메라로 자동 채움 (고정한 칸은 그대로) · Fills itself with the cameras of incidents, alarms, events, unusual motion and school hours; pinned tiles stay' },
+    selectiveBox, ' ', bi('선별 관제', 'Selective'));
+  let selectiveTimer = null;
   const notice = h('p', { hidden: true });
   const grid = h('div', { id: 'wall', class: 'wall-grid', dataset: { layout: String(wall.layout) } });
   const picker = createCameraPicker(context, {
@@ -51,6 +56,7 @@ export function createWallView(context) {
         h('h1', null, bi('영상벽', 'Video wall')),
         layoutPicker,
         clearButton,
+        selectiveLabel,
         h('span', { class: 'spacer' }),
         h('span', { class: 'hint' }, bi('칸을 누르면 전체 화면 (Esc로 복귀)', 'Click a tile for full screen (Esc returns)'))),
       notice,
@@ -96,6 +102,7 @@ export function createWallView(context) {
     wall.layout = count;
     save();
     sync();
+    if (wall.selective) refreshSelective();
   }
 
   function assign(index, camera) {
@@ -174,13 +181,26 @@ export function createWallView(context) {
     const maskedBadge = h('span', { class: 'badge tile-masked', hidden: true, title: '사생활 보호 영역이 가려진 영상 · Privacy masks blacked out for your role' }, '가림 masked');
     const status = h('p', { class: 'tile-message', role: 'status' });
     const close = h('button', { type: 'button', class: 'tile-close button-small', title: '닫기 Close', 'aria-label': `닫기 Close tile ${index + 1}` }, '×');
+    const pin = h('button', {
+      type: 'button', class: 'tile-pin button-small', 'aria-pressed': String(entry.pinned === true),
+      title: '고정: 선별 관제가 바꾸지 않음 · Pin: selective monitoring leaves it', 'aria-label': `고정 Pin tile ${index + 1}`,
+    }, '고정');
+    pin.addEventListener('click', (event) => {
+      event.stopPropagation();
+      const tile = wall.tiles[index];
+      if (!tile || tile.id !== entry.id) return;
+      wall.tiles[index] = { ...tile, pinned: !tile.pinned };
+      if (!wall.tiles[index].pinned) delete wall.tiles[index].pinned;
+      pin.setAttribute('aria-pressed', String(wall.tiles[index].pinned === true));
+      save();
+    });
     const playback = h('a', { class: 'tile-link', href: `#playback?camera=${encodeURIComponent(entry.id)}`, title: '녹화 재생 Playback' }, '재생');
     const tileEl = h('div', {
       class: 'wall-tile', tabindex: '0', draggable: 'true',
       dataset: { camera: entry.id, index: String(index), state: 'connecting' },
     },
     video,
-    h('div', { class: 'tile-bar' }, title, reason, healthSlot, maskedBadge, h('span', { class: 'spacer' }), playback, close),
+    h('div', { class: 'tile-bar' }, title, reason, healthSlot, maskedBadge, h('span', { class: 'spacer' }), pin, playback, close),
     status);
 
     let camera = cameraCache.get(entry.id) || null;
@@ -312,6 +332,29 @@ export function createWallView(context) {
     }
   }
 
+  /** Asks the server which cameras need eyes now and lays them out (every 15 s while shown). */
+  async function refreshSelective() {
+    if (!wall.selective) return;
+    try {
+      const picks = await context.api.get(`/api/wall/selective?limit=${wall.layout}`);
+      if (!wall.selective) return;
+      wall.tiles = selectiveTiles(wall, picks);
+      save();
+      sync();
+      message(notice, 'info', picks.length ? '' : '지금 볼 카메라가 없습니다 · Nothing needs eyes now');
+    } catch (error) {
+      message(notice, 'error', errorText(error));
+    }
+  }
+
+  function scheduleSelective() {
+    clearInterval(selectiveTimer);
+    selectiveTimer = null;
+    if (!wall.selective || !shown) return;
+    refreshSelective();
+    selectiveTimer = setInterval(refreshSelective, 15_000);
+  }
+
   function startAll() {
     if (active) return;
     active = true;
@@ -340,6 +383,7 @@ export function createWallView(context) {
     // The map (or another tab) added a camera: take the stored wall as it is now.
     wall = loadWall(context.user);
     for (const input of layoutPicker.querySelectorAll('input[name="layout"]')) input.checked = Number(input.value) === wall.layout;
+    selectiveBox.checked = wall.selective === true;
     sync();
   }
 
@@ -350,6 +394,11 @@ export function createWallView(context) {
   layoutPicker.addEventListener('change', (event) => {
     const count = Number(event.target.value);
     if (LAYOUTS.includes(count)) setLayout(count);
+  });
+  selectiveBox.addEventListener('change', () => {
+    wall.selective = selectiveBox.checked;
+    save();
+    scheduleSelective();
   });
   clearButton.addEventListener('click', () => {
     wall.tiles = new Array(MAX_TILES).fill(null);
@@ -373,14 +422,17 @@ export function createWallView(context) {
         picker.load();
       }
       if (!document.hidden) startAll();
+      scheduleSelective();
     },
     hide() {
       shown = false;
+      clearInterval(selectiveTimer);
       if (document.fullscreenElement && el.contains(document.fullscreenElement)) document.exitFullscreen().catch(() => {});
       stopAll();
     },
     destroy() {
       shown = false;
+      clearInterval(selectiveTimer);
       stopAll();
       for (const tile of tiles) tile.destroy();
       picker.destroy();

@@ -11,10 +11,13 @@ function key(user) {
 }
 
 function emptyWall() {
-  return { layout: 4, tiles: new Array(MAX_TILES).fill(null) };
+  return { layout: 4, tiles: new Array(MAX_TILES).fill(null), selective: false };
 }
 
-/** `{layout, tiles}`: tiles has MAX_TILES entries, each null or `{id, label}`. */
+/**
+ * `{layout, tiles, selective}`: tiles has MAX_TILES entries, each null or `{id, label, reason?,
+ * pinned?}`; `selective` when the wall fills itself (selective monitoring).
+ */
 export function loadWall(user) {
   const wall = emptyWall();
   let stored = null;
@@ -25,6 +28,7 @@ export function loadWall(user) {
   }
   if (!stored || typeof stored !== 'object') return wall;
   if (LAYOUTS.includes(stored.layout)) wall.layout = stored.layout;
+  wall.selective = stored.selective === true;
   if (Array.isArray(stored.tiles)) {
     const seen = new Set();
     stored.tiles.slice(0, MAX_TILES).forEach((tile, index) => {
@@ -32,6 +36,7 @@ export function loadWall(user) {
       seen.add(tile.id);
       wall.tiles[index] = { id: tile.id, label: typeof tile.label === 'string' ? tile.label.slice(0, 200) : tile.id };
       if (typeof tile.reason === 'string' && tile.reason) wall.tiles[index].reason = tile.reason.slice(0, 120);
+      if (tile.pinned === true) wall.tiles[index].pinned = true;
     });
   }
   return wall;
@@ -39,7 +44,7 @@ export function loadWall(user) {
 
 export function saveWall(user, wall) {
   try {
-    localStorage.setItem(key(user), JSON.stringify({ layout: wall.layout, tiles: wall.tiles }));
+    localStorage.setItem(key(user), JSON.stringify({ layout: wall.layout, tiles: wall.tiles, selective: wall.selective === true }));
   } catch {
     // Private mode or a full quota: the wall still works, it is just not remembered.
   }
@@ -108,4 +113,35 @@ export function bringToWall(user, cameras, reason) {
   saveWall(user, wall);
   window.dispatchEvent(new CustomEvent(WALL_EVENT));
   return { placed, missed: wanted.length - placed };
+}
+
+/**
+ * The tiles of a selective wall: pinned tiles stay; a camera still chosen keeps its tile (its
+ * video goes on) with the new reason; the other chosen cameras fill the remaining tiles in rank
+ * order; what is left is emptied. `picks`: `[{cameraId, label, reasons: [{text}]}]`, best first.
+ */
+export function selectiveTiles(wall, picks) {
+  const tiles = wall.tiles.slice();
+  const reasonOf = (pick) => pick.reasons.map((reason) => reason.text).join(' · ').slice(0, 120);
+  const pinned = new Set(tiles.slice(0, wall.layout).filter((tile) => tile?.pinned).map((tile) => tile.id));
+  const wanted = picks.filter((pick) => !pinned.has(pick.cameraId));
+  const placed = new Set();
+  for (let index = 0; index < wall.layout; index += 1) {
+    const tile = tiles[index];
+    if (!tile || tile.pinned) continue;
+    const pick = wanted.find((candidate) => candidate.cameraId === tile.id);
+    if (pick) {
+      tiles[index] = { id: tile.id, label: pick.label || tile.label, reason: reasonOf(pick) };
+      placed.add(pick.cameraId);
+    } else {
+      tiles[index] = null;
+    }
+  }
+  const rest = wanted.filter((pick) => !placed.has(pick.cameraId));
+  for (let index = 0; index < wall.layout && rest.length; index += 1) {
+    if (tiles[index]) continue;
+    const pick = rest.shift();
+    tiles[index] = { id: pick.cameraId, label: pick.label || pick.cameraId, reason: reasonOf(pick) };
+  }
+  return tiles;
 }
