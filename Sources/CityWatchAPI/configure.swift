@@ -61,5 +61,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: SearchController())
     try app.register(collection: CastNetController())
     try app.register(collection: IncidentController())
+    try app.register(collection: PlatformController())
     try app.register(collection: ExportController())
 }

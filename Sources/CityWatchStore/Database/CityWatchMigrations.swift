@@ -16,5 +16,6 @@ public enum CityWatchMigrations {
         AddMotionRuns(),
         CreateBells(),
         CreateIncidents(),
+        CreatePlatformLink(),
     ]
 }
