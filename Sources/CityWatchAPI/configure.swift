@@ -62,5 +62,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: CastNetController())
     try app.register(collection: IncidentController())
     try app.register(collection: PlatformController())
+    try app.register(collection: ShareController())
     try app.register(collection: ExportController())
 }

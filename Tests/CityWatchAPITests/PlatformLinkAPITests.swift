@@ -181,7 +181,8 @@ struct PlatformLinkAPITests {
 
     /// The routes that take a credential other than a session.
     static let credentialRoutes: Set<String> = [
-        "POST /api/platform/events",
+        "POST /api/platform/events", "GET /api/shared/:token", "GET /api/shared/:token/live/:camera",
+        "GET /api/shared/:token/playback/:camera", "GET /api/shared/:token/segments/:segment",
     ]
 
     @Test func routesWithTheirOwnCredentialAnswer401WithoutOne() async throws {
