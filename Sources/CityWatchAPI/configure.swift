@@ -65,6 +65,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: SelectiveMonitoringController())
     try app.register(collection: RoadController())
     try app.register(collection: BellController())
+    try app.register(collection: PlatformController())
+    try app.register(collection: ShareController())
     try app.register(collection: ExportController())
     try app.register(collection: ProvisionController())
 }

@@ -11,6 +11,9 @@ public enum Access: Sendable, Equatable {
     case open
     /// Signed-in users with one of these roles.
     case roles(Set<Role>)
+    /// No session: the handler itself checks the credential named here (a platform partner's
+    /// secret, an incident share token) and answers 401 without a valid one.
+    case credential(String)
 
     /// Any signed-in user.
     public static let signedIn = Access.roles(Role.everyone)
@@ -41,7 +44,7 @@ extension RoutesBuilder {
     ) -> Route {
         let builder: any RoutesBuilder
         switch access {
-        case .open: builder = self
+        case .open, .credential: builder = self
         case .roles(let roles): builder = grouped(AccessMiddleware(roles: roles, duringPasswordChange: duringPasswordChange))
         }
         let route = builder.on(method, path, body: body, use: handler)

@@ -233,50 +233,16 @@ struct IncidentController: RouteCollection {
         let user = try req.requireUser()
         let (incident, view) = try await visibleIncident(req)
         let body = req.body.data == nil ? IncidentCastNetRequest() : try req.decodeStrict(IncidentCastNetRequest.self)
-        let now = body.now ?? req.cityWatch.clock()
-        let centre: GeoPoint
-        let since: Date
-        var followText: String?
-        if let seen = body.seenOnCameraId {
-            guard view.scope.contains(seen), let index = view.snapshot.cameraIndex[seen] else {
-                throw Abort(.badRequest, reason: "field 'seenOnCameraId': no camera \(seen)")
-            }
-            centre = view.snapshot.siteOfCamera[index].record.location
-            since = body.seenAt ?? now
-            followText = "follow: seen on \(view.label(seen))"
-        } else {
-            guard let place = incident.place else {
-                throw Abort(.conflict, reason: "incident \(incident.number) has no place; follow from a camera (seenOnCameraId) instead")
-            }
-            centre = place
-            since = incident.occurredAt
+        let net = IncidentCastNet(incidents: req.incidents, castNet: req.cityWatch.castNet, snapshot: view.snapshot, scope: view.scope)
+        let outcome = try await req.incidentCall {
+            try await net.run(incident, seenOn: body.seenOnCameraId, seenAt: body.seenAt, now: body.now ?? req.cityWatch.clock(),
+                              limit: body.limit ?? IncidentCastNet.defaultLimit, toWall: body.toWall ?? true, by: user.username)
         }
-        guard since <= now else { throw Abort(.badRequest, reason: "field 'seenAt': after now") }
-        guard now.timeIntervalSince(since) <= 86_400 else {
-            throw Abort(.badRequest, reason: "more than 24 hours since the incident; escape routes that long cover the whole city")
-        }
-        let limit = min(max(body.limit ?? 16, 1), 64)
-        let plan = await req.cityWatch.castNet.plan(CastNetQuery(point: centre, incidentTime: since, now: now), snapshot: view.snapshot, scope: view.scope)
-        let chosen = plan.cameras.prefix(limit).compactMap { UUID(uuidString: $0.cameraID) }
-        let service = req.incidents
-        _ = try await req.incidentCall {
-            try await service.linkCameras(chosen, to: incident.id, by: user.username, reason: followText ?? "cast-net")
-        }
-        try await service.record(.castNet, (followText.map { $0 + "; " } ?? "") + "cast-net: \(plan.cameras.count) camera(s), \(chosen.count) linked",
-                                 on: incident.id, by: user.username)
-        if body.toWall ?? true, !chosen.isEmpty {
-            req.cityWatch.alarms.publish(.wall(.init(cameraIDs: chosen, reason: "사건 \(incident.number) cast-net", incidentID: incident.id,
-                                                     drill: incident.drill)))
-        }
-        try await req.audit.append(AuditEvent(actor: user.username, action: "castnet", target: incident.id.uuidString, details: [
-            "latitude": .double(centre.latitude), "longitude": .double(centre.longitude), "cameras": .int(Int64(plan.cameras.count)),
-            "follow": .bool(followText != nil),
-        ]))
         var labels: [String: String] = [:]
-        for pick in plan.cameras {
+        for pick in outcome.plan.cameras {
             if let id = UUID(uuidString: pick.cameraID) { labels[pick.cameraID] = view.label(id) }
         }
-        return CastNetResponse(plan: plan, labels: labels)
+        return CastNetResponse(plan: outcome.plan, labels: labels)
     }
 
     private func visibleIncident(_ req: Request) async throws -> (Incident, CameraListView) {

@@ -98,72 +98,49 @@ struct RecordingController: RouteCollection {
         }
         let (_, scope) = try await req.cameraView()
         guard scope.contains(segment.cameraID) else { throw Abort(.notFound, reason: "no recording \(id)") }
-        guard FileManager.default.fileExists(atPath: segment.path) else {
-            throw Abort(.notFound, reason: "the recording file is not on this server (it may have been deleted by retention)")
-        }
-        // Viewers who may not see behind the privacy masks get a masked copy.
-        var path = segment.path
-        let filter = try await req.privacyMaskFilter(camera: segment.cameraID, for: user.role)
-        if let filter {
-            let cache = req.cityWatch.maskedPlayback
-            do { path = try await cache.copy(of: segment.path, id: id, filter: filter) } catch {
-                req.logger.error("masked playback failed", metadata: ["segment": "\(id)", "error": "\(error)"])
-                throw Abort(.serviceUnavailable, reason: "this camera has privacy masks and the masked copy of the recording could not be made; try again")
-            }
-            // Playback runs on into the next segment: have its masked copy ready by then.
-            if let next = try await RecordingRepository(database: req.db)
-                .segments(camera: segment.cameraID, from: segment.end, to: segment.end.addingTimeInterval(5))
-                .first(where: { $0.id != id && $0.start >= segment.start }), let nextID = next.id {
-                Task { _ = try? await cache.copy(of: next.path, id: nextID, filter: filter) }
-            }
-        }
-        // A player asks for a file in byte ranges; the first request of a playback starts at 0.
-        let range = req.headers.first(name: .range) ?? ""
-        if range.isEmpty || range.hasPrefix("bytes=0-") {
-            var details: [String: AuditValue] = ["segment": .string(id.uuidString),
-                                                 "from": .string(ISO8601DateFormatter().string(from: segment.start)),
-                                                 "to": .string(ISO8601DateFormatter().string(from: segment.end))]
-            if filter != nil { details["masked"] = .bool(true) }
-            try await req.audit.append(AuditEvent(actor: user.username, action: "video.playback", target: segment.cameraID.uuidString,
-                                                  details: details))
-        }
-        let response = try await req.fileio.asyncStreamFile(at: path)
-        if filter != nil { response.headers.replaceOrAdd(name: "X-CityWatch-Masked", value: "true") }
-        response.headers.contentType = HTTPMediaType(type: "video", subType: "mp4")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return try await req.segmentFile(segment, viewer: user.username, role: user.role)
     }
 
     func live(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let (camera, _) = try await req.visibleCamera()
-        guard let pipeline = req.application.recording?.pipeline(for: camera.id) else {
+        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role)
+    }
+}
+
+extension Request {
+    /// The live video WebSocket of `camera` for `viewer` (the masked relay when `role` may not
+    /// see behind its privacy masks), audit-logged as `video.live.start` with `extraDetails` and
+    /// `video.live.end`.
+    func liveVideo(camera: UUID, viewer: String, role: Role, extraDetails: [String: AuditValue] = [:]) async throws -> Response {
+        guard let pipeline = application.recording?.pipeline(for: camera) else {
             // A browser cannot read the status of a refused WebSocket handshake: accept, say why, close.
-            let reason = "camera \(camera.id) is not being recorded here, so it has no live video"
-            return req.webSocket { _, socket in
+            let reason = "camera \(camera) is not being recorded here, so it has no live video"
+            return webSocket { _, socket in
                 try? await socket.send("{\"type\":\"error\",\"status\":409,\"reason\":\"\(reason)\"}")
                 try? await socket.close(code: .init(codeNumber: 4409))
             }
         }
         // Viewers who may not see behind the privacy masks get the masked relay instead.
-        let filter = try await req.privacyMaskFilter(camera: camera.id, for: user.role)
+        let filter = try await privacyMaskFilter(camera: camera, for: role)
         typealias Viewer = @Sendable (AsyncStream<LiveHub.Message>) async -> Void
         let watch: @Sendable (Viewer) async -> Void
         if let filter {
-            guard let relay = await req.application.recording?.maskedLive(for: camera.id, filter: filter) else {
-                throw Abort(.conflict, reason: "camera \(camera.id) is not being recorded here, so it has no live video")
+            guard let relay = await application.recording?.maskedLive(for: camera, filter: filter) else {
+                throw Abort(.conflict, reason: "camera \(camera) is not being recorded here, so it has no live video")
             }
             watch = { viewer in await relay.watch(viewer) }
         } else {
             watch = { viewer in await pipeline.live.watch(viewer) }
         }
-        let audit = req.audit
-        let clock = req.cityWatch.clock
+        let audit = self.audit
+        let clock = cityWatch.clock
         let masked = filter != nil
-        return req.webSocket { _, socket in
+        let startDetails = masked ? extraDetails.merging(["masked": .bool(true)]) { _, masked in masked } : extraDetails
+        return webSocket { _, socket in
             let started = clock()
-            try? await audit.append(AuditEvent(actor: user.username, action: "video.live.start", target: camera.id.uuidString,
-                                               details: masked ? ["masked": .bool(true)] : [:]))
+            try? await audit.append(AuditEvent(actor: viewer, action: "video.live.start", target: camera.uuidString,
+                                               details: startDetails))
             let feed = Task {
                 // The viewer stops being counted when this returns, however it ends.
                 await watch { messages in
@@ -186,7 +163,7 @@ struct RecordingController: RouteCollection {
                 Task {
                     let ended = clock()
                     try? await audit.append(AuditEvent(
-                        actor: user.username, action: "video.live.end", target: camera.id.uuidString,
+                        actor: viewer, action: "video.live.end", target: camera.uuidString,
                         details: ["from": .string(ISO8601DateFormatter().string(from: started)),
                                   "to": .string(ISO8601DateFormatter().string(from: ended)),
                                   "seconds": .int(Int64(ended.timeIntervalSince(started).rounded()))]))
@@ -194,9 +171,48 @@ struct RecordingController: RouteCollection {
             }
         }
     }
-}
 
-extension Request {
+    /// Streams recorded segment `segment` to `viewer` (masked when `role` may not see behind
+    /// the camera's privacy masks), audit-logged as `video.playback` with `extraDetails`.
+    func segmentFile(_ segment: SegmentModel, viewer: String, role: Role, extraDetails: [String: AuditValue] = [:]) async throws -> Response {
+        let id = try segment.requireID()
+        guard FileManager.default.fileExists(atPath: segment.path) else {
+            throw Abort(.notFound, reason: "the recording file is not on this server (it may have been deleted by retention)")
+        }
+        // Viewers who may not see behind the privacy masks get a masked copy.
+        var path = segment.path
+        let filter = try await privacyMaskFilter(camera: segment.cameraID, for: role)
+        if let filter {
+            let cache = cityWatch.maskedPlayback
+            do { path = try await cache.copy(of: segment.path, id: id, filter: filter) } catch {
+                logger.error("masked playback failed", metadata: ["segment": "\(id)", "error": "\(error)"])
+                throw Abort(.serviceUnavailable, reason: "this camera has privacy masks and the masked copy of the recording could not be made; try again")
+            }
+            // Playback runs on into the next segment: have its masked copy ready by then.
+            if let next = try await RecordingRepository(database: db)
+                .segments(camera: segment.cameraID, from: segment.end, to: segment.end.addingTimeInterval(5))
+                .first(where: { $0.id != id && $0.start >= segment.start }), let nextID = next.id {
+                Task { _ = try? await cache.copy(of: next.path, id: nextID, filter: filter) }
+            }
+        }
+        // A player asks for a file in byte ranges; the first request of a playback starts at 0.
+        let range = headers.first(name: .range) ?? ""
+        if range.isEmpty || range.hasPrefix("bytes=0-") {
+            var details: [String: AuditValue] = ["segment": .string(id.uuidString),
+                                                 "from": .string(ISO8601DateFormatter().string(from: segment.start)),
+                                                 "to": .string(ISO8601DateFormatter().string(from: segment.end))]
+            if filter != nil { details["masked"] = .bool(true) }
+            details.merge(extraDetails) { _, extra in extra }
+            try await audit.append(AuditEvent(actor: viewer, action: "video.playback", target: segment.cameraID.uuidString,
+                                                  details: details))
+        }
+        let response = try await fileio.asyncStreamFile(at: path)
+        if filter != nil { response.headers.replaceOrAdd(name: "X-CityWatch-Masked", value: "true") }
+        response.headers.contentType = HTTPMediaType(type: "video", subType: "mp4")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+
     /// The camera named by the `id` parameter, if the user may see it (404 otherwise).
     func visibleCamera() async throws -> (Camera, Site) {
         let id = try uuidParameter("id")

@@ -18,5 +18,6 @@ public enum CityWatchMigrations {
         CreateIncidents(),
         CreateBellPresses(),
         CreateProvision(),
+        CreatePlatformLink(),
     ]
 }
