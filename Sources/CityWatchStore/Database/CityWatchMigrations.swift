@@ -15,5 +15,6 @@ public enum CityWatchMigrations {
         CreateSearchIndex(),
         AddMotionRuns(),
         CreateBells(),
+        CreateRetaskings(),
     ]
 }
