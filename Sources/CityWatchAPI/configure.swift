@@ -61,4 +61,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: SearchController())
     try app.register(collection: CastNetController())
     try app.register(collection: ExportController())
+    try app.register(collection: RetaskingController())
 }

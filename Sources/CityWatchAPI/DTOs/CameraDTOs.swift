@@ -18,6 +18,11 @@ struct SiteDTO: Content {
     var agency: String
     var phone: String
     var viewDirection: String
+    /// The purpose the site serves now: `purpose` unless a camera of it is re-tasked.
+    var effectivePurpose: String
+    var effectivePurposeText: String
+    /// The re-tasking in force on a camera of the site, if any.
+    var retasking: RetaskingBriefDTO?
 
     init(_ site: Site, visibleCameras: Int) {
         id = site.id
@@ -31,6 +36,8 @@ struct SiteDTO: Content {
         agency = site.record.agency
         phone = site.record.phone
         viewDirection = site.record.viewDirection
+        effectivePurpose = purpose
+        effectivePurposeText = purposeText
     }
 }
 
@@ -63,6 +70,11 @@ struct CameraDTO: Content {
     var distanceMetres: Double?
     /// Days this camera's footage is kept when set on the camera itself (nil: purpose or registry).
     var ownRetentionDays: Int?
+    /// The purpose the camera serves now: `purpose` (the registry's) unless it is re-tasked.
+    var effectivePurpose: String
+    var effectivePurposeText: String
+    /// The re-tasking in force, if any.
+    var retasking: RetaskingBriefDTO?
 
     init(camera: Camera, site: Site, distance: Double? = nil, ownRetentionDays: Int? = nil) {
         id = camera.id
@@ -85,6 +97,8 @@ struct CameraDTO: Content {
         dataDate = site.record.dataDate
         distanceMetres = distance.map { ($0 * 10).rounded() / 10 }
         self.ownRetentionDays = ownRetentionDays
+        effectivePurpose = purpose
+        effectivePurposeText = purposeText
     }
 }
 
