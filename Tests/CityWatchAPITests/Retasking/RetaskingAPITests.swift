@@ -183,17 +183,24 @@ struct RetaskingAPITests {
             let applied = try await app.testing().sendRequest(.POST, "/api/cameras/\(parking)/retask", headers: admin.headers,
                                                               body: .text("{\"reason\": \"fight outside the bar\", \"minutes\": 5}"))
             #expect(applied.status == .created, "\(applied.body.string)")
-            let sweeper = { RetaskingSweeper(service: { RetaskingService(database: app.db, clock: clock.closure) }) }
+            // An hour between sweeps: only the one a service does at its start can revert anything here.
+            let sweeper = { RetaskingSweeper(service: { RetaskingService(database: app.db, clock: clock.closure) }, interval: .seconds(3_600)) }
 
             clock.advance(4 * 60)
             #expect(await sweeper().sweep() == 0, "not due yet")
             #expect(try await AnalyticsRepository(database: app.db).settings(for: parking) != own)
 
-            // The server was down past the end: a new sweeper (as at start) reverts it at once.
+            // The server was down past the end: a sweeper service starting up reverts it at once.
             clock.advance(2 * 60)
             let camera = try Self.decode(CameraAnswer.self, try await app.testing().sendRequest(.GET, "/api/cameras/\(parking)", headers: admin.headers))
             #expect(camera.effectivePurpose == "trafficEnforcement", "the switch is over at its end, before any sweep")
-            #expect(await sweeper().sweep() == 1)
+            let running = sweeper()
+            let service = Task { try await running.run() }
+            defer { service.cancel() }
+            try await waitUntil("the starting sweeper reverts the switch", timeout: .seconds(10)) {
+                try await RetaskingRepository(database: app.db).unreverted().isEmpty
+            }
+            service.cancel()
             #expect(try await AnalyticsRepository(database: app.db).settings(for: parking) == own)
             #expect(await sweeper().sweep() == 0, "reverted once")
             let reverts = try await AuditLog(database: app.db).list(.init(action: "camera.retask.revert"))
@@ -202,6 +209,46 @@ struct RetaskingAPITests {
             #expect(Self.details(reverts.first)["reason"] as? String == "time over")
             let listed = try Self.decode(List.self, try await app.testing().sendRequest(.GET, "/api/retaskings", headers: admin.headers))
             #expect(listed.active.isEmpty && listed.recent.first?.revertedBy == "system")
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func aRegistryReImportNeitherUndoesNorBreaksASwitch(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let (parking, _) = try await app.makeParkingAndCrimeCameras()
+            let admin = try await app.signIn(as: .administrator)
+            #expect(try await app.testing().sendRequest(.PUT, "/api/cameras/\(parking)/analytics", headers: admin.headers,
+                                                        body: .text(Self.ownRules)).status == .ok)
+            let own = try await AnalyticsRepository(database: app.db).settings(for: parking)
+            let applied = try await app.testing().sendRequest(.POST, "/api/cameras/\(parking)/retask", headers: admin.headers,
+                                                              body: .text("{\"reason\": \"missing child near the car park\", \"minutes\": 60}"))
+            let switched = try Self.decode(Answer.self, applied)
+
+            // A newer registry file says the pole is 생활방범 now, with another view direction.
+            let rows = [
+                RegistryFixtures.currentRow(number: 1, purpose: "생활방범", cameras: "1", roadAddress: "parking street 1", direction: "북측"),
+                RegistryFixtures.currentRow(number: 2, purpose: "생활방범", cameras: "1", roadAddress: "crime street 2"),
+            ]
+            let path = try RegistryFixtures.write(Data(RegistryFixtures.csv([RegistryFixtures.currentHeader] + rows).utf8))
+            let report = try await RegistryImporter(database: app.db).importFile(at: path, actor: "test")
+            #expect(report.changed == 1 && report.added == 0)
+            app.cityWatch.directory.invalidate()
+
+            let camera = try Self.decode(CameraAnswer.self, try await app.testing().sendRequest(.GET, "/api/cameras/\(parking)", headers: admin.headers))
+            #expect(camera.purpose == "crimePrevention", "the registry's purpose is the base, as imported")
+            #expect(camera.retasking?.untilText == switched.untilText, "the switch is still in force")
+            #expect(try await RetaskingRepository(database: app.db).unreverted(camera: parking)?.id == switched.id)
+            #expect(try await AnalyticsRepository(database: app.db).settings(for: parking).rules.map(\.id) == RetaskingPolicy.crimeWatchRules.map(\.id))
+
+            // It can still be extended and reverted, and the camera gets its own rules back.
+            let again = try await app.testing().sendRequest(.POST, "/api/cameras/\(parking)/retask", headers: admin.headers,
+                                                            body: .text("{\"reason\": \"still searching\", \"minutes\": 120}"))
+            let extended = try Self.decode(Answer.self, again)
+            #expect(again.status == .ok && extended.extended == true, "\(again.body.string)")
+            let reverted = try await app.testing().sendRequest(.DELETE, "/api/cameras/\(parking)/retask", headers: admin.headers)
+            let back = try Self.decode(Answer.self, reverted)
+            #expect(reverted.status == .ok && back.from == "trafficEnforcement")
+            #expect(try await AnalyticsRepository(database: app.db).settings(for: parking) == own)
         }
     }
 
