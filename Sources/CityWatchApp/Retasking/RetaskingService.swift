@@ -46,6 +46,7 @@ public struct RetaskingService: Sendable {
             }
             try await audit(.init(actor: request.by, action: "camera.retask", target: retasking.cameraID.uuidString, details: [
                 "retasking": .string(retasking.id.uuidString), "from": .string(retasking.fromPurpose.code),
+                "fromText": .string(retasking.fromPurpose.koreanName),
                 "to": .string(retasking.toPurpose.code), "reason": .string(reason), "by": .string(request.by),
                 "until": .string(Self.iso(retasking.until)), "minutes": .int(Int64(request.minutes)), "extended": .bool(false),
             ]))
@@ -100,7 +101,8 @@ public struct RetaskingService: Sendable {
         guard marked else { return nil }
         var details: [String: AuditValue] = [
             "retasking": .string(retasking.id.uuidString), "from": .string(retasking.toPurpose.code),
-            "to": .string(retasking.fromPurpose.code), "reason": .string(reason ?? retasking.reason), "by": .string(actor),
+            "to": .string(retasking.fromPurpose.code), "toText": .string(retasking.fromPurpose.koreanName),
+            "reason": .string(reason ?? retasking.reason), "by": .string(actor),
             "until": .string(Self.iso(retasking.until)), "retaskedBy": .string(retasking.by), "early": .bool(now < retasking.until),
         ]
         if reason != nil { details["retaskReason"] = .string(retasking.reason) }
