@@ -31,6 +31,17 @@ public struct RetaskingService: Sendable {
     /// Re-tasks a camera whose registry purpose is `registryPurpose`, or extends the switch it is
     /// under; throws `RetaskingError` for a request the policy refuses.
     public func apply(_ request: RetaskingPolicy.Request, registryPurpose: CameraPurpose) async throws -> Applied {
+        do {
+            return try await applyOnce(request, registryPurpose: registryPurpose)
+        } catch let error where !(error is RetaskingError) {
+            // Someone else switched the camera between our read and our write (the store allows
+            // one switch in force per camera): ours becomes an extension of theirs.
+            guard try await RetaskingRepository(database: database).unreverted(camera: request.cameraID) != nil else { throw error }
+            return try await applyOnce(request, registryPurpose: registryPurpose)
+        }
+    }
+
+    private func applyOnce(_ request: RetaskingPolicy.Request, registryPurpose: CameraPurpose) async throws -> Applied {
         let now = clock()
         let repository = RetaskingRepository(database: database)
         let analytics = AnalyticsRepository(database: database)

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A camera re-tasking as stored (see `Retasking`); rows are kept after the revert as its record.
 public final class RetaskingModel: Model, @unchecked Sendable {
@@ -24,7 +25,8 @@ public final class RetaskingModel: Model, @unchecked Sendable {
     public init() {}
 }
 
-/// The `retaskings` table.
+/// The `retaskings` table. A partial unique index allows one switch in force per camera, so two
+/// operators switching the same camera at once make one switch and one extension, never two.
 struct CreateRetaskings: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(RetaskingModel.schema)
@@ -40,6 +42,10 @@ struct CreateRetaskings: AsyncMigration {
             .field("reverted_at", .datetime)
             .field("reverted_by", .string)
             .create()
+        // SQLite and PostgreSQL both know partial indexes; Fluent's schema builder does not.
+        try await database.sql.raw("""
+            CREATE UNIQUE INDEX \(ident: "retaskings_one_in_force") ON \(ident: RetaskingModel.schema) (\(ident: "camera_id")) WHERE \(ident: "reverted_at") IS NULL
+            """).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -253,6 +253,28 @@ struct RetaskingAPITests {
     }
 
     @Test(arguments: DatabaseKind.allCases)
+    func twoSwitchesOfOneCameraAtOnceMakeOneSwitchAndOneExtension(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let (parking, _) = try await app.makeParkingAndCrimeCameras()
+            let first = try await app.signIn(as: .administrator)
+            let second = try await app.signIn(as: .administrator)
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for (session, minutes) in [(first, 30), (second, 90)] {
+                    group.addTask {
+                        try await app.testing().sendRequest(.POST, "/api/cameras/\(parking)/retask", headers: session.headers,
+                                                            body: .text("{\"reason\": \"two operators at once\", \"minutes\": \(minutes)}")).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted()
+            }
+            #expect(statuses == [200, 201])
+            let rows = try await RetaskingModel.query(on: app.db).filter(\.$cameraID == parking).all()
+            #expect(rows.count == 1 && rows.first?.revertedAt == nil)
+            if let row = rows.first { #expect(row.until.timeIntervalSince(row.from) >= 90 * 60 - 1, "the longer of the two wins") }
+        }
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
     func refusalsSayWhatIsWrongAndOnlyOperatorsAndAdministratorsMaySwitch(kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in
             let (parking, crime) = try await app.makeParkingAndCrimeCameras()
