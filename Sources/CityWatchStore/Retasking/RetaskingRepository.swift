@@ -1,6 +1,7 @@
 import CityWatchDomain
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Camera re-taskings in the store: the ones that last, and the record of past ones.
 public struct RetaskingRepository: Sendable {
@@ -47,14 +48,18 @@ public struct RetaskingRepository: Sendable {
         try await RetaskingModel.query(on: database).filter(\.$id == id).set(\.$until, to: until).update()
     }
 
-    /// Marks re-tasking `id` reverted; false when it was reverted already (by someone else in
-    /// the meantime), so each revert is carried out and logged once.
+    /// Marks re-tasking `id` reverted; false when it was reverted already (by another request or
+    /// another node's sweep in the meantime), so each revert is carried out and logged once. One
+    /// conditional UPDATE: of two at once, exactly one changes the row.
     public func markReverted(_ id: UUID, at: Date, by actor: String) async throws -> Bool {
-        guard let model = try await RetaskingModel.find(id, on: database), model.revertedAt == nil else { return false }
-        model.revertedAt = at
-        model.revertedBy = actor
-        try await model.save(on: database)
-        return true
+        let changed = try await database.sql.update(RetaskingModel.schema)
+            .set("reverted_at", to: at)
+            .set("reverted_by", to: actor)
+            .where("id", .equal, id)
+            .where(SQLBinaryExpression(SQLColumn("reverted_at"), .is, SQLLiteral.null))
+            .returning("id")
+            .all()
+        return !changed.isEmpty
     }
 
     static func retasking(_ model: RetaskingModel) throws -> Retasking {

@@ -271,6 +271,18 @@ struct RetaskingAPITests {
             let rows = try await RetaskingModel.query(on: app.db).filter(\.$cameraID == parking).all()
             #expect(rows.count == 1 && rows.first?.revertedAt == nil)
             if let row = rows.first { #expect(row.until.timeIntervalSince(row.from) >= 90 * 60 - 1, "the longer of the two wins") }
+
+            // Two early reverts at once: one does it (and is logged), the other finds nothing to revert.
+            let reverts = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for session in [first, second] {
+                    group.addTask {
+                        try await app.testing().sendRequest(.DELETE, "/api/cameras/\(parking)/retask", headers: session.headers).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted()
+            }
+            #expect(reverts == [200, 409])
+            #expect(try await AuditLog(database: app.db).list(.init(action: "camera.retask.revert")).count == 1)
         }
     }
 
