@@ -56,6 +56,23 @@ struct RetaskingBrowserTests {
                     #expect(purpose.contains("생활방범") && purpose.contains("until"), "purpose cell: \(purpose)")
                     _ = try await browser.screenshot(to: Self.screenshot)
 
+                    // The wall was told: the camera is on it, its tile marked as on crime watch until its end.
+                    try await browser.click(browser.findElement("#main-nav a[data-view=wall]"))
+                    try await waitUntil("the camera's wall tile shows it is on crime watch") {
+                        let badge = try await browser.execute("""
+                            const tile = document.querySelector('.wall-tile[data-camera="\(parking)"]');
+                            const badge = tile?.querySelector('.tile-retask');
+                            return badge && !badge.hidden && tile.dataset.placement === 'crimeWatch' ? badge.textContent : '';
+                            """).string ?? ""
+                        return badge.contains("방범 ~")
+                    }
+                    try await browser.click(browser.findElement("#main-nav a[data-view=cameras]"))
+                    try await waitUntil("the camera table is back") {
+                        try await browser.execute("return document.querySelectorAll('#camera-table tr.camera-row').length").int == 2
+                    }
+                    if try await browser.execute("return document.getElementById('retask-revert') !== null") != true {
+                        try await openDetail(browser, camera: parking)
+                    }
                     try await browser.click(browser.findElement("#retask-revert"))
                     try await waitUntil("the form is back after the revert") {
                         try await browser.execute("return document.querySelector('tr.camera-detail #retask-form') !== null") == true
