@@ -2,7 +2,8 @@
 // (GET /api/cameras/:id/health) for everyone; the stream (GET /api/cameras/:id/stream) read-only
 // for maintenance, and for administrators a form to set or remove it (PUT/DELETE) and the
 // camera's own retention period (PATCH /api/cameras/:id {retentionDays}); a link to the camera's
-// analytics rules (rules.js) for those who draw or check them.
+// analytics rules (rules.js) for those who draw or check them; for parking cameras the switch to
+// crime watch and back (retasking.js).
 // The stream password is never shown or pre-filled: empty keeps it, the checkbox removes it.
 
 import { ApiError, errorText } from './api.js';
@@ -10,6 +11,7 @@ import { bi, confirmButton, formatTime, h, message, replace, text } from './dom.
 import { healthBadge } from './labels.js';
 import { cameraLabel } from './camerapicker.js';
 import { addToWall } from './wallstore.js';
+import { createRetaskingBlock } from './retasking.js';
 
 const VIEWERS = ['administrator', 'operator', 'police'];
 
@@ -41,6 +43,9 @@ export function createCameraDetail(context, camera, { colspan, onUpdated, onClos
   if (context.can(['administrator', 'operator', 'privacyOfficer'])) {
     actions.append(h('a', { class: 'button-link camera-rules-link', href: `#rules?camera=${id}` }, bi('분석 규칙', 'Analytics rules')));
   }
+
+  const retasking = createRetaskingBlock(context, camera, { onChanged: (fresh) => onUpdated?.(fresh) });
+  if (retasking) blocks.push(retasking);
 
   const streamBox = h('div', { class: 'detail-stream' });
   if (context.can(['administrator', 'maintenance'])) {

@@ -4,6 +4,7 @@
 import { ApiError, errorText } from './api.js';
 import { bi, debounce, formatInteger, h, message, replace, text } from './dom.js';
 import { createCameraDetail } from './cameradetail.js';
+import { createRetaskingSummary, effectivePurposeLabel } from './retasking.js';
 
 const PAGE_SIZE = 100;
 
@@ -40,7 +41,8 @@ export function createCamerasView(context) {
         ? h('p', { class: 'export-links' }, bi('내보내기', 'Export'), ': ',
           h('a', { href: '/api/registry/export?format=csv', download: '' }, 'CSV'), ' · ',
           h('a', { href: '/api/registry/export?format=geojson', download: '' }, 'GeoJSON'))
-        : null),
+        : null,
+      createRetaskingSummary(context)),
     h('form', { class: 'toolbar', role: 'search', on: { submit: (event) => { event.preventDefault(); reload(); } } },
       h('label', { for: 'camera-search', class: 'visually-hidden' }, '검색 Search'),
       search,
@@ -112,7 +114,7 @@ export function createCamerasView(context) {
     const opener = h('button', { type: 'button', class: 'link-button camera-open', 'aria-expanded': 'false' }, text(address));
     const tr = h('tr', { class: camera.enabled === false ? 'row-disabled camera-row' : 'camera-row', dataset: { camera: String(camera.id) } },
       h('td', { title: lot ? `지번 Lot: ${lot}` : null }, opener),
-      h('td', null, purposes.label(camera.purpose, camera.purposeText)),
+      h('td', { class: 'camera-purpose' }, effectivePurposeLabel(purposes, camera)),
       h('td', null, text(camera.agency)),
       h('td', null, text(camera.viewDirection)),
       h('td', { class: 'number' }, formatInteger(camera.pixels)),
@@ -137,7 +139,10 @@ export function createCamerasView(context) {
     const detail = createCameraDetail(context, tr.camera, {
       colspan: 8,
       onClose: closeDetail,
-      onUpdated: (updated) => { tr.camera = { ...tr.camera, ...updated }; },
+      onUpdated: (updated) => {
+        tr.camera = { ...tr.camera, ...updated, retasking: updated.retasking ?? null };
+        tr.querySelector('.camera-purpose')?.replaceChildren(effectivePurposeLabel(purposes, tr.camera));
+      },
     });
     tr.after(detail.row);
     tr.querySelector('.camera-open')?.setAttribute('aria-expanded', 'true');

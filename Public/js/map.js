@@ -23,6 +23,7 @@ import { mapOverlays } from './maplayers.js';
 import { createRoadLayer } from './roadlayer.js';
 import { createViewLayer } from './viewlayer.js';
 import { wallButton } from './wallbutton.js';
+import { effectivePurposeLabel } from './retasking.js';
 
 const DEFAULT_CENTER = [37.5665, 126.978];
 const DEFAULT_ZOOM = 12;
@@ -199,7 +200,7 @@ export function createMapView(context) {
       color: '#0b0d10',
       weight: 1,
       opacity: 1,
-      fillColor: purposes.color(site.purpose),
+      fillColor: purposes.color(site.effectivePurpose || site.purpose),
       fillOpacity: 0.95,
     });
     marker.site = site;
@@ -213,7 +214,7 @@ export function createMapView(context) {
     };
     const address = site.roadAddress || site.lotAddress;
     if (site.roadAddress && site.lotAddress && site.lotAddress !== site.roadAddress) row('지번', 'Lot', site.lotAddress);
-    rows.push(h('dt', null, bi('용도', 'Purpose')), h('dd', null, purposes.label(site.purpose, site.purposeText)));
+    rows.push(h('dt', null, bi('용도', 'Purpose')), h('dd', null, effectivePurposeLabel(purposes, site)));
     row('카메라 수', 'Cameras', formatInteger(site.cameraCount));
     row('관리기관', 'Agency', site.agency);
     row('전화', 'Phone', site.phone);

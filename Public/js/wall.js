@@ -93,7 +93,10 @@ export function createWallView(context) {
         grid.appendChild(next.el);
       }
       tiles[index] = next;
-      if (active) next.start();
+      if (active) {
+        next.start();
+        refreshRetaskings();
+      }
     }
     tiles.length = wall.layout;
   }
@@ -169,7 +172,7 @@ export function createWallView(context) {
       h('span', { class: 'tile-number' }, String(index + 1)),
       h('span', { class: 'tile-drop-hint' }, bi('카메라를 여기에 놓기', 'Drop a camera here')));
     acceptDrops(tileEl, index);
-    return { el: tileEl, cameraId: null, start() {}, stop() {}, destroy() {}, refreshHealth() {} };
+    return { el: tileEl, cameraId: null, start() {}, stop() {}, destroy() {}, refreshHealth() {}, showRetasking() {} };
   }
 
   function cameraTile(index, entry) {
@@ -179,6 +182,7 @@ export function createWallView(context) {
     const reason = h('span', { class: 'badge tile-reason', hidden: !entry.reason, title: entry.reason || '' }, entry.reason || '');
     const healthSlot = h('span', { class: 'tile-health' });
     const maskedBadge = h('span', { class: 'badge tile-masked', hidden: true, title: '사생활 보호 영역이 가려진 영상 · Privacy masks blacked out for your role' }, '가림 masked');
+    const retaskBadge = h('span', { class: 'badge badge-retasked tile-retask', hidden: true });
     const status = h('p', { class: 'tile-message', role: 'status' });
     const close = h('button', { type: 'button', class: 'tile-close button-small', title: '닫기 Close', 'aria-label': `닫기 Close tile ${index + 1}` }, '×');
     const pin = h('button', {
@@ -200,7 +204,7 @@ export function createWallView(context) {
       dataset: { camera: entry.id, index: String(index), state: 'connecting' },
     },
     video,
-    h('div', { class: 'tile-bar' }, title, reason, healthSlot, maskedBadge, h('span', { class: 'spacer' }), pin, playback, close),
+    h('div', { class: 'tile-bar' }, title, reason, healthSlot, maskedBadge, retaskBadge, h('span', { class: 'spacer' }), pin, playback, close),
     status);
 
     let camera = cameraCache.get(entry.id) || null;
@@ -318,6 +322,15 @@ export function createWallView(context) {
         player.stop();
       },
       refreshHealth,
+      /** Shows whether the camera is on crime watch now (a `Retasking` from GET /api/retaskings, or undefined). */
+      showRetasking(retasking) {
+        retaskBadge.hidden = !retasking;
+        tileEl.dataset.placement = retasking ? 'crimeWatch' : 'registry';
+        if (retasking) {
+          retaskBadge.textContent = `방범 ~${retasking.untilText}`;
+          retaskBadge.title = `방범 전환 · crime watch until ${retasking.untilText}: ${retasking.reason}`;
+        }
+      },
       get health() {
         return lastHealth;
       },
@@ -360,9 +373,22 @@ export function createWallView(context) {
     active = true;
     for (const tile of tiles) tile.start();
     clearInterval(healthTimer);
+    refreshRetaskings();
     healthTimer = setInterval(() => {
       for (const tile of tiles) tile.refreshHealth();
+      refreshRetaskings();
     }, HEALTH_EVERY_MS);
+  }
+
+  /** Marks the tiles of cameras on crime watch (re-tasked parking cameras) with their end time. */
+  async function refreshRetaskings() {
+    try {
+      const { active: retasked } = await context.api.get('/api/retaskings');
+      const byCamera = new Map((retasked || []).map((item) => [String(item.cameraId).toLowerCase(), item]));
+      for (const tile of tiles) tile.showRetasking(tile.cameraId ? byCamera.get(String(tile.cameraId).toLowerCase()) : undefined);
+    } catch {
+      // The badges stay as they were; the next round tries again.
+    }
   }
 
   function stopAll() {

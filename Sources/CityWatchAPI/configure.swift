@@ -69,4 +69,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: ShareController())
     try app.register(collection: ExportController())
     try app.register(collection: ProvisionController())
+    try app.register(collection: RetaskingController())
 }

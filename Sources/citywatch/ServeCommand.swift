@@ -74,6 +74,10 @@ func runServer(configuration: Configuration, logger: Logger,
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         services += try recordingServices(app: app, configuration: configuration, sealer: sealer, logger: logger)
+        // Re-taskings end by themselves; the first sweep at start ends those due while the server was down.
+        services.append(.init(service: RetaskingSweeper(service: {
+            RetaskingService(database: app.db, settingsChanged: { await app.analytics?.reloadSettings() })
+        })))
         services.append(.init(service: server))
         // Services stop in reverse order: the web server first, the recorders last, so every
         // ffmpeg closes its segment and the index is complete before the process ends.

@@ -18,16 +18,25 @@ struct CameraController: RouteCollection {
 
     func sites(req: Request) async throws -> Response {
         let (snapshot, scope, scopeKey) = try await req.cameraViewWithKey()
-        // Same registry version and same group rules: same bytes. Administrators share one entry.
-        let body = try req.cityWatch.siteLists.body(for: "\(snapshot.version ?? "none")|\(scopeKey)") {
+        let retaskings = try await req.activeRetaskings()
+        // Same registry version, group rules and re-taskings: same bytes. Administrators share one entry.
+        let body = try req.cityWatch.siteLists.body(for: "\(snapshot.version ?? "none")|\(scopeKey)|\(retaskings.key)") {
             var visible: [UUID: Int] = [:]
             var order: [UUID] = []
             for camera in snapshot.cameras where scope.contains(camera.id) {
                 if visible[camera.siteID] == nil { order.append(camera.siteID) }
                 visible[camera.siteID, default: 0] += 1
             }
-            let sites = order.compactMap { id in snapshot.sites[id].map { SiteDTO($0, visibleCameras: visible[id] ?? 0) } }
-            return try JSONEncoder().encode(SiteListDTO(sites: sites, total: sites.count))
+            var retaskedBySite: [UUID: [Retasking]] = [:]
+            for (cameraID, retasking) in retaskings.byCamera where scope.contains(cameraID) {
+                if let camera = snapshot.camera(cameraID) { retaskedBySite[camera.siteID, default: []].append(retasking) }
+            }
+            let sites = order.compactMap { id in
+                snapshot.sites[id].map { SiteDTO($0, visibleCameras: visible[id] ?? 0).overlaid(retaskedBySite[id] ?? []) }
+            }
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601 // a re-tasking's end, as every other answer gives times
+            return try encoder.encode(SiteListDTO(sites: sites, total: sites.count))
         }
         return body.response(for: req)
     }
@@ -36,7 +45,8 @@ struct CameraController: RouteCollection {
         let query = try CameraQuery(request: req)
         let (snapshot, scope) = try await req.cameraView()
         let (hits, total) = query.run(on: snapshot, scope: scope)
-        return CameraPageDTO(items: hits.map { CameraDTO(camera: $0.camera, site: $0.site, distance: $0.distance) },
+        let retasked = try await req.activeRetaskings().byCamera
+        return CameraPageDTO(items: hits.map { CameraDTO(camera: $0.camera, site: $0.site, distance: $0.distance).overlaid(retasked[$0.camera.id]) },
                              total: total, offset: query.offset, limit: query.limit)
     }
 
@@ -46,6 +56,7 @@ struct CameraController: RouteCollection {
         guard scope.contains(id), let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
         let own = try await CameraModel.find(id, on: req.db)?.retentionDays
         return CameraDTO(camera: camera, site: snapshot.site(of: camera), ownRetentionDays: own)
+            .overlaid(try await req.activeRetaskings().byCamera[id])
     }
 
     func update(req: Request) async throws -> CameraDTO {
@@ -73,6 +84,7 @@ struct CameraController: RouteCollection {
         let snapshot = try await req.cityWatch.directory.snapshot(on: req.db)
         guard let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
         return CameraDTO(camera: camera, site: snapshot.site(of: camera), ownRetentionDays: try await CameraModel.find(id, on: req.db)?.retentionDays)
+            .overlaid(try await req.activeRetaskings().byCamera[id])
     }
 }
 

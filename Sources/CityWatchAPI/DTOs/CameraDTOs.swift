@@ -23,6 +23,11 @@ struct SiteDTO: Content {
     var viewBearing: Double?
     /// Width of that view in degrees; absent with ``viewBearing``.
     var viewWidth: Double?
+    /// The purpose the site serves now: `purpose` unless a camera of it is re-tasked.
+    var effectivePurpose: String
+    var effectivePurposeText: String
+    /// The re-tasking in force on a camera of the site, if any.
+    var retasking: RetaskingBriefDTO?
 
     init(_ site: Site, visibleCameras: Int) {
         id = site.id
@@ -41,6 +46,8 @@ struct SiteDTO: Content {
             viewBearing = direction
             viewWidth = view.fieldOfView
         }
+        effectivePurpose = purpose
+        effectivePurposeText = purposeText
     }
 }
 
@@ -73,6 +80,11 @@ struct CameraDTO: Content {
     var distanceMetres: Double?
     /// Days this camera's footage is kept when set on the camera itself (nil: purpose or registry).
     var ownRetentionDays: Int?
+    /// The purpose the camera serves now: `purpose` (the registry's) unless it is re-tasked.
+    var effectivePurpose: String
+    var effectivePurposeText: String
+    /// The re-tasking in force, if any.
+    var retasking: RetaskingBriefDTO?
 
     init(camera: Camera, site: Site, distance: Double? = nil, ownRetentionDays: Int? = nil) {
         id = camera.id
@@ -95,6 +107,8 @@ struct CameraDTO: Content {
         dataDate = site.record.dataDate
         distanceMetres = distance.map { ($0 * 10).rounded() / 10 }
         self.ownRetentionDays = ownRetentionDays
+        effectivePurpose = purpose
+        effectivePurposeText = purposeText
     }
 }
 

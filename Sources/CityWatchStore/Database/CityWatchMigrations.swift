@@ -19,5 +19,6 @@ public enum CityWatchMigrations {
         CreateBellPresses(),
         CreateProvision(),
         CreatePlatformLink(),
+        CreateRetaskings(),
     ]
 }

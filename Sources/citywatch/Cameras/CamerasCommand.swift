@@ -4,6 +4,6 @@ import ArgumentParser
 struct CamerasCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cameras",
-        abstract: "Import and export the camera registry (national CCTV standard data).",
-        subcommands: [CamerasImportCommand.self, CamerasExportCommand.self])
+        abstract: "Import and export the camera registry (national CCTV standard data); re-task parking cameras.",
+        subcommands: [CamerasImportCommand.self, CamerasExportCommand.self, CamerasRetaskCommand.self, CamerasRetaskingsCommand.self])
 }
