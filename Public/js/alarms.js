@@ -12,6 +12,7 @@
 
 import { errorText } from './api.js';
 import { bi, formatTime, h, message, replace, text } from './dom.js';
+import { INCIDENTS_EVENT } from './incidentlayer.js';
 import { followLive } from './livesocket.js';
 import { bringToWall } from './wallstore.js';
 
@@ -168,6 +169,7 @@ export function createAlarmsView(context) {
 
   function acceptIncident(incident) {
     incidents.set(incident.id, incident);
+    window.dispatchEvent(new CustomEvent(INCIDENTS_EVENT));
     renderIncidents();
     if (selected === incident.id) showIncident(incident.id);
   }

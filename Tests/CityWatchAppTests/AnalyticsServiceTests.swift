@@ -53,7 +53,9 @@ struct AnalyticsServiceTests {
                 // From the frame that fired to the listener, snapshot included.
                 let latency = receivedAt.timeIntervalSince(event.at)
                 print("intrusion event: \(String(format: "%.3f", latency)) s from frame to listener")
-                #expect(latency < 2, "the event reached listeners \(latency) s after its frame")
+                // Alone it takes well under a second; the bound leaves room for the rest of the suite
+                // (browsers, ffmpeg, two databases) running beside it on two cores.
+                #expect(latency < 3, "the event reached listeners \(latency) s after its frame")
                 #expect(event.cameraID == camera && event.ruleID == rule.id && event.kind == "intrusion")
                 // The clip loops: the entry happens `entry.time` into every pass.
                 let intoClip = event.at.timeIntervalSince(started).truncatingRemainder(dividingBy: scene.duration)

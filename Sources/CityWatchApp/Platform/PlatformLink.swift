@@ -123,7 +123,9 @@ public struct PlatformLink: Sendable {
 
     /// The alarm, the incident it escalates into, and the incident's cast-net.
     private func open(_ event: PlatformEvent, snapshot: CameraDirectory.Snapshot, by actor: String, now: Date) async throws -> Reply {
-        let title = "\(event.service.rawValue) \(event.name)" + (event.placeText.map { " · \($0)" } ?? "")
+        // "112 긴급영상지원" already names its service; a bare name gets it in front.
+        let name = event.name.contains(event.service.rawValue) ? event.name : "\(event.service.rawValue) \(event.name)"
+        let title = name + (event.placeText.map { " · \($0)" } ?? "")
         var alarm = try await incidents.raise(Alarm(source: .emergencyCall, sourceRef: event.id, priority: event.priority,
                                                     title: String(title.prefix(200)), detail: event.content, place: event.place,
                                                     address: event.placeText, raisedAt: event.occurredAt, toWall: true), by: actor)

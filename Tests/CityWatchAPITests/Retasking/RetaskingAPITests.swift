@@ -197,8 +197,10 @@ struct RetaskingAPITests {
             let running = sweeper()
             let service = Task { try await running.run() }
             defer { service.cancel() }
+            // Reverted, and the revert logged (written just after the switch is marked reverted).
             try await waitUntil("the starting sweeper reverts the switch", timeout: .seconds(10)) {
-                try await RetaskingRepository(database: app.db).unreverted().isEmpty
+                let logged = try await AuditLog(database: app.db).list(.init(action: "camera.retask.revert"))
+                return try await RetaskingRepository(database: app.db).unreverted().isEmpty && !logged.isEmpty
             }
             service.cancel()
             #expect(try await AnalyticsRepository(database: app.db).settings(for: parking) == own)
