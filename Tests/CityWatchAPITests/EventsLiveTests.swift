@@ -35,18 +35,8 @@ struct EventsLiveTests {
             let recording = RecordingService(database: { app.db }, configuration: app.cityWatch.configuration, sealer: sealer)
             let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: FileManager.default.temporaryDirectory.path)
             app.analytics = analytics
-            app.http.server.configuration.hostname = "127.0.0.1"
-            app.http.server.configuration.port = 0
-            try await app.server.start(address: nil)
-            let port = try #require(app.http.server.shared.localAddress?.port)
-
-            let messages = AsyncStream<String>.makeStream()
-            let opened = NIOLockedValueBox<WebSocket?>(nil)
-            try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/events/live", headers: ["Cookie": "cw_session=\(officer.cookie)"],
-                                        on: MultiThreadedEventLoopGroup.singleton) { socket in
-                opened.withLockedValue { $0 = socket }
-                socket.onText { _, text in messages.continuation.yield(text) }
-            }
+            let port = try await app.startOnFreePort()
+            let socket = try await LiveTextSocket.open(port: port, path: "/api/events/live", cookie: officer.cookie)
             // The socket is subscribed once the upgrade is through; publish until the first arrives.
             let hidden = AnalyticsEvent(cameraID: cameras[1], ruleID: nil, ruleName: "other", kind: "intrusion", at: Date(), trackIDs: [1], boxes: [], classes: [])
             let seen = AnalyticsEvent(cameraID: cameras[0], ruleID: UUID(), ruleName: "gate", kind: "loitering", at: Date(), trackIDs: [4],
@@ -59,11 +49,9 @@ struct EventsLiveTests {
                     try await Task.sleep(for: .milliseconds(200))
                 }
             }
-            var texts: [String] = []
-            var iterator = messages.stream.makeAsyncIterator()
-            while texts.count < 4, let text = await iterator.next() { texts.append(text) }
+            let texts = await socket.next(4)
             publisher.cancel()
-            try await opened.withLockedValue { $0 }?.close()
+            try await socket.close()
             await app.server.shutdown()
 
             #expect(texts.contains { $0.contains("\"type\":\"event\"") && $0.contains(seen.id.uuidString) && $0.contains("\"kind\":\"loitering\"") })

@@ -169,17 +169,8 @@ struct IncidentAPITests {
         try await withCityWatch(.sqlite) { app in
             let cameras = try await app.makeCameras(2)
             let admin = try await app.signIn(as: .administrator)
-            app.http.server.configuration.hostname = "127.0.0.1"
-            app.http.server.configuration.port = 0
-            try await app.server.start(address: nil)
-            let port = try #require(app.http.server.shared.localAddress?.port)
-            let messages = AsyncStream<String>.makeStream()
-            let opened = NIOLockedValueBox<WebSocket?>(nil)
-            try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/alarms/live", headers: ["Cookie": "cw_session=\(admin.cookie)"],
-                                        on: MultiThreadedEventLoopGroup.singleton) { socket in
-                opened.withLockedValue { $0 = socket }
-                socket.onText { _, text in messages.continuation.yield(text) }
-            }
+            let port = try await app.startOnFreePort()
+            let socket = try await LiveTextSocket.open(port: port, path: "/api/alarms/live", cookie: admin.cookie)
             // Wait until the socket is subscribed, then raise an alarm that asks for the wall.
             for _ in 0..<100 where app.cityWatch.alarms.listenerCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
             let service = IncidentService(database: app.db, center: app.cityWatch.alarms)
@@ -195,10 +186,8 @@ struct IncidentAPITests {
             try await bridge.handle(.tamper(cameraID: cameras[1], state: "covered", at: Date(), detail: "contrast"))
             try await bridge.handle(.tamper(cameraID: cameras[1], state: "normal", at: Date(), detail: ""))
 
-            var texts: [String] = []
-            var iterator = messages.stream.makeAsyncIterator()
-            while texts.count < 5, let text = await iterator.next() { texts.append(text) }
-            try await opened.withLockedValue { $0 }?.close()
+            let texts = await socket.next(5)
+            try await socket.close()
             await app.server.shutdown()
 
             #expect(texts[0].contains("\"type\":\"alarm\"") && texts[0].contains(alarm.id.uuidString))

@@ -152,16 +152,10 @@ struct IncidentShareAPITests {
                 body: .text("{\"kind\": \"crime\", \"title\": \"112 폭행\", \"cameraIds\": [\"\(cameras[0])\"]}"))).incident
             let share = try Self.decode(Shared.self, try await client.sendRequest(.POST, "/api/incidents/\(incident.id)/share", headers: admin.headers,
                                                                                body: .text("{\"partner\": \"seoul-112\"}")))
-            app.http.server.configuration.hostname = "127.0.0.1"
-            app.http.server.configuration.port = 0
-            try await app.server.start(address: nil)
-            let port = try #require(app.http.server.shared.localAddress?.port)
-            let texts = AsyncStream<String>.makeStream()
-            try await WebSocket.connect(to: "ws://127.0.0.1:\(port)\(share.cameras[0].live)", on: MultiThreadedEventLoopGroup.singleton) { socket in
-                socket.onText { _, text in texts.continuation.yield(text) }
-            }
-            var iterator = texts.stream.makeAsyncIterator()
-            let first = await iterator.next()
+            let port = try await app.startOnFreePort()
+            let socket = try await LiveTextSocket.open(port: port, path: share.cameras[0].live)
+            let first = await socket.next(1).first
+            try await socket.close()
             await app.server.shutdown()
             // Not recorded in this test process: the live handler itself answers, as for a console.
             #expect(first?.contains("\"status\":409") == true, "\(first ?? "nothing")")

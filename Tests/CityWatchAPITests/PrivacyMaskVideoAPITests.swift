@@ -38,7 +38,7 @@ struct PrivacyMaskVideoAPITests {
                 let officer = try await app.signIn(as: .operator, groups: [groupID])
 
                 // Live, over a real socket.
-                let port = try await RecordingAPITests.startServer(app)
+                let port = try await app.startOnFreePort()
                 let masked = try await RecordingAPITests.watchLive(port: port, camera: camera, cookie: officer.cookie, fragments: 4)
                 #expect(masked.masked == true && masked.codec?.hasPrefix("avc1.") == true)
                 let maskedLive = try MediaFixtures.firstFrameHalves(of: masked.bytes)

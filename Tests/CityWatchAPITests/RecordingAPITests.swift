@@ -87,7 +87,7 @@ struct RecordingAPITests {
                 let officer = try await app.signIn(as: .operator, groups: [groupID])
 
                 // Live: over a real socket, as the console does.
-                let port = try await Self.startServer(app)
+                let port = try await app.startOnFreePort()
                 let received = try await Self.watchLive(port: port, camera: camera, cookie: officer.cookie, fragments: 5)
                 #expect(received.codec?.hasPrefix("avc1.") == true)
                 #expect(received.binaryMessages >= 6)
@@ -182,14 +182,6 @@ struct RecordingAPITests {
         let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
         app.recording = recording
         return recording
-    }
-
-    /// Starts the app's HTTP server on a free local port and returns the port.
-    static func startServer(_ app: Application) async throws -> Int {
-        app.http.server.configuration.hostname = "127.0.0.1"
-        app.http.server.configuration.port = 0
-        try await app.server.start(address: nil)
-        return try #require(app.http.server.shared.localAddress?.port)
     }
 
     static func watchLive(port: Int, camera: UUID, cookie: String, fragments: Int) async throws -> LiveReceipt {

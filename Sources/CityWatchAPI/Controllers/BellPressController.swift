@@ -57,6 +57,9 @@ struct BellPressController: RouteCollection {
         do {
             alarm = try await service.press(.init(bell: reference, time: req.headers.first(name: "X-Bell-Time"), nonce: req.headers.first(name: "X-Bell-Nonce"),
                                                   signature: req.headers.first(name: "X-Bell-Signature"), drill: mode == "drill"))
+        } catch let problem as BellPressProblem {
+            req.logger.error("a bell press could not be checked", metadata: ["bell": "\(reference)", "problem": "\(problem.description)"])
+            throw Abort(.serviceUnavailable, reason: problem.description)
         } catch let refusal as BellPressRules.Refusal {
             switch refusal {
             case .unknownBell: throw Abort(.notFound, reason: refusal.description)

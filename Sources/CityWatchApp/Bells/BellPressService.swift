@@ -77,12 +77,13 @@ public struct BellPressService: Sendable {
         guard let sealed = try await repository.sealedSecret(bell: bell.id) else { throw BellPressRules.Refusal.noSecret(number) }
         let nonce = try BellPressRules.nonce(press.nonce)
         guard let signature = press.signature?.lowercased() else { throw BellPressRules.Refusal.missingHeader("X-Bell-Signature") }
+        guard let secret = try? sealer.open(sealed) else { throw BellPressProblem.secretUnreadable(number) }
         // The signature before the time: a stranger learns nothing about the clock.
-        let expectedFor = { (time: Int64) in Self.signature(secret: (try? sealer.open(sealed)) ?? "", bell: number, time: time, nonce: nonce, drill: press.drill) }
         guard let timeText = press.time, let claimed = Int64(timeText.trimmingCharacters(in: .whitespaces)) else {
             throw press.time == nil ? BellPressRules.Refusal.missingHeader("X-Bell-Time") : BellPressRules.Refusal.badTime(press.time ?? "")
         }
-        guard Self.constantTimeEqual(expectedFor(claimed), signature) else { throw BellPressRules.Refusal.badSignature }
+        let expected = Self.signature(secret: secret, bell: number, time: claimed, nonce: nonce, drill: press.drill)
+        guard Self.constantTimeEqual(expected, signature) else { throw BellPressRules.Refusal.badSignature }
         let time = try BellPressRules.time(timeText, now: now)
         let window = try await repository.drill(bell: bell.id, at: now)
         let drill = press.drill || window != nil
@@ -122,6 +123,18 @@ public struct BellPressService: Sendable {
                                                                                details: ["minutes": .int(Int64(minutes)), "note": .string(note),
                                                                                          "bell": .string(reference ?? "all")]))
         return (from, until)
+    }
+}
+
+/// A press the server itself cannot check (its fault, not the bell's).
+public enum BellPressProblem: Error, Equatable, CustomStringConvertible {
+    case secretUnreadable(String)
+
+    public var description: String {
+        switch self {
+        case .secretUnreadable(let number):
+            "bell \(number)'s secret cannot be opened with this installation's credentials key (CITYWATCH_CREDENTIALS_KEY or keys/credentials.key changed?); issue a new one with `citywatch bells key \(number)`"
+        }
     }
 }
 

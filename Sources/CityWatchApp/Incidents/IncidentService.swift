@@ -84,7 +84,7 @@ public struct IncidentService: Sendable {
 
     /// Acknowledges, annotates or dismisses alarm `id` (escalating is ``escalate(alarm:into:draft:by:note:)``).
     public func act(_ action: AlarmQueue.Action, alarm id: UUID, by actor: String, note: String?) async throws -> Alarm {
-        precondition(action != .escalate, "escalate through escalate(alarm:…)")
+        guard action != .escalate else { throw Problem.invalid("escalate an alarm through its incident (escalate(alarm:into:…))") }
         guard let alarm = try await repository.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
         let next: Alarm
         do { next = try AlarmQueue.apply(action, to: alarm, by: actor, note: note, at: clock()) } catch {

@@ -1,0 +1,51 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOPosix
+import Testing
+import Vapor
+import WebSocketKit
+
+extension Application {
+    /// Starts the app's HTTP server on a free loopback port and returns the port.
+    public func startOnFreePort() async throws -> Int {
+        http.server.configuration.hostname = "127.0.0.1"
+        http.server.configuration.port = 0
+        try await server.start(address: nil)
+        return try #require(http.server.shared.localAddress?.port, "the server has no local address")
+    }
+}
+
+/// A test's WebSocket to a live route of a running app, collecting the text messages it gets.
+public final class LiveTextSocket: Sendable {
+    private let socket = NIOLockedValueBox<WebSocket?>(nil)
+    private let stream: AsyncStream<String>
+    private let continuation: AsyncStream<String>.Continuation
+
+    private init() {
+        (stream, continuation) = AsyncStream<String>.makeStream()
+    }
+
+    /// Connects to `path` on `port`, signed in with `cookie` when given.
+    public static func open(port: Int, path: String, cookie: String? = nil) async throws -> LiveTextSocket {
+        let live = LiveTextSocket()
+        let headers: HTTPHeaders = cookie.map { ["Cookie": "cw_session=\($0)"] } ?? [:]
+        try await WebSocket.connect(to: "ws://127.0.0.1:\(port)\(path)", headers: headers, on: MultiThreadedEventLoopGroup.singleton) { socket in
+            live.socket.withLockedValue { $0 = socket }
+            socket.onText { _, text in live.continuation.yield(text) }
+        }
+        return live
+    }
+
+    /// The next `count` messages (fewer if the socket ends first).
+    public func next(_ count: Int) async -> [String] {
+        var texts: [String] = []
+        var iterator = stream.makeAsyncIterator()
+        while texts.count < count, let text = await iterator.next() { texts.append(text) }
+        return texts
+    }
+
+    public func close() async throws {
+        try await socket.withLockedValue { $0 }?.close()
+        continuation.finish()
+    }
+}
