@@ -64,6 +64,16 @@ export function createAlarmsView(context) {
 
   const feed = h('span', { id: 'alarms-feed', class: 'feed-state', dataset: { state: 'connecting' } }, '연결 중 Connecting');
   const showFinished = h('input', { type: 'checkbox', id: 'alarms-finished' });
+  // Whether a wall request (a bell, a cast-net) brings this console's wall to the front.
+  const forwardKey = `citywatch.alarms.wallForward.${context.user?.id ?? context.user?.username ?? ''}`;
+  const wallForward = h('input', { type: 'checkbox', id: 'alarms-wall-forward', checked: localStorage.getItem(forwardKey) !== 'off' });
+  wallForward.addEventListener('change', () => {
+    try {
+      localStorage.setItem(forwardKey, wallForward.checked ? 'on' : 'off');
+    } catch {
+      // Not remembered; it still applies now.
+    }
+  });
   const notice = h('p', { class: 'message', hidden: true, role: 'status' });
   const queue = h('ol', { id: 'alarm-queue', class: 'alarm-queue', 'aria-live': 'polite' });
   const incidentList = h('ul', { id: 'incident-list', class: 'incident-list' });
@@ -72,7 +82,8 @@ export function createAlarmsView(context) {
     h('div', { class: 'toolbar' },
       h('h1', null, bi('알람·사건', 'Alarms & incidents')),
       feed,
-      h('label', { class: 'check' }, showFinished, ' ', bi('처리된 알람도', 'Show finished'))),
+      h('label', { class: 'check' }, showFinished, ' ', bi('처리된 알람도', 'Show finished')),
+      context.can(WALL_ROLES) ? h('label', { class: 'check' }, wallForward, ' ', bi('알람 때 영상벽으로 이동', 'Bring the wall forward on alarms')) : null),
     notice,
     h('div', { class: 'alarms-columns' },
       h('section', { class: 'alarms-queue-column', 'aria-label': '알람 대기열 Alarm queue' },
@@ -240,6 +251,7 @@ export function createAlarmsView(context) {
       h('h4', null, bi('경과', 'Timeline')),
       h('ol', { class: 'incident-timeline' }, timeline.map((entry) => h('li', { dataset: { kind: entry.kind } },
         h('time', { datetime: entry.at }, formatTime(entry.at)), ' ', h('strong', null, text(entry.by)), ' ', text(entry.text)))),
+      handles && !closed ? shareSection(incident) : null,
       !closed ? h('form', { class: 'incident-note-form', on: {
         submit: (event) => {
           event.preventDefault();
@@ -248,10 +260,40 @@ export function createAlarmsView(context) {
       } }, noteInput, h('button', { type: 'submit' }, bi('기록', 'Add note'))) : null);
   }
 
+  /** Share links for a partner (112/119 situation room): short-lived tokens to live and playback. */
+  function shareSection(incident) {
+    const partner = h('input', { type: 'text', id: 'incident-share-partner', maxlength: '64', placeholder: 'seoul-112', 'aria-label': '기관 Partner' });
+    const minutes = h('input', { type: 'number', id: 'incident-share-minutes', min: '1', max: '1440', value: '30', 'aria-label': '분 Minutes' });
+    const result = h('div', { id: 'incident-share-result', role: 'status' });
+    async function share(event) {
+      event.preventDefault();
+      try {
+        const answer = await context.api.post(`/api/incidents/${encodeURIComponent(incident.id)}/share`, {
+          partner: partner.value.trim(), minutes: Number(minutes.value) || 30,
+        });
+        const absolute = (path) => new URL(path, location.origin).href;
+        replace(result,
+          h('p', null, bi('공유 링크 (만료', 'Share link (expires'), ` ${formatTime(answer.expiresAt)}): `,
+            h('code', { class: 'share-url' }, absolute(answer.url))),
+          h('ul', null, answer.cameras.map((camera) => h('li', null, text(camera.label), ': ',
+            h('code', null, absolute(camera.live)), ' · ', h('code', null, absolute(camera.playback))))));
+      } catch (error) {
+        replace(result, h('p', { class: 'message message-error' }, errorText(error)));
+      }
+    }
+    return h('details', { class: 'incident-share' },
+      h('summary', null, bi('외부 기관에 공유', 'Share with a partner')),
+      h('form', { on: { submit: share } },
+        h('label', null, bi('기관', 'Partner'), ' ', partner), ' ',
+        h('label', null, bi('유효', 'Valid'), ' ', minutes, ' ', bi('분', 'min')), ' ',
+        h('button', { type: 'submit' }, bi('링크 만들기', 'Make links'))),
+      result);
+  }
+
   function onWallRequest(data) {
     window.citywatchWallRequests.push({ at: Date.now(), cameraIds: data.cameraIds });
     if (!context.can(WALL_ROLES)) return;
-    sendToWall(data.cameraIds, data.labels || [], `${data.drill ? '[훈련] ' : ''}${data.reason || ''}`, true);
+    sendToWall(data.cameraIds, data.labels || [], `${data.drill ? '[훈련] ' : ''}${data.reason || ''}`, wallForward.checked);
   }
 
   async function load() {

@@ -1,0 +1,80 @@
+import CityWatchAPI
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// The Alarms & incidents view in a real browser: an alarm arrives live, is acknowledged and
+/// opened as an incident; the incident gets a note, share links for a partner, and is closed —
+/// each step checked against the store.
+@Suite("Alarms and incidents view in the browser", .serialized)
+struct AlarmsViewBrowserTests {
+    let console = ConsoleBrowserTests()
+
+    @Test(.timeLimit(.minutes(2)))
+    func anOperatorTakesAnAlarmThroughAnIncidentToItsClose() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let cameras = try await app.makeCameras(3)
+            _ = try await PlatformPartners(database: app.db).add("seoul-112", by: "test")
+            let password = "alarms-view-\(UUID().uuidString.prefix(8))"
+            try await console.makeAdministrator(app, username: "deskone", password: password)
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: "deskone", password: password)
+                    try await browser.click(browser.findElement("#main-nav a[data-view=alarms]"))
+                    try await waitUntil("the alarm feed is live", timeout: .seconds(20)) {
+                        try await browser.execute("return document.getElementById('alarms-feed')?.dataset.state ?? null") == "live"
+                    }
+                    // Not a wall request: the operator stays on this view.
+                    let alarm = try await IncidentService(database: app.db, center: app.cityWatch.alarms).raise(Alarm(
+                        source: .operator, priority: .high, title: "정문 앞 싸움", cameraIDs: [cameras[1]], raisedAt: Date()))
+                    let row = "#alarm-queue .alarm-row[data-alarm='\(alarm.id.uuidString)']"
+                    try await waitUntil("the alarm arrives live", timeout: .seconds(10)) {
+                        try await browser.execute("return document.querySelector(\"\(row)\")?.dataset.status ?? null") == "open"
+                    }
+                    #expect(try await browser.execute("return document.querySelector('#main-nav a[data-view=alarms] .nav-badge')?.textContent ?? ''") == "1")
+                    try await browser.sendKeys("현장 확인 중", to: browser.findElement("\(row) .alarm-note"))
+                    try await browser.click(browser.findElement("\(row) .alarm-ack"))
+                    try await waitUntil("the alarm is acknowledged") {
+                        try await browser.execute("return document.querySelector(\"\(row)\")?.dataset.status ?? null") == "acknowledged"
+                    }
+                    try await browser.click(browser.findElement("\(row) .alarm-escalate"))
+                    try await waitUntil("the incident opens beside the queue") {
+                        try await browser.execute("return document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=opened]').length") == 1
+                    }
+                    let stored = try #require(try await IncidentRepository(database: app.db).alarm(alarm.id))
+                    #expect(stored.status == .escalated && stored.notes.map(\.text) == ["현장 확인 중"])
+                    let incidentID = try #require(stored.incidentID)
+
+                    try await browser.sendKeys("용의자 검은 모자", to: browser.findElement("#incident-note"))
+                    try await browser.click(browser.findElement(".incident-note-form button[type=submit]"))
+                    try await waitUntil("the note is in the timeline") {
+                        try await browser.execute("return [...document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=note]')].some((li) => li.textContent.includes('검은 모자'))") == true
+                    }
+                    _ = try await browser.execute("document.querySelector('.incident-share').open = true; return true")
+                    try await browser.sendKeys("seoul-112", to: browser.findElement("#incident-share-partner"))
+                    try await browser.click(browser.findElement(".incident-share button[type=submit]"))
+                    try await waitUntil("share links are shown") {
+                        try await browser.execute("return document.querySelector('#incident-share-result .share-url')?.textContent ?? ''").string?.contains("/api/shared/") == true
+                    }
+                    let link = try #require(try await browser.execute("return document.querySelector('#incident-share-result .share-url').textContent").string)
+                    let shared = try await app.testing().sendRequest(.GET, String(link[link.range(of: "/api/shared/")!.lowerBound...]))
+                    #expect(shared.status == .ok, "the link works without a session: \(shared.body.string)")
+
+                    try await browser.click(browser.findElement("#incident-close"))
+                    try await waitUntil("the incident is closed") {
+                        try await browser.execute("return document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=closed]').length") == 1
+                    }
+                    #expect(try await IncidentRepository(database: app.db).incident(incidentID)?.status == .closed)
+                    let actions = Set(try await AuditLog(database: app.db).list(.init(actor: "deskone")).map(\.action))
+                    #expect(actions.isSuperset(of: ["alarm.acknowledge", "alarm.escalate", "incident.open", "incident.note", "incident.update"]))
+                }
+            }
+        }
+    }
+}
