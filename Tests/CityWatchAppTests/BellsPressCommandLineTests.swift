@@ -1,0 +1,62 @@
+import CityWatchAPI
+import CityWatchApp
+import CityWatchDomain
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+/// `citywatch bells key`, `bells drill` and `bells press` against a running server, as an
+/// installer testing a bell's link would run them.
+@Suite("Bells press command line", .serialized)
+struct BellsPressCommandLineTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "build the executable first: swift build"))
+    func aKeyIsIssuedAPressReachesTheServerAndADrillWindowMarksIt() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let cameras = try await app.makeCameras(2)
+            let snapshot = try await app.cityWatch.directory.snapshot(on: app.db)
+            let site = snapshot.siteOfCamera[try #require(snapshot.cameraIndex[cameras[0]])]
+            var record = BellRecord()
+            record.managementNumber = "B-CLI-01"
+            record.location = "놀이터 입구"
+            record.latitude = site.record.latitude + 10 / 111_320
+            record.longitude = site.record.longitude
+            _ = try await BellRepository(database: app.db).upsert([record], now: Date())
+            let configuration = app.cityWatch.configuration
+            guard case .sqlite(let path) = configuration.database else { Issue.record("a SQLite test database"); return }
+            let common = ["--data-dir", configuration.dataDirectory, "--database-url", "sqlite://\(path)"]
+            let port = try await app.startOnFreePort()
+
+            let keyed = try runProgram(CommandLineTests.binary, ["bells", "key", "B-CLI-01"] + common)
+            #expect(keyed.contains("shown only now"), "\(keyed)")
+            let pressed = try runProgram(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
+            #expect(pressed.contains("Pressed bell B-CLI-01") && pressed.contains("\"drill\":false"), "\(pressed)")
+            let alarms = try await IncidentRepository(database: app.db).alarms(includeFinished: true, limit: 10)
+            #expect(alarms.count == 1 && alarms[0].source == .bell && alarms[0].cameraIDs.first == cameras[0])
+
+            let drill = try runProgram(CommandLineTests.binary, ["bells", "drill", "--all", "--minutes", "20", "--note", "소방 훈련"] + common)
+            #expect(drill.contains("Drill for every bell until"), "\(drill)")
+            let inDrill = try runProgram(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
+            #expect(inDrill.contains("\"drill\":true"), "\(inDrill)")
+
+            // A wrong secret, an unknown bell, nobody listening: clear failures.
+            for (arguments, expected) in [
+                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)", "--secret", "wrong"], "signature"),
+                (["bells", "press", "NO-SUCH", "--server", "http://127.0.0.1:\(port)"], "no bell 'NO-SUCH'"),
+                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:1"], "could not reach"),
+                (["bells", "drill", "B-CLI-01", "--all"], "name one bell or give --all"),
+            ] {
+                do {
+                    _ = try runProgram(CommandLineTests.binary, arguments + common)
+                    Issue.record("\(arguments) succeeded")
+                } catch let failure as ProgramFailure {
+                    #expect(failure.standardError.contains(expected), "\(arguments): \(failure.standardError)")
+                }
+            }
+            #expect(try await IncidentRepository(database: app.db).alarms(includeFinished: true, limit: 10).count == 2)
+            await app.server.shutdown()
+        }
+    }
+}
