@@ -30,7 +30,9 @@ struct IncidentMapBrowserTests {
                     try await waitUntil("the map and the alarm feed are ready", timeout: .seconds(30)) {
                         try await browser.execute("return document.getElementById('map')?.dataset.ready === 'true' && document.getElementById('alarms-feed')?.dataset.state === 'live'") == true
                     }
-                    #expect(try await browser.execute("return document.getElementById('map').dataset.incidents ?? null").string == "0")
+                    try await waitUntil("the incidents layer has loaded (none yet)", timeout: .seconds(20)) {
+                        try await browser.execute("return document.getElementById('map').dataset.incidents ?? null").string == "0"
+                    }
                     let report = PlatformLinkAPITests.message(at: Date().addingTimeInterval(-240))
                     let answer = try await PlatformLinkAPITests.send(app, report, secret: secret)
                     #expect(answer.status == .ok || answer.status == .created, "\(answer.body.string)")
