@@ -41,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
             print("Demo district: \(cameras.count) synthetic cameras recording to \(configuration.recordingsDirectory)")
             let bells = try await DemoDistrict(database: app.db, dataDirectory: configuration.dataDirectory).prepareBells(sealer: sealer)
             print("Demo bells at the school gates: \(bells.joined(separator: ", ")). Press one from another terminal:")
-            print("    swift run citywatch bells press \(bells.first ?? "DEMO-BELL-01") --data-dir \(configuration.dataDirectory)")
+            let host = configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost
+            print("    swift run citywatch bells press \(bells.first ?? "DEMO-BELL-01") --data-dir \(configuration.dataDirectory) --server http://\(host):\(configuration.httpPort)")
         }
     }
 }
