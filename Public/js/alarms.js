@@ -166,14 +166,37 @@ export function createAlarmsView(context) {
     return row;
   }
 
+  /** id → {json, el}: rows are made again only when their alarm changed, so a note being typed survives. */
+  const rowCache = new Map();
+  /** Alarms this console has heard of (live or listed); `loadedOnce` after the first list. */
+  const known = new Set();
+  let loadedOnce = false;
+
   function renderQueue() {
     const shown = [...alarms.values()].filter((alarm) => showFinished.checked || isActive(alarm)).sort(queueOrder);
-    if (!shown.length) replace(queue, h('li', { class: 'empty' }, bi('대기 중인 알람이 없습니다', 'No alarms waiting')));
-    else replace(queue, shown.map(alarmRow));
+    if (!shown.length) {
+      rowCache.clear();
+      replace(queue, h('li', { class: 'empty' }, bi('대기 중인 알람이 없습니다', 'No alarms waiting')));
+      updateBadge();
+      return;
+    }
+    const rows = shown.map((alarm) => {
+      const json = JSON.stringify(alarm);
+      let cached = rowCache.get(alarm.id);
+      if (!cached || cached.json !== json) {
+        cached = { json, el: alarmRow(alarm) };
+        rowCache.set(alarm.id, cached);
+      }
+      return cached.el;
+    });
+    for (const id of [...rowCache.keys()]) if (!alarms.has(id)) rowCache.delete(id);
+    const unchanged = rows.length === queue.children.length && rows.every((row, index) => queue.children[index] === row);
+    if (!unchanged) queue.replaceChildren(...rows);
     updateBadge();
   }
 
   function acceptAlarm(alarm) {
+    known.add(alarm.id);
     alarms.set(alarm.id, alarm);
     renderQueue();
   }
@@ -296,12 +319,26 @@ export function createAlarmsView(context) {
     sendToWall(data.cameraIds, data.labels || [], `${data.drill ? '[훈련] ' : ''}${data.reason || ''}`, wallForward.checked);
   }
 
+  /**
+   * Reads the queue and incidents. Between the live messages it also runs every 15 s: in a
+   * cluster a bell may be pressed at another node, whose live feed this console does not hear,
+   * so an alarm new to this console that asks for the wall, raised in the last two minutes, is
+   * put on the wall here too.
+   */
   async function load() {
     try {
       const [queueAnswer, incidentAnswer] = await Promise.all([
         context.api.get(`/api/alarms?finished=${showFinished.checked}`),
         context.api.get('/api/incidents'),
       ]);
+      for (const alarm of queueAnswer) {
+        const fresh = Date.now() - Date.parse(alarm.raisedAt) < 120_000;
+        if (loadedOnce && !known.has(alarm.id) && alarm.toWall && isActive(alarm) && fresh && alarm.cameraIds.length) {
+          onWallRequest({ cameraIds: alarm.cameraIds, labels: alarm.cameraLabels, reason: alarm.title, alarmId: alarm.id, drill: alarm.drill });
+        }
+        known.add(alarm.id);
+      }
+      loadedOnce = true;
       alarms.clear();
       for (const alarm of queueAnswer) alarms.set(alarm.id, alarm);
       incidents.clear();
@@ -334,10 +371,12 @@ export function createAlarmsView(context) {
   showFinished.addEventListener('change', load);
   load();
   const live = connect();
+  const poll = setInterval(load, 15_000);
 
   return {
     el,
     destroy() {
+      clearInterval(poll);
       live.close();
     },
   };

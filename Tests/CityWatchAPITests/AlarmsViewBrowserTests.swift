@@ -11,7 +11,7 @@ import VaporTesting
 
 /// The Alarms & incidents view in a real browser: an alarm arrives live, is acknowledged and
 /// opened as an incident; the incident gets a note, share links for a partner, and is closed —
-/// each step checked against the store.
+/// each step checked against the store; a bell alarm stored by another node reaches the wall.
 @Suite("Alarms and incidents view in the browser", .serialized)
 struct AlarmsViewBrowserTests {
     let console = ConsoleBrowserTests()
@@ -71,6 +71,15 @@ struct AlarmsViewBrowserTests {
                         try await browser.execute("return document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=closed]').length") == 1
                     }
                     #expect(try await IncidentRepository(database: app.db).incident(incidentID)?.status == .closed)
+                    // A bell pressed at another node of a cluster: stored, but not on this node's live feed.
+                    // The console's 15-second look at the queue puts its camera on the wall all the same.
+                    let elsewhere = Alarm(source: .bell, sourceRef: "B-9", priority: .critical, title: "비상벨 · 다른 노드", cameraIDs: [cameras[2]],
+                                          raisedAt: Date(), toWall: true)
+                    try await IncidentRepository(database: app.db).save(elsewhere)
+                    try await waitUntil("the other node's bell reaches this wall", timeout: .seconds(25)) {
+                        try await browser.execute("return document.querySelector(\"#wall .wall-tile[data-camera='\(cameras[2].uuidString)']\") !== null") == true
+                    }
+                    #expect(try await browser.execute("return location.hash") == "#wall")
                     let actions = Set(try await AuditLog(database: app.db).list(.init(actor: "deskone")).map(\.action))
                     #expect(actions.isSuperset(of: ["alarm.acknowledge", "alarm.escalate", "incident.open", "incident.note", "incident.update"]))
                 }
