@@ -8,7 +8,8 @@
 // Test hooks: #alarm-queue .alarm-row[data-alarm][data-priority][data-status][data-drill];
 // #incident-list .incident-row[data-incident]; #incident-detail[data-incident] with
 // .incident-timeline li[data-kind]; #alarms-feed[data-state]; window.citywatchWallRequests
-// (the wall messages received, each {at: ms, cameraIds}).
+// (the wall messages received, each {at: ms, cameraIds}); window.citywatchAlarmSounds (chimes
+// played for new critical or high alarms).
 
 import { errorText } from './api.js';
 import { bi, formatTime, h, message, replace, text } from './dom.js';
@@ -67,13 +68,44 @@ export function createAlarmsView(context) {
   // Whether a wall request (a bell, a cast-net) brings this console's wall to the front.
   const forwardKey = `citywatch.alarms.wallForward.${context.user?.id ?? context.user?.username ?? ''}`;
   const wallForward = h('input', { type: 'checkbox', id: 'alarms-wall-forward', checked: localStorage.getItem(forwardKey) !== 'off' });
-  wallForward.addEventListener('change', () => {
+  // Whether new urgent alarms sound (a tired operator may be looking at another screen).
+  const soundKey = `citywatch.alarms.sound.${context.user?.id ?? context.user?.username ?? ''}`;
+  const sound = h('input', { type: 'checkbox', id: 'alarms-sound', checked: localStorage.getItem(soundKey) !== 'off' });
+  for (const [box, storageKey] of [[wallForward, forwardKey], [sound, soundKey]]) {
+    box.addEventListener('change', () => {
+      try {
+        localStorage.setItem(storageKey, box.checked ? 'on' : 'off');
+      } catch {
+        // Not remembered; it still applies now.
+      }
+    });
+  }
+  window.citywatchAlarmSounds = 0;
+  let audio = null;
+
+  /** Three short tones for a new critical or high alarm (not for drills), when sound is on. */
+  function chime(alarm) {
+    if (!sound.checked || alarm.drill || (alarm.priority !== 'critical' && alarm.priority !== 'high')) return;
+    window.citywatchAlarmSounds += 1;
     try {
-      localStorage.setItem(forwardKey, wallForward.checked ? 'on' : 'off');
+      audio = audio || new AudioContext();
+      audio.resume?.();
+      const pitch = alarm.priority === 'critical' ? 880 : 660;
+      for (let beep = 0; beep < 3; beep += 1) {
+        const start = audio.currentTime + beep * 0.25;
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = pitch;
+        gain.gain.setValueAtTime(0.2, start);
+        gain.gain.setValueAtTime(0, start + 0.15);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(start);
+        tone.stop(start + 0.16);
+      }
     } catch {
-      // Not remembered; it still applies now.
+      // No audio device or not allowed yet: the queue and the badge still show it.
     }
-  });
+  }
   const notice = h('p', { class: 'message', hidden: true, role: 'status' });
   const queue = h('ol', { id: 'alarm-queue', class: 'alarm-queue', 'aria-live': 'polite' });
   const incidentList = h('ul', { id: 'incident-list', class: 'incident-list' });
@@ -83,7 +115,8 @@ export function createAlarmsView(context) {
       h('h1', null, bi('알람·사건', 'Alarms & incidents')),
       feed,
       h('label', { class: 'check' }, showFinished, ' ', bi('처리된 알람도', 'Show finished')),
-      context.can(WALL_ROLES) ? h('label', { class: 'check' }, wallForward, ' ', bi('알람 때 영상벽으로 이동', 'Bring the wall forward on alarms')) : null),
+      context.can(WALL_ROLES) ? h('label', { class: 'check' }, wallForward, ' ', bi('알람 때 영상벽으로 이동', 'Bring the wall forward on alarms')) : null,
+      h('label', { class: 'check' }, sound, ' ', bi('알람음', 'Sound'))),
     notice,
     h('div', { class: 'alarms-columns' },
       h('section', { class: 'alarms-queue-column', 'aria-label': '알람 대기열 Alarm queue' },
@@ -333,6 +366,7 @@ export function createAlarmsView(context) {
       ]);
       for (const alarm of queueAnswer) {
         const fresh = Date.now() - Date.parse(alarm.raisedAt) < 120_000;
+        if (loadedOnce && !known.has(alarm.id) && isActive(alarm) && fresh) chime(alarm);
         if (loadedOnce && !known.has(alarm.id) && alarm.toWall && isActive(alarm) && fresh && alarm.cameraIds.length) {
           onWallRequest({ cameraIds: alarm.cameraIds, labels: alarm.cameraLabels, reason: alarm.title, alarmId: alarm.id, drill: alarm.drill });
         }
@@ -360,7 +394,10 @@ export function createAlarmsView(context) {
       onOpen: () => setFeed('live', '실시간', 'Live'),
       onMessage(data) {
         if (data.type === 'wall') onWallRequest(data);
-        else if (data.type === 'alarm' || data.type === 'alarm.update') acceptAlarm(data.alarm);
+        else if (data.type === 'alarm') {
+          if (!known.has(data.alarm.id)) chime(data.alarm);
+          acceptAlarm(data.alarm);
+        } else if (data.type === 'alarm.update') acceptAlarm(data.alarm);
         else if (data.type === 'incident' || data.type === 'incident.update') acceptIncident(data.incident);
       },
       onDown: () => setFeed('reconnecting', '재연결 중', 'Reconnecting'),

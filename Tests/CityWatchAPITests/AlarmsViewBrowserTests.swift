@@ -38,6 +38,7 @@ struct AlarmsViewBrowserTests {
                         try await browser.execute("return document.querySelector(\"\(row)\")?.dataset.status ?? null") == "open"
                     }
                     #expect(try await browser.execute("return document.querySelector('#main-nav a[data-view=alarms] .nav-badge')?.textContent ?? ''") == "1")
+                    #expect(try await browser.execute("return window.citywatchAlarmSounds").int == 1, "a new high alarm sounds")
                     try await browser.sendKeys("현장 확인 중", to: browser.findElement("\(row) .alarm-note"))
                     try await browser.click(browser.findElement("\(row) .alarm-ack"))
                     try await waitUntil("the alarm is acknowledged") {
@@ -80,6 +81,7 @@ struct AlarmsViewBrowserTests {
                         try await browser.execute("return document.querySelector(\"#wall .wall-tile[data-camera='\(cameras[2].uuidString)']\") !== null") == true
                     }
                     #expect(try await browser.execute("return location.hash") == "#wall")
+                    #expect(try await browser.execute("return window.citywatchAlarmSounds").int == 2, "the other node's critical alarm sounds too")
                     let actions = Set(try await AuditLog(database: app.db).list(.init(actor: "deskone")).map(\.action))
                     #expect(actions.isSuperset(of: ["alarm.acknowledge", "alarm.escalate", "incident.open", "incident.note", "incident.update"]))
                 }
