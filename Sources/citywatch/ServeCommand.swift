@@ -78,6 +78,12 @@ func runServer(configuration: Configuration, logger: Logger,
         services.append(.init(service: RetaskingSweeper(service: {
             RetaskingService(database: app.db, settingsChanged: { await app.analytics?.reloadSettings() })
         })))
+        if case .postgres(let url) = configuration.database {
+            // Alarms, incidents and wall requests reach the consoles of every node of the cluster.
+            services.append(.init(service: ClusterAlarmRelay(center: app.cityWatch.alarms,
+                                                             channel: ClusterChannel(name: ClusterAlarmRelay.channelName, url: url),
+                                                             database: { app.db })))
+        }
         services.append(.init(service: server))
         // Services stop in reverse order: the web server first, the recorders last, so every
         // ffmpeg closes its segment and the index is complete before the process ends.

@@ -1,5 +1,6 @@
 import CityWatchDomain
 import Foundation
+import Synchronization
 
 /// The live side of the alarm queue: every raised or changed alarm and incident, and every
 /// request to put cameras on the wall, handed to each console that listens.
@@ -32,6 +33,8 @@ public final class AlarmCenter: Sendable {
     }
 
     let feed = Broadcaster<Message>()
+    /// Hands what this node publishes to the other nodes of a cluster, when set.
+    private let relay = Mutex<(@Sendable (Message) -> Void)?>(nil)
 
     public init() {}
 
@@ -39,7 +42,19 @@ public final class AlarmCenter: Sendable {
 
     public func subscribe() -> AsyncStream<Message> { feed.subscribe() }
 
-    public func publish(_ message: Message) { feed.publish(message) }
+    /// Sends `message` to this node's consoles and, in a cluster, to the other nodes.
+    public func publish(_ message: Message) {
+        feed.publish(message)
+        relay.withLock { $0 }?(message)
+    }
+
+    /// A message another node published: to this node's consoles only.
+    public func deliver(_ message: Message) { feed.publish(message) }
+
+    /// Sets (or clears) where published messages also go.
+    public func setRelay(_ relay: (@Sendable (Message) -> Void)?) {
+        self.relay.withLock { $0 = relay }
+    }
 
     public func finishAll() { feed.finishAll() }
 }
