@@ -27,18 +27,21 @@ struct BellsPressCommandLineTests {
             let configuration = app.cityWatch.configuration
             guard case .sqlite(let path) = configuration.database else { Issue.record("a SQLite test database"); return }
             let common = ["--data-dir", configuration.dataDirectory, "--database-url", "sqlite://\(path)"]
+            // withCityWatch stops the server also when a step below fails. The commands run on
+            // threads of their own (runProgramDetached): waiting for them on one of the few
+            // concurrency threads could starve the server answering them.
             let port = try await app.startOnFreePort()
 
-            let keyed = try runProgram(CommandLineTests.binary, ["bells", "key", "B-CLI-01"] + common)
+            let keyed = try await runProgramDetached(CommandLineTests.binary, ["bells", "key", "B-CLI-01"] + common)
             #expect(keyed.contains("shown only now"), "\(keyed)")
-            let pressed = try runProgram(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
+            let pressed = try await runProgramDetached(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
             #expect(pressed.contains("Pressed bell B-CLI-01") && pressed.contains("\"drill\":false"), "\(pressed)")
             let alarms = try await IncidentRepository(database: app.db).alarms(includeFinished: true, limit: 10)
             #expect(alarms.count == 1 && alarms[0].source == .bell && alarms[0].cameraIDs.first == cameras[0])
 
-            let drill = try runProgram(CommandLineTests.binary, ["bells", "drill", "--all", "--minutes", "20", "--note", "소방 훈련"] + common)
+            let drill = try await runProgramDetached(CommandLineTests.binary, ["bells", "drill", "--all", "--minutes", "20", "--note", "소방 훈련"] + common)
             #expect(drill.contains("Drill for every bell until"), "\(drill)")
-            let inDrill = try runProgram(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
+            let inDrill = try await runProgramDetached(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
             #expect(inDrill.contains("\"drill\":true"), "\(inDrill)")
 
             // A wrong secret, an unknown bell, nobody listening: clear failures.
@@ -49,7 +52,7 @@ struct BellsPressCommandLineTests {
                 (["bells", "drill", "B-CLI-01", "--all"], "name one bell or give --all"),
             ] {
                 do {
-                    _ = try runProgram(CommandLineTests.binary, arguments + common)
+                    _ = try await runProgramDetached(CommandLineTests.binary, arguments + common)
                     Issue.record("\(arguments) succeeded")
                 } catch let failure as ProgramFailure {
                     #expect(failure.standardError.contains(expected), "\(arguments): \(failure.standardError)")

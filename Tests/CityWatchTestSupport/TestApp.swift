@@ -38,9 +38,13 @@ public func withCityWatch<T>(
         adjust(&configuration)
         try await configure(app, configuration: configuration, clock: clock)
         let result = try await body(app)
+        await app.server.shutdown()
         try await app.asyncShutdown()
         return result
     } catch {
+        // A test that failed half-way may have left the HTTP server it started running; it must
+        // stop before the app goes, or the failure would end the whole test process.
+        await app.server.shutdown()
         try? await app.asyncShutdown()
         throw error
     }
