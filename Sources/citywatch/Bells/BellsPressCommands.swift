@@ -92,7 +92,7 @@ struct BellsPressCommand: AsyncParsableCommand {
         request.headers.add(name: "X-Bell-Mode", value: drill ? "drill" : "live")
         request.headers.add(name: "X-Bell-Signature", value: BellPressService.signature(secret: secret ?? "", bell: number, time: time, nonce: nonce, drill: drill))
         let response: HTTPClientResponse
-        do { response = try await HTTPClient.shared.execute(request, timeout: .seconds(30)) } catch {
+        do { response = try await HTTPClient.shared.execute(request, timeout: .seconds(10)) } catch {
             throw ValidationError("could not reach \(base): \(error). Is `citywatch serve` running there? (--server URL)")
         }
         let body = String(buffer: try await response.body.collect(upTo: 64 * 1024))
