@@ -27,8 +27,8 @@ struct AlarmsViewBrowserTests {
                 try await WebDriver.withBrowser { browser in
                     try await console.signIn(browser, at: site, username: "deskone", password: password)
                     try await browser.click(browser.findElement("#main-nav a[data-view=alarms]"))
-                    try await waitUntil("the alarm feed is live", timeout: .seconds(20)) {
-                        try await browser.execute("return document.getElementById('alarms-feed')?.dataset.state ?? null") == "live"
+                    try await waitUntil("the alarms view is shown and its feed live", timeout: .seconds(20)) {
+                        try await browser.execute("const view = document.getElementById('view-alarms'); return view !== null && !view.hidden && document.getElementById('alarms-feed')?.dataset.state === 'live'") == true
                     }
                     // Not a wall request: the operator stays on this view.
                     let alarm = try await IncidentService(database: app.db, center: app.cityWatch.alarms).raise(Alarm(

@@ -28,6 +28,9 @@ struct SelectiveWallBrowserTests {
                 try await WebDriver.withBrowser { browser in
                     try await console.signIn(browser, at: site, username: "selector", password: password)
                     try await browser.click(browser.findElement("#main-nav a[data-view=wall]"))
+                    try await waitUntil("the wall is shown", timeout: .seconds(20)) {
+                        try await browser.execute("const view = document.getElementById('view-wall'); return view !== null && !view.hidden") == true
+                    }
                     try await browser.click(browser.findElement("#wall-selective"))
                     let order = "return [...document.querySelectorAll('#wall .wall-tile[data-camera]')].map((tile) => tile.dataset.camera + '|' + (tile.querySelector('.tile-reason')?.textContent ?? '')).join(',')"
                     try await waitUntil("the wall fills itself", timeout: .seconds(20)) {

@@ -34,21 +34,22 @@ struct BellsPressCommandLineTests {
 
             let keyed = try await runProgramDetached(CommandLineTests.binary, ["bells", "key", "B-CLI-01"] + common)
             #expect(keyed.contains("shown only now"), "\(keyed)")
-            let pressed = try await runProgramDetached(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
+            let pressed = try await runProgramDetached(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)", "--timeout", "60"] + common)
             #expect(pressed.contains("Pressed bell B-CLI-01") && pressed.contains("\"drill\":false"), "\(pressed)")
             let alarms = try await IncidentRepository(database: app.db).alarms(includeFinished: true, limit: 10)
             #expect(alarms.count == 1 && alarms[0].source == .bell && alarms[0].cameraIDs.first == cameras[0])
 
             let drill = try await runProgramDetached(CommandLineTests.binary, ["bells", "drill", "--all", "--minutes", "20", "--note", "소방 훈련"] + common)
             #expect(drill.contains("Drill for every bell until"), "\(drill)")
-            let inDrill = try await runProgramDetached(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)"] + common)
+            let inDrill = try await runProgramDetached(CommandLineTests.binary, ["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)", "--timeout", "60"] + common)
             #expect(inDrill.contains("\"drill\":true"), "\(inDrill)")
 
             // A wrong secret, an unknown bell, nobody listening: clear failures.
             for (arguments, expected) in [
-                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)", "--secret", "wrong"], "signature"),
+                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)", "--secret", "wrong", "--timeout", "60"], "signature"),
                 (["bells", "press", "NO-SUCH", "--server", "http://127.0.0.1:\(port)"], "no bell 'NO-SUCH'"),
-                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:1"], "could not reach"),
+                (["bells", "press", "B-CLI-01", "--timeout", "0"], "--timeout must be 1–300 seconds"),
+                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:1", "--timeout", "2"], "could not reach"),
                 (["bells", "drill", "B-CLI-01", "--all"], "name one bell or give --all"),
             ] {
                 do {

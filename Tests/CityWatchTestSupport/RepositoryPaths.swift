@@ -83,10 +83,10 @@ public func runProgram(_ path: String, _ arguments: [String], environment: [Stri
 
 /// ``runProgram(_:_:environment:)`` on a thread of its own, so a slow program does not hold
 /// one of the few threads Swift concurrency has.
-public func runProgramDetached(_ path: String, _ arguments: [String]) async throws -> String {
+public func runProgramDetached(_ path: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
-            continuation.resume(with: Result { try runProgram(path, arguments) })
+            continuation.resume(with: Result { try runProgram(path, arguments, environment: environment) })
         }
     }
 }

@@ -66,6 +66,13 @@ struct BellsPressCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The bell's secret (default: read from the store).", valueName: "secret"))
     var secret: String?
 
+    @Option(help: ArgumentHelp("Seconds to wait for the server's answer.", valueName: "seconds"))
+    var timeout = 10
+
+    func validate() throws {
+        guard (1...300).contains(timeout) else { throw ValidationError("--timeout must be 1–300 seconds") }
+    }
+
     func run() async throws {
         let configuration = try store.resolve()
         let reference = bell
@@ -92,7 +99,7 @@ struct BellsPressCommand: AsyncParsableCommand {
         request.headers.add(name: "X-Bell-Mode", value: drill ? "drill" : "live")
         request.headers.add(name: "X-Bell-Signature", value: BellPressService.signature(secret: secret ?? "", bell: number, time: time, nonce: nonce, drill: drill))
         let response: HTTPClientResponse
-        do { response = try await HTTPClient.shared.execute(request, timeout: .seconds(10)) } catch {
+        do { response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout))) } catch {
             throw ValidationError("could not reach \(base): \(error). Is `citywatch serve` running there? (--server URL)")
         }
         let body = String(buffer: try await response.body.collect(upTo: 64 * 1024))
