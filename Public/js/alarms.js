@@ -152,9 +152,16 @@ export function createAlarmsView(context) {
   }
 
   function alarmRow(alarm) {
-    const noteInput = h('input', { type: 'text', class: 'alarm-note', maxlength: '1000', placeholder: '메모 Note', 'aria-label': '메모 Note' });
+    const noteInput = h('input', {
+      type: 'text', class: 'alarm-note', maxlength: '1000', placeholder: '메모 Note', 'aria-label': '메모 Note', value: noteDrafts.get(alarm.id) || '',
+    });
+    // What the operator types survives the row being redrawn by a live update.
+    noteInput.addEventListener('input', () => noteDrafts.set(alarm.id, noteInput.value));
     const rowNotice = h('p', { class: 'message', hidden: true });
     async function act(action, body) {
+      // The note goes with the action: a row redrawn meanwhile (a live update may come first) starts empty.
+      const draft = noteDrafts.get(alarm.id);
+      noteDrafts.delete(alarm.id);
       try {
         const path = `/api/alarms/${encodeURIComponent(alarm.id)}/${action}`;
         const answer = await context.api.post(path, body);
@@ -167,6 +174,7 @@ export function createAlarmsView(context) {
           acceptAlarm(answer);
         }
       } catch (error) {
+        if (draft !== undefined) noteDrafts.set(alarm.id, draft);
         message(rowNotice, 'error', errorText(error));
       }
     }
@@ -201,6 +209,8 @@ export function createAlarmsView(context) {
 
   /** id → {json, el}: rows are made again only when their alarm changed, so a note being typed survives. */
   const rowCache = new Map();
+  /** id → the note being typed on an alarm's row. */
+  const noteDrafts = new Map();
   /** Alarms this console has heard of (live or listed); `loadedOnce` after the first list. */
   const known = new Set();
   let loadedOnce = false;
@@ -273,6 +283,16 @@ export function createAlarmsView(context) {
   }
 
   function renderDetail({ incident, timeline }) {
+    // A live update redraws the detail: what was being typed, the open share panel and the focus stay.
+    const sameIncident = detail.dataset.rendered === incident.id;
+    const previous = sameIncident ? {
+      note: detail.querySelector('#incident-note')?.value || '',
+      noteFocused: document.activeElement?.id === 'incident-note',
+      shareOpen: detail.querySelector('.incident-share')?.open === true,
+      partner: detail.querySelector('#incident-share-partner')?.value || '',
+      minutes: detail.querySelector('#incident-share-minutes')?.value || '',
+      shareResult: detail.querySelector('#incident-share-result')?.cloneNode(true) || null,
+    } : null;
     const detailNotice = h('p', { class: 'message', hidden: true });
     const noteInput = h('textarea', { id: 'incident-note', rows: '2', maxlength: '2000', 'aria-label': '경과 기록 Note' });
     async function call(path, body, done) {
@@ -311,9 +331,21 @@ export function createAlarmsView(context) {
       !closed ? h('form', { class: 'incident-note-form', on: {
         submit: (event) => {
           event.preventDefault();
-          if (noteInput.value.trim()) call('notes', { text: noteInput.value });
+          if (noteInput.value.trim()) call('notes', { text: noteInput.value }, () => { noteInput.value = ''; });
         },
       } }, noteInput, h('button', { type: 'submit' }, bi('기록', 'Add note'))) : null);
+    detail.dataset.rendered = incident.id;
+    if (previous) {
+      noteInput.value = previous.note;
+      if (previous.noteFocused) noteInput.focus();
+      const share = detail.querySelector('.incident-share');
+      if (share && previous.shareOpen) {
+        share.open = true;
+        detail.querySelector('#incident-share-partner').value = previous.partner;
+        if (previous.minutes) detail.querySelector('#incident-share-minutes').value = previous.minutes;
+        if (previous.shareResult) detail.querySelector('#incident-share-result').replaceWith(previous.shareResult);
+      }
+    }
   }
 
   /** Share links for a partner (112/119 situation room): short-lived tokens to live and playback. */

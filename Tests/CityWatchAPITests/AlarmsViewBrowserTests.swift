@@ -57,7 +57,10 @@ struct AlarmsViewBrowserTests {
                     try await waitUntil("the note is in the timeline") {
                         try await browser.execute("return [...document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=note]')].some((li) => li.textContent.includes('검은 모자'))") == true
                     }
-                    _ = try await browser.execute("document.querySelector('.incident-share').open = true; return true")
+                    try await browser.click(browser.findElement(".incident-share summary"))
+                    try await waitUntil("the share panel is open") {
+                        try await browser.execute("return document.querySelector('.incident-share')?.open === true") == true
+                    }
                     try await browser.sendKeys("seoul-112", to: browser.findElement("#incident-share-partner"))
                     try await browser.click(browser.findElement(".incident-share button[type=submit]"))
                     try await waitUntil("share links are shown") {
