@@ -14,29 +14,29 @@ struct BellsCommandLineTests {
         let db = database.location
         let registry = RegistryFixtures.csv([RegistryFixtures.currentHeader,
             RegistryFixtures.currentRow(number: 1, cameras: "1", latitude: "37.500270", longitude: "127.030000", roadAddress: "north pole", direction: "남측")])
-        _ = try await CommandLineTests.citywatch(["cameras", "import", try RegistryFixtures.write(Data(registry.utf8))], database: db)
+        _ = try CommandLineTests.citywatch(["cameras", "import", try RegistryFixtures.write(Data(registry.utf8))], database: db)
 
         let bells = RegistryFixtures.cp949(RegistryFixtures.csv([BellImportTests.header, BellImportTests.row("B-001"),
                                                                  BellImportTests.row("B-002", longitude: "x")]))
         let path = try RegistryFixtures.write(bells, name: "bells.csv")
-        let text = try await CommandLineTests.citywatch(["bells", "import", path], database: db)
+        let text = try CommandLineTests.citywatch(["bells", "import", path], database: db)
         #expect(text.contains("1 valid, 1 bad"), "\(text)")
         #expect(text.contains("line 3: WGS84경도 (longitude) 'x' is not a number"), "\(text)")
 
-        let json = try await CommandLineTests.citywatch(["bells", "import", path, "--json"], database: db)
+        let json = try CommandLineTests.citywatch(["bells", "import", path, "--json"], database: db)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(report["unchanged"] as? Int == 1 && report["badRowCount"] as? Int == 1)
 
-        let listed = try await CommandLineTests.citywatch(["bells", "list", "--json"], database: db)
+        let listed = try CommandLineTests.citywatch(["bells", "list", "--json"], database: db)
         let listings = try #require(try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
         #expect(listings.count == 1)
         let cameras = try #require(listings.first?["cameras"] as? [[String: Any]])
         #expect(cameras.map { $0["address"] as? String } == ["north pole"])
-        #expect(try await CommandLineTests.citywatch(["bells", "list"], database: db).contains("B-001"))
+        #expect(try CommandLineTests.citywatch(["bells", "list"], database: db).contains("B-001"))
 
         let missing = try RegistryFixtures.write(Data("설치위치,위도\n공원,37.5\n".utf8), name: "bells.csv")
         do {
-            _ = try await CommandLineTests.citywatch(["bells", "import", missing], database: db)
+            _ = try CommandLineTests.citywatch(["bells", "import", missing], database: db)
             Issue.record("a file without 안전비상벨관리번호 was imported")
         } catch let failure as ProgramFailure {
             #expect(failure.status != 0)

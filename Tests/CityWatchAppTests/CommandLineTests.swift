@@ -8,14 +8,12 @@ import Testing
 struct CommandLineTests {
     static var binary: String { RepositoryPaths.root.appendingPathComponent(".build/debug/citywatch").path }
 
-    /// Runs the program on a thread of its own: waiting for it on one of the few concurrency
-    /// threads would starve the servers other tests run beside it.
-    static func citywatch(_ arguments: [String], database: DatabaseLocation) async throws -> String {
+    static func citywatch(_ arguments: [String], database: DatabaseLocation) throws -> String {
         let url: String = switch database {
         case .sqlite(let path): "sqlite://\(path)"
         case .postgres(let url): url
         }
-        return try await runProgramDetached(binary, arguments + ["--database-url", url], environment: ["CITYWATCH_BCRYPT_COST": "4"])
+        return try runProgram(binary, arguments + ["--database-url", url], environment: ["CITYWATCH_BCRYPT_COST": "4"])
     }
 
     /// Runs SQL against the test database directly, as an intruder with database access would.
@@ -32,25 +30,25 @@ struct CommandLineTests {
         let database = try await TestDatabase.make(kind)
         defer { database.drop() }
         let db = database.location
-        let report = try await Self.citywatch(["cameras", "import", RepositoryPaths.gangnamRegistry.path], database: db)
+        let report = try Self.citywatch(["cameras", "import", RepositoryPaths.gangnamRegistry.path], database: db)
         #expect(report.contains("1,699 sites, 4,387 cameras"))
         #expect(report.contains("생활방범"))
 
-        let added = try await Self.citywatch(["users", "add", "Kim.Operator", "--role", "operator"], database: db)
+        let added = try Self.citywatch(["users", "add", "Kim.Operator", "--role", "operator"], database: db)
         let password = try #require(added.split(separator: "\n").first { $0.hasPrefix("password: ") }?.dropFirst("password: ".count))
         #expect(password.count == 20)
-        #expect(try await Self.citywatch(["users", "list"], database: db).contains("kim.operator"))
-        await #expect(throws: ProgramFailure.self) { try await Self.citywatch(["users", "add", "kim.operator", "--role", "police"], database: db) }
-        await #expect(throws: ProgramFailure.self) { try await Self.citywatch(["users", "add", "lee", "--role", "janitor"], database: db) }
+        #expect(try Self.citywatch(["users", "list"], database: db).contains("kim.operator"))
+        #expect(throws: ProgramFailure.self) { try Self.citywatch(["users", "add", "kim.operator", "--role", "police"], database: db) }
+        #expect(throws: ProgramFailure.self) { try Self.citywatch(["users", "add", "lee", "--role", "janitor"], database: db) }
 
         let folder = try RepositoryPaths.temporaryFolder("cli")
         defer { try? FileManager.default.removeItem(at: folder) }
         let exported = folder.appendingPathComponent("registry.csv").path
-        _ = try await Self.citywatch(["cameras", "export", "--format", "csv", "--output", exported], database: db)
+        _ = try Self.citywatch(["cameras", "export", "--format", "csv", "--output", exported], database: db)
         #expect(try String(contentsOfFile: exported, encoding: .utf8).split(separator: "\r\n").count == 1_700)
 
-        #expect(try await Self.citywatch(["audit", "verify"], database: db).contains("audit log intact: 3 entries verified"))
-        let listed = try await Self.citywatch(["audit", "list", "--action", "user"], database: db)
+        #expect(try Self.citywatch(["audit", "verify"], database: db).contains("audit log intact: 3 entries verified"))
+        let listed = try Self.citywatch(["audit", "list", "--action", "user"], database: db)
         #expect(listed.contains("user.create") && listed.contains("kim.operator"))
 
         // An intruder with database access drops the guard and edits entry 2.
@@ -59,7 +57,7 @@ struct CommandLineTests {
         case .postgres: try Self.rawSQL("DROP TRIGGER audit_log_append_only ON audit_log; UPDATE audit_log SET target = 'someone' WHERE seq = 2;", database: db)
         }
         do {
-            _ = try await Self.citywatch(["audit", "verify"], database: db)
+            _ = try Self.citywatch(["audit", "verify"], database: db)
             Issue.record("verify accepted a tampered log")
         } catch let failure as ProgramFailure {
             #expect(failure.status == 1)
@@ -73,13 +71,13 @@ struct CommandLineTests {
         defer { database.drop() }
         let path = try RegistryFixtures.write(Data("name,value\n1,2\n".utf8))
         do {
-            _ = try await Self.citywatch(["cameras", "import", path], database: database.location)
+            _ = try Self.citywatch(["cameras", "import", path], database: database.location)
             Issue.record("a file that is not a registry was accepted")
         } catch let failure as ProgramFailure {
             #expect(failure.status != 0)
             #expect(failure.standardError.contains("not a CCTV registry header"))
         }
-        await #expect(throws: ProgramFailure.self) { try await Self.citywatch(["cameras", "import", "/nonexistent.csv"], database: database.location) }
+        #expect(throws: ProgramFailure.self) { try Self.citywatch(["cameras", "import", "/nonexistent.csv"], database: database.location) }
         do {
             _ = try runProgram(Self.binary, ["serve", "--database-url", "mysql://nope"])
             Issue.record("a bad database URL was accepted")

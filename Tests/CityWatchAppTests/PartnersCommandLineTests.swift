@@ -12,28 +12,28 @@ struct PartnersCommandLineTests {
         let database = try await TestDatabase.make(kind)
         defer { database.drop() }
         let db = database.location
-        let added = try await CommandLineTests.citywatch(["partners", "add", "seoul-112"], database: db)
+        let added = try CommandLineTests.citywatch(["partners", "add", "seoul-112"], database: db)
         let secret = try #require(added.split(separator: "\n").first { $0.hasPrefix("secret: ") }?.dropFirst("secret: ".count))
         #expect(secret.hasPrefix(PlatformPartners.secretPrefix) && secret.count == 47)
 
-        let listed = try await CommandLineTests.citywatch(["partners", "list"], database: db)
+        let listed = try CommandLineTests.citywatch(["partners", "list"], database: db)
         #expect(listed.contains("seoul-112  active") && !listed.contains(secret), "\(listed)")
         do {
-            _ = try await CommandLineTests.citywatch(["partners", "add", "seoul-112"], database: db)
+            _ = try CommandLineTests.citywatch(["partners", "add", "seoul-112"], database: db)
             Issue.record("a second partner with the same name was added")
         } catch let failure as ProgramFailure {
             #expect(failure.standardError.contains("exists already"), "\(failure.standardError)")
         }
 
-        #expect(try await CommandLineTests.citywatch(["partners", "revoke", "seoul-112"], database: db).contains("Revoked"))
-        #expect(try await CommandLineTests.citywatch(["partners", "list"], database: db).contains("seoul-112  revoked"))
+        #expect(try CommandLineTests.citywatch(["partners", "revoke", "seoul-112"], database: db).contains("Revoked"))
+        #expect(try CommandLineTests.citywatch(["partners", "list"], database: db).contains("seoul-112  revoked"))
         do {
-            _ = try await CommandLineTests.citywatch(["partners", "revoke", "nobody"], database: db)
+            _ = try CommandLineTests.citywatch(["partners", "revoke", "nobody"], database: db)
             Issue.record("an unknown partner was revoked")
         } catch let failure as ProgramFailure {
             #expect(failure.standardError.contains("no partner named 'nobody'"), "\(failure.standardError)")
         }
-        let json = try await CommandLineTests.citywatch(["partners", "list", "--json"], database: db)
+        let json = try CommandLineTests.citywatch(["partners", "list", "--json"], database: db)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
         #expect(rows.count == 1 && rows[0]["revokedAt"] != nil && rows[0]["name"] as? String == "seoul-112")
     }

@@ -31,26 +31,26 @@ struct ProvisionCommandTests {
                 request: provided, exportedBy: "operator1", exportId: try #require(provided.exportId), manifestSHA256: "ab" + String(repeating: "0", count: 62), providedAt: now))
             let database = app.cityWatch.configuration.database
 
-            let list = try await CommandLineTests.citywatch(["provision", "list"], database: database).split(separator: "\n")
+            let list = try CommandLineTests.citywatch(["provision", "list"], database: database).split(separator: "\n")
             #expect(list.count == 2)
             #expect(list.contains { $0.hasPrefix(waiting.id.uuidString.lowercased() + "\trequested\t") && $0.hasSuffix("undecided") })
             #expect(list.contains { $0.hasPrefix(provided.id.uuidString.lowercased() + "\texported\t") && $0.hasSuffix("decided by privacy") })
-            let exported = try await CommandLineTests.citywatch(["provision", "list", "--status", "exported", "--json"], database: database)
+            let exported = try CommandLineTests.citywatch(["provision", "list", "--status", "exported", "--json"], database: database)
             #expect(exported.split(separator: "\n").count == 1 && exported.contains("\"caseNumber\":\"2026-2\""))
             do {
-                _ = try await CommandLineTests.citywatch(["provision", "list", "--status", "pending"], database: database)
+                _ = try CommandLineTests.citywatch(["provision", "list", "--status", "pending"], database: database)
                 Issue.record("--status pending was accepted")
             } catch let failure as ProgramFailure {
                 #expect(failure.standardError.contains("--status 'pending' is not one of requested, approved, refused, exported"), "\(failure)")
             }
 
-            let csv = try await CommandLineTests.citywatch(["provision", "ledger", "--csv", "--actor", "privacy"], database: database)
+            let csv = try CommandLineTests.citywatch(["provision", "ledger", "--csv", "--actor", "privacy"], database: database)
             // Foundation drops the byte-order mark when the test reads the output back; the rest is byte for byte the download.
             let expected = ProvisionLedgerCSV.text(try await ProvisionRepository(database: app.db).ledger())
             #expect(csv.trimmingPrefix("\u{FEFF}") == expected.trimmingPrefix("\u{FEFF}"), "\(csv.debugDescription) vs \(expected.debugDescription)")
             #expect(csv.contains("\r\n") && csv.split(separator: "\r\n").count == 2)
             #expect(csv.contains(",\"용의자 확인, 동선 파악\","))
-            let table = try await CommandLineTests.citywatch(["provision", "ledger"], database: database)
+            let table = try CommandLineTests.citywatch(["provision", "ledger"], database: database)
             #expect(table.contains("2026-2\t경위 김수사 (서울강남경찰서)\tapproved by privacy"))
             let reads = try await AuditLog(database: app.db).list(.init(action: "provision.ledger"))
             #expect(reads.map(\.actor).sorted() == ["cli", "privacy"])

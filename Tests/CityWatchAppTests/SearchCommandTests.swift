@@ -23,7 +23,7 @@ struct SearchCommandTests {
             }
             let database = app.cityWatch.configuration.database
             let period = ["--from", ISO8601DateFormatter().string(from: start), "--to", ISO8601DateFormatter().string(from: start.addingTimeInterval(1_800))]
-            let table = try await CommandLineTests.citywatch(["search"] + period + ["--region", "0.2,0.4 0.8,0.4 0.8,1 0.2,1", "--class", "person", "--limit", "500"],
+            let table = try CommandLineTests.citywatch(["search"] + period + ["--region", "0.2,0.4 0.8,0.4 0.8,1 0.2,1", "--class", "person", "--limit", "500"],
                                                        database: database)
             let expected = try await SearchService(database: app.db).run(
                 SearchQuery(from: start, to: start.addingTimeInterval(1_800),
@@ -32,10 +32,10 @@ struct SearchCommandTests {
             #expect(expected.total > 0)
             #expect(table.hasPrefix("\(expected.total) episode(s) of objects on 2 camera(s)"), "\(table.prefix(200))")
             #expect(table.split(separator: "\n").count == 1 + expected.episodes.count)
-            let json = try await CommandLineTests.citywatch(["search"] + period + ["--camera", cameras[0].uuidString, "--json"], database: database)
+            let json = try CommandLineTests.citywatch(["search"] + period + ["--camera", cameras[0].uuidString, "--json"], database: database)
             #expect(json.contains("\"episodes\"") && !json.contains(cameras[1].uuidString))
             // CSV for a case file: a header, then the same episodes, in the same order, with addresses.
-            let csv = try await CommandLineTests.citywatch(["search"] + period + ["--region", "0.2,0.4 0.8,0.4 0.8,1 0.2,1", "--class", "person",
+            let csv = try CommandLineTests.citywatch(["search"] + period + ["--region", "0.2,0.4 0.8,0.4 0.8,1 0.2,1", "--class", "person",
                                                                           "--limit", "500", "--csv"], database: database)
             let rows = csv.dropFirst(csv.hasPrefix("\u{FEFF}") ? 1 : 0).split(separator: "\r\n").map(String.init)
             #expect(rows.first == SearchEpisodesCSV.header.joined(separator: ","))
@@ -50,7 +50,7 @@ struct SearchCommandTests {
             ]
             for (flags, message) in bad {
                 do {
-                    _ = try await CommandLineTests.citywatch(["search"] + period + flags, database: database)
+                    _ = try CommandLineTests.citywatch(["search"] + period + flags, database: database)
                     Issue.record("\(flags) was accepted")
                 } catch let failure as ProgramFailure {
                     #expect(failure.standardError.contains(message), "\(flags): \(failure)")
