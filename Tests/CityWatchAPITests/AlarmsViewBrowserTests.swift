@@ -39,12 +39,12 @@ struct AlarmsViewBrowserTests {
                     }
                     #expect(try await browser.execute("return document.querySelector('#main-nav a[data-view=alarms] .nav-badge')?.textContent ?? ''") == "1")
                     #expect(try await browser.execute("return window.citywatchAlarmSounds").int == 1, "a new high alarm sounds")
-                    try await browser.sendKeys("현장 확인 중", to: browser.findElement("\(row) .alarm-note"))
-                    try await browser.click(browser.findElement("\(row) .alarm-ack"))
+                    // Live updates redraw rows: each step finds its element and acts in one go in the page.
+                    _ = try await browser.execute(Self.type("현장 확인 중", into: "\(row) .alarm-note") + "document.querySelector(\"\(row) .alarm-ack\").click(); return true")
                     try await waitUntil("the alarm is acknowledged") {
                         try await browser.execute("return document.querySelector(\"\(row)\")?.dataset.status ?? null") == "acknowledged"
                     }
-                    try await browser.click(browser.findElement("\(row) .alarm-escalate"))
+                    _ = try await browser.execute("document.querySelector(\"\(row) .alarm-escalate\").click(); return true")
                     try await waitUntil("the incident opens beside the queue") {
                         try await browser.execute("return document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=opened]').length") == 1
                     }
@@ -52,17 +52,15 @@ struct AlarmsViewBrowserTests {
                     #expect(stored.status == .escalated && stored.notes.map(\.text) == ["현장 확인 중"])
                     let incidentID = try #require(stored.incidentID)
 
-                    try await browser.sendKeys("용의자 검은 모자", to: browser.findElement("#incident-note"))
-                    try await browser.click(browser.findElement(".incident-note-form button[type=submit]"))
+                    _ = try await browser.execute(Self.type("용의자 검은 모자", into: "#incident-note") + "document.querySelector('.incident-note-form button[type=submit]').click(); return true")
                     try await waitUntil("the note is in the timeline") {
                         try await browser.execute("return [...document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=note]')].some((li) => li.textContent.includes('검은 모자'))") == true
                     }
-                    try await browser.click(browser.findElement(".incident-share summary"))
+                    _ = try await browser.execute("document.querySelector('.incident-share summary').click(); return true")
                     try await waitUntil("the share panel is open") {
                         try await browser.execute("return document.querySelector('.incident-share')?.open === true") == true
                     }
-                    try await browser.sendKeys("seoul-112", to: browser.findElement("#incident-share-partner"))
-                    try await browser.click(browser.findElement(".incident-share button[type=submit]"))
+                    _ = try await browser.execute(Self.type("seoul-112", into: "#incident-share-partner") + "document.querySelector('.incident-share button[type=submit]').click(); return true")
                     try await waitUntil("share links are shown") {
                         try await browser.execute("return document.querySelector('#incident-share-result .share-url')?.textContent ?? ''").string?.contains("/api/shared/") == true
                     }
@@ -70,7 +68,7 @@ struct AlarmsViewBrowserTests {
                     let shared = try await app.testing().sendRequest(.GET, String(link[link.range(of: "/api/shared/")!.lowerBound...]))
                     #expect(shared.status == .ok, "the link works without a session: \(shared.body.string)")
 
-                    try await browser.click(browser.findElement("#incident-close"))
+                    _ = try await browser.execute("document.querySelector('#incident-close').click(); return true")
                     try await waitUntil("the incident is closed") {
                         try await browser.execute("return document.querySelectorAll('#incident-detail .incident-timeline li[data-kind=closed]').length") == 1
                     }
@@ -90,5 +88,10 @@ struct AlarmsViewBrowserTests {
                 }
             }
         }
+    }
+
+    /// Script that types `text` into the element at `selector` as a keyboard would (value and an input event).
+    static func type(_ text: String, into selector: String) -> String {
+        "const field = document.querySelector(\"\(selector)\"); field.value = \"\(text)\"; field.dispatchEvent(new Event('input', { bubbles: true })); "
     }
 }
