@@ -14,7 +14,9 @@ import Vapor
 struct BellsPressCommandLineTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "build the executable first: swift build"))
     func aKeyIsIssuedAPressReachesTheServerAndADrillWindowMarksIt() async throws {
-        try await withCityWatch(.sqlite) { app in
+        // PostgreSQL: on SQLite the commands and the in-process server would share one database file,
+        // and a write lock held across processes can stall the thread pool every test's SQLite shares.
+        try await withCityWatch(.postgres) { app in
             let cameras = try await app.makeCameras(2)
             let snapshot = try await app.cityWatch.directory.snapshot(on: app.db)
             let site = snapshot.siteOfCamera[try #require(snapshot.cameraIndex[cameras[0]])]
@@ -25,8 +27,8 @@ struct BellsPressCommandLineTests {
             record.longitude = site.record.longitude
             _ = try await BellRepository(database: app.db).upsert([record], now: Date())
             let configuration = app.cityWatch.configuration
-            guard case .sqlite(let path) = configuration.database else { Issue.record("a SQLite test database"); return }
-            let common = ["--data-dir", configuration.dataDirectory, "--database-url", "sqlite://\(path)"]
+            guard case .postgres(let url) = configuration.database else { Issue.record("a PostgreSQL test database"); return }
+            let common = ["--data-dir", configuration.dataDirectory, "--database-url", url]
             // withCityWatch stops the server also when a step below fails. The commands run on
             // threads of their own (runProgramDetached): waiting for them on one of the few
             // concurrency threads could starve the server answering them.
