@@ -37,6 +37,12 @@ public func configure(_ app: Application, configuration: Configuration, clock: @
 
 /// Registers and migrates the database (all a store-only command needs).
 public func prepareStore(_ app: Application, configuration: Configuration) async throws {
+    // The database gets blocking threads of its own. SQLite's driver retries a locked write on
+    // the thread that runs it until the lock is free; on the process-wide pool (one thread per
+    // core, shared by every application in the process) writers waiting on an open transaction
+    // could take every thread that transaction needed to commit, and the whole store stalled.
+    // Here every connection but the lock holder's can wait and the holder still has a thread.
+    app.threadPool = NIOThreadPool(numberOfThreads: storeThreadCount)
     try app.databases.useCityWatch(configuration.database, sqlLogLevel: .trace)
     app.migrations.add(CityWatchMigrations.all)
     if case .sqlite = configuration.database {
@@ -45,6 +51,11 @@ public func prepareStore(_ app: Application, configuration: Configuration) async
     }
     try await app.autoMigrate()
 }
+
+/// Blocking threads for one application: one per event loop (each loop has its own database
+/// connection, any of which may be waiting on a lock) and a few for the rest (password hashing,
+/// file reads).
+let storeThreadCount = System.coreCount * 2 + 4
 
 /// Every route of the server, one collection per resource.
 func routes(_ app: Application) throws {
