@@ -1,10 +1,11 @@
+import CityWatchDomain
 import FluentKit
 import Foundation
 import SQLKit
 
 /// A stored ``CityWatchDomain/Alarm``: the whole alarm as JSON, and the columns the queue is
 /// read by.
-public final class AlarmModel: Model, @unchecked Sendable {
+public final class AlarmModel: DocumentRow, @unchecked Sendable {
     // @unchecked: see SiteModel.
     public static let schema = "alarms"
 
@@ -23,11 +24,24 @@ public final class AlarmModel: Model, @unchecked Sendable {
     @Field(key: "document") public var document: String
 
     public init() {}
+
+    static let dates = DocumentDates.millisecondsSince1970
+
+    func index(_ alarm: Alarm) {
+        source = alarm.source.rawValue
+        sourceRef = alarm.sourceRef
+        status = alarm.status.rawValue
+        active = alarm.status.isActive
+        priorityRank = alarm.priority.rank
+        raisedAt = alarm.raisedAt
+        drill = alarm.drill
+        incidentID = alarm.incidentID
+    }
 }
 
 /// A stored ``CityWatchDomain/Incident``: the whole incident as JSON, and the columns it is
 /// found by.
-public final class IncidentModel: Model, @unchecked Sendable {
+public final class IncidentModel: DocumentRow, @unchecked Sendable {
     // @unchecked: see SiteModel.
     public static let schema = "incidents"
 
@@ -41,6 +55,17 @@ public final class IncidentModel: Model, @unchecked Sendable {
     @Field(key: "document") public var document: String
 
     public init() {}
+
+    static let dates = DocumentDates.millisecondsSince1970
+
+    func index(_ incident: Incident) {
+        number = incident.number
+        status = incident.status.rawValue
+        occurredAt = incident.occurredAt
+        openedAt = incident.openedAt
+        drill = incident.drill
+        originRef = incident.originRef
+    }
 }
 
 /// One line of an incident's timeline (append-only).

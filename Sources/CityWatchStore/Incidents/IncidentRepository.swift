@@ -10,59 +10,34 @@ public struct IncidentRepository: Sendable {
         self.database = database
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
-
     // MARK: Alarms
 
     /// Stores a new alarm or replaces the stored one with the same id.
     public func save(_ alarm: Alarm) async throws {
-        let model = try await AlarmModel.find(alarm.id, on: database) ?? AlarmModel()
-        model.id = alarm.id
-        model.source = alarm.source.rawValue
-        model.sourceRef = alarm.sourceRef
-        model.status = alarm.status.rawValue
-        model.active = alarm.status.isActive
-        model.priorityRank = alarm.priority.rank
-        model.raisedAt = alarm.raisedAt
-        model.drill = alarm.drill
-        model.incidentID = alarm.incidentID
-        model.document = String(decoding: try Self.encoder.encode(alarm), as: UTF8.self)
-        try await model.save(on: database)
+        try await AlarmModel.write(alarm, id: alarm.id, .upsert, on: database)
     }
 
     public func alarm(_ id: UUID) async throws -> Alarm? {
-        guard let model = try await AlarmModel.find(id, on: database) else { return nil }
-        return try Self.alarm(model)
+        try await AlarmModel.value(id, on: database)
     }
 
     /// The alarm that `source` raised for its own reference `ref` (the latest, if several).
     public func alarm(source: Alarm.Source, ref: String) async throws -> Alarm? {
         guard let model = try await AlarmModel.query(on: database).filter(\.$source == source.rawValue).filter(\.$sourceRef == ref)
             .sort(\.$raisedAt, .descending).first() else { return nil }
-        return try Self.alarm(model)
+        return try model.value
     }
 
     /// The queue: active alarms (most urgent, then longest waiting first), then — when
     /// `includeFinished` — finished ones since `since`, newest first; at most `limit`.
     public func alarms(includeFinished: Bool, since: Date? = nil, limit: Int) async throws -> [Alarm] {
         let active = try await AlarmModel.query(on: database).filter(\.$active == true)
-            .sort(\.$priorityRank).sort(\.$raisedAt).limit(limit).all()
-        var alarms = try active.map(Self.alarm)
+            .sort(\.$priorityRank).sort(\.$raisedAt).limit(limit).values()
+        var alarms = active
         if includeFinished, alarms.count < limit {
             var query = AlarmModel.query(on: database).filter(\.$active == false)
             if let since { query = query.filter(\.$raisedAt >= since) }
-            alarms += try await query.sort(\.$raisedAt, .descending).limit(limit - alarms.count).all().map(Self.alarm)
+            alarms += try await query.sort(\.$raisedAt, .descending).limit(limit - alarms.count).values()
         }
         return alarms.sorted(by: AlarmQueue.inQueueOrder)
     }
@@ -70,16 +45,12 @@ public struct IncidentRepository: Sendable {
     /// Alarms raised in `from..<to` (drills too; the caller decides), oldest first.
     public func alarms(from: Date, to: Date) async throws -> [Alarm] {
         try await AlarmModel.query(on: database).filter(\.$raisedAt >= from).filter(\.$raisedAt < to)
-            .sort(\.$raisedAt).all().map(Self.alarm)
+            .sort(\.$raisedAt).values()
     }
 
     /// The alarms that joined incident `id`.
     public func alarms(incident id: UUID) async throws -> [Alarm] {
-        try await AlarmModel.query(on: database).filter(\.$incidentID == id).sort(\.$raisedAt).all().map(Self.alarm)
-    }
-
-    static func alarm(_ model: AlarmModel) throws -> Alarm {
-        try decoder.decode(Alarm.self, from: Data(model.document.utf8))
+        try await AlarmModel.query(on: database).filter(\.$incidentID == id).sort(\.$raisedAt).values()
     }
 
     // MARK: Incidents
@@ -108,42 +79,27 @@ public struct IncidentRepository: Sendable {
     }
 
     private func save(_ incident: Incident, creating: Bool) async throws {
-        let model = creating ? IncidentModel() : try await IncidentModel.find(incident.id, on: database) ?? IncidentModel()
-        model.id = incident.id
-        model.number = incident.number
-        model.status = incident.status.rawValue
-        model.occurredAt = incident.occurredAt
-        model.openedAt = incident.openedAt
-        model.drill = incident.drill
-        model.originRef = incident.originRef
-        model.document = String(decoding: try Self.encoder.encode(incident), as: UTF8.self)
-        if creating { try await model.create(on: database) } else { try await model.save(on: database) }
+        try await IncidentModel.write(incident, id: incident.id, creating ? .create : .upsert, on: database)
     }
 
     public func incident(_ id: UUID) async throws -> Incident? {
-        guard let model = try await IncidentModel.find(id, on: database) else { return nil }
-        return try Self.incident(model)
+        try await IncidentModel.value(id, on: database)
     }
 
     /// The incident a partner system opened under its reference `ref`.
     public func incident(originRef ref: String) async throws -> Incident? {
-        guard let model = try await IncidentModel.query(on: database).filter(\.$originRef == ref).first() else { return nil }
-        return try Self.incident(model)
+        try await IncidentModel.query(on: database).filter(\.$originRef == ref).first()?.value
     }
 
     /// Incidents not closed, and closed ones opened since `closedSince`, newest first.
     public func incidents(closedSince: Date?, limit: Int) async throws -> [Incident] {
         var open = try await IncidentModel.query(on: database).filter(\.$status != Incident.Status.closed.rawValue)
-            .sort(\.$openedAt, .descending).limit(limit).all().map(Self.incident)
+            .sort(\.$openedAt, .descending).limit(limit).values()
         if let closedSince, open.count < limit {
             open += try await IncidentModel.query(on: database).filter(\.$status == Incident.Status.closed.rawValue)
-                .filter(\.$openedAt >= closedSince).sort(\.$openedAt, .descending).limit(limit - open.count).all().map(Self.incident)
+                .filter(\.$openedAt >= closedSince).sort(\.$openedAt, .descending).limit(limit - open.count).values()
         }
         return open
-    }
-
-    static func incident(_ model: IncidentModel) throws -> Incident {
-        try decoder.decode(Incident.self, from: Data(model.document.utf8))
     }
 
     // MARK: Timeline

@@ -4,7 +4,7 @@ import Foundation
 
 /// A police provision request as stored: the columns lists filter and sort by, and the whole
 /// domain value as JSON (`document`), so the request reads back exactly as it was decided.
-final class ProvisionRequestModel: Model, @unchecked Sendable {
+final class ProvisionRequestModel: DocumentRow, @unchecked Sendable {
     // @unchecked: see SiteModel; the repository hands out `ProvisionRequest` values, never the model.
     static let schema = "provision_requests"
 
@@ -15,10 +15,18 @@ final class ProvisionRequestModel: Model, @unchecked Sendable {
     @Field(key: "document") var document: String
 
     init() {}
+
+    static let dates = DocumentDates.foundation
+
+    func index(_ request: ProvisionRequest) {
+        status = request.status.rawValue
+        requestedBy = request.requestedBy
+        requestedAt = request.requestedAt
+    }
 }
 
 /// One line of the provision ledger (개인영상정보 제공 대장); never changed once written.
-final class ProvisionLedgerModel: Model, @unchecked Sendable {
+final class ProvisionLedgerModel: DocumentRow, @unchecked Sendable {
     // @unchecked: see SiteModel.
     static let schema = "provision_ledger"
 
@@ -30,10 +38,18 @@ final class ProvisionLedgerModel: Model, @unchecked Sendable {
     @Field(key: "document") var document: String
 
     init() {}
+
+    static let dates = DocumentDates.foundation
+
+    func index(_ entry: ProvisionLedgerEntry) {
+        requestID = entry.requestId
+        exportID = entry.exportId
+        providedAt = entry.providedAt
+    }
 }
 
 /// A data subject's request to see footage of themselves.
-final class DataSubjectRequestModel: Model, @unchecked Sendable {
+final class DataSubjectRequestModel: DocumentRow, @unchecked Sendable {
     // @unchecked: see SiteModel.
     static let schema = "data_subject_requests"
 
@@ -44,6 +60,14 @@ final class DataSubjectRequestModel: Model, @unchecked Sendable {
     @Field(key: "document") var document: String
 
     init() {}
+
+    static let dates = DocumentDates.foundation
+
+    func index(_ request: DataSubjectRequest) {
+        status = request.status.rawValue
+        receivedAt = request.receivedAt
+        deadline = request.deadline
+    }
 }
 
 /// Creates `provision_requests`, `provision_ledger` and `data_subject_requests`.
