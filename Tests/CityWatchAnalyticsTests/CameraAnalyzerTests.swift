@@ -30,11 +30,16 @@ struct CameraAnalyzerTests {
         return out
     }
 
-    @Test func aRedFigureWalkingRightLeavesASummaryHeadingRightInRed() {
-        var scene = SyntheticScene(name: "red walker", width: 320, height: 180, fps: 5, duration: 16,
-                                   background: .plain(gray: 118))
+    /// A red figure crossing a plain picture left to right from 4 s to 14 s, at 5 frames a second.
+    static var redWalker: SyntheticScene {
+        var scene = SyntheticScene(name: "red walker", width: 320, height: 180, fps: 5, duration: 16, background: .plain(gray: 118))
         scene.objects = [SceneObject(id: 1, objectClass: .person, width: 14, height: 40, color: SceneColor(red: 200, green: 30, blue: 30),
                                      path: [.init(time: 4, x: 20, y: 110), .init(time: 14, x: 290, y: 110)], appear: 4, disappear: 14)]
+        return scene
+    }
+
+    @Test func aRedFigureWalkingRightLeavesASummaryHeadingRightInRed() {
+        let scene = Self.redWalker
         let renderer = SyntheticRenderer(scene: scene)
         var analyzer = CameraAnalyzer(width: 320, height: 180, settings: CameraAnalyticsSettings())
         var summaries: [TrackSummaryBuilder.Summary] = []
@@ -50,6 +55,26 @@ struct CameraAnalyzerTests {
         // 270 px in 10 s on a 180 px picture: 0.15 picture heights per second.
         #expect(walker.map { abs($0.speed - 0.15) < 0.05 } == true, "speed \(String(describing: walker?.speed))")
         #expect((walker?.path.count ?? 0) >= 6, "about one box a second")
+    }
+
+    /// A stream that ends while the walker is still in view: the end hands back the open track
+    /// and the motion grid of the second in progress, and the grids cover every second with motion.
+    @Test func theEndOfAStreamHandsBackTheOpenTrackAndTheSecondInProgress() {
+        let renderer = SyntheticRenderer(scene: Self.redWalker)
+        var analyzer = CameraAnalyzer(width: 320, height: 180, settings: CameraAnalyticsSettings())
+        var seconds: [Int64] = []
+        // Cut at 9.4 s: the walker is mid-picture, 9 s is the second in progress.
+        for frame in 0...47 {
+            let pixels = Self.yuv420p(renderer.render(frame: frame), width: 320, height: 180)
+            let analysis = analyzer.process(yuv: pixels, time: 1_000 + Double(frame) / 5, weekday: 3, minute: 600)
+            #expect(analysis.finishedTracks.isEmpty, "the walker is still in view at frame \(frame)")
+            if let grid = analysis.grid { seconds.append(grid.second) }
+        }
+        let end = analyzer.finishStream()
+        #expect(end.grid?.second == 1_009, "the second in progress, not lost")
+        #expect(end.finishedTracks.count == 1 && (end.finishedTracks.first.map { $0.end - $0.start } ?? 0) > 3)
+        #expect(seconds.last == 1_008 && seconds.contains(1_005), "earlier seconds came as they ended: \(seconds)")
+        #expect(analyzer.finishStream().grid == nil && analyzer.finishStream().finishedTracks.isEmpty, "handed back once")
     }
 
     @Test func blackShortAndLumaOnlyFramesAreAnsweredNotCrashedOn() {

@@ -86,6 +86,12 @@ public struct CameraAnalyzer: Sendable {
     /// The tracker, for the tracks that still need a class.
     public var tracker: ObjectTracker { motion.tracker }
 
+    /// The end of the stream: the summaries of every track still open and the motion grid of
+    /// the second in progress (both would be lost with the analyzer).
+    public mutating func finishStream() -> FrameAnalysis {
+        FrameAnalysis(motion: .analysed, grid: motion.finish(), finishedTracks: finishAll())
+    }
+
     /// Summaries of every track still open, as if the stream ended now.
     public mutating func finishAll() -> [TrackSummaryBuilder.Summary] {
         defer { summaries = [:]; seen = [] }

@@ -65,8 +65,8 @@ public final class AnalyticsService: Service, Sendable {
         let writer = AnalyticsWriter(database: database, snapshotFolder: snapshotFolder, hub: hub, logger: logger)
         await cancelWhenGracefulShutdown { await self.analyse(writer: writer) }
         classifier?.stop()
-        for (camera, summaries) in worker.finishAll() {
-            await writer.write(AnalyticsWorker.Output(frame: nil, analysis: FrameAnalysis(motion: .analysed, finishedTracks: summaries), at: clock()), camera: camera)
+        for (camera, output) in worker.finishAll(at: clock()) {
+            await writer.write(output, camera: camera)
         }
         await writer.flushMotion()
         hub.finishAll()
@@ -99,10 +99,8 @@ public final class AnalyticsService: Service, Sendable {
                 // Calendar weekdays run 1 = Sunday … 7 = Saturday; rules use ISO 1 = Monday … 7 = Sunday.
                 let weekday = ((components.weekday ?? 1) + 5) % 7 + 1
                 let minute = (components.hour ?? 0) * 60 + (components.minute ?? 0)
-                if let result = worker.analyse(camera: camera, frame: frame, settings: settings[camera] ?? CameraAnalyticsSettings(),
-                                               weekday: weekday, minute: minute) {
-                    output.append((camera, result))
-                }
+                output += worker.analyse(camera: camera, frame: frame, settings: settings[camera] ?? CameraAnalyticsSettings(),
+                                         weekday: weekday, minute: minute).map { (camera, $0) }
                 if let classifier {
                     let waiting = worker.tracksAwaitingClass(camera: camera)
                     // The luma is copied only when some track asks for a class (most frames none does).
@@ -115,7 +113,7 @@ public final class AnalyticsService: Service, Sendable {
             for answer in classifier?.takeAnswers() ?? [] {
                 worker.classify(camera: answer.camera, trackID: answer.trackID, as: answer.objectClass, confidence: answer.confidence)
             }
-            worker.forget(except: cameras)
+            output += worker.forget(except: cameras, at: clock())
             for (camera, result) in output {
                 await writer.write(result, camera: camera)
             }

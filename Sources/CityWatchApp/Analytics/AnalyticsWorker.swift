@@ -40,16 +40,17 @@ final class AnalyticsWorker: Sendable {
         stored.withLock { $0 += count }
     }
 
-    /// Analyses `frame` of `camera`; nil when nothing came of it worth writing. A camera whose
-    /// analytics are off loses its analyzer; a change of frame size starts a new one.
-    func analyse(camera: UUID, frame: FrameTap.Frame, settings: CameraAnalyticsSettings, weekday: Int, minute: Int) -> Output? {
-        state.withLock { cameras -> Output? in
+    /// Analyses `frame` of `camera`: what came of it worth writing (nothing, mostly). A camera
+    /// whose analytics are off loses its analyzer; a change of frame size starts a new one; an
+    /// analyzer that goes leaves what it still held (open tracks, the second in progress).
+    func analyse(camera: UUID, frame: FrameTap.Frame, settings: CameraAnalyticsSettings, weekday: Int, minute: Int) -> [Output] {
+        state.withLock { cameras -> [Output] in
             guard settings.enabled else {
-                cameras[camera] = nil
-                return nil
+                return Self.end(&cameras, camera, at: frame.capturedAt).map { [$0] } ?? []
             }
+            var outputs: [Output] = []
             if let existing = cameras[camera], existing.analyzer.width != frame.width || existing.analyzer.height != frame.height {
-                cameras[camera] = nil
+                outputs += Self.end(&cameras, camera, at: frame.capturedAt).map { [$0] } ?? []
             }
             if cameras[camera] == nil {
                 cameras[camera] = Camera(analyzer: CameraAnalyzer(width: frame.width, height: frame.height, settings: settings))
@@ -60,8 +61,16 @@ final class AnalyticsWorker: Sendable {
                                                                weekday: weekday, minute: minute)
             let output = Output(frame: analysis.events.isEmpty ? nil : frame, analysis: analysis, at: frame.capturedAt,
                                 privacyMasks: settings.privacyMasks)
-            return output.isWorthWriting ? output : nil
+            if output.isWorthWriting { outputs.append(output) }
+            return outputs
         }
+    }
+
+    /// Removes the analyzer of `camera`, returning what it still held, if anything.
+    private static func end(_ cameras: inout [UUID: Camera], _ camera: UUID, at time: Date) -> Output? {
+        guard var ending = cameras.removeValue(forKey: camera) else { return nil }
+        let output = Output(frame: nil, analysis: ending.analyzer.finishStream(), at: time)
+        return output.isWorthWriting ? output : nil
     }
 
     /// Confirmed tracks of `camera` seen in its last frame that still need a class.
@@ -80,22 +89,15 @@ final class AnalyticsWorker: Sendable {
         }
     }
 
-    /// Drops the analyzers of cameras no longer recorded.
-    func forget(except keep: Set<UUID>) {
+    /// Drops the analyzers of cameras no longer recorded; returns what they still held.
+    func forget(except keep: Set<UUID>, at time: Date) -> [(UUID, Output)] {
         state.withLock { cameras in
-            for id in cameras.keys where !keep.contains(id) { cameras[id] = nil }
+            cameras.keys.filter { !keep.contains($0) }.compactMap { id in Self.end(&cameras, id, at: time).map { (id, $0) } }
         }
     }
 
-    /// The summaries of every open track, at shutdown.
-    func finishAll() -> [(UUID, [TrackSummaryBuilder.Summary])] {
-        state.withLock { cameras in
-            var result: [(UUID, [TrackSummaryBuilder.Summary])] = []
-            for id in Array(cameras.keys) {
-                let summaries = cameras[id]!.analyzer.finishAll()
-                if !summaries.isEmpty { result.append((id, summaries)) }
-            }
-            return result
-        }
+    /// What every analyzer still holds (open tracks, the second in progress), at shutdown.
+    func finishAll(at time: Date) -> [(UUID, Output)] {
+        forget(except: [], at: time)
     }
 }
