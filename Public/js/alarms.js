@@ -292,22 +292,26 @@ export function createAlarmsView(context) {
       partner: detail.querySelector('#incident-share-partner')?.value || '',
       minutes: detail.querySelector('#incident-share-minutes')?.value || '',
       shareResult: detail.querySelector('#incident-share-result')?.cloneNode(true) || null,
+      notice: detail.querySelector('#incident-notice:not([hidden])')?.cloneNode(true) || null,
     } : null;
-    const detailNotice = h('p', { class: 'message', hidden: true });
+    const detailNotice = h('p', { class: 'message', id: 'incident-notice', hidden: true });
+    // What an action answers goes to the notice shown now (a live update may have redrawn the detail).
+    const notice = () => (detail.dataset.rendered === incident.id && detail.querySelector('#incident-notice')) || detailNotice;
     const noteInput = h('textarea', { id: 'incident-note', rows: '2', maxlength: '2000', 'aria-label': '경과 기록 Note' });
     async function call(path, body, done) {
+      message(notice(), 'info', null);
       try {
         const answer = await context.api.post(`/api/incidents/${encodeURIComponent(incident.id)}/${path}`, body);
         done?.(answer);
         await showIncident(incident.id);
       } catch (error) {
-        message(detailNotice, 'error', errorText(error));
+        message(notice(), 'error', errorText(error));
       }
     }
     const closed = incident.status === 'closed';
     const actions = h('div', { class: 'toolbar incident-actions' },
       handles && !closed ? h('button', { type: 'button', id: 'incident-castnet', on: {
-        click: () => call('castnet', {}, (plan) => message(detailNotice, 'info',
+        click: () => call('castnet', {}, (plan) => message(notice(), 'info',
           `캐스트넷: 카메라 ${plan.plan.cameras.length}대 중 상위를 사건에 연결하고 영상벽으로 보냈습니다 · Cast-net: ${plan.plan.cameras.length} cameras, the best linked and sent to the wall`)),
       } }, bi('캐스트넷 → 영상벽', 'Cast-net → wall')) : null,
       context.can(WALL_ROLES) && incident.cameraIds.length ? h('button', { type: 'button', class: 'button-quiet', on: {
@@ -336,6 +340,12 @@ export function createAlarmsView(context) {
       } }, noteInput, h('button', { type: 'submit' }, bi('기록', 'Add note'))) : null);
     detail.dataset.rendered = incident.id;
     if (previous) {
+      if (previous.notice) {
+        detailNotice.className = previous.notice.className;
+        detailNotice.setAttribute('role', previous.notice.getAttribute('role') || 'status');
+        detailNotice.replaceChildren(...previous.notice.childNodes);
+        detailNotice.hidden = false;
+      }
       noteInput.value = previous.note;
       if (previous.noteFocused) noteInput.focus();
       const share = detail.querySelector('.incident-share');
@@ -353,6 +363,9 @@ export function createAlarmsView(context) {
     const partner = h('input', { type: 'text', id: 'incident-share-partner', maxlength: '64', placeholder: 'seoul-112', 'aria-label': '기관 Partner' });
     const minutes = h('input', { type: 'number', id: 'incident-share-minutes', min: '1', max: '1440', value: '30', 'aria-label': '분 Minutes' });
     const result = h('div', { id: 'incident-share-result', role: 'status' });
+    // The answer goes where the links are shown now: a live update (the share itself adds to the
+    // timeline) may have redrawn the detail while the request was on its way.
+    const shownResult = () => (detail.dataset.rendered === incident.id && detail.querySelector('#incident-share-result')) || result;
     async function share(event) {
       event.preventDefault();
       try {
@@ -360,13 +373,13 @@ export function createAlarmsView(context) {
           partner: partner.value.trim(), minutes: Number(minutes.value) || 30,
         });
         const absolute = (path) => new URL(path, location.origin).href;
-        replace(result,
+        replace(shownResult(),
           h('p', null, bi('공유 링크 (만료', 'Share link (expires'), ` ${formatTime(answer.expiresAt)}): `,
             h('code', { class: 'share-url' }, absolute(answer.url))),
           h('ul', null, answer.cameras.map((camera) => h('li', null, text(camera.label), ': ',
             h('code', null, absolute(camera.live)), ' · ', h('code', null, absolute(camera.playback))))));
       } catch (error) {
-        replace(result, h('p', { class: 'message message-error' }, errorText(error)));
+        replace(shownResult(), h('p', { class: 'message message-error' }, errorText(error)));
       }
     }
     return h('details', { class: 'incident-share' },
