@@ -52,7 +52,7 @@ struct BellPressController: RouteCollection {
         let reference = req.parameters.get("bell") ?? ""
         let mode = req.headers.first(name: "X-Bell-Mode")?.lowercased() ?? "live"
         guard mode == "live" || mode == "drill" else { throw Abort(.badRequest, reason: "header X-Bell-Mode must be 'live' or 'drill'") }
-        let service = BellPressService(database: req.db, center: req.cityWatch.alarms, sealer: try req.sealer(), clock: req.cityWatch.clock)
+        let service = BellPressService(database: req.db, center: req.cityWatch.alarms, sealer: try req.sealer(), cameras: req.cityWatch.directory, clock: req.cityWatch.clock)
         let alarm: Alarm
         do {
             alarm = try await service.press(.init(bell: reference, time: req.headers.first(name: "X-Bell-Time"), nonce: req.headers.first(name: "X-Bell-Nonce"),
@@ -82,7 +82,7 @@ struct BellPressController: RouteCollection {
         let body = try req.decodeStrict(DrillRequest.self)
         let note = (body.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw Abort(.badRequest, reason: "field 'note' must be at most 500 characters") }
-        let service = BellPressService(database: req.db, center: req.cityWatch.alarms, sealer: try req.sealer(), clock: req.cityWatch.clock)
+        let service = BellPressService(database: req.db, center: req.cityWatch.alarms, sealer: try req.sealer(), cameras: req.cityWatch.directory, clock: req.cityWatch.clock)
         do {
             _ = try await service.scheduleDrill(bell: body.bell, minutes: body.minutes, note: note, by: user.username)
         } catch let problem as BellDrillProblem {

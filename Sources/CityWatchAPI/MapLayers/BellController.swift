@@ -14,7 +14,7 @@ struct BellController: RouteCollection {
     /// first, kept to the cameras the user may see (an operator's groups).
     func list(req: Request) async throws -> BellListDTO {
         let (_, scope) = try await req.cameraView()
-        let listings = try await BellDirectory(database: req.db).listings()
+        let listings = try await BellDirectory(database: req.db, cameras: req.cityWatch.directory).listings()
         let bells = listings.map { listing in
             BellDTO(listing, cameras: listing.cameras.filter { scope.contains($0.cameraID) })
         }

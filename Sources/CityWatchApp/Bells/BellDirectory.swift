@@ -28,9 +28,13 @@ public struct BellDirectory: Sendable {
     }
 
     let database: any Database
+    let cameras: CameraDirectory
 
-    public init(database: any Database) {
+    /// Bells of `database`, linked to the cameras of `cameras` (the server's shared directory,
+    /// so a press does not read the whole registry; a fresh one loads it once).
+    public init(database: any Database, cameras: CameraDirectory = CameraDirectory()) {
         self.database = database
+        self.cameras = cameras
     }
 
     /// Every bell with the enabled cameras within `radius` metres whose view covers it.
@@ -44,12 +48,11 @@ public struct BellDirectory: Sendable {
     }
 
     private func listings(of bells: [Bell], radius: Double) async throws -> [Listing] {
-        let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
-        let sitesByID = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0) })
+        let snapshot = try await cameras.snapshot(on: database)
         var castNetCameras: [CastNetCamera] = []
         var details: [String: (camera: UUID, site: Site)] = [:]
-        for camera in cameras where camera.enabled {
-            guard let site = sitesByID[camera.siteID] else { continue }
+        for (index, camera) in snapshot.cameras.enumerated() where camera.enabled {
+            let site = snapshot.siteOfCamera[index]
             let id = camera.id.uuidString.lowercased()
             castNetCameras.append(CastNetCamera(id: id, point: GeoPoint(latitude: site.record.latitude, longitude: site.record.longitude),
                                                 view: CameraView.parsing(registryText: site.record.viewDirection).view))

@@ -30,11 +30,15 @@ public struct BellPressService: Sendable {
     let center: AlarmCenter
     let sealer: CredentialSealer
     let clock: @Sendable () -> Date
+    let cameras: CameraDirectory
 
-    public init(database: any Database, center: AlarmCenter, sealer: CredentialSealer, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// `cameras`: the server's shared camera directory (a press then reads no registry).
+    public init(database: any Database, center: AlarmCenter, sealer: CredentialSealer, cameras: CameraDirectory = CameraDirectory(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.center = center
         self.sealer = sealer
+        self.cameras = cameras
         self.clock = clock
     }
 
@@ -87,7 +91,7 @@ public struct BellPressService: Sendable {
         let time = try BellPressRules.time(timeText, now: now)
         let window = try await repository.drill(bell: bell.id, at: now)
         let drill = press.drill || window != nil
-        let links = try await BellDirectory(database: database).listing(bell: bell)
+        let links = try await BellDirectory(database: database, cameras: cameras).listing(bell: bell)
         let place = bell.record.location.isEmpty ? bell.record.displayAddress : bell.record.location
         let alarm = Alarm(source: .bell, sourceRef: number, priority: .critical,
                           title: "\(drill ? "[훈련] " : "")비상벨 · \(place)",
