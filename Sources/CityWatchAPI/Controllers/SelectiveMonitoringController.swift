@@ -21,7 +21,7 @@ struct SelectiveMonitoringController: RouteCollection {
     func picks(req: Request) async throws -> [PickDTO] {
         let view = try await req.cameraListView()
         let limit = min(max((req.query["limit"] as Int?) ?? 16, 1), 25)
-        let picks = try await SelectiveMonitoringService(database: req.db)
+        let picks = try await SelectiveMonitoringService(database: req.db, usualMotion: req.cityWatch.usualMotion)
             .picks(snapshot: view.snapshot, scope: view.scope, now: req.cityWatch.clock(), limit: limit)
         return picks.map { PickDTO(cameraId: $0.cameraID, label: view.label($0.cameraID), score: $0.score, reasons: $0.reasons) }
     }

@@ -27,6 +27,8 @@ public struct CityWatchServices: Sendable {
     let maskedPlayback: MaskedSegmentCache
     /// Cast-net over the registry's cameras and the configured road network.
     let castNet: CastNetService
+    /// The past week's motion for selective monitoring, read once a minute.
+    let usualMotion = UsualMotionCache()
     /// The live side of the alarm queue and incidents.
     public let alarms = AlarmCenter()
 

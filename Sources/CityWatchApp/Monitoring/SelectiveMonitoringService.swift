@@ -2,6 +2,7 @@ import CityWatchDomain
 import CityWatchStore
 import FluentKit
 import Foundation
+import Synchronization
 
 /// Gathers what selective monitoring weighs — open incidents, active alarms, recent
 /// unacknowledged events, motion against the same time on the past week, school cameras at
@@ -13,9 +14,13 @@ public struct SelectiveMonitoringService: Sendable {
     public static let usualDays = 7
 
     let database: any Database
+    let usualMotion: UsualMotionCache
 
-    public init(database: any Database) {
+    /// `usualMotion`: the server's shared cache of the past week's motion (each console's wall
+    /// asks every 15 s; the week is read once a minute).
+    public init(database: any Database, usualMotion: UsualMotionCache = UsualMotionCache()) {
         self.database = database
+        self.usualMotion = usualMotion
     }
 
     /// The `limit` cameras of `snapshot` within `scope` that need eyes at `now`.
@@ -43,16 +48,20 @@ public struct SelectiveMonitoringService: Sendable {
         let activity = MotionActivityRepository(database: database)
         let recent = try await activity.activeSeconds(from: since, to: now)
         if !recent.isEmpty {
-            var usual: [UUID: [Int]] = [:]
-            for day in 1...Self.usualDays {
-                let shift = Double(day) * 86_400
-                let earlier = try await activity.activeSeconds(from: since.addingTimeInterval(-shift), to: now.addingTimeInterval(-shift))
-                // A day with no motion anywhere is a day the system did not analyse, not a quiet one.
-                guard !earlier.isEmpty else { continue }
-                for camera in recent.keys { usual[camera, default: []].append(earlier[camera] ?? 0) }
+            let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
+            let days = try await usualMotion.days(minute: minute) {
+                var days: [[UUID: Int]] = []
+                for day in 1...Self.usualDays {
+                    let shift = Double(day) * 86_400
+                    let earlier = try await activity.activeSeconds(from: since.addingTimeInterval(-shift), to: now.addingTimeInterval(-shift))
+                    // A day with no motion anywhere is a day the system did not analyse, not a quiet one.
+                    if !earlier.isEmpty { days.append(earlier) }
+                }
+                return days
             }
             for (camera, seconds) in recent where visible(camera) {
-                guard let factor = SelectiveMonitoring.unusualMotion(recent: seconds, usual: usual[camera] ?? []) else { continue }
+                let usual = days.map { $0[camera] ?? 0 }
+                guard let factor = SelectiveMonitoring.unusualMotion(recent: seconds, usual: usual) else { continue }
                 signals.append(.init(cameraID: camera, reason: .init(kind: .unusualMotion, text: "움직임 평소의 \(Int(factor.rounded()))배",
                                                                      weight: SelectiveMonitoring.Weight.unusualMotion(factor: factor))))
             }
@@ -65,5 +74,22 @@ public struct SelectiveMonitoringService: Sendable {
             }
         }
         return SelectiveMonitoring.rank(signals, limit: limit)
+    }
+}
+
+/// The past week's motion for the window ending at one minute, kept until the minute changes:
+/// the same seven reads would otherwise run for every console's wall every 15 seconds.
+public final class UsualMotionCache: Sendable {
+    private let cached = Mutex<(minute: Int64, days: [[UUID: Int]])?>(nil)
+
+    public init() {}
+
+    /// Motion seconds per camera on each earlier day that had any, for the window ending at
+    /// `minute` (minutes since 1970); `load` reads them when this minute is not cached yet.
+    public func days(minute: Int64, load: () async throws -> [[UUID: Int]]) async throws -> [[UUID: Int]] {
+        if let hit = cached.withLock({ $0?.minute == minute ? $0?.days : nil }) { return hit }
+        let days = try await load()
+        cached.withLock { $0 = (minute, days) }
+        return days
     }
 }
