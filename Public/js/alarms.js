@@ -106,6 +106,17 @@ export function createAlarmsView(context) {
       // No audio device or not allowed yet: the queue and the badge still show it.
     }
   }
+  /** Alarms ticked for one action on all of them; kept across redraws, dropped when they finish. */
+  const chosen = new Set();
+  const bulkCount = h('span', { id: 'alarm-bulk-count' });
+  const bulkNote = h('input', { type: 'text', id: 'alarm-bulk-note', maxlength: '1000', placeholder: '사유 Reason', 'aria-label': '사유 Reason' });
+  const bulkNotice = h('p', { class: 'message', hidden: true });
+  const bulk = h('div', { id: 'alarm-bulk', class: 'toolbar alarm-bulk', hidden: true },
+    bulkCount, bulkNote,
+    h('button', { type: 'button', id: 'alarm-bulk-ack', on: { click: () => actOnChosen('acknowledge') } }, bi('선택 확인', 'Acknowledge selected')),
+    h('button', { type: 'button', id: 'alarm-bulk-dismiss', class: 'button-quiet', on: { click: () => actOnChosen('dismiss') } }, bi('선택 종결', 'Dismiss selected')),
+    h('button', { type: 'button', class: 'button-quiet', on: { click: () => { chosen.clear(); renderQueue(); } } }, bi('선택 해제', 'Clear')));
+
   const notice = h('p', { class: 'message', hidden: true, role: 'status' });
   const queue = h('ol', { id: 'alarm-queue', class: 'alarm-queue', 'aria-live': 'polite' });
   const incidentList = h('ul', { id: 'incident-list', class: 'incident-list' });
@@ -120,7 +131,7 @@ export function createAlarmsView(context) {
     notice,
     h('div', { class: 'alarms-columns' },
       h('section', { class: 'alarms-queue-column', 'aria-label': '알람 대기열 Alarm queue' },
-        h('h2', null, bi('알람 대기열', 'Alarm queue')), queue),
+        h('h2', null, bi('알람 대기열', 'Alarm queue')), handles ? [bulk, bulkNotice] : null, queue),
       h('section', { class: 'alarms-incident-column', 'aria-label': '사건 Incidents' },
         h('h2', null, bi('사건', 'Incidents')), incidentList, detail)));
 
@@ -179,6 +190,14 @@ export function createAlarmsView(context) {
       }
     }
     const note = () => noteInput.value.trim() || undefined;
+    const choose = handles && isActive(alarm) ? h('input', {
+      type: 'checkbox', class: 'alarm-select', checked: chosen.has(alarm.id), 'aria-label': '선택 Select',
+      on: { change: (event) => { if (event.target.checked) chosen.add(alarm.id); else chosen.delete(alarm.id); renderBulk(); } },
+    }) : null;
+    const reopen = handles && alarm.status === 'dismissed'
+      ? h('button', { type: 'button', class: 'alarm-reopen button-quiet', on: { click: () => act('reopen', note() ? { note: note() } : {}) } },
+        bi('다시 열기', 'Reopen'))
+      : null;
     const buttons = handles && isActive(alarm) ? h('div', { class: 'alarm-actions' },
       noteInput,
       alarm.status === 'open' ? h('button', { type: 'button', class: 'alarm-ack', on: { click: () => act('acknowledge', { note: note() }) } }, bi('확인', 'Acknowledge')) : null,
@@ -192,6 +211,7 @@ export function createAlarmsView(context) {
       dataset: { alarm: alarm.id, priority: alarm.priority, status: alarm.status, drill: String(alarm.drill) },
     },
     h('div', { class: 'alarm-head' },
+      choose,
       h('span', { class: `badge priority priority-${alarm.priority}` }, label(PRIORITY[alarm.priority])),
       alarm.drill ? h('span', { class: 'badge drill' }, '훈련 DRILL') : null,
       h('span', { class: 'badge' }, label(SOURCE[alarm.source])),
@@ -203,8 +223,40 @@ export function createAlarmsView(context) {
     alarm.notes.length ? h('ul', { class: 'alarm-notes' }, alarm.notes.map((entry) => h('li', null, `${entry.by}: `, text(entry.text)))) : null,
     alarm.incidentId ? h('button', { type: 'button', class: 'button-quiet', on: { click: () => showIncident(alarm.incidentId) } }, bi('사건 보기', 'Show incident')) : null,
     buttons,
+    reopen,
     rowNotice);
     return row;
+  }
+
+  function renderBulk() {
+    for (const id of [...chosen]) if (!alarms.has(id) || !isActive(alarms.get(id))) chosen.delete(id);
+    for (const box of queue.querySelectorAll('.alarm-select')) box.checked = chosen.has(box.closest('.alarm-row')?.dataset.alarm);
+    bulk.hidden = chosen.size === 0;
+    bulkCount.textContent = `${chosen.size}건 선택 · ${chosen.size} selected`;
+  }
+
+  async function actOnChosen(action) {
+    const note = bulkNote.value.trim();
+    if (action === 'dismiss' && !note) {
+      message(bulkNotice, 'warn', '종결 사유를 적으세요 · Write why they are dismissed');
+      bulkNote.focus();
+      return;
+    }
+    const ids = [...chosen];
+    try {
+      const answer = await context.api.post('/api/alarms/bulk', { action, ids, ...(note ? { note } : {}) });
+      for (const alarm of answer.done) {
+        chosen.delete(alarm.id);
+        alarms.set(alarm.id, alarm);
+      }
+      bulkNote.value = '';
+      message(bulkNotice, answer.refused.length ? 'warn' : 'info', answer.refused.length
+        ? `${answer.done.length}건 처리, ${answer.refused.length}건 거부 · ${answer.done.length} done, ${answer.refused.length} refused: ${answer.refused.map((r) => r.reason).join('; ')}`
+        : `${answer.done.length}건 처리 · ${answer.done.length} done`);
+      renderQueue();
+    } catch (error) {
+      message(bulkNotice, 'error', errorText(error));
+    }
   }
 
   /** id → {json, el}: rows are made again only when their alarm changed, so a note being typed survives. */
@@ -220,6 +272,7 @@ export function createAlarmsView(context) {
     if (!shown.length) {
       rowCache.clear();
       replace(queue, h('li', { class: 'empty' }, bi('대기 중인 알람이 없습니다', 'No alarms waiting')));
+      renderBulk();
       updateBadge();
       return;
     }
@@ -235,6 +288,7 @@ export function createAlarmsView(context) {
     for (const id of [...rowCache.keys()]) if (!alarms.has(id)) rowCache.delete(id);
     const unchanged = rows.length === queue.children.length && rows.every((row, index) => queue.children[index] === row);
     if (!unchanged) queue.replaceChildren(...rows);
+    renderBulk();
     updateBadge();
   }
 

@@ -90,6 +90,59 @@ struct AlarmsViewBrowserTests {
         }
     }
 
+    /// A burst of false alarms: the operator ticks two, dismisses both with one reason, then
+    /// takes one dismissal back from the finished alarms.
+    @Test(.timeLimit(.minutes(2)))
+    func twoFalseAlarmsAreDismissedTogetherAndOneIsReopened() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let password = "alarms-bulk-\(UUID().uuidString.prefix(8))"
+            try await console.makeAdministrator(app, username: "desktwo", password: password)
+            let service = IncidentService(database: app.db, center: app.cityWatch.alarms)
+            var raised: [Alarm] = []
+            for index in 0..<3 {
+                raised.append(try await service.raise(Alarm(source: .operator, priority: .normal, title: "오탐 \(index)", raisedAt: Date())))
+            }
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: "desktwo", password: password)
+                    try await browser.click(browser.findElement("#main-nav a[data-view=alarms]"))
+                    try await waitUntil("the queue shows the three alarms", timeout: .seconds(20)) {
+                        try await browser.execute("const view = document.getElementById('view-alarms'); return view !== null && !view.hidden && document.querySelectorAll('#alarm-queue .alarm-row').length === 3") == true
+                    }
+                    let row = { (alarm: Alarm) in "#alarm-queue .alarm-row[data-alarm='\(alarm.id.uuidString)']" }
+                    _ = try await browser.execute("document.querySelector(\"\(row(raised[0])) .alarm-select\").click(); document.querySelector(\"\(row(raised[2])) .alarm-select\").click(); return true")
+                    try await waitUntil("the bulk bar counts two") {
+                        try await browser.execute("const bar = document.getElementById('alarm-bulk'); return !bar.hidden && bar.textContent.includes('2건')") == true
+                    }
+                    // Without a reason the dismissal is held back and says why.
+                    _ = try await browser.execute("document.getElementById('alarm-bulk-dismiss').click(); return true")
+                    try await waitUntil("the missing reason is named") {
+                        try await browser.execute("return document.querySelector('#view-alarms .message-warn')?.textContent ?? ''").string?.contains("사유") == true
+                    }
+                    #expect(try await IncidentRepository(database: app.db).alarm(raised[0].id)?.status == .open)
+                    _ = try await browser.execute(Self.type("CCTV 점검 중 오탐", into: "#alarm-bulk-note") + "document.getElementById('alarm-bulk-dismiss').click(); return true")
+                    try await waitUntil("only the third alarm is left") {
+                        try await browser.execute("return [...document.querySelectorAll('#alarm-queue .alarm-row')].map((row) => row.dataset.alarm).join()") == .string(raised[1].id.uuidString)
+                    }
+                    #expect(try await browser.execute("return document.getElementById('alarm-bulk').hidden") == true)
+                    let stored = try await IncidentRepository(database: app.db).alarm(raised[2].id)
+                    #expect(stored?.status == .dismissed && stored?.notes.last?.text == "CCTV 점검 중 오탐")
+
+                    _ = try await browser.execute("document.getElementById('alarms-finished').click(); return true")
+                    try await waitUntil("the dismissed alarms are listed with a reopen button") {
+                        try await browser.execute("return document.querySelector(\"\(row(raised[2])) .alarm-reopen\") !== null") == true
+                    }
+                    _ = try await browser.execute("document.querySelector(\"\(row(raised[2])) .alarm-reopen\").click(); return true")
+                    try await waitUntil("the reopened alarm is open again") {
+                        try await browser.execute("return document.querySelector(\"\(row(raised[2]))\")?.dataset.status ?? null") == "open"
+                    }
+                    #expect(try await IncidentRepository(database: app.db).alarm(raised[2].id)?.status == .open)
+                    #expect(try await IncidentRepository(database: app.db).alarm(raised[0].id)?.status == .dismissed)
+                }
+            }
+        }
+    }
+
     /// Script that types `text` into the element at `selector` as a keyboard would (value and an input event).
     static func type(_ text: String, into selector: String) -> String {
         "const field = document.querySelector(\"\(selector)\"); field.value = \"\(text)\"; field.dispatchEvent(new Event('input', { bubbles: true })); "

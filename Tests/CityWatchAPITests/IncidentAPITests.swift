@@ -141,6 +141,65 @@ struct IncidentAPITests {
         }
     }
 
+    struct BulkAnswer: Decodable {
+        struct Refused: Decodable {
+            var id: UUID
+            var reason: String
+        }
+
+        var done: [AlarmAnswer]
+        var refused: [Refused]
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func severalAlarmsAreHandledAtOnceAndADismissalIsTakenBack(_ kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let operatorSession = try await app.signIn(as: .operator)
+            let client = try app.testing()
+            func post(_ path: String, _ body: String?) async throws -> TestingHTTPResponse {
+                try await client.sendRequest(.POST, path, headers: operatorSession.headers, body: body.map { .text($0) })
+            }
+            var raised: [AlarmAnswer] = []
+            for index in 0..<4 {
+                raised.append(try Self.decode(AlarmAnswer.self, try await post("/api/alarms", "{\"title\": \"오탐 \(index)\"}")))
+            }
+            let ids = raised.map(\.id)
+            #expect(try await post("/api/alarms/\(ids[3])/dismiss", "{\"note\": \"먼저 종결\"}").status == .ok)
+
+            // Acknowledge three and an unknown id: three done, the rest refused by name.
+            let stranger = UUID()
+            let acknowledged = try Self.decode(BulkAnswer.self, try await post("/api/alarms/bulk",
+                "{\"action\": \"acknowledge\", \"ids\": [\"\(ids[0])\", \"\(ids[1])\", \"\(ids[3])\", \"\(stranger)\"]}"))
+            #expect(Set(acknowledged.done.map(\.id)) == [ids[0], ids[1]] && acknowledged.done.allSatisfy { $0.status == "acknowledged" })
+            #expect(Set(acknowledged.refused.map(\.id)) == [ids[3], stranger])
+            #expect(acknowledged.refused.first { $0.id == ids[3] }?.reason.contains("dismissed") == true)
+            #expect(acknowledged.refused.first { $0.id == stranger }?.reason.contains("no alarm") == true)
+
+            // Dismissing several needs a reason; with one, every active alarm named goes.
+            let noReason = try await post("/api/alarms/bulk", "{\"action\": \"dismiss\", \"ids\": [\"\(ids[0])\"]}")
+            #expect(noReason.status == .badRequest && noReason.body.string.contains("note"))
+            #expect(try await post("/api/alarms/bulk", "{\"action\": \"escalate\", \"ids\": [\"\(ids[0])\"]}").status == .badRequest)
+            #expect(try await post("/api/alarms/bulk", "{\"action\": \"acknowledge\", \"ids\": []}").status == .badRequest)
+            let dismissed = try Self.decode(BulkAnswer.self, try await post("/api/alarms/bulk",
+                "{\"action\": \"dismiss\", \"ids\": [\"\(ids[0])\", \"\(ids[1])\", \"\(ids[2])\"], \"note\": \"센서 오작동\"}"))
+            #expect(dismissed.done.count == 3 && dismissed.refused.isEmpty && dismissed.done.allSatisfy { $0.status == "dismissed" })
+            let queue = try Self.decode([AlarmAnswer].self, try await client.sendRequest(.GET, "/api/alarms", headers: operatorSession.headers))
+            #expect(queue.isEmpty, "nothing active is left")
+
+            // One was dismissed by mistake: reopened, it is back in the queue; reopening twice is a conflict.
+            let reopened = try Self.decode(AlarmAnswer.self, try await post("/api/alarms/\(ids[1])/reopen", "{\"note\": \"실제 상황\"}"))
+            #expect(reopened.status == "open")
+            #expect(try await post("/api/alarms/\(ids[1])/reopen", nil).status == .conflict)
+            let after = try Self.decode([AlarmAnswer].self, try await client.sendRequest(.GET, "/api/alarms", headers: operatorSession.headers))
+            #expect(after.map(\.id) == [ids[1]])
+            let police = try await app.signIn(as: .police)
+            #expect(try await client.sendRequest(.POST, "/api/alarms/bulk", headers: police.headers,
+                                                 body: .text("{\"action\": \"acknowledge\", \"ids\": [\"\(ids[1])\"]}")).status == .forbidden)
+            let actions = try await AuditLog(database: app.db).list(.init(limit: 200)).map(\.action)
+            #expect(actions.filter { $0 == "alarm.dismiss" }.count == 4 && actions.contains("alarm.reopen"))
+        }
+    }
+
     @Test func rolesAndCameraScopeDecideWhoSeesAndHandlesWhat() async throws {
         try await withCityWatch(.sqlite) { app in
             let cameras = try await app.makeCameras(2)

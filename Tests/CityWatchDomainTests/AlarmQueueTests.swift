@@ -45,6 +45,11 @@ struct AlarmQueueTests {
         let incident = UUID()
         let escalated = try AlarmQueue.apply(.escalate, to: open, by: "kim", note: nil, at: t0, incidentID: incident)
         #expect(escalated.status == .escalated && escalated.incidentID == incident && !escalated.status.isActive)
+        // A dismissal is taken back: open again, the notes kept; only a dismissed alarm reopens.
+        let reopened = try AlarmQueue.apply(.reopen, to: dismissed, by: "lee", note: "it came back", at: t0.addingTimeInterval(60))
+        #expect(reopened.status == .open && reopened.handledBy == "lee" && reopened.notes.map(\.text) == ["on it", "a cat", "it came back"])
+        #expect(throws: AlarmQueue.Refusal.notDismissed(.escalated)) { try AlarmQueue.apply(.reopen, to: escalated, by: "kim", note: nil, at: t0) }
+        #expect(throws: AlarmQueue.Refusal.notDismissed(.open)) { try AlarmQueue.apply(.reopen, to: open, by: "kim", note: nil, at: t0) }
     }
 
     @Test func analyticsKindsGetPrioritiesPeopleWhereTheyMustNotBeFirst() {

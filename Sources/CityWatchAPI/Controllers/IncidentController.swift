@@ -22,7 +22,8 @@ struct IncidentController: RouteCollection {
         alarms.endpoint(.GET, "live", access: Self.watchers, use: live)
         alarms.endpoint(.GET, "stats", access: Access.only(.administrator, .operator, .privacyOfficer), use: stats)
         alarms.endpoint(.GET, ":id", access: Self.watchers, use: oneAlarm)
-        for action in [AlarmQueue.Action.acknowledge, .annotate, .dismiss] {
+        alarms.endpoint(.POST, "bulk", access: Self.handlers, use: bulk)
+        for action in [AlarmQueue.Action.acknowledge, .annotate, .dismiss, .reopen] {
             alarms.endpoint(.POST, ":id", .constant(action.rawValue), access: Self.handlers) { req in
                 try await self.act(action, req: req)
             }
@@ -82,6 +83,36 @@ struct IncidentController: RouteCollection {
         let body = req.body.data == nil ? AlarmNoteRequest(note: nil) : try req.decodeStrict(AlarmNoteRequest.self)
         let updated = try await req.incidentCall { try await req.incidents.act(action, alarm: alarm.id, by: user.username, note: body.note) }
         return AlarmDTO(updated, view: view)
+    }
+
+    /// Acknowledges or dismisses several alarms at once (a storm of false alarms, a shift's
+    /// backlog): each is done or refused on its own; nothing refused stops the rest.
+    func bulk(req: Request) async throws -> BulkAlarmResultDTO {
+        let user = try req.requireUser()
+        let body = try req.decodeStrict(BulkAlarmRequest.self)
+        guard let action = AlarmQueue.Action(rawValue: body.action), [.acknowledge, .dismiss].contains(action) else {
+            throw Abort(.badRequest, reason: "field 'action': acknowledge or dismiss, not '\(body.action)'")
+        }
+        guard (1...500).contains(body.ids.count) else { throw Abort(.badRequest, reason: "field 'ids': 1 to 500 alarm ids") }
+        if action == .dismiss, body.note?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true {
+            throw Abort(.badRequest, reason: AlarmQueue.Refusal.noteRequired(.dismiss).description)
+        }
+        let view = try await req.cameraListView()
+        let repository = IncidentRepository(database: req.db)
+        var result = BulkAlarmResultDTO(done: [], refused: [])
+        for id in Array(Set(body.ids)).sorted(by: { $0.uuidString < $1.uuidString }) {
+            guard let alarm = try await repository.alarm(id), view.maySee(alarm.cameraIDs) else {
+                result.refused.append(.init(id: id, reason: "no alarm \(id)"))
+                continue
+            }
+            do {
+                let updated = try await req.incidents.act(action, alarm: id, by: user.username, note: body.note)
+                result.done.append(AlarmDTO(updated, view: view))
+            } catch let problem as IncidentService.Problem {
+                result.refused.append(.init(id: id, reason: problem.description))
+            }
+        }
+        return result
     }
 
     func escalate(req: Request) async throws -> IncidentDetailDTO {

@@ -155,10 +155,29 @@ struct RaiseAlarmRequest: StrictContent {
     var drill: Bool?
 }
 
-/// `POST /api/alarms/:id/{acknowledge,annotate,dismiss}`.
+/// `POST /api/alarms/:id/{acknowledge,annotate,dismiss,reopen}`.
 struct AlarmNoteRequest: StrictContent {
     static let allowedKeys: Set<String> = ["note"]
     var note: String?
+}
+
+/// `POST /api/alarms/bulk`: one action on several alarms.
+struct BulkAlarmRequest: StrictContent {
+    static let allowedKeys: Set<String> = ["action", "ids", "note"]
+    var action: String
+    var ids: [UUID]
+    var note: String?
+}
+
+/// What `POST /api/alarms/bulk` did: the alarms as they are now, and the ones refused with why.
+struct BulkAlarmResultDTO: Content {
+    struct Refused: Content {
+        var id: UUID
+        var reason: String
+    }
+
+    var done: [AlarmDTO]
+    var refused: [Refused]
 }
 
 /// `POST /api/alarms/:id/escalate`: into an existing incident or a new one.

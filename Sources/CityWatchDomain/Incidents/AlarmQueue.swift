@@ -5,18 +5,22 @@ import Foundation
 public enum AlarmQueue {
     /// What an operator does to an alarm.
     public enum Action: String, Sendable, CaseIterable {
-        case acknowledge, annotate, dismiss, escalate
+        /// `reopen` takes back a dismissal (dismissed by mistake, or the thing came back).
+        case acknowledge, annotate, dismiss, escalate, reopen
     }
 
     /// Why an action was refused.
     public enum Refusal: Error, Equatable, CustomStringConvertible {
         case alreadyClosed(Alarm.Status)
+        /// Only a dismissed alarm reopens (an escalated one belongs to its incident).
+        case notDismissed(Alarm.Status)
         case noteRequired(Action)
         case noteTooLong(Int)
 
         public var description: String {
             switch self {
             case .alreadyClosed(let status): "the alarm is already \(status.rawValue)"
+            case .notDismissed(let status): "only a dismissed alarm can be reopened; this one is \(status.rawValue)"
             case .noteRequired(.dismiss): "say why the alarm is dismissed (field 'note')"
             case .noteRequired: "write the note (field 'note')"
             case .noteTooLong(let limit): "field 'note' must be at most \(limit) characters"
@@ -64,6 +68,9 @@ public enum AlarmQueue {
             guard alarm.status.isActive else { throw .alreadyClosed(alarm.status) }
             next.status = .escalated
             next.incidentID = incidentID
+        case .reopen:
+            guard alarm.status == .dismissed else { throw .notDismissed(alarm.status) }
+            next.status = .open
         }
         next.handledBy = actor
         next.handledAt = now
