@@ -19,6 +19,15 @@ struct BellsCommandLineTests {
         let bells = RegistryFixtures.cp949(RegistryFixtures.csv([BellImportTests.header, BellImportTests.row("B-001"),
                                                                  BellImportTests.row("B-002", longitude: "x")]))
         let path = try RegistryFixtures.write(bells, name: "bells.csv")
+        // A dry run with every bad row to a file: the report, nothing stored.
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("bell-errors-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: errors) }
+        let trial = try CommandLineTests.citywatch(["bells", "import", path, "--dry-run", "--errors", errors], database: db)
+        #expect(trial.contains("dry run — nothing was written") && trial.contains("1 to add") && trial.contains("would hold: 1 bell"), "\(trial)")
+        let errorRows = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(errorRows.hasPrefix("line,reason\n3,") && errorRows.contains("'x' is not a number"), "\(errorRows)")
+        #expect(!(try CommandLineTests.citywatch(["bells", "list"], database: db).contains("B-001")), "a dry run stores no bell")
+
         let text = try CommandLineTests.citywatch(["bells", "import", path], database: db)
         #expect(text.contains("1 valid, 1 bad"), "\(text)")
         #expect(text.contains("line 3: WGS84경도 (longitude) 'x' is not a number"), "\(text)")

@@ -16,12 +16,15 @@ public struct BellImportReport: Sendable, Codable, Equatable {
     public var badRows: [ImportReport.BadRow] = []
     /// Header cells that are not bell columns (their values are ignored).
     public var ignoredColumns: [String] = []
+    /// True when nothing was written: the counts say what the import would have done.
+    public var dryRun = false
 
     public init(encoding: RegistryTextEncoding) {
         self.encoding = encoding
     }
 
-    mutating func recordBadRow(_ row: ImportReport.BadRow) {
+    mutating func recordBadRow(_ row: ImportReport.BadRow, to sink: ((ImportReport.BadRow) -> Void)? = nil) {
+        sink?(row)
         badRowCount += 1
         if badRows.count < ImportReport.badRowLimit { badRows.append(row) }
     }

@@ -37,7 +37,10 @@ public struct BellImporter: Sendable {
     }
 
     /// Imports the file at `path` on behalf of `actor`; positions must lie inside `bounds`.
-    public func importFile(at path: String, actor: String, bounds: RegistryBounds = .korea) async throws -> BellImportReport {
+    /// Every bad row goes to `onBadRow` (the report keeps the first few hundred). A `dryRun`
+    /// works out the same report and writes nothing.
+    public func importFile(at path: String, actor: String, bounds: RegistryBounds = .korea, dryRun: Bool = false,
+                           onBadRow: (@Sendable (ImportReport.BadRow) -> Void)? = nil) async throws -> BellImportReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure.file(.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
         }
@@ -46,10 +49,19 @@ public struct BellImporter: Sendable {
         let encoding: RegistryTextEncoding, bomLength: Int
         do { (encoding, bomLength) = try RegistryTextEncoding.sniff(bytes.prefix(256 * 1024)) } catch { throw Failure.file(.notText(error)) }
 
-        let (read, records) = try Self.read(bytes.dropFirst(bomLength), encoding: encoding, bounds: bounds)
+        let (read, records) = try Self.read(bytes.dropFirst(bomLength), encoding: encoding, bounds: bounds, onBadRow: onBadRow)
         let now = clock()
         let clock = clock
-        return try await database.transaction { tx in
+        do {
+            return try await write(records, report: read, path: path, actor: actor, now: now, dryRun: dryRun, clock: clock)
+        } catch let rollback as DryRunRollback<BellImportReport> {
+            return rollback.report
+        }
+    }
+
+    private func write(_ records: [BellRecord], report read: BellImportReport, path: String, actor: String, now: Date, dryRun: Bool,
+                       clock: @escaping @Sendable () -> Date) async throws -> BellImportReport {
+        try await database.transaction { tx in
             var report = read
             let repository = BellRepository(database: tx)
             let outcome = try await repository.upsert(records, now: now)
@@ -57,6 +69,10 @@ public struct BellImporter: Sendable {
             report.changed = outcome.changed
             report.unchanged = outcome.unchanged
             report.bells = try await repository.count()
+            if dryRun {
+                report.dryRun = true
+                throw DryRunRollback(report: report)
+            }
             try await AuditLog(database: tx, clock: clock).append(AuditEvent(
                 actor: actor, action: "bells.import", target: URL(fileURLWithPath: path).lastPathComponent,
                 details: ["rowsRead": .int(Int64(report.rowsRead)), "added": .int(Int64(report.added)),
@@ -66,8 +82,8 @@ public struct BellImporter: Sendable {
     }
 
     /// Reads and validates every row: the report so far and the records to store.
-    static func read(_ bytes: ArraySlice<UInt8>, encoding: RegistryTextEncoding,
-                     bounds: RegistryBounds) throws -> (BellImportReport, [BellRecord]) {
+    static func read(_ bytes: ArraySlice<UInt8>, encoding: RegistryTextEncoding, bounds: RegistryBounds,
+                     onBadRow: ((ImportReport.BadRow) -> Void)? = nil) throws -> (BellImportReport, [BellRecord]) {
         var tokenizer = CSVTokenizer()
         var events: [CSVTokenizer.Event] = []
         tokenizer.feed(bytes) { events.append($0) }
@@ -82,7 +98,7 @@ public struct BellImporter: Sendable {
             case .problem(let problem):
                 guard parser != nil else { throw Failure.file(.headerUnreadable(problem)) }
                 report.rowsRead += 1
-                report.recordBadRow(.init(line: problem.line, reason: RegistryRowError.unreadable(problem).description))
+                report.recordBadRow(.init(line: problem.line, reason: RegistryRowError.unreadable(problem).description), to: onBadRow)
             case .record(let record):
                 var fields: [String] = []
                 var undecodable: Int?
@@ -101,11 +117,11 @@ public struct BellImporter: Sendable {
                 let result: Result<BellRecord, BellRowError> = undecodable.map { .failure(.row(.undecodableText(field: $0))) } ?? rowParser.parse(fields)
                 switch result {
                 case .failure(let error):
-                    report.recordBadRow(.init(line: record.line, reason: error.description))
+                    report.recordBadRow(.init(line: record.line, reason: error.description), to: onBadRow)
                 case .success(let bell):
                     if let first = firstLine[bell.managementNumber] {
                         let error = BellRowError.duplicateManagementNumber(bell.managementNumber, firstLine: first)
-                        report.recordBadRow(.init(line: record.line, reason: error.description))
+                        report.recordBadRow(.init(line: record.line, reason: error.description), to: onBadRow)
                         continue
                     }
                     firstLine[bell.managementNumber] = record.line

@@ -128,7 +128,7 @@ public struct RegistryImporter: Sendable {
                 return report
             }
             outcome = .success(report)
-        } catch let rollback as DryRunRollback {
+        } catch let rollback as DryRunRollback<ImportReport> {
             outcome = .success(rollback.report)
         } catch {
             outcome = .failure(error)
@@ -138,8 +138,9 @@ public struct RegistryImporter: Sendable {
 }
 
 /// Thrown inside a dry run's transaction to roll it back while keeping the report.
-private struct DryRunRollback: Error {
-    var report: ImportReport
+/// Thrown out of an import's transaction to roll a dry run back, carrying its report.
+struct DryRunRollback<Report: Sendable>: Error {
+    var report: Report
 }
 
 extension ImportReport {

@@ -16,16 +16,26 @@ struct BellsImportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The bell file (.csv).", valueName: "file"))
     var file: String
 
+    @Flag(name: .customLong("dry-run"), help: "Report what the import would do without writing anything.")
+    var dryRun = false
+
+    @Option(name: .customLong("errors"), help: ArgumentHelp("Write every bad row (line, reason) to this CSV file.", valueName: "file"))
+    var errorsFile: String?
+
     @OptionGroup var flags: ImportFlags
 
     func run() async throws {
         let configuration = try store.resolve()
+        let errorSink = try errorsFile.map { try BadRowFile(path: $0) }
+        defer { errorSink?.close() }
         let file = file
         let bounds = flags.bounds
+        let dryRun = dryRun
         let report: BellImportReport
         do {
             report = try await withStore(configuration) { app in
-                try await BellImporter(database: app.db).importFile(at: file, actor: commandLineActor, bounds: bounds)
+                try await BellImporter(database: app.db).importFile(at: file, actor: commandLineActor, bounds: bounds, dryRun: dryRun,
+                                                                    onBadRow: { errorSink?.write($0) })
             }
         } catch let failure as BellImporter.Failure {
             throw ValidationError("\(file): \(failure)")
@@ -33,21 +43,24 @@ struct BellsImportCommand: AsyncParsableCommand {
         if flags.json {
             print(try prettyJSON(report))
         } else {
-            print(Self.text(report))
+            print(Self.text(report, errorsFile: errorsFile))
         }
     }
 
     /// The report as the terminal shows it: counts, then every bad row (the first 200).
-    static func text(_ r: BellImportReport) -> String {
-        var lines = ["Bell import complete.", "  file: \(r.encoding.rawValue)"]
+    static func text(_ r: BellImportReport, errorsFile: String? = nil) -> String {
+        var lines = [r.dryRun ? "Bell import dry run — nothing was written." : "Bell import complete.", "  file: \(r.encoding.rawValue)"]
         if !r.ignoredColumns.isEmpty { lines.append("  ignored columns: \(r.ignoredColumns.joined(separator: ", "))") }
         lines.append("  rows: \(r.rowsRead.grouped) read, \(r.validRows.grouped) valid, \(r.badRowCount.grouped) bad")
-        lines.append("  bells: \(r.added.grouped) added, \(r.changed.grouped) changed, \(r.unchanged.grouped) unchanged")
-        lines.append("  registry now holds: \(r.bells.grouped) bell\(r.bells == 1 ? "" : "s")")
+        lines.append("  bells: \(r.added.grouped) \(r.dryRun ? "to add" : "added"), \(r.changed.grouped) \(r.dryRun ? "to change" : "changed"), \(r.unchanged.grouped) unchanged")
+        lines.append("  registry \(r.dryRun ? "would hold" : "now holds"): \(r.bells.grouped) bell\(r.bells == 1 ? "" : "s")")
         if r.badRowCount > 0 {
             lines.append("  bad rows:")
             for row in r.badRows { lines.append("    line \(row.line): \(row.reason)") }
-            if r.badRowCount > r.badRows.count { lines.append("    … and \((r.badRowCount - r.badRows.count).grouped) more") }
+            if r.badRowCount > r.badRows.count {
+                lines.append("    … and \((r.badRowCount - r.badRows.count).grouped) more\(errorsFile == nil ? " (--errors FILE writes them all)" : "")")
+            }
+            if let errorsFile { lines.append("  every bad row: \(errorsFile)") }
         }
         return lines.joined(separator: "\n")
     }
