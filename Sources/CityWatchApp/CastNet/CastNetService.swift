@@ -15,6 +15,18 @@ public actor CastNetService {
     let path: String?
     let logger: Logger
     private var state: NetworkState?
+    /// The cameras' index per registry version and camera scope: every cast-net, follow and
+    /// 30-second recast of every console would otherwise build it again.
+    private var nets: [NetKey: CastNet] = [:]
+    /// How many (version, scope) indexes are kept: a few registry versions × the groups of the
+    /// operators on shift.
+    static let netLimit = 16
+
+    struct NetKey: Hashable {
+        var version: String?
+        var cameraCount: Int
+        var allowed: Set<UUID>?
+    }
 
     public init(roadNetwork path: String?, logger: Logger = Logger(label: "citywatch.castnet")) {
         self.path = path
@@ -44,6 +56,17 @@ public actor CastNetService {
 
     /// The plan for `query` over the cameras of `snapshot` that `scope` lets the user see.
     public func plan(_ query: CastNetQuery, snapshot: CameraDirectory.Snapshot, scope: CameraScope) -> CastNetPlan {
+        var plan = net(snapshot: snapshot, scope: scope).plan(query)
+        if let why = networkProblem() {
+            plan.notes = plan.notes.map { $0.kind == .noRoadNetwork ? CastNetNote(kind: .noRoadNetwork, message: why) : $0 }
+        }
+        return plan
+    }
+
+    /// The cast-net over the cameras of `snapshot` in `scope`, made once per registry version and scope.
+    func net(snapshot: CameraDirectory.Snapshot, scope: CameraScope) -> CastNet {
+        let key = NetKey(version: snapshot.version, cameraCount: snapshot.cameras.count, allowed: scope.allowed)
+        if let cached = nets[key] { return cached }
         var cameras: [CastNetCamera] = []
         for (index, camera) in snapshot.cameras.enumerated() where scope.contains(camera.id) {
             let site = snapshot.siteOfCamera[index].record
@@ -51,16 +74,19 @@ public actor CastNetService {
                                          view: CameraView.parsing(registryText: site.viewDirection).view))
         }
         var road: RoadNetwork?
-        var why: String?
+        if case .loaded(let network, _, _) = network() { road = network }
+        let net = CastNet(cameras: cameras, network: road)
+        if nets.count >= Self.netLimit { nets.removeAll() }
+        nets[key] = net
+        return net
+    }
+
+    /// Why the net has rings only, when it does.
+    private func networkProblem() -> String? {
         switch network() {
-        case .loaded(let network, _, _): road = network
-        case .none: why = "no road network is configured (CITYWATCH_ROAD_NETWORK): rings only"
-        case .unreadable(let path, let reason): why = "the road network \(path) could not be read (\(reason)): rings only"
+        case .loaded: nil
+        case .none: "no road network is configured (CITYWATCH_ROAD_NETWORK): rings only"
+        case .unreadable(let path, let reason): "the road network \(path) could not be read (\(reason)): rings only"
         }
-        var plan = CastNet(cameras: cameras, network: road).plan(query)
-        if let why {
-            plan.notes = plan.notes.map { $0.kind == .noRoadNetwork ? CastNetNote(kind: .noRoadNetwork, message: why) : $0 }
-        }
-        return plan
     }
 }
