@@ -273,9 +273,15 @@ export function createEventsView(context) {
       unacknowledged.clear();
       countCapped = Array.isArray(open) && open.length >= COUNT_LIMIT;
       for (const event of Array.isArray(open) ? open : []) unacknowledged.add(event.id);
+      // A reload (reconnect, filter) makes the rows again: notes being typed go to the new rows.
+      const drafts = [...rows].map(([id, entry]) => [id, entry.row.querySelector('.event-note')?.value]).filter(([, value]) => value);
       rows.clear();
       replace(list);
       for (const event of Array.isArray(events) ? events : []) accept(event);
+      for (const [id, value] of drafts) {
+        const field = rows.get(id)?.row.querySelector('.event-note');
+        if (field) field.value = value;
+      }
       updateBadge();
       showEmpty();
     } catch (error) {
