@@ -15,6 +15,7 @@ import { errorText } from './api.js';
 import { bi, formatTime, h, message, replace, text } from './dom.js';
 import { INCIDENTS_EVENT } from './incidentlayer.js';
 import { followLive } from './livesocket.js';
+import { createBellDutyPanel } from './bellduty.js';
 import { bringToWall } from './wallstore.js';
 
 const WALL_ROLES = ['administrator', 'operator', 'police'];
@@ -117,6 +118,7 @@ export function createAlarmsView(context) {
     h('button', { type: 'button', id: 'alarm-bulk-dismiss', class: 'button-quiet', on: { click: () => actOnChosen('dismiss') } }, bi('선택 종결', 'Dismiss selected')),
     h('button', { type: 'button', class: 'button-quiet', on: { click: () => { chosen.clear(); renderQueue(); } } }, bi('선택 해제', 'Clear')));
 
+  const bellDuty = createBellDutyPanel(context, { handles });
   const notice = h('p', { class: 'message', hidden: true, role: 'status' });
   const queue = h('ol', { id: 'alarm-queue', class: 'alarm-queue', 'aria-live': 'polite' });
   const incidentList = h('ul', { id: 'incident-list', class: 'incident-list' });
@@ -131,7 +133,7 @@ export function createAlarmsView(context) {
     notice,
     h('div', { class: 'alarms-columns' },
       h('section', { class: 'alarms-queue-column', 'aria-label': '알람 대기열 Alarm queue' },
-        h('h2', null, bi('알람 대기열', 'Alarm queue')), handles ? [bulk, bulkNotice] : null, queue),
+        h('h2', null, bi('알람 대기열', 'Alarm queue')), handles ? [bulk, bulkNotice] : null, queue, bellDuty.el),
       h('section', { class: 'alarms-incident-column', 'aria-label': '사건 Incidents' },
         h('h2', null, bi('사건', 'Incidents')), incidentList, detail)));
 
@@ -432,17 +434,51 @@ export function createAlarmsView(context) {
             h('code', { class: 'share-url' }, absolute(answer.url))),
           h('ul', null, answer.cameras.map((camera) => h('li', null, text(camera.label), ': ',
             h('code', null, absolute(camera.live)), ' · ', h('code', null, absolute(camera.playback))))));
+        await loadShares();
       } catch (error) {
         replace(shownResult(), h('p', { class: 'message message-error' }, errorText(error)));
       }
     }
-    return h('details', { class: 'incident-share' },
+    // The links given out so far: who has them, until when; any can be revoked at once.
+    const shares = h('ul', { id: 'incident-shares', class: 'incident-shares' });
+    const shownShares = () => (detail.dataset.rendered === incident.id && detail.querySelector('#incident-shares')) || shares;
+    const base = `/api/incidents/${encodeURIComponent(incident.id)}/shares`;
+    async function loadShares() {
+      let list;
+      try {
+        list = await context.api.get(base);
+      } catch (error) {
+        replace(shownShares(), h('li', { class: 'message message-error' }, errorText(error)));
+        return;
+      }
+      const now = Date.now();
+      replace(shownShares(), list.length ? list.map((item) => {
+        const live = !item.revokedAt && Date.parse(item.expiresAt) > now;
+        return h('li', { class: 'incident-share-item', dataset: { share: item.id, state: item.revokedAt ? 'revoked' : live ? 'active' : 'expired' } },
+          h('strong', null, text(item.partner)), ` · ${item.cameraIds.length}대 · `,
+          item.revokedAt ? bi('취소됨', 'Revoked') : live ? [bi('만료', 'Expires'), ` ${formatTime(item.expiresAt)}`] : bi('만료됨', 'Expired'),
+          ` · ${text(item.createdBy)} `,
+          live ? h('button', { type: 'button', class: 'button-small button-quiet share-revoke', on: {
+            click: async () => {
+              try {
+                await context.api.del(`${base}/${encodeURIComponent(item.id)}`);
+              } catch (error) {
+                message(notice, 'error', errorText(error));
+              }
+              await loadShares();
+            },
+          } }, bi('취소', 'Revoke')) : null);
+      }) : h('li', { class: 'hint' }, bi('공유한 링크 없음', 'No links shared')));
+    }
+    return h('details', { class: 'incident-share', on: { toggle: (event) => { if (event.target.open) loadShares(); } } },
       h('summary', null, bi('외부 기관에 공유', 'Share with a partner')),
       h('form', { on: { submit: share } },
         h('label', null, bi('기관', 'Partner'), ' ', partner), ' ',
         h('label', null, bi('유효', 'Valid'), ' ', minutes, ' ', bi('분', 'min')), ' ',
         h('button', { type: 'submit' }, bi('링크 만들기', 'Make links'))),
-      result);
+      result,
+      h('h5', null, bi('공유한 링크', 'Links shared')),
+      shares);
   }
 
   function onWallRequest(data) {
@@ -496,6 +532,7 @@ export function createAlarmsView(context) {
         else if (data.type === 'alarm') {
           if (!known.has(data.alarm.id)) chime(data.alarm);
           acceptAlarm(data.alarm);
+          if (data.alarm.source === 'bell') bellDuty.refresh();
         } else if (data.type === 'alarm.update') acceptAlarm(data.alarm);
         else if (data.type === 'incident' || data.type === 'incident.update') acceptIncident(data.incident);
       },

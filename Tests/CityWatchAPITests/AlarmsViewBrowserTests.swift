@@ -67,6 +67,16 @@ struct AlarmsViewBrowserTests {
                     let link = try #require(try await browser.execute("return document.querySelector('#incident-share-result .share-url').textContent").string)
                     let shared = try await app.testing().sendRequest(.GET, String(link[link.range(of: "/api/shared/")!.lowerBound...]))
                     #expect(shared.status == .ok, "the link works without a session: \(shared.body.string)")
+                    // The links given out are listed; revoked from here, the link stops working.
+                    try await waitUntil("the share is listed as active") {
+                        try await browser.execute("return document.querySelector('#incident-shares .incident-share-item')?.dataset.state ?? ''") == "active"
+                    }
+                    _ = try await browser.execute("document.querySelector('#incident-shares .share-revoke').click(); return true")
+                    try await waitUntil("the share is listed as revoked") {
+                        try await browser.execute("return document.querySelector('#incident-shares .incident-share-item')?.dataset.state ?? ''") == "revoked"
+                    }
+                    let afterRevoke = try await app.testing().sendRequest(.GET, String(link[link.range(of: "/api/shared/")!.lowerBound...]))
+                    #expect(afterRevoke.status == .unauthorized, "a revoked link is refused")
 
                     _ = try await browser.execute("document.querySelector('#incident-close').click(); return true")
                     try await waitUntil("the incident is closed") {
@@ -143,8 +153,59 @@ struct AlarmsViewBrowserTests {
         }
     }
 
+    /// The supervisor opens a drill window for one school's bell from the console; a press of
+    /// that bell then shows in the press log as a drill, and the window is listed.
+    @Test(.timeLimit(.minutes(2)))
+    func aDrillWindowOpenedInTheConsoleMarksThePressInTheLog() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let folder = try RepositoryPaths.temporaryFolder("bellduty")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let sealer = try CredentialSealer.load(base64: nil, folder: folder.appendingPathComponent("keys").path)
+            let bells = try await DemoDistrict(database: app.db, dataDirectory: folder.path).prepareBells(sealer: sealer)
+            let number = try #require(bells.first)
+            let password = "bell-duty-\(UUID().uuidString.prefix(8))"
+            try await console.makeAdministrator(app, username: "deskthree", password: password)
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: "deskthree", password: password)
+                    try await browser.click(browser.findElement("#main-nav a[data-view=alarms]"))
+                    try await waitUntil("the alarms view is shown and its feed live", timeout: .seconds(20)) {
+                        try await browser.execute("const view = document.getElementById('view-alarms'); return view !== null && !view.hidden && document.getElementById('alarms-feed')?.dataset.state === 'live'") == true
+                    }
+                    _ = try await browser.execute("document.querySelector('#bell-duty summary').click(); return true")
+                    try await waitUntil("the panel says no drill window is open") {
+                        try await browser.execute("return document.querySelector('#bell-drills .hint') !== null && document.querySelector('#bell-presses .hint') !== null") == true
+                    }
+                    _ = try await browser.execute(Self.type(number, into: "#bell-drill-bell") + Self.type("10", into: "#bell-drill-minutes")
+                        + Self.type("1학년 안전교육", into: "#bell-drill-note") + "document.querySelector('#bell-drill-form button[type=submit]').click(); return true")
+                    try await waitUntil("the drill window is listed") {
+                        try await browser.execute("return document.querySelector('#bell-drills li[data-drill]')?.textContent ?? ''").string?.contains(number) == true
+                    }
+                    let repository = BellPressRepository(database: app.db)
+                    let bell = try #require(try await repository.bell(number))
+                    let windows = try await repository.drills(notEndedBy: Date())
+                    #expect(windows.count == 1 && windows.first?.bellID == bell.id && windows.first?.note == "1학년 안전교육")
+                    #expect(windows.first.map { abs($0.until.timeIntervalSince($0.from) - 600) < 1 } == true)
+
+                    // The children press the real bell: the press is a drill, shown so in the log.
+                    let secret = try sealer.open(try #require(try await repository.sealedSecret(bell: bell.id)))
+                    let time = Int64(Date().timeIntervalSince1970)
+                    let nonce = UUID().uuidString.replacing("-", with: "")
+                    let press = BellPressService.Press(bell: number, time: String(time), nonce: nonce,
+                                                       signature: BellPressService.signature(secret: secret, bell: number, time: time, nonce: nonce, drill: false),
+                                                       drill: false)
+                    let alarm = try await BellPressService(database: app.db, center: app.cityWatch.alarms, sealer: sealer).press(press)
+                    #expect(alarm.drill)
+                    try await waitUntil("the press is in the log, marked as a drill") {
+                        try await browser.execute("const row = document.querySelector(\"#bell-presses li[data-bell='\(number)']\"); return row ? row.dataset.drill : null") == "true"
+                    }
+                }
+            }
+        }
+    }
+
     /// Script that types `text` into the element at `selector` as a keyboard would (value and an input event).
     static func type(_ text: String, into selector: String) -> String {
-        "const field = document.querySelector(\"\(selector)\"); field.value = \"\(text)\"; field.dispatchEvent(new Event('input', { bubbles: true })); "
+        "{ const field = document.querySelector(\"\(selector)\"); field.value = \"\(text)\"; field.dispatchEvent(new Event('input', { bubbles: true })); } "
     }
 }

@@ -26,6 +26,8 @@ struct BellPressController: RouteCollection {
     struct DrillDTO: Content {
         var id: UUID
         var bellId: UUID?
+        /// The bell's management number (none: every bell).
+        var bell: String?
         var from: Date
         var until: Date
         var note: String
@@ -34,6 +36,9 @@ struct BellPressController: RouteCollection {
 
     struct PressDTO: Content {
         var bellId: UUID
+        /// The bell's management number and where it is, for the press log.
+        var bell: String?
+        var place: String?
         var receivedAt: Date
         var drill: Bool
         var alarmId: UUID?
@@ -74,7 +79,14 @@ struct BellPressController: RouteCollection {
     }
 
     func drills(req: Request) async throws -> [DrillDTO] {
-        try await BellPressRepository(database: req.db).drills(notEndedBy: req.cityWatch.clock()).map(Self.dto)
+        let drills = try await BellPressRepository(database: req.db).drills(notEndedBy: req.cityWatch.clock())
+        let bells = drills.contains { $0.bellID != nil } ? try await Self.bellsByID(req) : [:]
+        return drills.map { Self.dto($0, bell: $0.bellID.flatMap { bells[$0] }) }
+    }
+
+    /// Every bell by id (a press log or drill list names its bells).
+    static func bellsByID(_ req: Request) async throws -> [UUID: Bell] {
+        Dictionary(try await BellRepository(database: req.db).all().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func addDrill(req: Request) async throws -> Response {
@@ -97,12 +109,17 @@ struct BellPressController: RouteCollection {
 
     func presses(req: Request) async throws -> [PressDTO] {
         let since = try req.timeQuery("since") ?? req.cityWatch.clock().addingTimeInterval(-86_400)
-        return try await BellPressRepository(database: req.db).presses(since: since).map {
-            PressDTO(bellId: $0.bellID, receivedAt: $0.receivedAt, drill: $0.drill, alarmId: $0.alarmID)
+        let presses = try await BellPressRepository(database: req.db).presses(since: since)
+        let bells = presses.isEmpty ? [:] : try await Self.bellsByID(req)
+        return presses.map {
+            let bell = bells[$0.bellID]?.record
+            return PressDTO(bellId: $0.bellID, bell: bell?.managementNumber, place: bell.map { $0.location.isEmpty ? $0.displayAddress : $0.location },
+                            receivedAt: $0.receivedAt, drill: $0.drill, alarmId: $0.alarmID)
         }
     }
 
-    static func dto(_ model: BellDrillModel) -> DrillDTO {
-        DrillDTO(id: model.id ?? UUID(), bellId: model.bellID, from: model.from, until: model.until, note: model.note, createdBy: model.createdBy)
+    static func dto(_ model: BellDrillModel, bell: Bell?) -> DrillDTO {
+        DrillDTO(id: model.id ?? UUID(), bellId: model.bellID, bell: bell?.record.managementNumber, from: model.from, until: model.until,
+                 note: model.note, createdBy: model.createdBy)
     }
 }
