@@ -31,7 +31,7 @@ serve: build
 
 # At most this many tests at once: on two cores, all 440 started together (browsers, ffmpeg, two
 # databases) took so long to get going that connection pools timed out; no slower overall.
-TEST_WIDTH ?= 8
+TEST_WIDTH ?= 6
 
 test: deps
 	$(SWIFT) build --build-tests
