@@ -210,10 +210,27 @@ export function createProvisionView(context) {
   }
   boxCameraSelect.addEventListener('change', () => { boxCamera = boxCameraSelect.value; drawBoxes(); showSnapshot(); });
 
+  /**
+   * Starts the export in the background and follows it (cameras done of all) until it ends:
+   * an hour of several cameras re-encoded with blurs takes minutes.
+   */
   async function exportRequest(event) {
     event.target.disabled = true;
-    message(exportResult, 'info', bi('내보내는 중…', 'Exporting…'));
-    const result = await act('제공 완료 · Provided', () => api.post(`/api/provision/requests/${selected.id}/export`, {}));
+    const id = selected.id;
+    const path = `/api/provision/requests/${encodeURIComponent(id)}/export`;
+    const shown = (job) => message(exportResult, 'info', [bi('내보내는 중', 'Exporting'),
+      job && job.cameras ? ` · 카메라 ${job.camerasDone}/${job.cameras} cameras` : ' …']);
+    shown(null);
+    const result = await act('제공 완료 · Provided', async () => {
+      let job = await api.post(`${path}?background=true`, {});
+      while (job.state === 'running') {
+        if (selected?.id === id) shown(job);
+        await new Promise((resolve) => { setTimeout(resolve, 1000); });
+        job = await api.get(path);
+      }
+      if (job.state === 'failed') throw new Error(job.error || '내보내기 실패 · The export failed');
+      return job.result;
+    });
     if (!result) message(exportResult, 'info', null);
     else loadLedger();
   }

@@ -279,4 +279,56 @@ struct ProvisionAPITests {
             #expect(list.map(\.request.status) == ["answered"])
         }
     }
+
+    struct Job: Decodable {
+        var state: String
+        var camerasDone: Int
+        var cameras: Int
+        var startedBy: String
+        var result: Exported?
+        var error: String?
+    }
+
+    /// The console's way: the export runs in the background and is followed until it is done;
+    /// the outcome is the same as waiting for it (blurred export, ledger line).
+    @Test func aBackgroundExportIsFollowedToItsEndAndLandsInTheLedger() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 600).rounded(.down))
+            let admin = try await app.signIn(as: .administrator)
+            let (camera, _, group) = try await Self.recordedCamera(app, start: start, admin: admin)
+            let police = try await app.signIn(as: .police, groups: [group])
+            let officer = try await app.signIn(as: .operator, groups: [group])
+            let privacy = try await app.signIn(as: .privacyOfficer)
+            let client = try app.testing()
+            let created = try await client.sendRequest(.POST, "/api/provision/requests", headers: police.headers,
+                                                       body: .text(Self.requestBody(camera: camera, from: start.addingTimeInterval(1), to: start.addingTimeInterval(5))))
+            let request = try created.content.decode(ProvisionRequest.self)
+            let path = "/api/provision/requests/\(request.id)/export"
+            #expect(try await client.sendRequest(.GET, path, headers: officer.headers).status == .notFound, "no export has run yet")
+            let notApproved = try await client.sendRequest(.POST, "\(path)?background=true", headers: officer.headers)
+            #expect(notApproved.status == .conflict, "an unapproved request starts no job: \(notApproved.body.string)")
+            #expect(try await client.sendRequest(.POST, "/api/provision/requests/\(request.id)/approve", headers: privacy.headers).status == .ok)
+
+            let accepted = try await client.sendRequest(.POST, "\(path)?background=true", headers: officer.headers)
+            #expect(accepted.status == .accepted, "\(accepted.body.string)")
+            #expect(accepted.headers.first(name: .location) == path.lowercased())
+            let first = try accepted.content.decode(Job.self)
+            #expect(first.startedBy == officer.username && first.result == nil)
+            var job = first
+            let deadline = Date().addingTimeInterval(60)
+            while job.state == "running", Date() < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                job = try await client.sendRequest(.GET, path, headers: officer.headers).content.decode(Job.self)
+            }
+            #expect(job.state == "done" && job.camerasDone == 1 && job.cameras == 1, "\(job)")
+            let result = try #require(job.result)
+            #expect(result.request.status == .exported && result.manifest.provisionRequestId == request.id)
+            #expect(result.manifest.cameras.first?.blurred?.map(\.kind) == ["privacyZone"])
+            let ledger = try await client.sendRequest(.GET, "/api/provision/ledger", headers: privacy.headers).content.decode([Ledger].self)
+            #expect(ledger.map(\.requestId) == [request.id] && ledger.first?.exportId == result.manifest.exportId)
+            // Police follow no export; a second export is refused as before.
+            #expect(try await client.sendRequest(.GET, path, headers: police.headers).status == .forbidden)
+            #expect(try await client.sendRequest(.POST, "\(path)?background=true", headers: officer.headers).status == .conflict)
+        }
+    }
 }

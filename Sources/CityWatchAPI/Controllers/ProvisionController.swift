@@ -36,6 +36,7 @@ struct ProvisionController: RouteCollection {
         provision.endpoint(.POST, "requests", ":id", "refuse", access: Self.deciders, use: refuse)
         provision.endpoint(.PUT, "requests", ":id", "boxes", access: Self.markers, use: setBoxes)
         provision.endpoint(.POST, "requests", ":id", "export", access: Self.exporters, use: export)
+        provision.endpoint(.GET, "requests", ":id", "export", access: Self.exporters, use: exportJob)
         provision.endpoint(.GET, "requests", ":id", "download", access: Self.exporters, use: download)
         provision.endpoint(.GET, "ledger", access: Self.auditors, use: ledger)
         provision.endpoint(.GET, "ledger.csv", access: Self.auditors, use: ledgerCSV)
@@ -109,23 +110,47 @@ struct ProvisionController: RouteCollection {
         return try await service(req).setBoxes(id, boxes: body.boxes, actor: user.username)
     }
 
+    /// Exports an approved request. With `?background=true` the answer is 202 at once with the
+    /// job (`GET …/export` follows it); otherwise the answer waits for the export, as before.
+    /// Either way the export runs as the request's one job, so every console sees its progress.
     func export(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id = try req.uuidParameter("id")
         let provision = service(req)
-        if user.role != .privacyOfficer { try await checkVisible(try await provision.request(id).cameraIds, req) }
-        let provided: ProvisionService.Provided
-        do {
-            provided = try await provision.export(id, actor: user.username)
-        } catch let problem as EvidenceService.Problem {
-            throw Abort(.badRequest, reason: problem.description)
+        let request = try await provision.request(id)
+        if user.role != .privacyOfficer { try await checkVisible(request.cameraIds, req) }
+        try request.checkExportable()
+        // The job outlives this request: it works on the application's database, not the request's.
+        let background = ProvisionService(database: req.application.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let jobs = req.cityWatch.provisionExports
+        jobs.start(id, by: user.username, at: req.cityWatch.clock()) { progress in
+            try await background.export(id, actor: user.username, onProgress: progress)
         }
-        let dto = ProvisionExportDTO(request: provided.request, manifest: provided.manifest,
-                                     download: "/api/provision/requests/\(id.uuidString.lowercased())/download",
-                                     ledgerEntry: provided.ledgerEntry)
-        let response = try await dto.encodeResponse(for: req)
+        if (req.query["background"] as String?) == "true" {
+            guard let job = jobs.job(id) else { throw Abort(.internalServerError, reason: "the export job was not kept") }
+            let response = try await ProvisionExportJobDTO(job).encodeResponse(for: req)
+            response.status = .accepted
+            response.headers.replaceOrAdd(name: .location, value: "/api/provision/requests/\(id.uuidString.lowercased())/export")
+            return response
+        }
+        let job = await jobs.wait(id)
+        if let failure = job?.failure {
+            if let problem = failure as? EvidenceService.Problem { throw Abort(.badRequest, reason: problem.description) }
+            throw failure
+        }
+        guard let provided = job?.result else { throw Abort(.internalServerError, reason: "the export ended without a result") }
+        let response = try await ProvisionExportDTO(provided).encodeResponse(for: req)
         response.status = .created
         return response
+    }
+
+    /// How the request's export is getting on (404 when none ran here lately).
+    func exportJob(req: Request) async throws -> ProvisionExportJobDTO {
+        let request = try await visibleRequest(req)
+        guard let job = req.cityWatch.provisionExports.job(request.id) else {
+            throw Abort(.notFound, reason: "no export of request \(request.id) has run on this server lately")
+        }
+        return ProvisionExportJobDTO(job)
     }
 
     /// The provided footage as a zip. Unlike `/api/exports/:id/download` it does not ask for the

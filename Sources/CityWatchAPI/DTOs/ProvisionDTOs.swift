@@ -70,6 +70,40 @@ struct ProvisionExportDTO: Content {
     var manifest: EvidenceManifest
     var download: String
     var ledgerEntry: ProvisionLedgerEntry
+
+    init(_ provided: ProvisionService.Provided) {
+        request = provided.request
+        manifest = provided.manifest
+        download = "/api/provision/requests/\(provided.request.id.uuidString.lowercased())/download"
+        ledgerEntry = provided.ledgerEntry
+    }
+}
+
+/// `GET /api/provision/requests/:id/export`: a provision export as it runs.
+struct ProvisionExportJobDTO: Content {
+    var requestId: UUID
+    var state: ProvisionExportJobs.Job.State
+    var startedBy: String
+    var startedAt: Date
+    var endedAt: Date?
+    var camerasDone: Int
+    var cameras: Int
+    /// Once done: what `POST …/export` answers.
+    var result: ProvisionExportDTO?
+    /// Once failed: why.
+    var error: String?
+
+    init(_ job: ProvisionExportJobs.Job) {
+        requestId = job.requestID
+        state = job.state
+        startedBy = job.startedBy
+        startedAt = job.startedAt
+        endedAt = job.endedAt
+        camerasDone = job.camerasDone
+        cameras = job.cameras
+        result = job.result.map(ProvisionExportDTO.init)
+        error = job.failure.map { ($0 as? any AbortError)?.reason ?? "\($0)" }
+    }
 }
 
 extension ProvisionRequest: Content {}

@@ -29,6 +29,8 @@ public struct CityWatchServices: Sendable {
     let castNet: CastNetService
     /// The past week's motion for selective monitoring, read once a minute.
     let usualMotion = UsualMotionCache()
+    /// Provision exports running in the background.
+    public let provisionExports = ProvisionExportJobs()
     /// The live side of the alarm queue and incidents.
     public let alarms = AlarmCenter()
 

@@ -60,7 +60,8 @@ public struct EvidenceService: Sendable {
     /// whatever the role, together with the boxes marked over third parties; the manifest names
     /// the provision request and every blurred area.
     public func export(cameraIDs: [UUID], from: Date, to: Date, reason rawReason: String, actor: String,
-                       unmasked: Bool = false, provision: ProvisionMasking? = nil) async throws -> (EvidenceManifest, String) {
+                       unmasked: Bool = false, provision: ProvisionMasking? = nil,
+                       onProgress: (@Sendable (EvidenceExporter.Progress) -> Void)? = nil) async throws -> (EvidenceManifest, String) {
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (3...500).contains(reason.count) else { throw Problem.reasonRequired }
         guard from < to else { throw Problem.badRange }
@@ -92,7 +93,7 @@ public struct EvidenceService: Sendable {
         let folder = (exportsDirectory as NSString).appendingPathComponent(exportID.uuidString.lowercased())
         let manifest = try await EvidenceExporter(tools: tools).export(
             cameras: requests, from: from, to: to, reason: reason, requestedBy: actor, exportID: exportID,
-            provisionRequestID: provision?.requestID, folder: folder, key: try signingKey(), now: clock())
+            provisionRequestID: provision?.requestID, folder: folder, key: try signingKey(), now: clock(), onProgress: onProgress)
         var details: [String: AuditValue] = ["cameras": .list(cameraIDs.map { .string($0.uuidString) }), "reason": .string(reason),
                       "from": .string(ISO8601DateFormatter().string(from: from)), "to": .string(ISO8601DateFormatter().string(from: to)),
                       "files": .int(Int64(manifest.files.count)),

@@ -92,13 +92,13 @@ public struct ProvisionService: Sendable {
 
     /// Exports an approved request with third parties blurred, marks it exported and enters
     /// it in the ledger.
-    public func export(_ id: UUID, actor: String) async throws -> Provided {
+    public func export(_ id: UUID, actor: String, onProgress: (@Sendable (EvidenceExporter.Progress) -> Void)? = nil) async throws -> Provided {
         var request = try await request(id)
         try request.checkExportable()
         let reason = "개인영상정보 제공 \(request.agency) \(request.caseNumber)"
         let (manifest, folder) = try await evidence.export(
             cameraIDs: request.cameraIds, from: request.from, to: request.to, reason: String(reason.prefix(500)), actor: actor,
-            provision: .init(requestID: request.id, boxes: request.boxes))
+            provision: .init(requestID: request.id, boxes: request.boxes), onProgress: onProgress)
         let now = clock()
         try request.markExported(exportId: manifest.exportId, at: now)
         let digest = try EvidenceVerifier.sha256(ofFile: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName))

@@ -57,10 +57,19 @@ public struct EvidenceExporter: Sendable {
         self.tools = tools
     }
 
-    /// Exports `cameras` for `from…to` into `folder` (created; must not exist or be empty).
+    /// How far an export has got: cameras whose clip is written, of all.
+    public struct Progress: Sendable, Equatable {
+        public var camerasDone: Int
+        public var cameras: Int
+    }
+
+    /// Exports `cameras` for `from…to` into `folder` (created; must not exist or be empty);
+    /// `onProgress` hears before the first clip and after each.
     public func export(cameras: [CameraRequest], from: Date, to: Date, reason: String, requestedBy: String,
                        exportID: UUID = UUID(), provisionRequestID: UUID? = nil,
-                       folder: String, key: SigningKey, now: Date = Date()) async throws -> EvidenceManifest {
+                       folder: String, key: SigningKey, now: Date = Date(),
+                       onProgress: (@Sendable (Progress) -> Void)? = nil) async throws -> EvidenceManifest {
+        onProgress?(Progress(camerasDone: 0, cameras: cameras.count))
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("cw-export-\(exportID.uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -72,6 +81,7 @@ public struct EvidenceExporter: Sendable {
             var clip = EvidenceManifest.CameraClip(cameraId: camera.cameraID, address: camera.address, purpose: camera.purpose,
                                                    file: name, from: from, to: to, coveredFrom: nil, coveredTo: nil,
                                                    missing: Self.missing(segments, from: from, to: to))
+            defer { onProgress?(Progress(camerasDone: clips.count, cameras: cameras.count)) }
             guard let first = segments.first else {
                 clip.file = ""
                 clips.append(clip)

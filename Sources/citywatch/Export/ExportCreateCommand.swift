@@ -35,8 +35,12 @@ struct ExportCreateCommand: AsyncParsableCommand {
         let (manifest, folder, zipPath) = try await withStore(configuration) { app -> (EvidenceManifest, String, String?) in
             let service = EvidenceService(database: app.db, configuration: configuration)
             do {
+                // Progress on standard error, a line per camera: masked clips are re-encoded and take a while.
                 let (manifest, folder) = try await service.export(cameraIDs: ids, from: start, to: end, reason: reason, actor: commandLineActor,
-                                                                  unmasked: !masked)
+                                                                  unmasked: !masked) { progress in
+                    guard progress.cameras > 1, progress.camerasDone > 0 else { return }
+                    FileHandle.standardError.write(Data("camera \(progress.camerasDone)/\(progress.cameras) exported\n".utf8))
+                }
                 return (manifest, folder, zip ? try service.zip(exportID: manifest.exportId) : nil)
             } catch let problem as EvidenceService.Problem {
                 throw ValidationError(problem.description)
