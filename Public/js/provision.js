@@ -277,9 +277,13 @@ export function createProvisionView(context) {
       message(subjectStatus, 'error', errorText(error));
     }
   });
-  async function answer(id, outcome) {
-    const note = window.prompt(outcome === 'answered' ? '답변 메모 · Note (optional)' : '사유 · Reason') ?? null;
-    if (note === null) return;
+  async function answer(id, outcome, noteInput) {
+    const note = noteInput.value.trim();
+    if (outcome !== 'answered' && !note) {
+      message(subjectStatus, 'warn', '사유를 메모 칸에 적으세요 · Write the reason in the note field');
+      noteInput.focus();
+      return;
+    }
     try {
       await api.post(`/api/provision/subjects/${id}/answer`, { outcome, note });
       loadSubjects();
@@ -297,10 +301,14 @@ export function createProvisionView(context) {
         h('td', null, formatTime(request.deadline)),
         h('td', { class: overdue ? 'message-error' : null }, daysLeft === null ? '—' : overdue ? bi(`${-daysLeft}일 지남`, 'overdue') : `${daysLeft}일 · ${daysLeft} days`),
         h('td', null, bi(...STATUS[request.status])),
-        h('td', null, canAnswer && ['open', 'extended'].includes(request.status) ? [
-          h('button', { type: 'button', class: 'button-small', on: { click: () => answer(request.id, 'answered') } }, bi('답변', 'Answer')),
-          request.status === 'open' ? h('button', { type: 'button', class: 'button-small', on: { click: () => answer(request.id, 'extended') } }, bi('연장', 'Extend')) : null,
-          h('button', { type: 'button', class: 'button-small', on: { click: () => answer(request.id, 'refused') } }, bi('거부', 'Refuse'))] : null))));
+        h('td', { dataset: { subject: request.id } }, canAnswer && ['open', 'extended'].includes(request.status) ? (() => {
+          // The note goes with the answer; extending or refusing needs one (the law asks for the reason).
+          const note = h('input', { type: 'text', class: 'subject-note', maxlength: '1000', placeholder: '메모·사유 Note / reason', 'aria-label': '메모·사유 Note or reason' });
+          return [note,
+            h('button', { type: 'button', class: 'button-small subject-answer', on: { click: () => answer(request.id, 'answered', note) } }, bi('답변', 'Answer')),
+            request.status === 'open' ? h('button', { type: 'button', class: 'button-small subject-extend', on: { click: () => answer(request.id, 'extended', note) } }, bi('연장', 'Extend')) : null,
+            h('button', { type: 'button', class: 'button-small subject-refuse', on: { click: () => answer(request.id, 'refused', note) } }, bi('거부', 'Refuse'))];
+        })() : null))));
     } catch (error) {
       message(subjectStatus, 'error', errorText(error));
     }

@@ -66,9 +66,27 @@ struct ProvisionBrowserTests {
                 #expect(abs(box.box.x - 0.05) < 0.01 && abs(box.box.width - 0.3) < 0.01 && abs(box.box.height - 0.15) < 0.01, "\(box)")
                 #expect(request.requestedBy == admin.username && request.status == .requested)
 
+                // A data subject asked to see footage of themselves; the privacy officer refuses it with a reason.
+                let subject = try await ProvisionService(database: app.db, configuration: app.cityWatch.configuration)
+                    .receiveSubjectRequest(subjectName: "홍길동", contact: "010-0000-0000", description: "정문 앞 11시경 본인 모습", cameraIds: [], actor: "test")
                 try await WebDriver.withBrowser { browser in
                     try await console.signIn(browser, at: site, username: privacy.username, password: privacy.password)
                     try await browser.execute("location.hash = '#provision'; return true")
+                    let subjectCell = "#subject-requests td[data-subject='\(subject.id.uuidString)']"
+                    try await waitUntil("the data-subject request is listed with its answer buttons") {
+                        try await browser.execute("return document.querySelector(\"\(subjectCell) .subject-refuse\") !== null") == true
+                    }
+                    // Refusing without a reason is held back in the page; with one it is sent.
+                    _ = try await browser.execute("document.querySelector(\"\(subjectCell) .subject-refuse\").click(); return true")
+                    #expect(try await ProvisionRepository(database: app.db).subjectRequest(subject.id)?.status == .open)
+                    _ = try await browser.execute("""
+                        const note = document.querySelector("\(subjectCell) .subject-note"); note.value = '제3자 다수 촬영, 가림 불가';
+                        document.querySelector("\(subjectCell) .subject-refuse").click(); return true
+                        """)
+                    try await waitUntil("the refusal is stored") {
+                        try await ProvisionRepository(database: app.db).subjectRequest(subject.id)?.status == .refused
+                    }
+                    #expect(try await ProvisionRepository(database: app.db).subjectRequest(subject.id)?.note == "제3자 다수 촬영, 가림 불가")
                     let row = "#provision-requests tr[data-id='\(request.id.uuidString)'] button"
                     try await waitUntil("the request in the list") {
                         try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(row)]) == true
