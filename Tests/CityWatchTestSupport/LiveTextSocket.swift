@@ -32,6 +32,8 @@ public final class LiveTextSocket: Sendable {
         try await WebSocket.connect(to: "ws://127.0.0.1:\(port)\(path)", headers: headers, on: MultiThreadedEventLoopGroup.singleton) { socket in
             live.socket.withLockedValue { $0 = socket }
             socket.onText { _, text in live.continuation.yield(text) }
+            // The server may end the socket first (a refusal, a stopped stream): the messages end too.
+            socket.onClose.whenComplete { _ in live.continuation.finish() }
         }
         return live
     }
@@ -44,8 +46,11 @@ public final class LiveTextSocket: Sendable {
         return texts
     }
 
+    /// Closes the socket unless the server has already (closing a closed channel is not a failure here).
     public func close() async throws {
-        try await socket.withLockedValue { $0 }?.close()
+        if let socket = socket.withLockedValue({ $0 }), !socket.isClosed {
+            do { try await socket.close() } catch where socket.isClosed {}
+        }
         continuation.finish()
     }
 }
