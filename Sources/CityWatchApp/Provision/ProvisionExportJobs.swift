@@ -27,7 +27,9 @@ public final class ProvisionExportJobs: Sendable {
         public var failure: (any Error)?
     }
 
-    private let jobs = Mutex<[UUID: Job]>([:])
+    /// Each request's latest job, with the task running it (callers that answer only at the end
+    /// wait on the task).
+    private let entries = Mutex<[UUID: (job: Job, task: Task<Void, Never>)]>([:])
     /// How long an ended job is kept.
     static let keep: TimeInterval = 86_400
 
@@ -35,7 +37,7 @@ public final class ProvisionExportJobs: Sendable {
 
     /// The job of request `id`, if one ran here lately.
     public func job(_ id: UUID) -> Job? {
-        jobs.withLock { $0[id] }
+        entries.withLock { $0[id]?.job }
     }
 
     /// Starts `work` as the export of request `id` unless one is running already; returns the
@@ -44,43 +46,49 @@ public final class ProvisionExportJobs: Sendable {
     public func start(_ id: UUID, by actor: String, at now: Date,
                       work: @escaping @Sendable (@escaping @Sendable (EvidenceExporter.Progress) -> Void) async throws -> ProvisionService.Provided)
         -> (job: Job, started: Bool) {
-        let (job, started) = jobs.withLock { jobs -> (Job, Bool) in
-            for (key, old) in jobs where old.endedAt.map({ now.timeIntervalSince($0) > Self.keep }) == true { jobs[key] = nil }
-            if let running = jobs[id], running.state == .running { return (running, false) }
+        entries.withLock { entries -> (job: Job, started: Bool) in
+            for (key, old) in entries where old.job.endedAt.map({ now.timeIntervalSince($0) > Self.keep }) == true { entries[key] = nil }
+            if let running = entries[id]?.job, running.state == .running { return (running, false) }
             let job = Job(requestID: id, state: .running, startedBy: actor, startedAt: now, camerasDone: 0, cameras: 0)
-            jobs[id] = job
-            return (job, true)
-        }
-        guard started else { return (job, false) }
-        Task {
-            let outcome: Result<ProvisionService.Provided, any Error>
-            do {
-                outcome = .success(try await work { [weak self] progress in
-                    self?.jobs.withLock { $0[id]?.camerasDone = progress.camerasDone; $0[id]?.cameras = progress.cameras }
-                })
-            } catch {
-                outcome = .failure(error)
-            }
-            jobs.withLock { jobs in
-                jobs[id]?.endedAt = Date()
-                switch outcome {
-                case .success(let provided):
-                    jobs[id]?.state = .done
-                    jobs[id]?.result = provided
-                case .failure(let error):
-                    jobs[id]?.state = .failed
-                    jobs[id]?.failure = error
+            // Made under the lock, so whoever finds the job also finds its task; the task takes
+            // the lock only once it runs.
+            let task = Task {
+                let outcome: Result<ProvisionService.Provided, any Error>
+                do {
+                    outcome = .success(try await work { [weak self] progress in
+                        self?.update(id) { $0.camerasDone = progress.camerasDone; $0.cameras = progress.cameras }
+                    })
+                } catch {
+                    outcome = .failure(error)
+                }
+                update(id) { job in
+                    job.endedAt = Date()
+                    switch outcome {
+                    case .success(let provided):
+                        job.state = .done
+                        job.result = provided
+                    case .failure(let error):
+                        job.state = .failed
+                        job.failure = error
+                    }
                 }
             }
+            entries[id] = (job, task)
+            return (job, true)
         }
-        return (job, true)
+    }
+
+    private func update(_ id: UUID, _ change: (inout Job) -> Void) {
+        entries.withLock { entries in
+            guard var entry = entries[id] else { return }
+            change(&entry.job)
+            entries[id] = entry
+        }
     }
 
     /// Waits until the job of request `id` has ended (for callers that answer only at the end).
     public func wait(_ id: UUID) async -> Job? {
-        while let job = job(id), job.state == .running {
-            try? await Task.sleep(for: .milliseconds(200))
-        }
+        if let task = entries.withLock({ $0[id]?.task }) { await task.value }
         return job(id)
     }
 }
