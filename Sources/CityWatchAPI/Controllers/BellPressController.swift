@@ -80,13 +80,8 @@ struct BellPressController: RouteCollection {
 
     func drills(req: Request) async throws -> [DrillDTO] {
         let drills = try await BellPressRepository(database: req.db).drills(notEndedBy: req.cityWatch.clock())
-        let bells = drills.contains { $0.bellID != nil } ? try await Self.bellsByID(req) : [:]
+        let bells = try await BellRepository(database: req.db).bells(ids: Set(drills.compactMap(\.bellID)))
         return drills.map { Self.dto($0, bell: $0.bellID.flatMap { bells[$0] }) }
-    }
-
-    /// Every bell by id (a press log or drill list names its bells).
-    static func bellsByID(_ req: Request) async throws -> [UUID: Bell] {
-        Dictionary(try await BellRepository(database: req.db).all().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func addDrill(req: Request) async throws -> Response {
@@ -110,7 +105,7 @@ struct BellPressController: RouteCollection {
     func presses(req: Request) async throws -> [PressDTO] {
         let since = try req.timeQuery("since") ?? req.cityWatch.clock().addingTimeInterval(-86_400)
         let presses = try await BellPressRepository(database: req.db).presses(since: since)
-        let bells = presses.isEmpty ? [:] : try await Self.bellsByID(req)
+        let bells = try await BellRepository(database: req.db).bells(ids: Set(presses.map(\.bellID)))
         return presses.map {
             let bell = bells[$0.bellID]?.record
             return PressDTO(bellId: $0.bellID, bell: bell?.managementNumber, place: bell.map { $0.location.isEmpty ? $0.displayAddress : $0.location },

@@ -58,6 +58,13 @@ public struct BellRepository: Sendable {
             .map { Bell(id: try $0.requireID(), record: $0.record) }
     }
 
+    /// The bells with these ids, by id (those that are gone are left out).
+    public func bells(ids: Set<UUID>) async throws -> [UUID: Bell] {
+        guard !ids.isEmpty else { return [:] }
+        let models = try await BellModel.query(on: database).filter(\.$id ~~ Array(ids)).all()
+        return Dictionary(try models.map { (try $0.requireID(), Bell(id: try $0.requireID(), record: $0.record)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Number of bells stored.
     public func count() async throws -> Int {
         try await BellModel.query(on: database).count()
