@@ -111,7 +111,7 @@ export function createAlarmsView(context) {
   const chosen = new Set();
   const bulkCount = h('span', { id: 'alarm-bulk-count' });
   const bulkNote = h('input', { type: 'text', id: 'alarm-bulk-note', maxlength: '1000', placeholder: '사유 Reason', 'aria-label': '사유 Reason' });
-  const bulkNotice = h('p', { class: 'message', hidden: true });
+  const bulkNotice = h('p', { id: 'alarm-bulk-notice', class: 'message', hidden: true });
   const bulk = h('div', { id: 'alarm-bulk', class: 'toolbar alarm-bulk', hidden: true },
     bulkCount, bulkNote,
     h('button', { type: 'button', id: 'alarm-bulk-ack', on: { click: () => actOnChosen('acknowledge') } }, bi('선택 확인', 'Acknowledge selected')),
@@ -237,6 +237,21 @@ export function createAlarmsView(context) {
     bulkCount.textContent = `${chosen.size}건 선택 · ${chosen.size} selected`;
   }
 
+  /** Reopens the alarms a bulk dismissal just closed; says which could not be. */
+  async function undoDismissal(ids) {
+    const failed = [];
+    for (const id of ids) {
+      try {
+        acceptAlarm(await context.api.post(`/api/alarms/${encodeURIComponent(id)}/reopen`, { note: '일괄 종결 취소 · bulk dismissal undone' }));
+      } catch (error) {
+        failed.push(errorText(error));
+      }
+    }
+    message(bulkNotice, failed.length ? 'warn' : 'info', failed.length
+      ? `${ids.length - failed.length}건 되돌림, ${failed.length}건 실패 · ${ids.length - failed.length} reopened, ${failed.length} not: ${failed.join('; ')}`
+      : `${ids.length}건 되돌림 · ${ids.length} reopened`);
+  }
+
   async function actOnChosen(action) {
     const note = bulkNote.value.trim();
     if (action === 'dismiss' && !note) {
@@ -252,9 +267,14 @@ export function createAlarmsView(context) {
         alarms.set(alarm.id, alarm);
       }
       bulkNote.value = '';
-      message(bulkNotice, answer.refused.length ? 'warn' : 'info', answer.refused.length
+      const summary = answer.refused.length
         ? `${answer.done.length}건 처리, ${answer.refused.length}건 거부 · ${answer.done.length} done, ${answer.refused.length} refused: ${answer.refused.map((r) => r.reason).join('; ')}`
-        : `${answer.done.length}건 처리 · ${answer.done.length} done`);
+        : `${answer.done.length}건 처리 · ${answer.done.length} done`;
+      // A dismissal of many can be taken back at once (the wrong ones ticked at 3 a.m.).
+      const dismissed = action === 'dismiss' ? answer.done.map((alarm) => alarm.id) : [];
+      message(bulkNotice, answer.refused.length ? 'warn' : 'info', [summary, dismissed.length
+        ? [' ', h('button', { type: 'button', id: 'alarm-bulk-undo', class: 'button-small', on: { click: () => undoDismissal(dismissed) } }, bi('되돌리기', 'Undo'))]
+        : null]);
       renderQueue();
     } catch (error) {
       message(bulkNotice, 'error', errorText(error));
@@ -338,6 +358,15 @@ export function createAlarmsView(context) {
     renderDetail(answer);
   }
 
+  /**
+   * The element `selector` of incident `id`'s detail as shown now, else `made` (the one this
+   * render made). What an action answers goes there: a live update (the action itself adds to
+   * the timeline) may have redrawn the detail while the request was on its way.
+   */
+  function shownInDetail(id, selector, made) {
+    return (detail.dataset.rendered === id && detail.querySelector(selector)) || made;
+  }
+
   function renderDetail({ incident, timeline }) {
     // A live update redraws the detail: what was being typed, the open share panel and the focus stay.
     const sameIncident = detail.dataset.rendered === incident.id;
@@ -351,8 +380,7 @@ export function createAlarmsView(context) {
       notice: detail.querySelector('#incident-notice:not([hidden])')?.cloneNode(true) || null,
     } : null;
     const detailNotice = h('p', { class: 'message', id: 'incident-notice', hidden: true });
-    // What an action answers goes to the notice shown now (a live update may have redrawn the detail).
-    const notice = () => (detail.dataset.rendered === incident.id && detail.querySelector('#incident-notice')) || detailNotice;
+    const notice = () => shownInDetail(incident.id, '#incident-notice', detailNotice);
     const noteInput = h('textarea', { id: 'incident-note', rows: '2', maxlength: '2000', 'aria-label': '경과 기록 Note' });
     async function call(path, body, done) {
       message(notice(), 'info', null);
@@ -419,9 +447,7 @@ export function createAlarmsView(context) {
     const partner = h('input', { type: 'text', id: 'incident-share-partner', maxlength: '64', placeholder: 'seoul-112', 'aria-label': '기관 Partner' });
     const minutes = h('input', { type: 'number', id: 'incident-share-minutes', min: '1', max: '1440', value: '30', 'aria-label': '분 Minutes' });
     const result = h('div', { id: 'incident-share-result', role: 'status' });
-    // The answer goes where the links are shown now: a live update (the share itself adds to the
-    // timeline) may have redrawn the detail while the request was on its way.
-    const shownResult = () => (detail.dataset.rendered === incident.id && detail.querySelector('#incident-share-result')) || result;
+    const shownResult = () => shownInDetail(incident.id, '#incident-share-result', result);
     async function share(event) {
       event.preventDefault();
       try {
@@ -441,7 +467,7 @@ export function createAlarmsView(context) {
     }
     // The links given out so far: who has them, until when; any can be revoked at once.
     const shares = h('ul', { id: 'incident-shares', class: 'incident-shares' });
-    const shownShares = () => (detail.dataset.rendered === incident.id && detail.querySelector('#incident-shares')) || shares;
+    const shownShares = () => shownInDetail(incident.id, '#incident-shares', shares);
     const base = `/api/incidents/${encodeURIComponent(incident.id)}/shares`;
     async function loadShares() {
       let list;

@@ -148,6 +148,12 @@ struct AlarmsViewBrowserTests {
                     }
                     #expect(try await IncidentRepository(database: app.db).alarm(raised[2].id)?.status == .open)
                     #expect(try await IncidentRepository(database: app.db).alarm(raised[0].id)?.status == .dismissed)
+                    // The bulk dismissal's Undo reopens the rest; the one reopened already is named as not reopened.
+                    _ = try await browser.execute("document.getElementById('alarm-bulk-undo').click(); return true")
+                    try await waitUntil("the undo says what it did") {
+                        try await browser.execute("return document.getElementById('alarm-bulk-notice')?.textContent ?? ''").string?.contains("1 reopened, 1 not") == true
+                    }
+                    #expect(try await IncidentRepository(database: app.db).alarm(raised[0].id)?.status == .open)
                 }
             }
         }
