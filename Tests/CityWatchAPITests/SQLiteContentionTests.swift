@@ -26,6 +26,46 @@ struct SQLiteContentionTests {
         }
     }
 
+    /// A transaction that reads and then writes while another connection commits a write in
+    /// between: SQLite refuses a plain (deferred) one at its first write, "database is locked",
+    /// without waiting — a login under load failed this way. `writeTransaction` takes the lock
+    /// first, so the other writer waits and both go through.
+    @Test(.timeLimit(.minutes(1)))
+    func aTransactionThatReadsBeforeItWritesWaitsForTheLockInsteadOfFailing() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            try #require(loops.count >= 2, "needs two event loops, so two connections")
+            let reader = try #require(app.databases.database(.cityWatch, logger: app.logger, on: loops[0]))
+            let other = try #require(app.databases.database(.cityWatch, logger: app.logger, on: loops[1]))
+            try await reader.sql.raw("CREATE TABLE contention (n INTEGER)").run()
+
+            /// Reads, lets the other connection write, then writes itself.
+            @Sendable func readThenWrite(_ tx: any Database, value: Int, otherValue: Int) async throws {
+                _ = try await tx.sql.raw("SELECT count(*) AS c FROM contention").all()
+                let otherWrite = Task { try await other.sql.raw("INSERT INTO contention VALUES (\(literal: otherValue))").run() }
+                try await Task.sleep(for: .milliseconds(300))
+                try await tx.sql.raw("INSERT INTO contention VALUES (\(literal: value))").run()
+                // Waiting here would deadlock if the other write held the lock; it is either done
+                // (plain transaction) or waiting for this one to commit (write transaction).
+                _ = otherWrite
+            }
+
+            await #expect(throws: (any Error).self, "a deferred transaction loses its write to the commit in between") {
+                try await reader.transaction { tx in try await readThenWrite(tx, value: 1, otherValue: 2) }
+            }
+            try await reader.writeTransaction { tx in try await readThenWrite(tx, value: 3, otherValue: 4) }
+            // The other connection's insert waited for the commit above; give it the moment it needs.
+            struct Row: Decodable { let n: Int }
+            var rows: [Int] = []
+            for _ in 0..<100 {
+                rows = try await other.sql.raw("SELECT n FROM contention ORDER BY rowid").all(decoding: Row.self).map(\.n)
+                if rows.count >= 3 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(rows == [2, 3, 4], "the plain transaction's value is lost, the write transaction's kept, then the waiting writer's")
+        }
+    }
+
     /// Holds a write transaction on one connection while a second connection writes; returns the
     /// rows in the order they were written.
     static func contend(on app: Application) async throws -> [Int] {

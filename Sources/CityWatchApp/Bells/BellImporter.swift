@@ -61,7 +61,7 @@ public struct BellImporter: Sendable {
 
     private func write(_ records: [BellRecord], report read: BellImportReport, path: String, actor: String, now: Date, dryRun: Bool,
                        clock: @escaping @Sendable () -> Date) async throws -> BellImportReport {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             var report = read
             let repository = BellRepository(database: tx)
             let outcome = try await repository.upsert(records, now: now)

@@ -105,7 +105,7 @@ public struct ProvisionService: Sendable {
         let entry = ProvisionLedgerEntry(request: request, exportedBy: actor, exportId: manifest.exportId, manifestSHA256: digest, providedAt: now)
         let exported = request
         do {
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 let repository = ProvisionRepository(database: tx)
                 try await repository.save(exported)
                 try await repository.append(entry)

@@ -95,7 +95,7 @@ public struct RegistryImporter: Sendable {
         let now = clock()
         let outcome: Result<ImportReport, any Error>
         do {
-            let report = try await database.transaction { tx -> ImportReport in
+            let report = try await database.writeTransaction { tx -> ImportReport in
                 let repository = RegistryRepository(database: tx)
                 var state = ImportState(encoding: encoding, options: options, onBadRow: onBadRow)
                 var chunk = Array(first.dropFirst(bomLength))

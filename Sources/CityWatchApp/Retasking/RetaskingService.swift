@@ -51,7 +51,7 @@ public struct RetaskingService: Sendable {
         let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         switch plan {
         case .start(let retasking, let settings):
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await RetaskingRepository(database: db).insert(retasking)
                 try await AnalyticsRepository(database: db).setSettings(settings, for: retasking.cameraID, by: request.by, now: now)
             }
@@ -104,7 +104,7 @@ public struct RetaskingService: Sendable {
     private func revert(_ retasking: Retasking, by actor: String, reason: String?) async throws -> Retasking? {
         let now = clock()
         let restored = RetaskingPolicy.restoredSettings(after: retasking)
-        let marked = try await database.transaction { db in
+        let marked = try await database.writeTransaction { db in
             guard try await RetaskingRepository(database: db).markReverted(retasking.id, at: now, by: actor) else { return false }
             try await AnalyticsRepository(database: db).setSettings(restored, for: retasking.cameraID, by: actor, now: now)
             return true

@@ -10,7 +10,7 @@ extension SearchMetadataGenerator {
     /// transaction per camera), with exactly the index columns the analytics writer stores:
     /// for scale tests and the benchmark, where a row-at-a-time write would take hours.
     public static func storeBulk(_ day: CameraDay, camera: UUID, on database: any Database) async throws {
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             let sql = database.sql
             var hours: [Date: GridCells] = [:]
             var runs: [Date: CellRuns] = [:]

@@ -213,7 +213,7 @@ public struct Accounts: Sendable {
         if let missing = unique.first(where: { id in !groups.contains { $0.id == id } }) {
             throw AccountError.unknownGroup(missing.uuidString)
         }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await UserGroupGrantModel.query(on: tx).filter(\.$user.$id == userID).delete()
             for id in unique { try await UserGroupGrantModel(userID: userID, groupID: id).create(on: tx) }
         }

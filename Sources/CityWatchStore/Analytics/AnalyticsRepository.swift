@@ -217,7 +217,7 @@ public struct AnalyticsRepository: Sendable {
     /// Stores finished track summaries in one transaction.
     public func saveTracks(_ tracks: [TrackSummary]) async throws {
         guard !tracks.isEmpty else { return }
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             for track in tracks {
                 let model = TrackSummaryModel()
                 model.cameraID = track.cameraID

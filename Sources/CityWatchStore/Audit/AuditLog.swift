@@ -5,8 +5,8 @@ import SQLKit
 /// The append-only, hash-chained audit log.
 ///
 /// Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock, so many serve
-/// and worker nodes can write; on SQLite by the database's single writer, with a retry when two
-/// connections race for the next sequence number.
+/// and worker nodes can write; on SQLite by the write lock the transaction takes before it reads
+/// the last entry (``Database/writeTransaction(_:)``).
 public struct AuditLog: Sendable {
     static let table = "audit_log"
     /// Advisory lock key of the audit chain on PostgreSQL ("CWAUDIT" in ASCII, as a number).
@@ -26,31 +26,21 @@ public struct AuditLog: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let details = String(decoding: try encoder.encode(event.details), as: UTF8.self)
-        var attempt = 0
-        while true {
-            do {
-                return try await database.transaction { tx in
-                    if tx.isPostgres {
-                        try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey))").run()
-                    }
-                    let last = try await tx.sql.select().columns("seq", "hash").from(Self.table)
-                        .orderBy("seq", .descending).limit(1).first()
-                    let seq = (try last?.decode(column: "seq", as: Int64.self) ?? 0) + 1
-                    let prevHash = try last?.decode(column: "hash", as: String.self) ?? AuditEntry.genesisHash
-                    var entry = AuditEntry(
-                        seq: seq, timeMicros: Int64((clock().timeIntervalSince1970 * 1_000_000).rounded()),
-                        actor: event.actor, action: event.action, target: event.target,
-                        details: details, prevHash: prevHash, hash: "")
-                    entry.hash = entry.computedHash
-                    try await tx.sql.insert(into: Self.table).model(AuditRow(entry)).run()
-                    return entry
-                }
-            } catch {
-                // SQLite: another connection took this sequence number first. Try again.
-                attempt += 1
-                if database.isPostgres || attempt >= 20 { throw error }
-                try await Task.sleep(for: .milliseconds(Int.random(in: 1...10)))
+        return try await database.writeTransaction { tx in
+            if tx.isPostgres {
+                try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey))").run()
             }
+            let last = try await tx.sql.select().columns("seq", "hash").from(Self.table)
+                .orderBy("seq", .descending).limit(1).first()
+            let seq = (try last?.decode(column: "seq", as: Int64.self) ?? 0) + 1
+            let prevHash = try last?.decode(column: "hash", as: String.self) ?? AuditEntry.genesisHash
+            var entry = AuditEntry(
+                seq: seq, timeMicros: Int64((clock().timeIntervalSince1970 * 1_000_000).rounded()),
+                actor: event.actor, action: event.action, target: event.target,
+                details: details, prevHash: prevHash, hash: "")
+            entry.hash = entry.computedHash
+            try await tx.sql.insert(into: Self.table).model(AuditRow(entry)).run()
+            return entry
         }
     }
 

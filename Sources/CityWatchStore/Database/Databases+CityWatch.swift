@@ -43,4 +43,23 @@ extension Database {
 
     /// True on PostgreSQL, false on SQLite.
     public var isPostgres: Bool { sql.dialect.name == "postgresql" }
+
+    /// A transaction that writes. Use it instead of `transaction` wherever the body writes.
+    ///
+    /// On SQLite a plain transaction begins deferred: its first read takes a snapshot, and when
+    /// another connection commits before the body's first write, that write is refused at once
+    /// ("database is locked", the driver's busy handler is not asked) — under load, a login or an
+    /// audit entry failed this way. Here the first statement takes the write lock (an update that
+    /// matches no row), so a busy database makes the transaction wait instead, as `BEGIN IMMEDIATE`
+    /// would; the driver offers no way to begin one. Nested calls run in the enclosing transaction.
+    public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction { return try await body(self) }
+        return try await transaction { tx in
+            if !tx.isPostgres {
+                // Fluent's own migrations table is in every CityWatch database.
+                try await tx.sql.raw("UPDATE _fluent_migrations SET name = name WHERE 0").run()
+            }
+            return try await body(tx)
+        }
+    }
 }
