@@ -239,17 +239,18 @@ export function createAlarmsView(context) {
 
   /** Reopens the alarms a bulk dismissal just closed; says which could not be. */
   async function undoDismissal(ids) {
-    const failed = [];
-    for (const id of ids) {
-      try {
-        acceptAlarm(await context.api.post(`/api/alarms/${encodeURIComponent(id)}/reopen`, { note: '일괄 종결 취소 · bulk dismissal undone' }));
-      } catch (error) {
-        failed.push(errorText(error));
-      }
+    let answer;
+    try {
+      answer = await context.api.post('/api/alarms/bulk', { action: 'reopen', ids, note: '일괄 종결 취소 · bulk dismissal undone' });
+    } catch (error) {
+      message(bulkNotice, 'error', `되돌리지 못함 · Undo failed: ${errorText(error)}`);
+      return;
     }
+    for (const alarm of answer.done) acceptAlarm(alarm);
+    const failed = answer.refused.map((refusal) => refusal.reason);
     message(bulkNotice, failed.length ? 'warn' : 'info', failed.length
-      ? `${ids.length - failed.length}건 되돌림, ${failed.length}건 실패 · ${ids.length - failed.length} reopened, ${failed.length} not: ${failed.join('; ')}`
-      : `${ids.length}건 되돌림 · ${ids.length} reopened`);
+      ? `${answer.done.length}건 되돌림, ${failed.length}건 실패 · ${answer.done.length} reopened, ${failed.length} not: ${failed.join('; ')}`
+      : `${answer.done.length}건 되돌림 · ${answer.done.length} reopened`);
   }
 
   async function actOnChosen(action) {

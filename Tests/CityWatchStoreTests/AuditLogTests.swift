@@ -55,6 +55,33 @@ struct AuditLogTests {
         }
     }
 
+    /// A bulk action's entries (more than one insert statement's worth) interleaved with
+    /// single appends from elsewhere: one gapless chain, each batch's entries in its order.
+    @Test(arguments: DatabaseKind.allCases)
+    func batchesAndSingleAppendsShareOneChain(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let log = AuditLog(database: app.db)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for batch in 0..<3 {
+                    group.addTask {
+                        let entries = try await log.append(contentsOf: (0..<150).map {
+                            AuditEvent(actor: "bulk\(batch)", action: "alarm.dismiss", target: "\($0)")
+                        })
+                        #expect(entries.map(\.target) == (0..<150).map { "\($0)" })
+                        #expect(zip(entries, entries.dropFirst()).allSatisfy { $1.seq == $0.seq + 1 && $1.prevHash == $0.hash },
+                                "a batch is one unbroken run of the chain")
+                    }
+                }
+                for i in 0..<10 { group.addTask { try await log.append(AuditEvent(actor: "single\(i)", action: "login.succeeded")) } }
+                try await group.waitForAll()
+            }
+            #expect(try await log.append(contentsOf: []).isEmpty)
+            let result = try await log.verify()
+            #expect(result.isIntact)
+            #expect(result.checked == 460)
+        }
+    }
+
     @Test(arguments: DatabaseKind.allCases)
     func editingOneRowInTheDatabaseIsNamedByVerify(kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in

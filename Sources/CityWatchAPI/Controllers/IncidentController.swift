@@ -85,31 +85,27 @@ struct IncidentController: RouteCollection {
         return AlarmDTO(updated, view: view)
     }
 
-    /// Acknowledges or dismisses several alarms at once (a storm of false alarms, a shift's
-    /// backlog): each is done or refused on its own; nothing refused stops the rest.
+    /// Acknowledges, dismisses or reopens several alarms at once (a storm of false alarms, a
+    /// shift's backlog, a dismissal of the wrong ones taken back): each is done or refused on its
+    /// own; nothing refused stops the rest. One read, one transaction.
     func bulk(req: Request) async throws -> BulkAlarmResultDTO {
         let user = try req.requireUser()
         let body = try req.decodeStrict(BulkAlarmRequest.self)
-        guard let action = AlarmQueue.Action(rawValue: body.action), [.acknowledge, .dismiss].contains(action) else {
-            throw Abort(.badRequest, reason: "field 'action': acknowledge or dismiss, not '\(body.action)'")
+        guard let action = AlarmQueue.Action(rawValue: body.action), [.acknowledge, .dismiss, .reopen].contains(action) else {
+            throw Abort(.badRequest, reason: "field 'action': acknowledge, dismiss or reopen, not '\(body.action)'")
         }
         guard (1...500).contains(body.ids.count) else { throw Abort(.badRequest, reason: "field 'ids': 1 to 500 alarm ids") }
         if action == .dismiss, body.note?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true {
             throw Abort(.badRequest, reason: AlarmQueue.Refusal.noteRequired(.dismiss).description)
         }
         let view = try await req.cameraListView()
-        let repository = IncidentRepository(database: req.db)
+        let outcomes = try await req.incidents.act(action, alarms: body.ids.sorted { $0.uuidString < $1.uuidString }, by: user.username,
+                                                   note: body.note, visible: { view.maySee($0.cameraIDs) })
         var result = BulkAlarmResultDTO(done: [], refused: [])
-        for id in Array(Set(body.ids)).sorted(by: { $0.uuidString < $1.uuidString }) {
-            guard let alarm = try await repository.alarm(id), view.maySee(alarm.cameraIDs) else {
-                result.refused.append(.init(id: id, reason: "no alarm \(id)"))
-                continue
-            }
-            do {
-                let updated = try await req.incidents.act(action, alarm: id, by: user.username, note: body.note)
-                result.done.append(AlarmDTO(updated, view: view))
-            } catch let problem as IncidentService.Problem {
-                result.refused.append(.init(id: id, reason: problem.description))
+        for outcome in outcomes {
+            switch outcome.outcome {
+            case .success(let alarm): result.done.append(AlarmDTO(alarm, view: view))
+            case .failure(let problem): result.refused.append(.init(id: outcome.id, reason: problem.description))
             }
         }
         return result

@@ -82,20 +82,51 @@ public struct IncidentService: Sendable {
         return alarm
     }
 
-    /// Acknowledges, annotates or dismisses alarm `id` (escalating is ``escalate(alarm:into:draft:by:note:)``).
+    /// Acknowledges, annotates, dismisses or reopens alarm `id` (escalating is ``escalate(alarm:into:draft:by:note:)``).
     public func act(_ action: AlarmQueue.Action, alarm id: UUID, by actor: String, note: String?) async throws -> Alarm {
+        try await act(action, alarms: [id], by: actor, note: note)[0].outcome.get()
+    }
+
+    /// What became of one alarm of a bulk action.
+    public struct Outcome: Sendable {
+        public var id: UUID
+        public var outcome: Result<Alarm, Problem>
+    }
+
+    /// Does `action` to every alarm of `ids` (duplicates once each) that `visible` lets the
+    /// actor see, each done or refused on its own: one read of all, one transaction for the
+    /// changes and their audit entries. Outcomes in the order of `ids`; an alarm that does not
+    /// exist or is not visible is "not found" alike.
+    public func act(_ action: AlarmQueue.Action, alarms ids: [UUID], by actor: String, note: String?,
+                    visible: @escaping @Sendable (Alarm) -> Bool = { _ in true }) async throws -> [Outcome] {
         guard action != .escalate else { throw Problem.invalid("escalate an alarm through its incident (escalate(alarm:into:…))") }
-        guard let alarm = try await repository.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
-        let next: Alarm
-        do { next = try AlarmQueue.apply(action, to: alarm, by: actor, note: note, at: clock()) } catch {
-            throw error == .noteTooLong(AlarmQueue.noteLimit) || error == .noteRequired(action)
-                ? Problem.invalid(error.description) : Problem.conflict(error.description)
+        var seen = Set<UUID>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        let now = clock()
+        let (changed, refused) = try await database.writeTransaction { tx in
+            var refused: [UUID: Problem] = [:]
+            let changed = try await IncidentRepository(database: tx).modifyAlarms(unique) { alarm in
+                guard visible(alarm) else { return nil }
+                do throws(AlarmQueue.Refusal) {
+                    return try AlarmQueue.apply(action, to: alarm, by: actor, note: note, at: now)
+                } catch {
+                    refused[alarm.id] = error == .noteTooLong(AlarmQueue.noteLimit) || error == .noteRequired(action)
+                        ? .invalid(error.description) : .conflict(error.description)
+                    return nil
+                }
+            }
+            try await AuditLog(database: tx, clock: clock).append(contentsOf: unique.filter { changed[$0] != nil }.map { id in
+                AuditEvent(actor: actor, action: "alarm.\(action.rawValue)", target: id.uuidString, details: ["note": .string(note ?? "")])
+            })
+            return (changed, refused)
         }
-        try await repository.save(next)
-        try await audit.append(AuditEvent(actor: actor, action: "alarm.\(action.rawValue)", target: id.uuidString,
-                                          details: ["note": .string(note ?? "")]))
-        center.publish(.alarmUpdated(next))
-        return next
+        return unique.map { id in
+            if let alarm = changed[id] {
+                center.publish(.alarmUpdated(alarm))
+                return Outcome(id: id, outcome: .success(alarm))
+            }
+            return Outcome(id: id, outcome: .failure(refused[id] ?? .notFound("no alarm \(id)")))
+        }
     }
 
     /// Escalates alarm `id` into incident `incidentID`, or into a new incident made from

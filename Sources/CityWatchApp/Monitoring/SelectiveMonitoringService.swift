@@ -78,18 +78,28 @@ public struct SelectiveMonitoringService: Sendable {
 }
 
 /// The past week's motion for the window ending at one minute, kept until the minute changes:
-/// the same seven reads would otherwise run for every console's wall every 15 seconds.
+/// the same seven reads would otherwise run for every console's wall every 15 seconds. Walls
+/// that ask at once while the minute is being read wait for that one read.
 public final class UsualMotionCache: Sendable {
-    private let cached = Mutex<(minute: Int64, days: [[UUID: Int]])?>(nil)
+    private let current = Mutex<(minute: Int64, read: Task<[[UUID: Int]], any Error>)?>(nil)
 
     public init() {}
 
     /// Motion seconds per camera on each earlier day that had any, for the window ending at
-    /// `minute` (minutes since 1970); `load` reads them when this minute is not cached yet.
-    public func days(minute: Int64, load: () async throws -> [[UUID: Int]]) async throws -> [[UUID: Int]] {
-        if let hit = cached.withLock({ $0?.minute == minute ? $0?.days : nil }) { return hit }
-        let days = try await load()
-        cached.withLock { $0 = (minute, days) }
-        return days
+    /// `minute` (minutes since 1970); `load` reads them when this minute is not cached or being
+    /// read yet. A failed read is forgotten, so the next ask tries again.
+    public func days(minute: Int64, load: @escaping @Sendable () async throws -> [[UUID: Int]]) async throws -> [[UUID: Int]] {
+        let read = current.withLock { current in
+            if let current, current.minute == minute { return current.read }
+            let read = Task { try await load() }
+            current = (minute, read)
+            return read
+        }
+        do {
+            return try await read.value
+        } catch {
+            current.withLock { if $0?.read == read { $0 = nil } }
+            throw error
+        }
     }
 }

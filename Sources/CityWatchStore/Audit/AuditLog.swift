@@ -23,24 +23,41 @@ public struct AuditLog: Sendable {
     /// Appends an event and returns the entry as stored.
     @discardableResult
     public func append(_ event: AuditEvent) async throws -> AuditEntry {
+        // One event in, one entry out.
+        try await append(contentsOf: [event])[0]
+    }
+
+    /// Appends events in order, in one transaction (a bulk action writes one entry per item
+    /// without a round trip for each), and returns the entries as stored.
+    @discardableResult
+    public func append(contentsOf events: [AuditEvent]) async throws -> [AuditEntry] {
+        guard !events.isEmpty else { return [] }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let details = String(decoding: try encoder.encode(event.details), as: UTF8.self)
+        let details = try events.map { String(decoding: try encoder.encode($0.details), as: UTF8.self) }
         return try await database.writeTransaction { tx in
             if tx.isPostgres {
                 try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey))").run()
             }
             let last = try await tx.sql.select().columns("seq", "hash").from(Self.table)
                 .orderBy("seq", .descending).limit(1).first()
-            let seq = (try last?.decode(column: "seq", as: Int64.self) ?? 0) + 1
-            let prevHash = try last?.decode(column: "hash", as: String.self) ?? AuditEntry.genesisHash
-            var entry = AuditEntry(
-                seq: seq, timeMicros: Int64((clock().timeIntervalSince1970 * 1_000_000).rounded()),
-                actor: event.actor, action: event.action, target: event.target,
-                details: details, prevHash: prevHash, hash: "")
-            entry.hash = entry.computedHash
-            try await tx.sql.insert(into: Self.table).model(AuditRow(entry)).run()
-            return entry
+            var seq = try last?.decode(column: "seq", as: Int64.self) ?? 0
+            var prevHash = try last?.decode(column: "hash", as: String.self) ?? AuditEntry.genesisHash
+            let timeMicros = Int64((clock().timeIntervalSince1970 * 1_000_000).rounded())
+            var entries: [AuditEntry] = []
+            for (event, details) in zip(events, details) {
+                seq += 1
+                var entry = AuditEntry(seq: seq, timeMicros: timeMicros, actor: event.actor, action: event.action,
+                                       target: event.target, details: details, prevHash: prevHash, hash: "")
+                entry.hash = entry.computedHash
+                prevHash = entry.hash
+                entries.append(entry)
+            }
+            // Bound parameters per statement stay well under both databases' limits.
+            for chunk in stride(from: 0, to: entries.count, by: 100) {
+                try await tx.sql.insert(into: Self.table).models(entries[chunk..<min(chunk + 100, entries.count)].map(AuditRow.init)).run()
+            }
+            return entries
         }
     }
 

@@ -51,6 +51,24 @@ extension DocumentRow {
         if case .create = mode { try await row.create(on: database) } else { try await row.save(on: database) }
     }
 
+    /// Reads the rows of `ids` in one query, hands each stored value to `change`, and writes
+    /// back those it returns a new value for (nil leaves the row as it is). Returns the new values
+    /// by id; an id without a row is not asked about. Run it in a transaction.
+    static func modify(_ ids: [UUID], on database: any Database, _ change: (Value) -> Value?) async throws -> [UUID: Value] {
+        var changed: [UUID: Value] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let rows = try await query(on: database).filter(\._$id ~~ Array(ids[chunk..<min(chunk + 500, ids.count)])).all()
+            for row in rows {
+                guard let id = row.id, let next = change(try row.value) else { continue }
+                row.index(next)
+                row.document = try encode(next)
+                try await row.update(on: database)
+                changed[id] = next
+            }
+        }
+        return changed
+    }
+
     /// The value stored under `id`, if any.
     static func value(_ id: UUID, on database: any Database) async throws -> Value? {
         try await find(id, on: database).map { try $0.value }

@@ -17,6 +17,12 @@ public struct IncidentRepository: Sendable {
         try await AlarmModel.write(alarm, id: alarm.id, .upsert, on: database)
     }
 
+    /// Changes the alarms of `ids` with one read (see `change`: nil leaves an alarm as it is);
+    /// returns the changed ones by id. Run it in a transaction.
+    public func modifyAlarms(_ ids: [UUID], _ change: (Alarm) -> Alarm?) async throws -> [UUID: Alarm] {
+        try await AlarmModel.modify(ids, on: database, change)
+    }
+
     public func alarm(_ id: UUID) async throws -> Alarm? {
         try await AlarmModel.value(id, on: database)
     }
