@@ -228,7 +228,7 @@ export function createProvisionView(context) {
         await new Promise((resolve) => { setTimeout(resolve, 1000); });
         job = await api.get(path);
       }
-      if (job.state === 'failed') throw new Error(job.error || '내보내기 실패 · The export failed');
+      if (job.state !== 'done') throw new Error(job.error || '내보내기 실패 · The export failed');
       return job.result;
     });
     if (!result) message(exportResult, 'info', null);

@@ -19,7 +19,7 @@ public func configure(_ app: Application, configuration: Configuration, clock: @
     app.routes.defaultMaxBodySize = "1mb"
 
     try await prepareStore(app, configuration: configuration)
-    app.cityWatch = CityWatchServices(configuration: configuration,
+    app.cityWatch = CityWatchServices(configuration: configuration, database: app.db,
                                       hasher: BcryptPasswordHasher(cost: configuration.bcryptCost, pool: app.threadPool),
                                       clock: clock)
 

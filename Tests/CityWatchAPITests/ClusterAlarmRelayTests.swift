@@ -14,27 +14,12 @@ import Vapor
 struct ClusterAlarmRelayTests {
     @Test(.timeLimit(.minutes(1)))
     func aBellAtOneNodeReachesTheConsolesOfTheOther() async throws {
-        let database = try await TestDatabase.make(.postgres)
-        defer { database.drop() }
-        guard case .postgres(let url) = database.location else { return }
-        var nodes: [Application] = []
-        do {
-            try await Self.runTwoNodes(&nodes, database: database, url: url)
-        } catch {
-            for node in nodes { try? await node.asyncShutdown() }
-            throw error
+        try await withTwoNodes { first, second, url in
+            try await Self.relay(between: [first, second], url: url)
         }
-        for node in nodes { try await node.asyncShutdown() }
     }
 
-    static func runTwoNodes(_ nodes: inout [Application], database: TestDatabase, url: String) async throws {
-        for index in 0..<2 {
-            let app = try await Application.make(.testing)
-            app.logger.logLevel = .warning
-            let folder = try RepositoryPaths.temporaryFolder("node\(index)")
-            try await configure(app, configuration: testConfiguration(database.location, dataDirectory: folder.path))
-            nodes.append(app)
-        }
+    static func relay(between nodes: [Application], url: String) async throws {
         let (first, second) = (nodes[0], nodes[1])
         let relays = nodes.map { node in
             ClusterAlarmRelay(center: node.cityWatch.alarms, channel: ClusterChannel(name: ClusterAlarmRelay.channelName, url: url), database: { node.db })

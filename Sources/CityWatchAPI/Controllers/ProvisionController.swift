@@ -123,34 +123,50 @@ struct ProvisionController: RouteCollection {
         // The job outlives this request: it works on the application's database, not the request's.
         let background = ProvisionService(database: req.application.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
         let jobs = req.cityWatch.provisionExports
-        jobs.start(id, by: user.username, at: req.cityWatch.clock()) { progress in
+        let (job, _) = try await jobs.start(id, by: user.username) { progress in
             try await background.export(id, actor: user.username, onProgress: progress)
         }
         if (req.query["background"] as String?) == "true" {
-            guard let job = jobs.job(id) else { throw Abort(.internalServerError, reason: "the export job was not kept") }
-            let response = try await ProvisionExportJobDTO(job).encodeResponse(for: req)
+            let response = try await ProvisionExportJobDTO(job, result: nil).encodeResponse(for: req)
             response.status = .accepted
             response.headers.replaceOrAdd(name: .location, value: "/api/provision/requests/\(id.uuidString.lowercased())/export")
             return response
         }
-        let job = await jobs.wait(id)
-        if let failure = job?.failure {
+        guard let (ended, outcome) = try await jobs.wait(id) else { throw Abort(.internalServerError, reason: "the export job was not kept") }
+        if case .local(.failure(let failure)) = outcome {
             if let problem = failure as? EvidenceService.Problem { throw Abort(.badRequest, reason: problem.description) }
             throw failure
         }
-        guard let provided = job?.result else { throw Abort(.internalServerError, reason: "the export ended without a result") }
-        let response = try await ProvisionExportDTO(provided).encodeResponse(for: req)
+        guard let result = try await exportResult(ended, outcome: outcome, req: req) else {
+            throw Abort(.conflict, reason: "the export of request \(id) on \(ended.node) ended \(ended.state.rawValue): "
+                        + (ProvisionExportJobDTO(ended, result: nil).error ?? "no reason recorded"))
+        }
+        let response = try await result.encodeResponse(for: req)
         response.status = .created
         return response
     }
 
-    /// How the request's export is getting on (404 when none ran here lately).
+    /// How the request's export is getting on, on whichever node runs it (404 when none ran).
     func exportJob(req: Request) async throws -> ProvisionExportJobDTO {
         let request = try await visibleRequest(req)
-        guard let job = req.cityWatch.provisionExports.job(request.id) else {
-            throw Abort(.notFound, reason: "no export of request \(request.id) has run on this server lately")
+        let jobs = req.cityWatch.provisionExports
+        guard let job = try await jobs.job(request.id) else {
+            throw Abort(.notFound, reason: "no export of request \(request.id) has been started")
         }
-        return ProvisionExportJobDTO(job)
+        let outcome: ProvisionExportJobs.Outcome = await jobs.localOutcome(request.id, runID: job.runID).map { .local($0) } ?? .recorded
+        return ProvisionExportJobDTO(job, result: try await exportResult(job, outcome: outcome, req: req))
+    }
+
+    /// What a done export produced: from this node's own run, or else from the request and its
+    /// ledger line in the store. Nil unless done.
+    private func exportResult(_ job: ProvisionExportJobRecord, outcome: ProvisionExportJobs.Outcome, req: Request) async throws -> ProvisionExportDTO? {
+        guard job.state == .done else { return nil }
+        if case .local(.success(let provided)) = outcome { return ProvisionExportDTO(provided) }
+        let repository = ProvisionRepository(database: req.db)
+        guard let request = try await repository.request(job.requestID), let entry = try await repository.ledgerEntry(request: job.requestID) else {
+            return nil
+        }
+        return ProvisionExportDTO(request: request, manifest: nil, ledgerEntry: entry)
     }
 
     /// The provided footage as a zip. Unlike `/api/exports/:id/download` it does not ask for the

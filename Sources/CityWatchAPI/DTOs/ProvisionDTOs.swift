@@ -1,6 +1,7 @@
 import CityWatchApp
 import CityWatchDomain
 import CityWatchMedia
+import CityWatchStore
 import Foundation
 import Vapor
 
@@ -67,22 +68,30 @@ struct SubjectRequestDTO: Content {
 /// What `POST /api/provision/requests/:id/export` answers.
 struct ProvisionExportDTO: Content {
     var request: ProvisionRequest
-    var manifest: EvidenceManifest
+    /// The signed manifest; left out when the export ran on another node (it is in the download).
+    var manifest: EvidenceManifest?
     var download: String
     var ledgerEntry: ProvisionLedgerEntry
 
     init(_ provided: ProvisionService.Provided) {
-        request = provided.request
-        manifest = provided.manifest
-        download = "/api/provision/requests/\(provided.request.id.uuidString.lowercased())/download"
-        ledgerEntry = provided.ledgerEntry
+        self.init(request: provided.request, manifest: provided.manifest, ledgerEntry: provided.ledgerEntry)
+    }
+
+    init(request: ProvisionRequest, manifest: EvidenceManifest?, ledgerEntry: ProvisionLedgerEntry) {
+        self.request = request
+        self.manifest = manifest
+        download = "/api/provision/requests/\(request.id.uuidString.lowercased())/download"
+        self.ledgerEntry = ledgerEntry
     }
 }
 
-/// `GET /api/provision/requests/:id/export`: a provision export as it runs.
+/// `GET /api/provision/requests/:id/export`: a provision export as it runs, on whichever node.
 struct ProvisionExportJobDTO: Content {
     var requestId: UUID
-    var state: ProvisionExportJobs.Job.State
+    /// running, done, failed, or interrupted (its node stopped mid-export; export again).
+    var state: ProvisionExportJobRecord.State
+    /// The server running it.
+    var node: String
     var startedBy: String
     var startedAt: Date
     var endedAt: Date?
@@ -90,19 +99,21 @@ struct ProvisionExportJobDTO: Content {
     var cameras: Int
     /// Once done: what `POST …/export` answers.
     var result: ProvisionExportDTO?
-    /// Once failed: why.
+    /// Once failed or interrupted: why.
     var error: String?
 
-    init(_ job: ProvisionExportJobs.Job) {
+    init(_ job: ProvisionExportJobRecord, result: ProvisionExportDTO?) {
         requestId = job.requestID
         state = job.state
+        node = job.node
         startedBy = job.startedBy
         startedAt = job.startedAt
         endedAt = job.endedAt
         camerasDone = job.camerasDone
         cameras = job.cameras
-        result = job.result.map(ProvisionExportDTO.init)
-        error = job.failure.map { ($0 as? any AbortError)?.reason ?? "\($0)" }
+        self.result = result
+        error = job.state == .interrupted
+            ? "the export stopped when its server (\(job.node)) went away; export again" : job.error
     }
 }
 

@@ -29,12 +29,13 @@ public struct CityWatchServices: Sendable {
     let castNet: CastNetService
     /// The past week's motion for selective monitoring, read once a minute.
     let usualMotion = UsualMotionCache()
-    /// Provision exports running in the background.
-    public let provisionExports = ProvisionExportJobs()
+    /// Provision exports running in the background (their state in the shared store).
+    public let provisionExports: ProvisionExportJobs
     /// The live side of the alarm queue and incidents.
     public let alarms = AlarmCenter()
 
-    public init(configuration: Configuration, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
+    /// `database`: the application's, for the work that outlives a request.
+    public init(configuration: Configuration, database: any Database, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
                 hasher: BcryptPasswordHasher, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
@@ -45,6 +46,7 @@ public struct CityWatchServices: Sendable {
         self.clock = clock
         maskedPlayback = MaskedSegmentCache(folder: (configuration.dataDirectory as NSString).appendingPathComponent("masked-playback"))
         castNet = CastNetService(roadNetwork: configuration.roadNetwork)
+        provisionExports = ProvisionExportJobs(database: database, clock: clock)
     }
 }
 

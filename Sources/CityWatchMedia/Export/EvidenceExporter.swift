@@ -61,6 +61,11 @@ public struct EvidenceExporter: Sendable {
     public struct Progress: Sendable, Equatable {
         public var camerasDone: Int
         public var cameras: Int
+
+        public init(camerasDone: Int, cameras: Int) {
+            self.camerasDone = camerasDone
+            self.cameras = cameras
+        }
     }
 
     /// Exports `cameras` for `from…to` into `folder` (created; must not exist or be empty);

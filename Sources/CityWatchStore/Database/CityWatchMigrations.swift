@@ -20,5 +20,6 @@ public enum CityWatchMigrations {
         CreateProvision(),
         CreatePlatformLink(),
         CreateRetaskings(),
+        CreateProvisionExportJobs(),
     ]
 }

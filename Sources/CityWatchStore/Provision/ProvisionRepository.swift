@@ -41,6 +41,11 @@ public struct ProvisionRepository: Sendable {
         try await ProvisionLedgerModel.write(entry, id: entry.id, .create, on: database)
     }
 
+    /// The ledger line of request `id`, once it was provided.
+    public func ledgerEntry(request id: UUID) async throws -> ProvisionLedgerEntry? {
+        try await ProvisionLedgerModel.query(on: database).filter(\.$requestID == id).first()?.value
+    }
+
     /// The ledger, oldest first, optionally within `from..<to` of the provision time.
     public func ledger(from: Date? = nil, to: Date? = nil) async throws -> [ProvisionLedgerEntry] {
         let query = ProvisionLedgerModel.query(on: database)
