@@ -71,6 +71,48 @@ struct BellImportTests {
         }
     }
 
+    /// A newer file without a decommissioned bell: reported missing, kept until `prune`; a
+    /// bell a bad row names is never pruned, and a bad row naming no bell stops the pruning.
+    @Test(arguments: DatabaseKind.allCases)
+    func bellsMissingFromANewerFileAreReportedAndRemovedOnlyWhenPruning(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let importer = BellImporter(database: app.db)
+            func file(_ rows: [[String]]) throws -> String {
+                try RegistryFixtures.write(Data(RegistryFixtures.csv([Self.header] + rows).utf8), name: "bells.csv")
+            }
+            _ = try await importer.importFile(at: try file([Self.row("B-001"), Self.row("B-002"), Self.row("B-003")]), actor: "test")
+            let repository = BellRepository(database: app.db)
+            let presses = BellPressRepository(database: app.db)
+            let gone = try #require(try await repository.all().first { $0.record.managementNumber == "B-003" })
+            try await presses.setSecret(bell: gone.id, sealed: "sealed", by: "test", now: Date())
+            #expect(try await presses.recordPress(bell: gone.id, nonce: "n-1", signedAt: Date(), receivedAt: Date(), drill: false, alarm: UUID()))
+            _ = try await presses.addDrill(bell: gone.id, from: Date(), until: Date().addingTimeInterval(600), note: "훈련", by: "test")
+            _ = try await presses.addDrill(bell: nil, from: Date(), until: Date().addingTimeInterval(600), note: "전체 훈련", by: "test")
+
+            // B-002's row is bad (no latitude) but names it; B-003 is not in the file.
+            let newer = try file([Self.row("B-001"), Self.row("B-002", latitude: "")])
+            let kept = try await importer.importFile(at: newer, actor: "test")
+            #expect(kept.missing == 1 && kept.missingNumbers == ["B-003"] && kept.pruned == 0 && kept.bells == 3)
+            let preview = try await importer.importFile(at: newer, actor: "test", dryRun: true, prune: true)
+            #expect(preview.dryRun && preview.pruned == 1 && preview.bells == 2)
+            #expect(try await repository.count() == 3, "a dry run removes nothing")
+
+            // A bad row that names no bell could be the missing one: nothing is pruned.
+            let unnamed = try await importer.importFile(at: try file([Self.row("B-001"), Self.row("B-002", latitude: ""), Self.row("")]),
+                                                        actor: "test", prune: true)
+            #expect(unnamed.pruned == 0 && unnamed.pruneRefused?.contains("1 bad row names no bell") == true && unnamed.bells == 3)
+
+            let pruned = try await importer.importFile(at: newer, actor: "test", prune: true)
+            #expect(pruned.pruned == 1 && pruned.bells == 2 && pruned.pruneRefused == nil)
+            #expect(try await repository.managementNumbers() == ["B-001", "B-002"], "the bell a bad row names is kept")
+            #expect(try await presses.sealedSecret(bell: gone.id) == nil, "a removed bell's key goes with it")
+            #expect(try await presses.presses(since: Date.distantPast).isEmpty)
+            #expect(try await presses.drills(notEndedBy: Date()).map(\.bellID) == [nil], "its drill window goes; the all-bells one stays")
+            let audit = try await AuditLog(database: app.db).list(.init(action: "bells.import", limit: 1))
+            #expect(audit.first?.details.contains("\"pruned\":1") == true)
+        }
+    }
+
     @Test(arguments: DatabaseKind.allCases)
     func fileWithoutRequiredColumnsIsRefusedNamingThem(kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in

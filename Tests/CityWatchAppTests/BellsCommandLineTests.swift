@@ -43,6 +43,14 @@ struct BellsCommandLineTests {
         #expect(cameras.map { $0["address"] as? String } == ["north pole"])
         #expect(try CommandLineTests.citywatch(["bells", "list"], database: db).contains("B-001"))
 
+        // B-001 is decommissioned: a newer file without it reports it, --prune removes it.
+        let newer = try RegistryFixtures.write(Data(RegistryFixtures.csv([BellImportTests.header, BellImportTests.row("B-009")]).utf8), name: "bells.csv")
+        let reported = try CommandLineTests.citywatch(["bells", "import", newer], database: db)
+        #expect(reported.contains("missing from the file: 1 bell (kept; --prune removes them): B-001"), "\(reported)")
+        let pruned = try CommandLineTests.citywatch(["bells", "import", newer, "--prune"], database: db)
+        #expect(pruned.contains("missing from the file: 1 bell, 1 removed: B-001") && pruned.contains("now holds: 1 bell"), "\(pruned)")
+        #expect(!(try CommandLineTests.citywatch(["bells", "list"], database: db).contains("B-001")))
+
         let missing = try RegistryFixtures.write(Data("설치위치,위도\n공원,37.5\n".utf8), name: "bells.csv")
         do {
             _ = try CommandLineTests.citywatch(["bells", "import", missing], database: db)

@@ -18,6 +18,14 @@ public struct BellImportReport: Sendable, Codable, Equatable {
     public var ignoredColumns: [String] = []
     /// True when nothing was written: the counts say what the import would have done.
     public var dryRun = false
+    /// Bells in the registry that no row of the file names (good or bad).
+    public var missing = 0
+    /// The first ``ImportReport/badRowLimit`` of them, by management number.
+    public var missingNumbers: [String] = []
+    /// Bells removed because `prune` was asked for (0 without it).
+    public var pruned = 0
+    /// Why `prune` was asked for and not done, if so.
+    public var pruneRefused: String?
 
     public init(encoding: RegistryTextEncoding) {
         self.encoding = encoding

@@ -8,7 +8,9 @@ import Foundation
 /// The same reader as the camera registry (``CSVTokenizer``, ``RegistryTextEncoding`` and the
 /// import's field decoder): CP949 or UTF-8 with or without a byte-order mark, quoted fields
 /// holding commas and line breaks. Every good row is kept, every bad one reported with its line
-/// and reason; a re-import updates bells by 안전비상벨관리번호. One transaction: the import lands
+/// and reason; a re-import updates bells by 안전비상벨관리번호. Bells the file does not name are
+/// reported missing and removed only with `prune` (never those a bad row names, and not at all
+/// when a bad row names no bell: it could be any of them). One transaction: the import lands
 /// whole or not at all. Bell files are small (tens of thousands of rows nationally), so the
 /// valid rows are held in memory and written once at the end.
 public struct BellImporter: Sendable {
@@ -38,8 +40,9 @@ public struct BellImporter: Sendable {
 
     /// Imports the file at `path` on behalf of `actor`; positions must lie inside `bounds`.
     /// Every bad row goes to `onBadRow` (the report keeps the first few hundred). A `dryRun`
-    /// works out the same report and writes nothing.
-    public func importFile(at path: String, actor: String, bounds: RegistryBounds = .korea, dryRun: Bool = false,
+    /// works out the same report and writes nothing; `prune` removes the bells the file does
+    /// not name (with their keys, press log and drill windows; their alarms and audit entries stay).
+    public func importFile(at path: String, actor: String, bounds: RegistryBounds = .korea, dryRun: Bool = false, prune: Bool = false,
                            onBadRow: (@Sendable (ImportReport.BadRow) -> Void)? = nil) async throws -> BellImportReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure.file(.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
@@ -49,25 +52,36 @@ public struct BellImporter: Sendable {
         let encoding: RegistryTextEncoding, bomLength: Int
         do { (encoding, bomLength) = try RegistryTextEncoding.sniff(bytes.prefix(256 * 1024)) } catch { throw Failure.file(.notText(error)) }
 
-        let (read, records) = try Self.read(bytes.dropFirst(bomLength), encoding: encoding, bounds: bounds, onBadRow: onBadRow)
+        let file = try Self.read(bytes.dropFirst(bomLength), encoding: encoding, bounds: bounds, onBadRow: onBadRow)
         let now = clock()
         let clock = clock
         do {
-            return try await write(records, report: read, path: path, actor: actor, now: now, dryRun: dryRun, clock: clock)
+            return try await write(file, path: path, actor: actor, now: now, dryRun: dryRun, prune: prune, clock: clock)
         } catch let rollback as DryRunRollback<BellImportReport> {
             return rollback.report
         }
     }
 
-    private func write(_ records: [BellRecord], report read: BellImportReport, path: String, actor: String, now: Date, dryRun: Bool,
+    private func write(_ file: ReadFile, path: String, actor: String, now: Date, dryRun: Bool, prune: Bool,
                        clock: @escaping @Sendable () -> Date) async throws -> BellImportReport {
         try await database.writeTransaction { tx in
-            var report = read
+            var report = file.report
             let repository = BellRepository(database: tx)
-            let outcome = try await repository.upsert(records, now: now)
+            let outcome = try await repository.upsert(file.records, now: now)
             report.added = outcome.added
             report.changed = outcome.changed
             report.unchanged = outcome.unchanged
+            let missing = try await repository.managementNumbers().filter { !file.named.contains($0) }
+            report.missing = missing.count
+            report.missingNumbers = Array(missing.prefix(ImportReport.badRowLimit))
+            if prune, !missing.isEmpty {
+                if file.unnamedBadRows > 0 {
+                    report.pruneRefused = "\(file.unnamedBadRows) bad row\(file.unnamedBadRows == 1 ? "" : "s") name\(file.unnamedBadRows == 1 ? "s" : "") no bell "
+                        + "(no readable 안전비상벨관리번호) and could be any of the missing ones; fix \(file.unnamedBadRows == 1 ? "it" : "them") and import again"
+                } else {
+                    report.pruned = try await repository.delete(managementNumbers: missing)
+                }
+            }
             report.bells = try await repository.count()
             if dryRun {
                 report.dryRun = true
@@ -76,14 +90,24 @@ public struct BellImporter: Sendable {
             try await AuditLog(database: tx, clock: clock).append(AuditEvent(
                 actor: actor, action: "bells.import", target: URL(fileURLWithPath: path).lastPathComponent,
                 details: ["rowsRead": .int(Int64(report.rowsRead)), "added": .int(Int64(report.added)),
-                          "changed": .int(Int64(report.changed)), "badRows": .int(Int64(report.badRowCount))]))
+                          "changed": .int(Int64(report.changed)), "badRows": .int(Int64(report.badRowCount)),
+                          "missing": .int(Int64(report.missing)), "pruned": .int(Int64(report.pruned))]))
             return report
         }
     }
 
-    /// Reads and validates every row: the report so far and the records to store.
+    /// What a file holds: the report so far, the records to store, every management number a
+    /// row names (good or bad) and how many bad rows name none.
+    struct ReadFile {
+        var report: BellImportReport
+        var records: [BellRecord]
+        var named: Set<String>
+        var unnamedBadRows: Int
+    }
+
+    /// Reads and validates every row.
     static func read(_ bytes: ArraySlice<UInt8>, encoding: RegistryTextEncoding, bounds: RegistryBounds,
-                     onBadRow: ((ImportReport.BadRow) -> Void)? = nil) throws -> (BellImportReport, [BellRecord]) {
+                     onBadRow: ((ImportReport.BadRow) -> Void)? = nil) throws -> ReadFile {
         var tokenizer = CSVTokenizer()
         var events: [CSVTokenizer.Event] = []
         tokenizer.feed(bytes) { events.append($0) }
@@ -93,11 +117,14 @@ public struct BellImporter: Sendable {
         var parser: BellRowParser?
         var records: [BellRecord] = []
         var firstLine: [String: Int] = [:]
+        var named = Set<String>()
+        var unnamedBadRows = 0
         for event in events {
             switch event {
             case .problem(let problem):
                 guard parser != nil else { throw Failure.file(.headerUnreadable(problem)) }
                 report.rowsRead += 1
+                unnamedBadRows += 1
                 report.recordBadRow(.init(line: problem.line, reason: RegistryRowError.unreadable(problem).description), to: onBadRow)
             case .record(let record):
                 var fields: [String] = []
@@ -114,9 +141,12 @@ public struct BellImporter: Sendable {
                     continue
                 }
                 report.rowsRead += 1
+                let number = rowParser.managementNumber(in: fields)
+                if !number.isEmpty { named.insert(number) }
                 let result: Result<BellRecord, BellRowError> = undecodable.map { .failure(.row(.undecodableText(field: $0))) } ?? rowParser.parse(fields)
                 switch result {
                 case .failure(let error):
+                    if number.isEmpty { unnamedBadRows += 1 }
                     report.recordBadRow(.init(line: record.line, reason: error.description), to: onBadRow)
                 case .success(let bell):
                     if let first = firstLine[bell.managementNumber] {
@@ -131,6 +161,6 @@ public struct BellImporter: Sendable {
             }
         }
         guard parser != nil else { throw Failure.file(.empty) }
-        return (report, records)
+        return ReadFile(report: report, records: records, named: named, unnamedBadRows: unnamedBadRows)
     }
 }

@@ -11,6 +11,12 @@ public struct BellRowParser: Sendable {
         self.bounds = bounds
     }
 
+    /// The management number a row names, even when the rest of the row is bad; empty when it
+    /// names none (an import with `--prune` keeps every bell a bad row names).
+    public func managementNumber(in fields: [String]) -> String {
+        layout.index[.managementNumber].flatMap { $0 < fields.count ? fields[$0] : nil } ?? ""
+    }
+
     /// Parses one row's fields.
     public func parse(_ fields: [String]) -> Result<BellRecord, BellRowError> {
         // Trailing empty fields (a trailing comma) are forgiven, as in the camera registry.

@@ -69,4 +69,25 @@ public struct BellRepository: Sendable {
     public func count() async throws -> Int {
         try await BellModel.query(on: database).count()
     }
+
+    /// Every bell's management number, in order.
+    public func managementNumbers() async throws -> [String] {
+        try await BellModel.query(on: database).sort(\.$managementNumber).all(\.$managementNumber)
+    }
+
+    /// Removes the bells with these management numbers, with their keys, press log and drill
+    /// windows; returns how many went.
+    public func delete(managementNumbers: [String]) async throws -> Int {
+        var removed = 0
+        for chunk in stride(from: 0, to: managementNumbers.count, by: 500) {
+            let numbers = Array(managementNumbers[chunk..<min(chunk + 500, managementNumbers.count)])
+            let ids = try await BellModel.query(on: database).filter(\.$managementNumber ~~ numbers).all(\.$id)
+            guard !ids.isEmpty else { continue }
+            // Keys and presses go with the bell (foreign keys); drill windows name it loosely.
+            try await BellDrillModel.query(on: database).filter(\.$bellID ~~ ids.map(Optional.some)).delete()
+            try await BellModel.query(on: database).filter(\.$id ~~ ids).delete()
+            removed += ids.count
+        }
+        return removed
+    }
 }

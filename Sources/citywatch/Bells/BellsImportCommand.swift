@@ -9,7 +9,7 @@ struct BellsImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a national safety-emergency-bell file (전국안전비상벨위치표준데이터, CP949 or UTF-8).",
-        discussion: "Columns are matched by name, in any order; unknown columns are ignored. Bad rows are reported with their line number and reason and every good row is kept. Importing again updates bells by 안전비상벨관리번호. Exit status: 0 imported (bad rows reported), 1 the file could not be imported.")
+        discussion: "Columns are matched by name, in any order; unknown columns are ignored. Bad rows are reported with their line number and reason and every good row is kept. Importing again updates bells by 안전비상벨관리번호. Bells missing from the file are reported, and removed only with --prune (with their keys, press log and drill windows; never a bell a bad row names, and nothing when a bad row names no bell). Exit status: 0 imported (bad rows reported), 1 the file could not be imported.")
 
     @OptionGroup var store: StoreOptions
 
@@ -18,6 +18,9 @@ struct BellsImportCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("dry-run"), help: "Report what the import would do without writing anything.")
     var dryRun = false
+
+    @Flag(help: "Remove the bells the file does not name (decommissioned); try it with --dry-run first.")
+    var prune = false
 
     @Option(name: .customLong("errors"), help: ArgumentHelp("Write every bad row (line, reason) to this CSV file.", valueName: "file"))
     var errorsFile: String?
@@ -30,11 +33,11 @@ struct BellsImportCommand: AsyncParsableCommand {
         defer { errorSink?.close() }
         let file = file
         let bounds = flags.bounds
-        let dryRun = dryRun
+        let (dryRun, prune) = (dryRun, prune)
         let report: BellImportReport
         do {
             report = try await withStore(configuration) { app in
-                try await BellImporter(database: app.db).importFile(at: file, actor: commandLineActor, bounds: bounds, dryRun: dryRun,
+                try await BellImporter(database: app.db).importFile(at: file, actor: commandLineActor, bounds: bounds, dryRun: dryRun, prune: prune,
                                                                     onBadRow: { errorSink?.write($0) })
             }
         } catch let failure as BellImporter.Failure {
@@ -53,6 +56,12 @@ struct BellsImportCommand: AsyncParsableCommand {
         if !r.ignoredColumns.isEmpty { lines.append("  ignored columns: \(r.ignoredColumns.joined(separator: ", "))") }
         lines.append("  rows: \(r.rowsRead.grouped) read, \(r.validRows.grouped) valid, \(r.badRowCount.grouped) bad")
         lines.append("  bells: \(r.added.grouped) \(r.dryRun ? "to add" : "added"), \(r.changed.grouped) \(r.dryRun ? "to change" : "changed"), \(r.unchanged.grouped) unchanged")
+        if r.missing > 0 {
+            let fate = r.pruned > 0 ? ", \(r.pruned.grouped) \(r.dryRun ? "to remove" : "removed")" : (r.pruneRefused == nil ? " (kept; --prune removes them)" : " (kept)")
+            let shown = r.missingNumbers.prefix(10).joined(separator: ", ") + (r.missing > 10 ? ", …" : "")
+            lines.append("  missing from the file: \(r.missing.grouped) bell\(r.missing == 1 ? "" : "s")\(fate): \(shown)")
+        }
+        if let refused = r.pruneRefused { lines.append("  not pruned: \(refused)") }
         lines.append("  registry \(r.dryRun ? "would hold" : "now holds"): \(r.bells.grouped) bell\(r.bells == 1 ? "" : "s")")
         if r.badRowCount > 0 {
             lines.append("  bad rows:")
