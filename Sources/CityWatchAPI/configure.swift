@@ -48,9 +48,21 @@ public func prepareStore(_ app: Application, configuration: Configuration) async
     if case .sqlite = configuration.database {
         // The write-ahead log lets readers go on while an import writes.
         _ = try await app.db.sql.raw("PRAGMA journal_mode=WAL").all()
+        // The driver's own busy handler retries a locked write at once, again and again: a writer
+        // waiting out a long import spun a CPU the whole time. SQLite's timeout handler sleeps
+        // between tries (1 ms growing to 100 ms). The driver keeps one connection per event loop,
+        // for the life of the application; each gets the setting once.
+        for loop in app.eventLoopGroup.makeIterator() {
+            guard let connection = app.databases.database(.cityWatch, logger: app.logger, on: loop) else { continue }
+            _ = try await connection.sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").all()
+        }
     }
     try await app.autoMigrate()
 }
+
+/// How long an SQLite write waits for the lock before it fails "database is locked" (a registry
+/// import of a whole city holds it for seconds, not minutes).
+let sqliteBusyTimeoutMilliseconds = 120_000
 
 /// Blocking threads for one application: one per event loop (each loop has its own database
 /// connection, any of which may be waiting on a lock) and a few for the rest (password hashing,

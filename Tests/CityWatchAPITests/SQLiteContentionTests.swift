@@ -26,6 +26,20 @@ struct SQLiteContentionTests {
         }
     }
 
+    /// Every connection of the application waits for a lock by sleeping between tries (SQLite's
+    /// busy timeout), not by the driver's handler that retries at once and spins a CPU.
+    @Test func everyConnectionSleepsWhileItWaitsForTheLock() async throws {
+        try await withCityWatch(.sqlite) { app in
+            struct Timeout: Decodable { let timeout: Int }
+            var seen: [Int] = []
+            for loop in app.eventLoopGroup.makeIterator() {
+                let connection = try #require(app.databases.database(.cityWatch, logger: app.logger, on: loop))
+                seen += try await connection.sql.raw("PRAGMA busy_timeout").all(decoding: Timeout.self).map(\.timeout)
+            }
+            #expect(!seen.isEmpty && seen.allSatisfy { $0 == 120_000 }, "\(seen)")
+        }
+    }
+
     /// A transaction that reads and then writes while another connection commits a write in
     /// between: SQLite refuses a plain (deferred) one at its first write, "database is locked",
     /// without waiting — a login under load failed this way. `writeTransaction` takes the lock
