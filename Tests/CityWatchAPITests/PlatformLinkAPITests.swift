@@ -94,6 +94,14 @@ struct PlatformLinkAPITests {
             #expect(again.resultCode == "01" && again.incidentId == incident.id && again.incidentNo == answer.incidentNo)
             #expect(try await Self.counts(app) == before)
 
+            // Another partner cannot move the event on: 403 "43", nothing stored, still open.
+            let (_, otherSecret) = try await PlatformPartners(database: app.db).add("busan-112", by: "test")
+            let intruder = try await Self.send(app, Self.message(status: "종료", at: occurred), secret: otherSecret)
+            let intruderAnswer = try Self.reply(intruder)
+            #expect(intruder.status == .forbidden && intruderAnswer.resultCode == "43", "\(intruder.body.string)")
+            #expect(try await Self.counts(app) == before)
+            #expect(try await IncidentRepository(database: app.db).incident(incident.id)?.status == .open)
+
             // 진행 adds a timeline line; 종료 closes the incident; 종료 again changes nothing.
             let progress = try Self.reply(try await Self.send(app, Self.message(status: "진행", at: occurred, ["ocrEvtCn": "순찰차 도착"]), secret: secret))
             #expect(progress.resultCode == "00" && progress.incidentStatus == "open")

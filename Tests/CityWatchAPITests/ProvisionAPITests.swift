@@ -148,6 +148,14 @@ struct ProvisionAPITests {
                 #expect(zip.body.readableBytes > 1_000)
             }
             #expect(try await client.sendRequest(.GET, exported.download, headers: police.headers).status == .forbidden)
+            // An operator without the camera's group neither lists, reads nor fetches it.
+            let outsider = try await app.signIn(as: .operator)
+            #expect(try await client.sendRequest(.GET, exported.download, headers: outsider.headers).status == .notFound)
+            #expect(try await client.sendRequest(.GET, "/api/provision/requests/\(request.id)", headers: outsider.headers).status == .notFound)
+            let listed = try await client.sendRequest(.GET, "/api/provision/requests", headers: outsider.headers).content.decode([ProvisionRequest].self)
+            #expect(!listed.contains { $0.id == request.id })
+            #expect(try await client.sendRequest(.GET, "/api/provision/requests", headers: officer.headers).content.decode([ProvisionRequest].self)
+                .contains { $0.id == request.id })
             let notYet = try await client.sendRequest(.GET, "/api/provision/requests/\(refused.id)/download", headers: privacy.headers)
             #expect(notYet.status == .conflict, "\(notYet.body.string)")
 

@@ -82,6 +82,8 @@ struct ProvisionExportJobsTests {
             let request = UUID()
             let (go, signal) = AsyncStream.makeStream(of: Void.self)
             let (first, _) = try await nodeA.start(request, by: "operator1", work: Self.work(until: go))
+            // A's progress is a sign of life too: once it is written, A says nothing more.
+            try await Self.eventually("A's progress is written") { try await nodeA.job(request)?.camerasDone == 1 }
             try await Self.eventually("B sees A's job interrupted") {
                 try await nodeB.job(request)?.state == .interrupted
             }

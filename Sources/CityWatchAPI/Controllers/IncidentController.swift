@@ -47,8 +47,8 @@ struct IncidentController: RouteCollection {
         let limit = min(max((req.query["limit"] as Int?) ?? 200, 1), 1_000)
         let finished = (req.query["finished"] as String?) == "true"
         let since = try req.timeQuery("since") ?? req.cityWatch.clock().addingTimeInterval(-86_400)
-        let alarms = try await IncidentRepository(database: req.db).alarms(includeFinished: finished, since: since, limit: limit)
-        return alarms.filter { view.maySee($0.cameraIDs) }.map { AlarmDTO($0, view: view) }
+        let alarms = try await IncidentRepository(database: req.db).alarms(includeFinished: finished, since: since, limit: view.readLimit(limit))
+        return alarms.filter { view.maySee($0.cameraIDs) }.prefix(limit).map { AlarmDTO($0, view: view) }
     }
 
     func oneAlarm(req: Request) async throws -> AlarmDTO {
@@ -115,6 +115,12 @@ struct IncidentController: RouteCollection {
         let user = try req.requireUser()
         let (alarm, view) = try await visibleAlarm(req)
         let body = req.body.data == nil ? EscalateAlarmRequest() : try req.decodeStrict(EscalateAlarmRequest.self)
+        if let target = body.incidentId {
+            // Only into an incident the user may see: joining one would show it to them.
+            guard let incident = try await IncidentRepository(database: req.db).incident(target), view.maySee(incident.cameraIDs) else {
+                throw Abort(.notFound, reason: "no incident \(target)")
+            }
+        }
         var draft: IncidentService.Draft?
         if body.incidentId == nil, body.kind != nil || body.title != nil || body.grade != nil {
             draft = IncidentService.Draft(kind: body.kind ?? (alarm.source == .bell ? .childSafety : .crime), title: body.title ?? alarm.title,
@@ -182,8 +188,8 @@ struct IncidentController: RouteCollection {
         let days = min(max((req.query["closedDays"] as Int?) ?? 7, 0), 365)
         let since = days == 0 ? nil : req.cityWatch.clock().addingTimeInterval(-Double(days) * 86_400)
         let limit = min(max((req.query["limit"] as Int?) ?? 200, 1), 1_000)
-        return try await IncidentRepository(database: req.db).incidents(closedSince: since, limit: limit)
-            .filter { view.maySee($0.cameraIDs) }.map { IncidentDTO($0, view: view) }
+        return try await IncidentRepository(database: req.db).incidents(closedSince: since, limit: view.readLimit(limit))
+            .filter { view.maySee($0.cameraIDs) }.prefix(limit).map { IncidentDTO($0, view: view) }
     }
 
     func oneIncident(req: Request) async throws -> IncidentDetailDTO {

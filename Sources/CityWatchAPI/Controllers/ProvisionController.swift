@@ -56,12 +56,25 @@ struct ProvisionController: RouteCollection {
         for id in ids where !scope.contains(id) || snapshot.camera(id) == nil { throw Abort(.notFound, reason: "no camera \(id)") }
     }
 
-    /// The request `:id` as the user may see it: police only their own.
-    func visibleRequest(_ req: Request) async throws -> ProvisionRequest {
+    /// Which requests the signed-in user may see: police their own; operators those whose
+    /// cameras are all in their camera groups (as for exporting); administrators and privacy
+    /// officers every one.
+    func readable(_ req: Request) async throws -> @Sendable (ProvisionRequest) -> Bool {
         let user = try req.requireUser()
+        switch user.role {
+        case .police: return { $0.requestedBy == user.username }
+        case .operator:
+            let (snapshot, scope) = try await req.cameraView()
+            return { request in request.cameraIds.allSatisfy { scope.contains($0) && snapshot.camera($0) != nil } }
+        default: return { _ in true }
+        }
+    }
+
+    /// The request `:id` as the user may see it (404 otherwise, see ``readable(_:)``).
+    func visibleRequest(_ req: Request) async throws -> ProvisionRequest {
         let id = try req.uuidParameter("id")
         let request = try await service(req).request(id)
-        if user.role == .police && request.requestedBy != user.username { throw ProvisionService.NotFound(id: id) }
+        guard try await readable(req)(request) else { throw ProvisionService.NotFound(id: id) }
         return request
     }
 
@@ -78,6 +91,7 @@ struct ProvisionController: RouteCollection {
     func list(req: Request) async throws -> [ProvisionRequest] {
         let user = try req.requireUser()
         let requests = try await ProvisionRepository(database: req.db).requests(requestedBy: user.role == .police ? user.username : nil)
+            .filter(try await readable(req))
         try await req.audit.append(AuditEvent(actor: user.username, action: "provision.list", target: "requests",
                                               details: ["count": .int(Int64(requests.count))]))
         return requests
@@ -169,11 +183,11 @@ struct ProvisionController: RouteCollection {
         return ProvisionExportDTO(request: request, manifest: nil, ledgerEntry: entry)
     }
 
-    /// The provided footage as a zip. Unlike `/api/exports/:id/download` it does not ask for the
-    /// cameras' groups: whoever may export a provision (a privacy officer included) may fetch it.
+    /// The provided footage as a zip, for whoever may see the request (a privacy officer
+    /// without camera groups included; an operator only with all its cameras' groups).
     func download(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let request = try await service(req).request(try req.uuidParameter("id"))
+        let request = try await visibleRequest(req)
         guard let exportID = request.exportId else {
             throw ProvisionProblem.wrongState(action: "download", status: request.status)
         }

@@ -104,15 +104,32 @@ struct RecordingController: RouteCollection {
     func live(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let (camera, _) = try await req.visibleCamera()
-        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role)
+        let token = req.cookies[AccessMiddleware.cookieName]?.string ?? ""
+        // A view ends with its session: signed out, expired, or the user disabled.
+        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role) {
+            do {
+                let signedIn = try await AccessMiddleware.signedInUser(token: token, request: req)
+                return signedIn?.sessionID == user.sessionID ? nil : "your session has ended; sign in again"
+            } catch {
+                return nil  // the store could not be asked this time; ask again next time
+            }
+        }
     }
 }
 
 extension Request {
+    /// Asked every ``liveAccessInterval`` while a live view is open: nil to go on, or why the
+    /// viewer may no longer watch (the view is then ended with that reason).
+    typealias LiveAccessCheck = @Sendable () async -> String?
+
+    /// How often an open live view asks whether its viewer may still watch.
+    static let liveAccessInterval: Duration = .seconds(2)
+
     /// The live video WebSocket of `camera` for `viewer` (the masked relay when `role` may not
     /// see behind its privacy masks), audit-logged as `video.live.start` with `extraDetails` and
-    /// `video.live.end`.
-    func liveVideo(camera: UUID, viewer: String, role: Role, extraDetails: [String: AuditValue] = [:]) async throws -> Response {
+    /// `video.live.end`; `stillAllowed` ends it once the viewer's right to watch has gone.
+    func liveVideo(camera: UUID, viewer: String, role: Role, extraDetails: [String: AuditValue] = [:],
+                   stillAllowed: @escaping LiveAccessCheck) async throws -> Response {
         guard let pipeline = application.recording?.pipeline(for: camera) else {
             // A browser cannot read the status of a refused WebSocket handshake: accept, say why, close.
             let reason = "camera \(camera) is not being recorded here, so it has no live video"
@@ -137,10 +154,20 @@ extension Request {
         let clock = cityWatch.clock
         let masked = filter != nil
         let startDetails = masked ? extraDetails.merging(["masked": .bool(true)]) { _, masked in masked } : extraDetails
+        // Written before the socket opens: no video is shown that the log does not hold.
+        let started = clock()
+        try await audit.append(AuditEvent(actor: viewer, action: "video.live.start", target: camera.uuidString, details: startDetails))
+        let logger = self.logger
         return webSocket { _, socket in
-            let started = clock()
-            try? await audit.append(AuditEvent(actor: viewer, action: "video.live.start", target: camera.uuidString,
-                                               details: startDetails))
+            let watchdog = Task {
+                while (try? await Task.sleep(for: Self.liveAccessInterval)) != nil {
+                    guard let reason = await stillAllowed() else { continue }
+                    let message = try? JSONSerialization.data(withJSONObject: ["type": "error", "status": 401, "reason": reason] as [String: Any])
+                    try? await socket.send(String(decoding: message ?? Data(), as: UTF8.self))
+                    try? await socket.close(code: .init(codeNumber: 4401))
+                    return
+                }
+            }
             let feed = Task {
                 // The viewer stops being counted when this returns, however it ends.
                 await watch { messages in
@@ -160,13 +187,19 @@ extension Request {
             }
             socket.onClose.whenComplete { _ in
                 feed.cancel()
+                watchdog.cancel()
                 Task {
                     let ended = clock()
-                    try? await audit.append(AuditEvent(
-                        actor: viewer, action: "video.live.end", target: camera.uuidString,
-                        details: ["from": .string(ISO8601DateFormatter().string(from: started)),
-                                  "to": .string(ISO8601DateFormatter().string(from: ended)),
-                                  "seconds": .int(Int64(ended.timeIntervalSince(started).rounded()))]))
+                    do {
+                        try await audit.append(AuditEvent(
+                            actor: viewer, action: "video.live.end", target: camera.uuidString,
+                            details: ["from": .string(ISO8601DateFormatter().string(from: started)),
+                                      "to": .string(ISO8601DateFormatter().string(from: ended)),
+                                      "seconds": .int(Int64(ended.timeIntervalSince(started).rounded()))]))
+                    } catch {
+                        logger.error("could not audit the end of a live view", metadata: [
+                            "camera": .string(camera.uuidString), "viewer": .string(viewer), "error": .string("\(error)")])
+                    }
                 }
             }
         }

@@ -124,7 +124,7 @@ extension ProvisionProblem: AbortError {
     public var status: HTTPResponseStatus {
         switch self {
         case .approverNotPrivacyOfficer, .approverIsRequester: .forbidden
-        case .wrongState, .subjectRequestClosed: .conflict
+        case .wrongState, .subjectRequestClosed, .boxesChanged: .conflict
         default: .badRequest
         }
     }

@@ -34,6 +34,8 @@ struct PlatformController: RouteCollection {
                 return try PlatformReplyDTO.refusal(.badRequest, code: "40", message: text, field: "ocrLc")
             case .unknownEvent(let text):
                 return try PlatformReplyDTO.refusal(.notFound, code: "44", message: text, field: "evtId")
+            case .otherPartner(let text):
+                return try PlatformReplyDTO.refusal(.forbidden, code: "43", message: text, field: "evtId")
             }
         }
     }
@@ -41,7 +43,8 @@ struct PlatformController: RouteCollection {
 
 /// The answer to a platform message: `resultCode` "00" (acted on), "01" (already received:
 /// nothing changed), "40" (malformed, `field` names the field), "41" (partner not
-/// authenticated), "44" (an update for an event never opened).
+/// authenticated), "43" (an update from a partner that did not report the event), "44" (an
+/// update for an event never opened).
 struct PlatformReplyDTO: Content {
     var resultCode: String
     var resultMsg: String

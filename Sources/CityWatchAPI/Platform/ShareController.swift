@@ -74,8 +74,20 @@ struct ShareController: RouteCollection {
         let grant = try await req.shareGrant()
         let camera = try req.sharedCamera(of: grant)
         try await req.sharing.logUse(grant, camera: camera, what: "live", address: req.clientAddress)
+        let token = try req.shareToken()
+        let sharing = req.sharing
+        // The view ends when the share does: revoked, or past its time.
         return try await req.liveVideo(camera: camera, viewer: "share:\(grant.partner)", role: Self.partnerRole,
-                                       extraDetails: ["share": .string(grant.id.uuidString), "partner": .string(grant.partner)])
+                                       extraDetails: ["share": .string(grant.id.uuidString), "partner": .string(grant.partner)]) {
+            do {
+                _ = try await sharing.resolve(token)
+                return nil
+            } catch let refusal as IncidentSharing.Refusal {
+                return refusal.description
+            } catch {
+                return nil  // the store could not be asked this time; ask again next time
+            }
+        }
     }
 
     func playback(req: Request) async throws -> SharedPlaybackDTO {

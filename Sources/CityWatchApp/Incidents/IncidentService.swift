@@ -103,15 +103,14 @@ public struct IncidentService: Sendable {
         var seen = Set<UUID>()
         let unique = ids.filter { seen.insert($0).inserted }
         let now = clock()
-        let (changed, refused) = try await database.writeTransaction { tx in
+        let (changed, refused) = try await database.lockedTransaction(Self.alarmLock) { tx in
             var refused: [UUID: Problem] = [:]
             let changed = try await IncidentRepository(database: tx).modifyAlarms(unique) { alarm in
                 guard visible(alarm) else { return nil }
                 do throws(AlarmQueue.Refusal) {
                     return try AlarmQueue.apply(action, to: alarm, by: actor, note: note, at: now)
                 } catch {
-                    refused[alarm.id] = error == .noteTooLong(AlarmQueue.noteLimit) || error == .noteRequired(action)
-                        ? .invalid(error.description) : .conflict(error.description)
+                    refused[alarm.id] = Self.problem(error, action)
                     return nil
                 }
             }
@@ -129,27 +128,73 @@ public struct IncidentService: Sendable {
         }
     }
 
+    /// The lock every change of an alarm takes (they are rare, human actions).
+    static let alarmLock = "citywatch.alarms"
+
+    /// A refused alarm action as the API tells it: a bad note is the caller's to fix (400), the
+    /// rest is the alarm's state (409).
+    static func problem(_ refusal: AlarmQueue.Refusal, _ action: AlarmQueue.Action) -> Problem {
+        refusal == .noteTooLong(AlarmQueue.noteLimit) || refusal == .noteRequired(action)
+            ? .invalid(refusal.description) : .conflict(refusal.description)
+    }
+
     /// Escalates alarm `id` into incident `incidentID`, or into a new incident made from
-    /// `draft` (defaults from the alarm: its place, time, cameras, drill flag).
+    /// `draft` (defaults from the alarm: its place, time, cameras, drill flag). The alarm is
+    /// claimed first: of two operators escalating it at once, one opens the incident, the other
+    /// is told it is already escalated; a bad note opens nothing.
     public func escalate(alarm id: UUID, into incidentID: UUID?, draft: Draft?, by actor: String, note: String?) async throws -> (Alarm, Incident) {
         guard let alarm = try await repository.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
-        guard alarm.status.isActive else { throw Problem.conflict("the alarm is already \(alarm.status.rawValue)") }
+        do throws(AlarmQueue.Refusal) {
+            _ = try AlarmQueue.apply(.escalate, to: alarm, by: actor, note: note, at: clock(), incidentID: UUID())
+        } catch {
+            throw Self.problem(error, .escalate)
+        }
+        let claimed = try await database.lockedTransaction(Self.alarmLock) { tx in
+            let alarms = IncidentRepository(database: tx)
+            guard var current = try await alarms.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
+            guard current.status.isActive else { throw Problem.conflict("the alarm is already \(current.status.rawValue)") }
+            let before = current.status
+            current.status = .escalated
+            try await alarms.save(current)
+            return before
+        }
         var incident: Incident
-        if let incidentID {
-            guard let existing = try await repository.incident(incidentID) else { throw Problem.notFound("no incident \(incidentID)") }
-            guard existing.status != .closed else { throw Problem.conflict("incident \(existing.number) is closed; reopen it first") }
-            incident = try await linkCameras(alarm.cameraIDs, to: existing.id, by: actor, quietly: true)
-        } else {
-            let draft = draft ?? Draft(kind: alarm.source == .bell ? .childSafety : .crime, title: alarm.title, grade: alarm.priority == .critical ? 1 : 2,
-                                       place: alarm.place, address: alarm.address, occurredAt: alarm.raisedAt, cameraIDs: alarm.cameraIDs,
-                                       drill: alarm.drill, origin: "alarm", originRef: alarm.id.uuidString)
-            incident = try await open(draft, by: actor)
+        do {
+            if let incidentID {
+                guard let existing = try await repository.incident(incidentID) else { throw Problem.notFound("no incident \(incidentID)") }
+                guard existing.status != .closed else { throw Problem.conflict("incident \(existing.number) is closed; reopen it first") }
+                incident = try await linkCameras(alarm.cameraIDs, to: existing.id, by: actor, quietly: true)
+            } else {
+                let draft = draft ?? Draft(kind: alarm.source == .bell ? .childSafety : .crime, title: alarm.title, grade: alarm.priority == .critical ? 1 : 2,
+                                           place: alarm.place, address: alarm.address, occurredAt: alarm.raisedAt, cameraIDs: alarm.cameraIDs,
+                                           drill: alarm.drill, origin: "alarm", originRef: alarm.id.uuidString)
+                incident = try await open(draft, by: actor)
+            }
+        } catch {
+            // Nothing was opened: the alarm goes back to where it was.
+            _ = try? await database.lockedTransaction(Self.alarmLock) { tx in
+                let alarms = IncidentRepository(database: tx)
+                if var current = try await alarms.alarm(id), current.status == .escalated, current.incidentID == nil {
+                    current.status = claimed
+                    try await alarms.save(current)
+                }
+            }
+            throw error
         }
-        let next: Alarm
-        do { next = try AlarmQueue.apply(.escalate, to: alarm, by: actor, note: note, at: clock(), incidentID: incident.id) } catch {
-            throw Problem.conflict(error.description)
+        let linked = incident
+        let next = try await database.lockedTransaction(Self.alarmLock) { tx in
+            let alarms = IncidentRepository(database: tx)
+            guard var current = try await alarms.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
+            // Notes written meanwhile are kept: the escalation applies to the alarm as it is now.
+            current.status = claimed
+            do throws(AlarmQueue.Refusal) {
+                current = try AlarmQueue.apply(.escalate, to: current, by: actor, note: note, at: self.clock(), incidentID: linked.id)
+            } catch {
+                throw Self.problem(error, .escalate)
+            }
+            try await alarms.save(current)
+            return current
         }
-        try await repository.save(next)
         try await repository.append(IncidentTimelineEntry(at: clock(), by: actor, kind: .alarmLinked,
                                                           text: "\(alarm.source.rawValue): \(alarm.title)"), to: incident.id)
         try await audit.append(AuditEvent(actor: actor, action: "alarm.escalate", target: id.uuidString,
@@ -208,13 +253,14 @@ public struct IncidentService: Sendable {
 
     /// Links more cameras (new ones go last, in the order given) and holds their footage.
     public func linkCameras(_ ids: [UUID], to id: UUID, by actor: String, reason: String? = nil, quietly: Bool = false) async throws -> Incident {
-        var incident = try await openIncident(id)
-        let added = ids.reduce(into: [UUID]()) { added, camera in
-            if !incident.cameraIDs.contains(camera), !added.contains(camera) { added.append(camera) }
+        let (incident, added) = try await changeOpenIncident(id) { incident -> [UUID] in
+            let added = ids.reduce(into: [UUID]()) { added, camera in
+                if !incident.cameraIDs.contains(camera), !added.contains(camera) { added.append(camera) }
+            }
+            incident.cameraIDs += added
+            return added
         }
         guard !added.isEmpty else { return incident }
-        incident.cameraIDs += added
-        try await repository.update(incident)
         try await repository.append(IncidentTimelineEntry(at: clock(), by: actor, kind: .camerasLinked,
                                                           text: "\(added.count) camera(s) linked" + (reason.map { ": \($0)" } ?? "")), to: id)
         try await hold(added, for: incident, by: actor)
@@ -228,9 +274,7 @@ public struct IncidentService: Sendable {
     public func addClip(_ asked: IncidentClip, to id: UUID, by actor: String) async throws -> Incident {
         let clip: IncidentClip
         do { clip = try IncidentRules.clip(asked) } catch { throw Problem.invalid(error.description) }
-        var incident = try await openIncident(id)
-        incident.clips.append(clip)
-        try await repository.update(incident)
+        let (incident, _) = try await changeOpenIncident(id) { incident in incident.clips.append(clip) }
         _ = try await RecordingRepository(database: database).addHold(camera: clip.cameraID, from: clip.from, to: clip.to,
                                                                       reason: holdReason(incident), by: actor, now: clock())
         let formatter = ISO8601DateFormatter()
@@ -246,8 +290,26 @@ public struct IncidentService: Sendable {
 
     /// Changes status and/or grade; closing and reopening are status changes too.
     public func update(_ id: UUID, status: Incident.Status?, grade: Int?, note: String?, by actor: String) async throws -> Incident {
-        guard var incident = try await repository.incident(id) else { throw Problem.notFound("no incident \(id)") }
         let now = clock()
+        let (incident, entries) = try await database.lockedTransaction(Self.incidentLock(id)) { tx in
+            let repository = IncidentRepository(database: tx)
+            guard var incident = try await repository.incident(id) else { throw Problem.notFound("no incident \(id)") }
+            let entries = try Self.changes(to: &incident, status: status, grade: grade, note: note, by: actor, at: now)
+            if !entries.isEmpty { try await repository.update(incident) }
+            return (incident, entries)
+        }
+        guard !entries.isEmpty else { return incident }
+        for entry in entries { try await repository.append(entry, to: id) }
+        try await audit.append(AuditEvent(actor: actor, action: "incident.update", target: id.uuidString, details: [
+            "status": .string(incident.status.rawValue), "grade": .int(Int64(incident.grade)),
+        ]))
+        center.publish(.incidentUpdated(incident))
+        return incident
+    }
+
+    /// Applies a status, grade and note change to `incident`; returns the timeline entries it makes.
+    private static func changes(to incident: inout Incident, status: Incident.Status?, grade: Int?, note: String?, by actor: String,
+                                at now: Date) throws -> [IncidentTimelineEntry] {
         var entries: [IncidentTimelineEntry] = []
         if let grade, grade != incident.grade {
             do { incident.grade = try IncidentRules.grade(grade) } catch { throw Problem.invalid(error.description) }
@@ -266,19 +328,29 @@ public struct IncidentService: Sendable {
                 throw Problem.invalid(error.description)
             }
         }
-        guard !entries.isEmpty else { return incident }
-        try await repository.update(incident)
-        for entry in entries { try await repository.append(entry, to: id) }
-        try await audit.append(AuditEvent(actor: actor, action: "incident.update", target: id.uuidString, details: [
-            "status": .string(incident.status.rawValue), "grade": .int(Int64(incident.grade)),
-        ]))
-        center.publish(.incidentUpdated(incident))
-        return incident
+        return entries
     }
 
     /// Records something done for the incident elsewhere (a cast-net, a share) in its timeline.
     public func record(_ kind: IncidentTimelineEntry.Kind, _ text: String, on id: UUID, by actor: String) async throws {
         try await repository.append(IncidentTimelineEntry(at: clock(), by: actor, kind: kind, text: text), to: id)
+    }
+
+    /// The lock of one incident's record.
+    static func incidentLock(_ id: UUID) -> String { "citywatch.incident.\(id.uuidString)" }
+
+    /// Reads open incident `id`, lets `change` alter it and writes it back, with no other change
+    /// to it in between (on any node); returns the incident as written and what `change` said.
+    private func changeOpenIncident<T: Sendable>(_ id: UUID, _ change: @escaping @Sendable (inout Incident) -> T) async throws -> (Incident, T) {
+        try await database.lockedTransaction(Self.incidentLock(id)) { tx in
+            let repository = IncidentRepository(database: tx)
+            guard var incident = try await repository.incident(id) else { throw Problem.notFound("no incident \(id)") }
+            guard incident.status != .closed else { throw Problem.conflict("incident \(incident.number) is closed; reopen it first") }
+            let before = incident
+            let said = change(&incident)
+            if incident != before { try await repository.update(incident) }
+            return (incident, said)
+        }
     }
 
     private func openIncident(_ id: UUID) async throws -> Incident {

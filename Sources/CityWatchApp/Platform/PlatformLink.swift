@@ -34,11 +34,13 @@ public struct PlatformLink: Sendable {
         case outsideDistrict(String)
         /// A status update for an event this centre never opened.
         case unknownEvent(String)
+        /// A status update from a partner other than the one that sent the event.
+        case otherPartner(String)
 
         public var description: String {
             switch self {
             case .malformed(let problem): problem.description
-            case .outsideDistrict(let text), .unknownEvent(let text): text
+            case .outsideDistrict(let text), .unknownEvent(let text), .otherPartner(let text): text
             }
         }
     }
@@ -95,7 +97,12 @@ public struct PlatformLink: Sendable {
                 throw error
             }
         }
-        let received = try await repository.messages(event: event.id).compactMap { PlatformEvent.Status(rawValue: $0.status) }
+        let messages = try await repository.messages(event: event.id)
+        // Only the partner that reported the event may move it on (another cannot close it).
+        if let sender = messages.first(where: { $0.status == PlatformEvent.Status.occurred.rawValue })?.partner, sender != partner {
+            throw Problem.otherPartner("field 'evtId': event '\(event.id)' was reported by another partner; only it may send its updates")
+        }
+        let received = messages.compactMap { PlatformEvent.Status(rawValue: $0.status) }
         guard event.status > received.max() ?? .occurred,
               try await repository.keep(raw: raw, partner: partner, eventID: event.id, status: event.status.rawValue,
                                         incident: incident.id, at: now) != nil

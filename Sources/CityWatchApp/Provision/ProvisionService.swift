@@ -51,11 +51,26 @@ public struct ProvisionService: Sendable {
         return request
     }
 
+    /// Reads request `id`, lets `change` alter it (or refuse by throwing) and stores it, with no
+    /// other change to it in between on any node: of an approval and a refusal at once, the
+    /// second finds the request decided.
+    func change(_ id: UUID, _ change: @escaping @Sendable (inout ProvisionRequest) throws -> Void) async throws -> ProvisionRequest {
+        try await database.lockedTransaction(Self.lockKey(id)) { tx in
+            let repository = ProvisionRepository(database: tx)
+            guard var request = try await repository.request(id) else { throw NotFound(id: id) }
+            try change(&request)
+            try await repository.save(request)
+            return request
+        }
+    }
+
+    /// The lock of request `id`'s record.
+    static func lockKey(_ id: UUID) -> String { "citywatch.provision.\(id.uuidString)" }
+
     /// Approves a request (privacy officers only, never their own).
     public func approve(_ id: UUID, actor: String, role: Role) async throws -> ProvisionRequest {
-        var request = try await request(id)
-        try request.approve(by: actor, role: role, at: clock())
-        try await repository.save(request)
+        let now = clock()
+        let request = try await change(id) { try $0.approve(by: actor, role: role, at: now) }
         try await audit.append(AuditEvent(actor: actor, action: "provision.approve", target: id.uuidString,
                                           details: ["caseNumber": .string(request.caseNumber)]))
         return request
@@ -63,9 +78,8 @@ public struct ProvisionService: Sendable {
 
     /// Refuses a request with a reason.
     public func refuse(_ id: UUID, reason: String, actor: String, role: Role) async throws -> ProvisionRequest {
-        var request = try await request(id)
-        try request.refuse(by: actor, role: role, reason: reason, at: clock())
-        try await repository.save(request)
+        let now = clock()
+        let request = try await change(id) { try $0.refuse(by: actor, role: role, reason: reason, at: now) }
         try await audit.append(AuditEvent(actor: actor, action: "provision.refuse", target: id.uuidString,
                                           details: ["reason": .string(request.refusalReason ?? "")]))
         return request
@@ -73,9 +87,7 @@ public struct ProvisionService: Sendable {
 
     /// Replaces the boxes to blur.
     public func setBoxes(_ id: UUID, boxes: [MaskingBox], actor: String) async throws -> ProvisionRequest {
-        var request = try await request(id)
-        try request.setBoxes(boxes)
-        try await repository.save(request)
+        let request = try await change(id) { try $0.setBoxes(boxes) }
         try await audit.append(AuditEvent(actor: actor, action: "provision.boxes", target: id.uuidString,
                                           details: ["boxes": .int(Int64(boxes.count))]))
         return request
@@ -100,15 +112,20 @@ public struct ProvisionService: Sendable {
             cameraIDs: request.cameraIds, from: request.from, to: request.to, reason: String(reason.prefix(500)), actor: actor,
             provision: .init(requestID: request.id, boxes: request.boxes), onProgress: onProgress)
         let now = clock()
-        try request.markExported(exportId: manifest.exportId, at: now)
         let digest = try EvidenceVerifier.sha256(ofFile: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName))
-        let entry = ProvisionLedgerEntry(request: request, exportedBy: actor, exportId: manifest.exportId, manifestSHA256: digest, providedAt: now)
-        let exported = request
+        let exportedBoxes = request.boxes
+        let entry: ProvisionLedgerEntry
         do {
-            try await database.writeTransaction { tx in
+            (request, entry) = try await database.lockedTransaction(Self.lockKey(id)) { tx in
                 let repository = ProvisionRepository(database: tx)
-                try await repository.save(exported)
+                guard var current = try await repository.request(id) else { throw NotFound(id: id) }
+                // Boxes marked while the clip was being made are not in it: this is not the export asked for.
+                guard current.boxes == exportedBoxes else { throw ProvisionProblem.boxesChanged }
+                try current.markExported(exportId: manifest.exportId, at: now)
+                try await repository.save(current)
+                let entry = ProvisionLedgerEntry(request: current, exportedBy: actor, exportId: manifest.exportId, manifestSHA256: digest, providedAt: now)
                 try await repository.append(entry)
+                return (current, entry)
             }
         } catch {
             // Two exports of one request at once: the ledger keeps one line, the other is told so.

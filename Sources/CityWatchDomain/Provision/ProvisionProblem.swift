@@ -39,6 +39,8 @@ public enum ProvisionProblem: Error, Equatable, Sendable, CustomStringConvertibl
     case badAnswer(String)
     /// A data-subject request was already closed, or extended twice.
     case subjectRequestClosed
+    /// The masking boxes were changed while the export ran; it did not blur the new ones.
+    case boxesChanged
 
     public var description: String {
         switch self {
@@ -60,6 +62,7 @@ public enum ProvisionProblem: Error, Equatable, Sendable, CustomStringConvertibl
         case .tooManyBoxes(let maximum): "boxes: at most \(maximum) boxes"
         case .badAnswer(let text): "outcome: '\(text.prefix(40))' is not answered, refused or extended"
         case .subjectRequestClosed: "status: the request is already closed (or was extended once already)"
+        case .boxesChanged: "boxes: the boxes to blur changed while the export ran, so it does not blur them; export again"
         }
     }
 }

@@ -62,4 +62,17 @@ extension Database {
             return try await body(tx)
         }
     }
+
+    /// A write transaction that no other `lockedTransaction` with the same `key` runs beside, on
+    /// any node: for reading a record and writing back a changed copy without losing a change
+    /// made in between. PostgreSQL: a transaction-scoped advisory lock on the key's hash (a rare
+    /// hash clash only makes two keys wait for each other); SQLite: the write lock does it.
+    public func lockedTransaction<T: Sendable>(_ key: String, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await writeTransaction { tx in
+            if tx.isPostgres {
+                try await tx.sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+            }
+            return try await body(tx)
+        }
+    }
 }
