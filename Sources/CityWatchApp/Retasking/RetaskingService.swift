@@ -41,7 +41,7 @@ public struct RetaskingService: Sendable {
         }
     }
 
-    private func applyOnce(_ request: RetaskingPolicy.Request, registryPurpose: CameraPurpose) async throws -> Applied {
+    private func applyOnce(_ request: RetaskingPolicy.Request, registryPurpose: CameraPurpose, retry: Bool = true) async throws -> Applied {
         let now = clock()
         let repository = RetaskingRepository(database: database)
         let analytics = AnalyticsRepository(database: database)
@@ -64,7 +64,11 @@ public struct RetaskingService: Sendable {
             await settingsChanged()
             return Applied(retasking: retasking, extended: false)
         case .extend(let retasking, let previousUntil):
-            try await repository.extend(retasking.id, until: retasking.until)
+            // Reverted between the plan and now (its time ran out): it is a new switch after all.
+            guard try await repository.extend(retasking.id, until: retasking.until) else {
+                guard retry else { throw RetaskingError.notRetasked }
+                return try await applyOnce(request, registryPurpose: registryPurpose, retry: false)
+            }
             try await audit(.init(actor: request.by, action: "camera.retask", target: retasking.cameraID.uuidString, details: [
                 "retasking": .string(retasking.id.uuidString), "from": .string(retasking.fromPurpose.code),
                 "to": .string(retasking.toPurpose.code), "reason": .string(reason), "by": .string(request.by),
@@ -103,10 +107,11 @@ public struct RetaskingService: Sendable {
 
     private func revert(_ retasking: Retasking, by actor: String, reason: String?) async throws -> Retasking? {
         let now = clock()
-        let restored = RetaskingPolicy.restoredSettings(after: retasking)
         let marked = try await database.writeTransaction { db in
             guard try await RetaskingRepository(database: db).markReverted(retasking.id, at: now, by: actor) else { return false }
-            try await AnalyticsRepository(database: db).setSettings(restored, for: retasking.cameraID, by: actor, now: now)
+            let analytics = AnalyticsRepository(database: db)
+            let restored = RetaskingPolicy.restoredSettings(after: retasking, current: try await analytics.settings(for: retasking.cameraID))
+            try await analytics.setSettings(restored, for: retasking.cameraID, by: actor, now: now)
             return true
         }
         guard marked else { return nil }

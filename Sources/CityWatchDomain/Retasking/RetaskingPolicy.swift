@@ -84,8 +84,11 @@ public enum RetaskingPolicy {
     ]
 
     /// The settings to give the camera back when `retasking` ends: exactly those it had before.
-    public static func restoredSettings(after retasking: Retasking) -> CameraAnalyticsSettings {
-        retasking.savedSettings
+    public static func restoredSettings(after retasking: Retasking, current: CameraAnalyticsSettings) -> CameraAnalyticsSettings {
+        // Privacy masks are the camera's, not the watch's: drawn or removed during the switch,
+        // they stay as they are now (a revert never uncovers what was masked meanwhile).
+        CameraAnalyticsSettings(enabled: retasking.savedSettings.enabled, rules: retasking.savedSettings.rules,
+                                privacyMasks: current.privacyMasks)
     }
 
     /// The re-taskings whose time is over and that the sweep reverts now, earliest first.

@@ -43,9 +43,15 @@ public struct RetaskingRepository: Sendable {
         try await model.create(on: database)
     }
 
-    /// Moves the end of re-tasking `id`.
-    public func extend(_ id: UUID, until: Date) async throws {
-        try await RetaskingModel.query(on: database).filter(\.$id == id).set(\.$until, to: until).update()
+    /// Moves the end of re-tasking `id`; false when it was reverted meanwhile (by the sweep or
+    /// another operator), so the extension did not happen.
+    public func extend(_ id: UUID, until: Date) async throws -> Bool {
+        try await !database.sql.update(RetaskingModel.schema)
+            .set("until_at", to: until)
+            .where("id", .equal, id)
+            .where(SQLBinaryExpression(SQLColumn("reverted_at"), .is, SQLLiteral.null))
+            .returning("id")
+            .all().isEmpty
     }
 
     /// Marks re-tasking `id` reverted; false when it was reverted already (by another request or

@@ -140,14 +140,21 @@ struct RetaskingAPITests {
             let listed = try Self.decode(List.self, try await app.testing().sendRequest(.GET, "/api/retaskings", headers: officer.headers))
             #expect(listed.active.map(\.id) == [first.id] && listed.recent.isEmpty)
 
-            // Early revert: the camera's own settings come back exactly.
+            // A privacy mask drawn during the switch (a window found in view) outlives it.
+            let secondMask = "{\"points\": [{\"x\": 0.5, \"y\": 0.5}, {\"x\": 0.7, \"y\": 0.5}, {\"x\": 0.7, \"y\": 0.7}]}"
+            let withMask = Self.ownRules.replacingOccurrences(of: "\"privacyMasks\": [", with: "\"privacyMasks\": [\(secondMask), ")
+            #expect(try await app.testing().sendRequest(.PUT, "/api/cameras/\(parking)/analytics", headers: admin.headers, body: .text(withMask)).status == .ok)
+            let masked = try Self.decode(Settings.self, try await app.testing().sendRequest(.GET, "/api/cameras/\(parking)/analytics", headers: admin.headers))
+            #expect(masked.privacyMasks.count == 2)
+
+            // Early revert: the camera's own settings come back, with the masks as they are now.
             clock.advance(60)
             let reverted = try await app.testing().sendRequest(.DELETE, "/api/cameras/\(parking)/retask", headers: officer.headers,
                                                                body: .text("{\"reason\": \"suspect arrested\"}"))
             #expect(reverted.status == .ok, "\(reverted.body.string)")
             #expect(try Self.decode(Answer.self, reverted).revertedBy == officer.username)
             let after = try Self.decode(Settings.self, try await app.testing().sendRequest(.GET, "/api/cameras/\(parking)/analytics", headers: admin.headers))
-            #expect(after.rules == own.rules && after.privacyMasks == own.privacyMasks && after.enabled == own.enabled)
+            #expect(after.rules == own.rules && after.privacyMasks == masked.privacyMasks && after.enabled == own.enabled)
             let back = try Self.decode(CameraAnswer.self, try await app.testing().sendRequest(.GET, "/api/cameras/\(parking)", headers: officer.headers))
             #expect(back.effectivePurpose == "trafficEnforcement" && back.retasking == nil)
             let siteAfter = try Self.decode(Sites.self, try await app.testing().sendRequest(.GET, "/api/sites", headers: officer.headers))

@@ -45,7 +45,14 @@ struct RetaskingPolicyTests {
     @Test func theRevertGivesBackExactlyTheCamerasOwnSettings() throws {
         let (retasking, settings) = try start(request())
         #expect(settings != ownSettings)
-        #expect(RetaskingPolicy.restoredSettings(after: retasking) == ownSettings)
+        #expect(RetaskingPolicy.restoredSettings(after: retasking, current: settings) == ownSettings)
+        // A mask drawn during the switch stays after it; the switch's rules go.
+        var masked = settings
+        let drawn = ImagePolygon(points: [ImagePoint(x: 0.1, y: 0.1), ImagePoint(x: 0.3, y: 0.1), ImagePoint(x: 0.3, y: 0.3)])
+        masked.privacyMasks.append(drawn)
+        let restored = RetaskingPolicy.restoredSettings(after: retasking, current: masked)
+        #expect(restored.privacyMasks == ownSettings.privacyMasks + [drawn] && restored.rules == ownSettings.rules
+                && restored.enabled == ownSettings.enabled)
     }
 
     @Test(arguments: [(4, false), (5, true), (1_440, true), (1_441, false), (0, false), (-30, false)])
