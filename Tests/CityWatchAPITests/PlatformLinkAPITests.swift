@@ -136,6 +136,24 @@ struct PlatformLinkAPITests {
         }
     }
 
+    /// A first copy raised the alarm and then failed (the store went away mid-way); the copy
+    /// the platform sends again takes up that alarm instead of raising a second one.
+    @Test func aCopySentAgainAfterAHalfOpeningTakesUpItsAlarm() async throws {
+        let clock = TestClock(start: Date())
+        try await withCityWatch(.sqlite, clock: clock.closure) { app in
+            _ = try await app.makeCameras(10)
+            let (_, secret) = try await PlatformPartners(database: app.db).add("seoul-112", by: "test")
+            let left = try await IncidentService(database: app.db, center: app.cityWatch.alarms)
+                .raise(Alarm(source: .emergencyCall, sourceRef: "EVT-HALF-1", priority: .critical, title: "112 긴급영상지원", raisedAt: clock.now))
+            let answer = try Self.reply(try await Self.send(app, Self.message("EVT-HALF-1", at: clock.now.addingTimeInterval(-60)), secret: secret))
+            #expect(answer.resultCode == "00")
+            let alarms = try await AlarmModel.query(on: app.db).count()
+            #expect(alarms == 1, "no second alarm for the event")
+            let taken = try #require(try await IncidentRepository(database: app.db).alarm(left.id))
+            #expect(taken.status == .escalated && taken.incidentID == answer.incidentId)
+        }
+    }
+
     @Test(arguments: DatabaseKind.allCases)
     func forgedRevokedAndMalformedMessagesAreRefusedAndStoreNothing(_ kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in

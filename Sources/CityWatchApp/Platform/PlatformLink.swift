@@ -133,9 +133,15 @@ public struct PlatformLink: Sendable {
         // "112 긴급영상지원" already names its service; a bare name gets it in front.
         let name = event.name.contains(event.service.rawValue) ? event.name : "\(event.service.rawValue) \(event.name)"
         let title = name + (event.placeText.map { " · \($0)" } ?? "")
-        var alarm = try await incidents.raise(Alarm(source: .emergencyCall, sourceRef: event.id, priority: event.priority,
+        // A copy sent again after an opening that failed half-way takes up the alarm it raised.
+        var alarm: Alarm
+        if let raised = try await incidents.repository.alarm(source: .emergencyCall, ref: event.id), raised.status.isActive {
+            alarm = raised
+        } else {
+            alarm = try await incidents.raise(Alarm(source: .emergencyCall, sourceRef: event.id, priority: event.priority,
                                                     title: String(title.prefix(200)), detail: event.content, place: event.place,
                                                     address: event.placeText, raisedAt: event.occurredAt, toWall: true), by: actor)
+        }
         let draft = IncidentService.Draft(kind: event.incidentKind, title: String(title.prefix(200)), grade: event.grade, place: event.place,
                                           address: event.placeText, occurredAt: event.occurredAt, origin: event.service.rawValue,
                                           originRef: event.id)
@@ -145,8 +151,10 @@ public struct PlatformLink: Sendable {
         let net = IncidentCastNet(incidents: incidents, castNet: castNet, snapshot: snapshot, scope: .everything)
         do {
             chosen = try await net.run(incident, now: now, by: actor).chosen
-        } catch let problem as IncidentService.Problem {
-            try await incidents.record(.castNet, "cast-net not run: \(problem)", on: incident.id, by: actor)
+        } catch {
+            // The incident is open and answered for; the operator casts the net from the console.
+            let why = (error as? IncidentService.Problem)?.description ?? "\(error)"
+            try await incidents.record(.castNet, "cast-net not run: \(String(why.prefix(300)))", on: incident.id, by: actor)
         }
         if !chosen.isEmpty {
             alarm = try await incidents.repository.alarm(alarm.id) ?? alarm
