@@ -510,6 +510,7 @@ export function createAlarmsView(context) {
 
   function onWallRequest(data) {
     window.citywatchWallRequests.push({ at: Date.now(), cameraIds: data.cameraIds });
+    if (window.citywatchWallRequests.length > 100) window.citywatchWallRequests.splice(0, window.citywatchWallRequests.length - 100);
     if (!context.can(WALL_ROLES)) return;
     sendToWall(data.cameraIds, data.labels || [], `${data.drill ? '[훈련] ' : ''}${data.reason || ''}`, wallForward.checked);
   }

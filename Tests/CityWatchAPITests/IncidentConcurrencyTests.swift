@@ -117,3 +117,57 @@ struct IncidentConcurrencyTests {
         }
     }
 }
+
+/// Limits met by real use: a view log longer than one page, over-long text fields, a cast-net
+/// for the future, statistics within the user's camera groups.
+@Suite("Control-room limits")
+struct ControlRoomLimitTests {
+    @Test func theViewLogCSVHoldsEveryViewOfThePeriodPastOnePage() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let views = (0..<10_050).map { AuditEvent(actor: "op\($0 % 7)", action: "video.live.start", target: UUID().uuidString) }
+            try await AuditLog(database: app.db).append(contentsOf: views)
+            let service = ProvisionService(database: app.db, configuration: app.cityWatch.configuration)
+            let csv = try await service.viewLogCSV(since: nil, until: nil, actor: "privacy")
+            let rows = csv.split(separator: "\r\n").count - 1
+            #expect(rows == 10_050, "every view, not the newest 10,000")
+        }
+    }
+
+    @Test func overLongTextsAndFutureCastNetsAreRefusedAndStatisticsKeepToTheUsersGroups() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let cameras = try await app.makeCameras(2)
+            let admin = try await app.signIn(as: .administrator)
+            let client = try app.testing()
+            struct IDOnly: Decodable { var id: UUID }
+            let group = try await client.sendRequest(.POST, "/api/groups", headers: admin.headers,
+                                                     body: .text("{\"name\": \"mine\", \"rule\": {\"cameraIds\": [\"\(cameras[0])\"]}}"))
+            let officer = try await app.signIn(as: .operator, groups: [try group.content.decode(IDOnly.self).id])
+            let long = String(repeating: "동", count: 301)
+            let alarm = try await client.sendRequest(.POST, "/api/alarms", headers: officer.headers,
+                                                     body: .text("{\"title\": \"배회\", \"address\": \"\(long)\"}"))
+            #expect(alarm.status == .badRequest && alarm.body.string.contains("address"), "\(alarm.body.string)")
+            let opened = try await client.sendRequest(.POST, "/api/incidents", headers: officer.headers, body: .text(
+                "{\"kind\": \"crime\", \"title\": \"절도\", \"latitude\": 37.4985, \"longitude\": 127.031, \"cameraIds\": [\"\(cameras[0])\"]}"))
+            #expect(opened.status == .created, "\(opened.body.string)")
+            let incident = try opened.content.decode(IncidentAPITests.Detail.self).incident
+            let linked = try await client.sendRequest(.POST, "/api/incidents/\(incident.id)/cameras", headers: officer.headers,
+                                                      body: .text("{\"cameraIds\": [\"\(cameras[0])\"], \"reason\": \"\(String(repeating: "x", count: 501))\"}"))
+            #expect(linked.status == .badRequest && linked.body.string.contains("reason"), "\(linked.body.string)")
+            let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3_600))
+            let cast = try await client.sendRequest(.POST, "/api/incidents/\(incident.id)/castnet", headers: officer.headers,
+                                                    body: .text("{\"now\": \"\(future)\"}"))
+            #expect(cast.status == .badRequest && cast.body.string.contains("now"), "\(cast.body.string)")
+
+            // Statistics count only the alarms of the user's cameras.
+            let service = IncidentService(database: app.db, center: app.cityWatch.alarms)
+            _ = try await service.raise(Alarm(source: .operator, priority: .high, title: "내 구역", cameraIDs: [cameras[0]], raisedAt: Date()))
+            for _ in 0..<3 {
+                _ = try await service.raise(Alarm(source: .operator, priority: .high, title: "타 구역", cameraIDs: [cameras[1]], raisedAt: Date()))
+            }
+            struct Stats: Decodable { var total: Int }
+            let mine = try await client.sendRequest(.GET, "/api/alarms/stats", headers: officer.headers).content.decode(Stats.self)
+            let all = try await client.sendRequest(.GET, "/api/alarms/stats", headers: admin.headers).content.decode(Stats.self)
+            #expect(mine.total == 1 && all.total == 4, "mine \(mine.total), all \(all.total)")
+        }
+    }
+}

@@ -69,7 +69,8 @@ struct IncidentController: RouteCollection {
         let place = try GeoPoint.fromRequest(latitude: body.latitude, longitude: body.longitude)
         let alarm = Alarm(source: .operator, priority: body.priority ?? .normal, title: title,
                           detail: body.detail?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2_000).description,
-                          place: place, address: body.address, cameraIDs: cameras, raisedAt: req.cityWatch.clock(),
+                          place: place, address: try Self.text(body.address, field: "address", maximum: 300), cameraIDs: cameras,
+                          raisedAt: req.cityWatch.clock(),
                           drill: body.drill ?? false, toWall: body.toWall ?? false)
         let raised = try await req.incidents.raise(alarm, by: user.username)
         let response = try await AlarmDTO(raised, view: view).encodeResponse(for: req)
@@ -141,7 +142,8 @@ struct IncidentController: RouteCollection {
         guard from < to, to.timeIntervalSince(from) <= 366 * 86_400 else {
             throw Abort(.badRequest, reason: "from must be before to, at most a year apart")
         }
-        let alarms = try await IncidentRepository(database: req.db).alarms(from: from, to: to)
+        let view = try await req.cameraListView()
+        let alarms = try await IncidentRepository(database: req.db).alarms(from: from, to: to).filter { view.maySee($0.cameraIDs) }
         let real = alarms.filter { !$0.drill }
         return AlarmStatsDTO(from: from, to: to, total: real.count,
                              bySource: Dictionary(grouping: real, by: \.source.rawValue).mapValues(\.count),
@@ -207,7 +209,8 @@ struct IncidentController: RouteCollection {
         }
         let draft = IncidentService.Draft(kind: body.kind, title: body.title, grade: body.grade ?? 2,
                                           place: try GeoPoint.fromRequest(latitude: body.latitude, longitude: body.longitude),
-                                          address: body.address, occurredAt: body.occurredAt ?? req.cityWatch.clock(), cameraIDs: cameras,
+                                          address: try Self.text(body.address, field: "address", maximum: 300),
+                                          occurredAt: body.occurredAt ?? req.cityWatch.clock(), cameraIDs: cameras,
                                           drill: body.drill ?? false)
         let incident = try await req.incidentCall { try await req.incidents.open(draft, by: user.username) }
         let response = try await detail(incident.id, req: req, view: view).encodeResponse(for: req)
@@ -232,7 +235,8 @@ struct IncidentController: RouteCollection {
             throw Abort(.badRequest, reason: "field 'cameraIds': no camera \(id)")
         }
         _ = try await req.incidentCall {
-            try await req.incidents.linkCameras(body.cameraIds, to: incident.id, by: user.username, reason: body.reason)
+            try await req.incidents.linkCameras(body.cameraIds, to: incident.id, by: user.username,
+                                                reason: try Self.text(body.reason, field: "reason", maximum: 500))
         }
         return try await detail(incident.id, req: req, view: view)
     }
@@ -266,6 +270,9 @@ struct IncidentController: RouteCollection {
         let user = try req.requireUser()
         let (incident, view) = try await visibleIncident(req)
         let body = req.body.data == nil ? IncidentCastNetRequest() : try req.decodeStrict(IncidentCastNetRequest.self)
+        if let asked = body.now, asked > req.cityWatch.clock().addingTimeInterval(60) {
+            throw Abort(.badRequest, reason: "field 'now': a net is cast for now or a moment past, not for the future")
+        }
         let net = IncidentCastNet(incidents: req.incidents, castNet: req.cityWatch.castNet, snapshot: view.snapshot, scope: view.scope)
         let outcome = try await req.incidentCall {
             try await net.run(incident, seenOn: body.seenOnCameraId, seenAt: body.seenAt, now: body.now ?? req.cityWatch.clock(),
@@ -276,6 +283,13 @@ struct IncidentController: RouteCollection {
             if let id = UUID(uuidString: pick.cameraID) { labels[pick.cameraID] = view.label(id) }
         }
         return CastNetResponse(plan: outcome.plan, labels: labels)
+    }
+
+    /// An optional text field trimmed (nil when empty), or 400 naming it when too long.
+    static func text(_ value: String?, field: String, maximum: Int) throws -> String? {
+        guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        guard trimmed.count <= maximum else { throw Abort(.badRequest, reason: "field '\(field)': at most \(maximum) characters") }
+        return trimmed
     }
 
     private func visibleIncident(_ req: Request) async throws -> (Incident, CameraListView) {

@@ -26,13 +26,25 @@ extension ProvisionService {
     }
 
     /// The audit log's views and exports of video (every `video.*` entry) from `since` to
-    /// `until`, oldest first, as CSV for the privacy officer (열람 기록).
+    /// `until`, oldest first, as CSV for the privacy officer (열람 기록). Every entry of the period
+    /// or none: a period with more than ``viewLogLimit`` is refused, to be asked for in parts.
     public func viewLogCSV(since: Date?, until: Date?, actor: String) async throws -> String {
-        let entries = try await audit.list(AuditLog.Filter(since: since, until: until, action: "video.", limit: 10_000))
+        var entries: [AuditEntry] = []
+        var before: Int64?
+        while true {
+            let page = try await audit.list(AuditLog.Filter(since: since, until: until, action: "video.", beforeSeq: before, limit: 10_000))
+            entries += page
+            guard entries.count <= Self.viewLogLimit else { throw ProvisionProblem.viewLogTooLong(maximum: Self.viewLogLimit) }
+            guard page.count == 10_000, let last = page.last else { break }
+            before = last.seq
+        }
         try await audit.append(AuditEvent(actor: actor, action: "provision.viewlog.csv", target: "audit",
                                           details: ["rows": .int(Int64(entries.count))]))
         return ViewLogCSV.text(entries.reversed())
     }
+
+    /// The most view-log rows one CSV holds.
+    public static let viewLogLimit = 200_000
 
     /// The provision ledger as CSV.
     public func ledgerCSV(actor: String) async throws -> String {

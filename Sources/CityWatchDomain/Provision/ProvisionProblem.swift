@@ -41,6 +41,8 @@ public enum ProvisionProblem: Error, Equatable, Sendable, CustomStringConvertibl
     case subjectRequestClosed
     /// The masking boxes were changed while the export ran; it did not blur the new ones.
     case boxesChanged
+    /// The view log of the period asked for is longer than one CSV holds.
+    case viewLogTooLong(maximum: Int)
 
     public var description: String {
         switch self {
@@ -62,6 +64,7 @@ public enum ProvisionProblem: Error, Equatable, Sendable, CustomStringConvertibl
         case .tooManyBoxes(let maximum): "boxes: at most \(maximum) boxes"
         case .badAnswer(let text): "outcome: '\(text.prefix(40))' is not answered, refused or extended"
         case .subjectRequestClosed: "status: the request is already closed (or was extended once already)"
+        case .viewLogTooLong(let maximum): "since: the period holds more than \(maximum) views; ask for shorter periods (since, until)"
         case .boxesChanged: "boxes: the boxes to blur changed while the export ran, so it does not blur them; export again"
         }
     }
