@@ -9,6 +9,14 @@ import Testing
 import Vapor
 import VaporTesting
 
+/// An operator whose one camera group holds only `camera`.
+func operatorOf(_ camera: UUID, app: Application, admin: TestSession) async throws -> TestSession {
+    struct IDOnly: Decodable { var id: UUID }
+    let group = try await app.testing().sendRequest(.POST, "/api/groups", headers: admin.headers,
+                                                    body: .text("{\"name\": \"only \(camera)\", \"rule\": {\"cameraIds\": [\"\(camera)\"]}}"))
+    return try await app.signIn(as: .operator, groups: [try group.content.decode(IDOnly.self).id])
+}
+
 /// Operators acting on the same alarm or incident at once: one escalation wins, no change to an
 /// incident is lost, a refused escalation leaves nothing behind, and nobody escalates into an
 /// incident they may not see; a busy other district does not push an operator's own alarms off
@@ -69,10 +77,7 @@ struct IncidentConcurrencyTests {
             let cameras = try await app.makeCameras(2)
             let admin = try await app.signIn(as: .administrator)
             let client = try app.testing()
-            struct IDOnly: Decodable { var id: UUID }
-            let group = try await client.sendRequest(.POST, "/api/groups", headers: admin.headers,
-                                                     body: .text("{\"name\": \"gate\", \"rule\": {\"cameraIds\": [\"\(cameras[0])\"]}}"))
-            let officer = try await app.signIn(as: .operator, groups: [try group.content.decode(IDOnly.self).id])
+            let officer = try await operatorOf(cameras[0], app: app, admin: admin)
             let service = IncidentService(database: app.db, center: app.cityWatch.alarms)
             let alarm = try await service.raise(Alarm(source: .operator, priority: .high, title: "배회", cameraIDs: [cameras[0]], raisedAt: Date()))
 
@@ -98,10 +103,7 @@ struct IncidentConcurrencyTests {
         try await withCityWatch(.sqlite) { app in
             let cameras = try await app.makeCameras(2)
             let admin = try await app.signIn(as: .administrator)
-            struct IDOnly: Decodable { var id: UUID }
-            let group = try await app.testing().sendRequest(.POST, "/api/groups", headers: admin.headers,
-                                                            body: .text("{\"name\": \"mine\", \"rule\": {\"cameraIds\": [\"\(cameras[0])\"]}}"))
-            let officer = try await app.signIn(as: .operator, groups: [try group.content.decode(IDOnly.self).id])
+            let officer = try await operatorOf(cameras[0], app: app, admin: admin)
             let service = IncidentService(database: app.db, center: app.cityWatch.alarms)
             let start = Date().addingTimeInterval(-3_600)
             for index in 0..<60 {
@@ -138,10 +140,7 @@ struct ControlRoomLimitTests {
             let cameras = try await app.makeCameras(2)
             let admin = try await app.signIn(as: .administrator)
             let client = try app.testing()
-            struct IDOnly: Decodable { var id: UUID }
-            let group = try await client.sendRequest(.POST, "/api/groups", headers: admin.headers,
-                                                     body: .text("{\"name\": \"mine\", \"rule\": {\"cameraIds\": [\"\(cameras[0])\"]}}"))
-            let officer = try await app.signIn(as: .operator, groups: [try group.content.decode(IDOnly.self).id])
+            let officer = try await operatorOf(cameras[0], app: app, admin: admin)
             let long = String(repeating: "동", count: 301)
             let alarm = try await client.sendRequest(.POST, "/api/alarms", headers: officer.headers,
                                                      body: .text("{\"title\": \"배회\", \"address\": \"\(long)\"}"))
