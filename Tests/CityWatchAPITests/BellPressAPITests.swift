@@ -6,6 +6,7 @@ import CityWatchTestSupport
 import Fluent
 import Foundation
 import Testing
+import SQLKit
 import Vapor
 import VaporTesting
 
@@ -46,6 +47,28 @@ struct BellPressAPITests {
         var alarmId: UUID
         var cameras: Int
         var drill: Bool
+    }
+
+    /// The store fails while the press's alarm is raised (its table is taken away for a moment):
+    /// the bell gets an error, and its retry with the same nonce is taken, not refused as a replay.
+    @Test func aPressWhoseAlarmCouldNotBeRaisedIsTakenWhenTheBellRetries() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let cameras = try await app.makeCameras(1)
+            let number = try await Self.bellNear(cameras[0], app: app)
+            let sealer = try CredentialSealer.load(base64: nil, folder: (app.cityWatch.configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+            let (_, secret) = try await BellPressService(database: app.db, center: app.cityWatch.alarms, sealer: sealer).issueSecret(bell: number, by: "test")
+            let headers = Self.signed(number, secret: secret)
+            let path = "/api/bells/\(number)/press"
+            try await app.db.sql.raw("ALTER TABLE alarms RENAME TO alarms_away").run()
+            let failed = try await app.testing().sendRequest(.POST, path, headers: headers)
+            #expect(failed.status == .internalServerError, "\(failed.status) \(failed.body.string)")
+            try await app.db.sql.raw("ALTER TABLE alarms_away RENAME TO alarms").run()
+            let retried = try await app.testing().sendRequest(.POST, path, headers: headers)
+            #expect(retried.status == .accepted, "the same press again is taken: \(retried.body.string)")
+            #expect(try await AlarmModel.query(on: app.db).count() == 1)
+            let replay = try await app.testing().sendRequest(.POST, path, headers: headers)
+            #expect(replay.status == .conflict, "and then it is a replay: \(replay.status)")
+        }
     }
 
     @Test(arguments: DatabaseKind.allCases)

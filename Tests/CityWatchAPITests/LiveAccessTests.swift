@@ -87,4 +87,23 @@ struct LiveAccessTests {
             }
         }
     }
+
+    /// The alarm feed a console keeps open ends when its session does.
+    @Test(.timeLimit(.minutes(1)))
+    func theAlarmFeedEndsWithTheSession() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let viewer = try await app.signIn(as: .operator)
+            let port = try await app.startOnFreePort()
+            let (feed, socket) = try await Self.open("ws://127.0.0.1:\(port)/api/alarms/live", headers: ["Cookie": "cw_session=\(viewer.cookie)"])
+            _ = try await IncidentService(database: app.db, center: app.cityWatch.alarms)
+                .raise(Alarm(source: .operator, priority: .high, title: "배회", raisedAt: Date()))
+            try await RecordingAPITests.eventually(timeout: .seconds(10)) { feed.texts.contains { $0.contains("배회") } }
+            #expect(!feed.closed)
+            #expect(try await app.testing().sendRequest(.POST, "/api/logout", headers: viewer.headers).status == .noContent)
+            try await RecordingAPITests.eventually(timeout: .seconds(10)) { feed.closed }
+            #expect(feed.texts.contains { $0.contains("session has ended") }, "\(feed.texts)")
+            _ = try? await socket.close()
+            await app.server.shutdown()
+        }
+    }
 }

@@ -135,6 +135,7 @@ struct AnalyticsController: RouteCollection {
                 try? await socket.close(code: .init(codeNumber: 4409))
             }
         }
+        let stillOpen = try req.sessionStillOpen()
         return req.webSocket { _, socket in
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
@@ -157,7 +158,11 @@ struct AnalyticsController: RouteCollection {
                     if socket.isClosed { break }
                 }
             }
-            socket.onClose.whenComplete { _ in feed.cancel() }
+            let watchdog = SocketGuard.watch(socket, stillOpen)
+            socket.onClose.whenComplete { _ in
+                feed.cancel()
+                watchdog.cancel()
+            }
         }
     }
 

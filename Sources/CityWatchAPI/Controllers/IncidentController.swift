@@ -4,6 +4,7 @@ import CityWatchStore
 import Fluent
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import NIOWebSocket
 import Vapor
 
@@ -158,19 +159,32 @@ struct IncidentController: RouteCollection {
     /// `{"type": "incident" | "incident.update", "incident": {…}}`,
     /// `{"type": "wall", "cameraIds": […], "labels": […], "reason": …, "alarmId"?, "incidentId"?, "drill"}`.
     func live(req: Request) async throws -> Response {
-        let view = try await req.cameraListView()
+        let opened = try await req.cameraListView()
         let center = req.cityWatch.alarms
+        let stillOpen = try req.sessionStillOpen()
         return req.webSocket { _, socket in
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
+            // The user's cameras as they are now: group changes reach an open feed within a minute.
+            let view = NIOLockedValueBox(opened)
+            let refresh = Task {
+                while (try? await Task.sleep(for: .seconds(60))) != nil {
+                    if let now = try? await req.cameraListView() { view.withLockedValue { $0 = now } }
+                }
+            }
             let feed = Task {
                 for await message in center.subscribe() {
-                    guard let payload = LiveAlarmMessage(message, view: view), let data = try? encoder.encode(payload) else { continue }
+                    guard let payload = LiveAlarmMessage(message, view: view.withLockedValue { $0 }), let data = try? encoder.encode(payload) else { continue }
                     try? await socket.send(String(decoding: data, as: UTF8.self))
                     if socket.isClosed { break }
                 }
             }
-            socket.onClose.whenComplete { _ in feed.cancel() }
+            let watchdog = SocketGuard.watch(socket, stillOpen)
+            socket.onClose.whenComplete { _ in
+                feed.cancel()
+                refresh.cancel()
+                watchdog.cancel()
+            }
         }
     }
 

@@ -104,32 +104,17 @@ struct RecordingController: RouteCollection {
     func live(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let (camera, _) = try await req.visibleCamera()
-        let token = req.cookies[AccessMiddleware.cookieName]?.string ?? ""
         // A view ends with its session: signed out, expired, or the user disabled.
-        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role) {
-            do {
-                let signedIn = try await AccessMiddleware.signedInUser(token: token, request: req)
-                return signedIn?.sessionID == user.sessionID ? nil : "your session has ended; sign in again"
-            } catch {
-                return nil  // the store could not be asked this time; ask again next time
-            }
-        }
+        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role, stillAllowed: try req.sessionStillOpen())
     }
 }
 
 extension Request {
-    /// Asked every ``liveAccessInterval`` while a live view is open: nil to go on, or why the
-    /// viewer may no longer watch (the view is then ended with that reason).
-    typealias LiveAccessCheck = @Sendable () async -> String?
-
-    /// How often an open live view asks whether its viewer may still watch.
-    static let liveAccessInterval: Duration = .seconds(2)
-
     /// The live video WebSocket of `camera` for `viewer` (the masked relay when `role` may not
     /// see behind its privacy masks), audit-logged as `video.live.start` with `extraDetails` and
     /// `video.live.end`; `stillAllowed` ends it once the viewer's right to watch has gone.
     func liveVideo(camera: UUID, viewer: String, role: Role, extraDetails: [String: AuditValue] = [:],
-                   stillAllowed: @escaping LiveAccessCheck) async throws -> Response {
+                   stillAllowed: @escaping AccessCheck) async throws -> Response {
         guard let pipeline = application.recording?.pipeline(for: camera) else {
             // A browser cannot read the status of a refused WebSocket handshake: accept, say why, close.
             let reason = "camera \(camera) is not being recorded here, so it has no live video"
@@ -159,15 +144,7 @@ extension Request {
         try await audit.append(AuditEvent(actor: viewer, action: "video.live.start", target: camera.uuidString, details: startDetails))
         let logger = self.logger
         return webSocket { _, socket in
-            let watchdog = Task {
-                while (try? await Task.sleep(for: Self.liveAccessInterval)) != nil {
-                    guard let reason = await stillAllowed() else { continue }
-                    let message = try? JSONSerialization.data(withJSONObject: ["type": "error", "status": 401, "reason": reason] as [String: Any])
-                    try? await socket.send(String(decoding: message ?? Data(), as: UTF8.self))
-                    try? await socket.close(code: .init(codeNumber: 4401))
-                    return
-                }
-            }
+            let watchdog = SocketGuard.watch(socket, stillAllowed)
             let feed = Task {
                 // The viewer stops being counted when this returns, however it ends.
                 await watch { messages in

@@ -102,7 +102,13 @@ public struct BellPressService: Sendable {
                                                receivedAt: now, drill: drill, alarm: alarm.id) else {
             throw BellPressRules.Refusal.replayed
         }
-        return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(number)")
+        do {
+            return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(number)")
+        } catch {
+            // No alarm: the press is not kept, so the bell's retry of it is taken.
+            try? await repository.forgetPress(bell: bell.id, nonce: nonce)
+            throw error
+        }
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

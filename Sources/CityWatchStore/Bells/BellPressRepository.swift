@@ -53,6 +53,12 @@ public struct BellPressRepository: Sendable {
         }
     }
 
+    /// Forgets the press of `bell` with `nonce` (its alarm could not be raised: the bell's
+    /// retry with the same nonce must be taken, not refused as a replay).
+    public func forgetPress(bell: UUID, nonce: String) async throws {
+        try await BellPressModel.query(on: database).filter(\.$bellID == bell).filter(\.$nonce == nonce).delete()
+    }
+
     /// Presses received since `since`, newest first.
     public func presses(since: Date, limit: Int = 500) async throws -> [BellPressModel] {
         try await BellPressModel.query(on: database).filter(\.$receivedAt >= since).sort(\.$receivedAt, .descending).limit(limit).all()
