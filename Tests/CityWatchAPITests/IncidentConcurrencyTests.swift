@@ -46,10 +46,31 @@ struct IncidentConcurrencyTests {
             #expect(opened.count == 1, "one escalation opens the incident: \(outcomes)")
             #expect(try await Self.incidentCount(app) == 1)
             for case .failure(let error) in outcomes {
-                #expect((error as? IncidentService.Problem) == .conflict("the alarm is already escalated"), "\(error)")
+                #expect([.conflict("the alarm is already escalated"), .conflict("the alarm is being escalated by another operator")]
+                    .contains(error as? IncidentService.Problem), "\(error)")
             }
             let stored = try #require(try await IncidentRepository(database: app.db).alarm(alarm.id))
             #expect(stored.status == .escalated && stored.incidentID == opened.first)
+        }
+    }
+
+    /// An escalation under way keeps the alarm in the queue and others out; one that never
+    /// finished (its server stopped) lapses, and the alarm can be escalated again.
+    @Test func anUnfinishedEscalationLapsesAndTheAlarmStaysInTheQueue() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let service = IncidentService(database: app.db, center: app.cityWatch.alarms)
+            let repository = IncidentRepository(database: app.db)
+            var alarm = try await service.raise(Alarm(source: .operator, priority: .high, title: "비명", raisedAt: Date()))
+            alarm.escalatingSince = Date()
+            try await repository.save(alarm)
+            #expect(try await repository.alarms(includeFinished: false, limit: 10).map(\.id) == [alarm.id], "still in the queue")
+            await #expect(throws: IncidentService.Problem.conflict("the alarm is being escalated by another operator")) {
+                try await service.escalate(alarm: alarm.id, into: nil, draft: nil, by: "lee", note: nil)
+            }
+            alarm.escalatingSince = Date().addingTimeInterval(-(Alarm.escalationClaimSeconds + 1))
+            try await repository.save(alarm)
+            let (escalated, incident) = try await service.escalate(alarm: alarm.id, into: nil, draft: nil, by: "lee", note: nil)
+            #expect(escalated.status == .escalated && escalated.incidentID == incident.id && escalated.escalatingSince == nil)
         }
     }
 

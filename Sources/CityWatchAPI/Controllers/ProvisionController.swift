@@ -167,7 +167,9 @@ struct ProvisionController: RouteCollection {
         guard let job = try await jobs.job(request.id) else {
             throw Abort(.notFound, reason: "no export of request \(request.id) has been started")
         }
-        let outcome: ProvisionExportJobs.Outcome = await jobs.localOutcome(request.id, runID: job.runID).map { .local($0) } ?? .recorded
+        // Only an ended job's outcome: waiting on a running one would hold this answer for the whole export.
+        let outcome: ProvisionExportJobs.Outcome = job.state == .running ? .recorded
+            : await jobs.localOutcome(request.id, runID: job.runID).map { .local($0) } ?? .recorded
         return ProvisionExportJobDTO(job, result: try await exportResult(job, outcome: outcome, req: req))
     }
 

@@ -5,6 +5,7 @@ import CityWatchStore
 import Fluent
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 import Vapor
@@ -104,8 +105,17 @@ struct RecordingController: RouteCollection {
     func live(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let (camera, _) = try await req.visibleCamera()
-        // A view ends with its session: signed out, expired, or the user disabled.
-        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role, stillAllowed: try req.sessionStillOpen())
+        // A view ends with its session (signed out, expired, the user disabled) and, within half a
+        // minute, when the camera leaves the user's groups.
+        let session = try req.sessionStillOpen()
+        let asked = NIOLockedValueBox(0)
+        let cameraID = camera.id
+        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role) {
+            if let ended = await session() { return ended }
+            guard asked.withLockedValue({ $0 += 1; return $0 % 15 == 0 }) else { return nil }
+            guard let (_, scope) = try? await req.cameraView() else { return nil }
+            return scope.contains(cameraID) ? nil : "camera \(cameraID) is no longer in your camera groups"
+        }
     }
 }
 

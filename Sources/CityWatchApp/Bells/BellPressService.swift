@@ -105,8 +105,11 @@ public struct BellPressService: Sendable {
         do {
             return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(number)")
         } catch {
-            // No alarm: the press is not kept, so the bell's retry of it is taken.
-            try? await repository.forgetPress(bell: bell.id, nonce: nonce)
+            // No alarm stored: the press is not kept, so the bell's retry of it is taken. (An alarm
+            // stored before a later step failed keeps the press: a retry would raise a second.)
+            if (try? await IncidentRepository(database: database).alarm(alarm.id)) == nil {
+                try? await repository.forgetPress(bell: bell.id, nonce: nonce)
+            }
             throw error
         }
     }

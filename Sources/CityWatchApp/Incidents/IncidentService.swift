@@ -149,14 +149,18 @@ public struct IncidentService: Sendable {
         } catch {
             throw Self.problem(error, .escalate)
         }
-        let claimed = try await database.lockedTransaction(Self.alarmLock) { tx in
+        // Claim the alarm, which stays active in the queue: a second escalation meanwhile is told
+        // so; a claim that never finished (the server stopped) lapses after two minutes.
+        let claimedAt = clock()
+        try await database.lockedTransaction(Self.alarmLock) { tx in
             let alarms = IncidentRepository(database: tx)
             guard var current = try await alarms.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
             guard current.status.isActive else { throw Problem.conflict("the alarm is already \(current.status.rawValue)") }
-            let before = current.status
-            current.status = .escalated
+            if let since = current.escalatingSince, claimedAt.timeIntervalSince(since) < Alarm.escalationClaimSeconds {
+                throw Problem.conflict("the alarm is being escalated by another operator")
+            }
+            current.escalatingSince = claimedAt
             try await alarms.save(current)
-            return before
         }
         var incident: Incident
         do {
@@ -171,11 +175,12 @@ public struct IncidentService: Sendable {
                 incident = try await open(draft, by: actor)
             }
         } catch {
-            // Nothing was opened: the alarm goes back to where it was.
+            // Nothing was opened: the claim goes (else it lapses by itself).
             _ = try? await database.lockedTransaction(Self.alarmLock) { tx in
                 let alarms = IncidentRepository(database: tx)
-                if var current = try await alarms.alarm(id), current.status == .escalated, current.incidentID == nil {
-                    current.status = claimed
+                // Stored to the millisecond: this claim, not a later one.
+                if var current = try await alarms.alarm(id), let since = current.escalatingSince, abs(since.timeIntervalSince(claimedAt)) < 0.002 {
+                    current.escalatingSince = nil
                     try await alarms.save(current)
                 }
             }
@@ -185,8 +190,10 @@ public struct IncidentService: Sendable {
         let next = try await database.lockedTransaction(Self.alarmLock) { tx in
             let alarms = IncidentRepository(database: tx)
             guard var current = try await alarms.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
-            // Notes written meanwhile are kept: the escalation applies to the alarm as it is now.
-            current.status = claimed
+            // The incident is open: the alarm joins it as it is now (notes written meanwhile kept,
+            // a dismissal meanwhile overruled by the escalation).
+            current.escalatingSince = nil
+            if !current.status.isActive { current.status = alarm.status }
             do throws(AlarmQueue.Refusal) {
                 current = try AlarmQueue.apply(.escalate, to: current, by: actor, note: note, at: self.clock(), incidentID: linked.id)
             } catch {

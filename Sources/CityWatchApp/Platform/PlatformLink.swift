@@ -93,7 +93,10 @@ public struct PlatformLink: Sendable {
                 try await audit(event, partner: partner, outcome: .opened, incident: reply.incident)
                 return reply
             } catch {
-                try? await repository.settle(kept, incident: nil)
+                // Kept when the incident was opened before the failure: the message still says
+                // which partner reported the event (only it may send its updates).
+                let opened = try? await IncidentRepository(database: database).incident(originRef: event.id)
+                try? await repository.settle(kept, incident: opened?.id)
                 throw error
             }
         }

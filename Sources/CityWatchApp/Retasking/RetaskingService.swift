@@ -109,9 +109,12 @@ public struct RetaskingService: Sendable {
         let now = clock()
         let marked = try await database.writeTransaction { db in
             guard try await RetaskingRepository(database: db).markReverted(retasking.id, at: now, by: actor) else { return false }
-            let analytics = AnalyticsRepository(database: db)
-            let restored = RetaskingPolicy.restoredSettings(after: retasking, current: try await analytics.settings(for: retasking.cameraID))
-            try await analytics.setSettings(restored, for: retasking.cameraID, by: actor, now: now)
+            // Read and written under the settings' lock: a mask saved meanwhile is not overwritten.
+            try await db.lockedTransaction(AnalyticsRepository.settingsLock(retasking.cameraID)) { db in
+                let analytics = AnalyticsRepository(database: db)
+                let restored = RetaskingPolicy.restoredSettings(after: retasking, current: try await analytics.settings(for: retasking.cameraID))
+                try await analytics.setSettings(restored, for: retasking.cameraID, by: actor, now: now)
+            }
             return true
         }
         guard marked else { return nil }

@@ -75,6 +75,12 @@ public struct Alarm: Codable, Sendable, Hashable, Identifiable {
     /// What operators noted, oldest first.
     public var notes: [AlarmNote]
     public var incidentID: UUID?
+    /// Set while an operator's escalation opens its incident (the alarm stays active meanwhile);
+    /// a claim older than ``escalationClaimSeconds`` is one that never finished.
+    public var escalatingSince: Date?
+
+    /// How long an unfinished escalation keeps others from escalating the alarm.
+    public static let escalationClaimSeconds: TimeInterval = 120
 
     public init(id: UUID = UUID(), source: Source, sourceRef: String? = nil, priority: Priority, status: Status = .open,
                 title: String, detail: String? = nil, place: GeoPoint? = nil, address: String? = nil, cameraIDs: [UUID] = [],

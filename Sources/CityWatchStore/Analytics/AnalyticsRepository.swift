@@ -34,14 +34,20 @@ public struct AnalyticsRepository: Sendable {
         return result
     }
 
+    /// The lock of a camera's settings: whoever reads them to write a changed copy (a re-tasking's
+    /// revert) takes it, as every save does.
+    public static func settingsLock(_ cameraID: UUID) -> String { "citywatch.analytics.\(cameraID.uuidString)" }
+
     /// Saves a camera's settings whole.
     public func setSettings(_ settings: CameraAnalyticsSettings, for cameraID: UUID, by actor: String, now: Date) async throws {
-        let model = try await AnalyticsSettingsModel.find(cameraID, on: database) ?? AnalyticsSettingsModel()
-        model.id = cameraID
-        model.settings = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
-        model.updatedAt = now
-        model.updatedBy = actor
-        try await model.save(on: database)
+        try await database.lockedTransaction(Self.settingsLock(cameraID)) { tx in
+            let model = try await AnalyticsSettingsModel.find(cameraID, on: tx) ?? AnalyticsSettingsModel()
+            model.id = cameraID
+            model.settings = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+            model.updatedAt = now
+            model.updatedBy = actor
+            try await model.save(on: tx)
+        }
     }
 
     // MARK: Events
