@@ -48,7 +48,7 @@ struct IncidentController: RouteCollection {
         let limit = min(max((req.query["limit"] as Int?) ?? 200, 1), 1_000)
         let finished = (req.query["finished"] as String?) == "true"
         let since = try req.timeQuery("since") ?? req.cityWatch.clock().addingTimeInterval(-86_400)
-        let alarms = try await IncidentRepository(database: req.db).alarms(includeFinished: finished, since: since, limit: view.readLimit(limit))
+        let alarms = try await IncidentRepository(database: req.db).alarms(includeFinished: finished, since: since, limit: view.scope.rowsToRead(toShow: limit))
         return alarms.filter { view.maySee($0.cameraIDs) }.prefix(limit).map { AlarmDTO($0, view: view) }
     }
 
@@ -204,7 +204,7 @@ struct IncidentController: RouteCollection {
         let days = min(max((req.query["closedDays"] as Int?) ?? 7, 0), 365)
         let since = days == 0 ? nil : req.cityWatch.clock().addingTimeInterval(-Double(days) * 86_400)
         let limit = min(max((req.query["limit"] as Int?) ?? 200, 1), 1_000)
-        return try await IncidentRepository(database: req.db).incidents(closedSince: since, limit: view.readLimit(limit))
+        return try await IncidentRepository(database: req.db).incidents(closedSince: since, limit: view.scope.rowsToRead(toShow: limit))
             .filter { view.maySee($0.cameraIDs) }.prefix(limit).map { IncidentDTO($0, view: view) }
     }
 

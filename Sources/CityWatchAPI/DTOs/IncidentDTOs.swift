@@ -118,13 +118,6 @@ struct CameraListView: Sendable {
     let snapshot: CameraDirectory.Snapshot
     let scope: CameraScope
 
-    /// How many rows to read to show up to `limit` of them: every row may be shown when the
-    /// user sees every camera; otherwise others' rows are left out after reading, so more are
-    /// read (a busy other district must not push this user's own rows off the page).
-    func readLimit(_ limit: Int) -> Int {
-        scope.allowed == nil ? limit : max(limit, 10_000)
-    }
-
     func visible(_ ids: [UUID]) -> ([UUID], [String]) {
         var shown: [UUID] = []
         var labels: [String] = []

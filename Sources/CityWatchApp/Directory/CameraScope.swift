@@ -14,6 +14,14 @@ public struct CameraScope: Sendable {
         self.allowed = allowed
     }
 
+    /// How many rows of a list (alarms, incidents, events) to read to show up to `limit` of them
+    /// to a user of this scope: every row may be shown when it is every camera; otherwise others'
+    /// rows are left out after reading, so more are read (a busy other district must not push
+    /// this user's own rows off the page).
+    public func rowsToRead(toShow limit: Int) -> Int {
+        allowed == nil ? limit : max(limit, 10_000)
+    }
+
     /// The scope of a user with `role` granted groups with `rules`, over `snapshot`.
     public init(role: Role, rules: [CameraGroupRule], snapshot: CameraDirectory.Snapshot) {
         if role.seesAllCameras {

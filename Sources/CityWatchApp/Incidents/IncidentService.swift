@@ -107,10 +107,8 @@ public struct IncidentService: Sendable {
             var refused: [UUID: Problem] = [:]
             let changed = try await IncidentRepository(database: tx).modifyAlarms(unique) { alarm in
                 guard visible(alarm) else { return nil }
-                do throws(AlarmQueue.Refusal) {
-                    return try AlarmQueue.apply(action, to: alarm, by: actor, note: note, at: now)
-                } catch {
-                    refused[alarm.id] = Self.problem(error, action)
+                do throws(Problem) { return try Self.applied(action, to: alarm, by: actor, note: note, at: now) } catch {
+                    refused[alarm.id] = error
                     return nil
                 }
             }
@@ -131,11 +129,29 @@ public struct IncidentService: Sendable {
     /// The lock every change of an alarm takes (they are rare, human actions).
     static let alarmLock = "citywatch.alarms"
 
-    /// A refused alarm action as the API tells it: a bad note is the caller's to fix (400), the
-    /// rest is the alarm's state (409).
-    static func problem(_ refusal: AlarmQueue.Refusal, _ action: AlarmQueue.Action) -> Problem {
-        refusal == .noteTooLong(AlarmQueue.noteLimit) || refusal == .noteRequired(action)
-            ? .invalid(refusal.description) : .conflict(refusal.description)
+    /// `AlarmQueue.apply`, its refusal as the API tells it: a bad note is the caller's to fix
+    /// (400), the rest is the alarm's state (409).
+    static func applied(_ action: AlarmQueue.Action, to alarm: Alarm, by actor: String, note: String?, at now: Date,
+                        incidentID: UUID? = nil) throws(Problem) -> Alarm {
+        do throws(AlarmQueue.Refusal) {
+            return try AlarmQueue.apply(action, to: alarm, by: actor, note: note, at: now, incidentID: incidentID)
+        } catch {
+            throw error == .noteTooLong(AlarmQueue.noteLimit) || error == .noteRequired(action)
+                ? .invalid(error.description) : .conflict(error.description)
+        }
+    }
+
+    /// Reads alarm `id`, lets `change` alter it (or refuse by throwing) and stores it, under the
+    /// alarms' lock; returns it as stored.
+    private func changeAlarm(_ id: UUID, _ change: @escaping @Sendable (inout Alarm) throws -> Void) async throws -> Alarm {
+        try await database.lockedTransaction(Self.alarmLock) { tx in
+            let alarms = IncidentRepository(database: tx)
+            guard var alarm = try await alarms.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
+            let before = alarm
+            try change(&alarm)
+            if alarm != before { try await alarms.save(alarm) }
+            return alarm
+        }
     }
 
     /// Escalates alarm `id` into incident `incidentID`, or into a new incident made from
@@ -144,23 +160,16 @@ public struct IncidentService: Sendable {
     /// is told it is already escalated; a bad note opens nothing.
     public func escalate(alarm id: UUID, into incidentID: UUID?, draft: Draft?, by actor: String, note: String?) async throws -> (Alarm, Incident) {
         guard let alarm = try await repository.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
-        do throws(AlarmQueue.Refusal) {
-            _ = try AlarmQueue.apply(.escalate, to: alarm, by: actor, note: note, at: clock(), incidentID: UUID())
-        } catch {
-            throw Self.problem(error, .escalate)
-        }
+        _ = try Self.applied(.escalate, to: alarm, by: actor, note: note, at: clock(), incidentID: UUID())
         // Claim the alarm, which stays active in the queue: a second escalation meanwhile is told
         // so; a claim that never finished (the server stopped) lapses after two minutes.
         let claimedAt = clock()
-        try await database.lockedTransaction(Self.alarmLock) { tx in
-            let alarms = IncidentRepository(database: tx)
-            guard var current = try await alarms.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
+        _ = try await changeAlarm(id) { current in
             guard current.status.isActive else { throw Problem.conflict("the alarm is already \(current.status.rawValue)") }
             if let since = current.escalatingSince, claimedAt.timeIntervalSince(since) < Alarm.escalationClaimSeconds {
                 throw Problem.conflict("the alarm is being escalated by another operator")
             }
             current.escalatingSince = claimedAt
-            try await alarms.save(current)
         }
         var incident: Incident
         do {
@@ -175,32 +184,21 @@ public struct IncidentService: Sendable {
                 incident = try await open(draft, by: actor)
             }
         } catch {
-            // Nothing was opened: the claim goes (else it lapses by itself).
-            _ = try? await database.lockedTransaction(Self.alarmLock) { tx in
-                let alarms = IncidentRepository(database: tx)
-                // Stored to the millisecond: this claim, not a later one.
-                if var current = try await alarms.alarm(id), let since = current.escalatingSince, abs(since.timeIntervalSince(claimedAt)) < 0.002 {
-                    current.escalatingSince = nil
-                    try await alarms.save(current)
-                }
+            // Nothing was opened: the claim goes (else it lapses by itself). Stored to the
+            // millisecond: this claim, not a later one.
+            _ = try? await changeAlarm(id) { current in
+                if let since = current.escalatingSince, abs(since.timeIntervalSince(claimedAt)) < 0.002 { current.escalatingSince = nil }
             }
             throw error
         }
         let linked = incident
-        let next = try await database.lockedTransaction(Self.alarmLock) { tx in
-            let alarms = IncidentRepository(database: tx)
-            guard var current = try await alarms.alarm(id) else { throw Problem.notFound("no alarm \(id)") }
+        let escalatedAt = clock()
+        let next = try await changeAlarm(id) { current in
             // The incident is open: the alarm joins it as it is now (notes written meanwhile kept,
             // a dismissal meanwhile overruled by the escalation).
             current.escalatingSince = nil
             if !current.status.isActive { current.status = alarm.status }
-            do throws(AlarmQueue.Refusal) {
-                current = try AlarmQueue.apply(.escalate, to: current, by: actor, note: note, at: self.clock(), incidentID: linked.id)
-            } catch {
-                throw Self.problem(error, .escalate)
-            }
-            try await alarms.save(current)
-            return current
+            current = try Self.applied(.escalate, to: current, by: actor, note: note, at: escalatedAt, incidentID: linked.id)
         }
         try await repository.append(IncidentTimelineEntry(at: clock(), by: actor, kind: .alarmLinked,
                                                           text: "\(alarm.source.rawValue): \(alarm.title)"), to: incident.id)

@@ -28,20 +28,19 @@ public struct SelectiveMonitoringService: Sendable {
         var signals: [SelectiveMonitoring.Signal] = []
         let visible = { (id: UUID) in scope.contains(id) && snapshot.cameraIndex[id] != nil }
         let incidents = IncidentRepository(database: database)
-        // Others' incidents and alarms are left out after reading: a user of a few camera groups reads more.
-        let widen = scope.allowed == nil ? 1 : 20
-        for incident in try await incidents.incidents(closedSince: nil, limit: 200 * widen) where incident.status != .closed {
+        for incident in try await incidents.incidents(closedSince: nil, limit: scope.rowsToRead(toShow: 200)) where incident.status != .closed {
             let reason = SelectiveMonitoring.Reason(kind: .incident, text: "사건 \(incident.number) \(incident.kind.koreanName)",
                                                     weight: SelectiveMonitoring.Weight.incident(grade: incident.grade))
             signals += incident.cameraIDs.filter(visible).map { .init(cameraID: $0, reason: reason) }
         }
-        for alarm in try await incidents.alarms(includeFinished: false, limit: 500 * widen) {
+        for alarm in try await incidents.alarms(includeFinished: false, limit: scope.rowsToRead(toShow: 500)) {
             let reason = SelectiveMonitoring.Reason(kind: .alarm, text: (alarm.drill ? "[훈련] " : "") + alarm.title,
                                                     weight: SelectiveMonitoring.Weight.alarm(alarm.priority, drill: alarm.drill))
             signals += alarm.cameraIDs.filter(visible).map { .init(cameraID: $0, reason: reason) }
         }
         let since = now.addingTimeInterval(-Self.window)
-        for event in try await AnalyticsRepository(database: database).events(since: since, until: now, unacknowledgedOnly: true, limit: 500 * widen)
+        for event in try await AnalyticsRepository(database: database).events(since: since, until: now, unacknowledgedOnly: true,
+                                                                                     limit: scope.rowsToRead(toShow: 500))
         where visible(event.cameraID) {
             let minutes = max(0, Int(now.timeIntervalSince(event.at) / 60))
             signals.append(.init(cameraID: event.cameraID, reason: .init(kind: .event, text: "\(event.ruleName) \(minutes)분 전",
