@@ -37,6 +37,9 @@ struct LiveAccessTests {
             ws.onBinary { _, _ in watched.binary() }
             ws.onClose.whenComplete { _ in watched.close() }
         }.get()
+        // The upgrade handler may run just after the connection is reported made.
+        let deadline = Date().addingTimeInterval(5)
+        while socket.withLockedValue({ $0 }) == nil, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         return (watched, try #require(socket.withLockedValue { $0 }))
     }
 

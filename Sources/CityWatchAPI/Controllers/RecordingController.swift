@@ -113,7 +113,8 @@ struct RecordingController: RouteCollection {
         return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role) {
             if let ended = await session() { return ended }
             guard asked.withLockedValue({ $0 += 1; return $0 % 15 == 0 }) else { return nil }
-            guard let (_, scope) = try? await req.cameraView() else { return nil }
+            let scopes = req.cityWatch.liveScopes
+            guard let scope = try? await scopes.scope(for: user.id, now: req.cityWatch.clock(), load: { try await req.cameraView().1 }) else { return nil }
             return scope.contains(cameraID) ? nil : "camera \(cameraID) is no longer in your camera groups"
         }
     }

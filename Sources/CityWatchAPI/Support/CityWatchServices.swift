@@ -23,6 +23,8 @@ public struct CityWatchServices: Sendable {
     let roadMaps = EncodedResponseCache(capacity: 1)
     /// Signed-in users by token, for a few seconds.
     let sessions = SessionCache()
+    /// Users' camera scopes as open live views re-check them.
+    let liveScopes = LiveScopeCache()
     /// Masked copies of recordings for viewers who may not see behind privacy masks.
     let maskedPlayback: MaskedSegmentCache
     /// Cast-net over the registry's cameras and the configured road network.

@@ -235,6 +235,8 @@ struct MapLayersBrowserTests {
                         return { wedges: d.viewWedges, rounds: d.viewRounds };
                         """)
                     #expect(drawn["wedges"]?.int == 2 && drawn["rounds"]?.int == 1, "\(drawn)")
+                    // Counted once drawn: on a loaded machine the paint can follow the count by a moment.
+                    try? await waitUntil("the cones are painted", timeout: .seconds(10)) { try await paintedPixels("views", browser) > 500 }
                     #expect(try await paintedPixels("views", browser) > 500)
                     _ = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/map-cones.png"))
                 }
