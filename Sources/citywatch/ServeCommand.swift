@@ -55,6 +55,10 @@ func runServer(configuration: Configuration, logger: Logger,
         try await configure(app, configuration: configuration)
         let sealer = try CredentialSealer.load(base64: configuration.credentialsKey,
                                                folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+        // A registry import killed after its commit point is switched in before anything is served.
+        if try await RegistryImporter(database: app.db).finishInterrupted(patience: 0) > 0 {
+            logger.notice("finished a registry import that an earlier process left half switched in")
+        }
         try await prepare(app, sealer)
         let password = try await configuration.accounts(app).bootstrapAdministrator()
         let url = "http://\(configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost):\(configuration.httpPort)/"

@@ -63,10 +63,22 @@ struct RecordingController: RouteCollection {
         let (camera, _) = try await req.visibleCamera()
         let model = try await CameraModel.find(camera.id, on: req.db)
         let history = try await RecordingRepository(database: req.db).healthHistory(camera: camera.id, limit: 50)
-        return HealthDTO(cameraId: camera.id, health: model?.health ?? (camera.enabled ? "unknown" : "disabled"),
-                         reason: model?.healthReason, since: model?.healthSince,
-                         recording: req.application.recording?.pipeline(for: camera.id) != nil,
-                         history: history.map { .init(at: $0.at, from: $0.from, to: $0.to, reason: $0.reason) })
+        var dto = HealthDTO(cameraId: camera.id, health: model?.health ?? (camera.enabled ? "unknown" : "disabled"),
+                            reason: model?.healthReason, since: model?.healthSince,
+                            recording: req.application.recording?.pipeline(for: camera.id) != nil,
+                            history: history.map { .init(at: $0.at, from: $0.from, to: $0.to, reason: $0.reason) })
+        if let recording = req.application.recording {
+            // Known here even when the store could not take the health change (it may be why).
+            let status = recording.indexingStatus(of: camera.id)
+            dto.indexing = .init(state: status.stalledSince == nil ? "ok" : "stalled", waiting: status.waiting,
+                                 stalledSince: status.stalledSince, problem: status.problem)
+            if let since = status.stalledSince {
+                dto.health = RecordingService.indexingStalled
+                dto.since = since
+                dto.reason = "\(status.waiting) closed segment(s) not in the index" + (status.problem.map { ": " + String($0.prefix(300)) } ?? "")
+            }
+        }
+        return dto
     }
 
     func recordings(req: Request) async throws -> RecordingsDTO {
