@@ -21,5 +21,6 @@ public enum CityWatchMigrations {
         CreatePlatformLink(),
         CreateRetaskings(),
         CreateProvisionExportJobs(),
+        KeyBellsByRowKey(),
     ]
 }
