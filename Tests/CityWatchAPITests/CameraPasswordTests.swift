@@ -64,6 +64,11 @@ struct CameraPasswordTests {
                 app.recording = service
                 let repository = RecordingRepository(database: app.db)
                 let runtime = ((configuration.dataDirectory as NSString).appendingPathComponent("run") as NSString).appendingPathComponent(camera.uuidString)
+                // A script left by a recorder killed outright, of a camera no longer recorded: removed at start.
+                let left = ((configuration.dataDirectory as NSString).appendingPathComponent("run/\(UUID().uuidString)") as NSString)
+                    .appendingPathComponent("input-main.ffconcat")
+                try FileManager.default.createDirectory(atPath: (left as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                #expect(FileManager.default.createFile(atPath: left, contents: Data("file 'rtsp://viewer:old@10.0.0.9/cam'\n".utf8)))
                 try await whileRunning([service]) {
                     // The wrong password: the camera refuses it, and the health says so.
                     try await waitUntil("the camera to refuse the wrong password", timeout: .seconds(60), pollingEvery: .milliseconds(20)) {
@@ -79,6 +84,7 @@ struct CameraPasswordTests {
                     seen += Self.commandLines(mentioning: configuration.dataDirectory)
                     // Video flows: ffmpeg has read its script, which is gone; the folder is CityWatch's alone.
                     #expect(!FileManager.default.fileExists(atPath: (runtime as NSString).appendingPathComponent("input-main.ffconcat")))
+                    #expect(!FileManager.default.fileExists(atPath: left), "a script left by a killed recorder")
                     let mode = try FileManager.default.attributesOfItem(atPath: runtime)[.posixPermissions] as? NSNumber
                     #expect(mode?.intValue == 0o700)
                     for path in ["/api/cameras/\(camera)", "/api/cameras/\(camera)/health", "/api/cameras/\(camera)/stream",

@@ -79,6 +79,7 @@ public final class RecordingService: Service, Sendable {
     public var eventsWritten: Int { written.withLock { $0 } }
 
     public func run() async throws {
+        removeLeftInputScripts()
         let report = try await reconcile()
         if report.changedAnything {
             logger.notice("segment index reconciled with disk", metadata: [
@@ -99,6 +100,19 @@ public final class RecordingService: Service, Sendable {
                 }
                 await self.stopAll(reason: "CityWatch is stopping")
                 self.eventSink.finish()
+            }
+        }
+    }
+
+    /// Removes the input scripts (camera passwords in clear, see `RecordingCommand`) a process
+    /// killed outright left in the runtime folders: a camera no longer recorded would keep its
+    /// script for good.
+    func removeLeftInputScripts() {
+        let run = (configuration.dataDirectory as NSString).appendingPathComponent("run")
+        for camera in (try? FileManager.default.contentsOfDirectory(atPath: run)) ?? [] {
+            let folder = (run as NSString).appendingPathComponent(camera)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".ffconcat") {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
             }
         }
     }
