@@ -16,8 +16,9 @@ public struct Configuration: Sendable {
     public var httpHost: String
     /// Port the HTTP server binds to. Default `8080`.
     public var httpPort: Int
-    /// Folder of the console files. Default `./Public`.
-    public var publicDirectory: String
+    /// Folder of the console files, when configured; nil: the server looks for them beside its
+    /// binary and in `./Public` (``ConsoleFolder``), and refuses to start without them.
+    public var publicDirectory: String?
     /// Folder of Debian's JavaScript packages, served at `/vendor/`. Default `/usr/share/javascript`.
     public var vendorDirectory: String
     /// Base-map tile URL template, or nil for a plain background.
@@ -188,7 +189,7 @@ public struct Configuration: Sendable {
             database: database,
             httpHost: host,
             httpPort: port,
-            publicDirectory: lookup(.publicDirectory)?.value ?? "Public",
+            publicDirectory: lookup(.publicDirectory).map(\.value).flatMap { $0.isEmpty ? nil : $0 },
             vendorDirectory: lookup(.vendorDirectory)?.value ?? "/usr/share/javascript",
             tileURL: tileURL,
             tileAttribution: lookup(.tileAttribution)?.value ?? "© OpenStreetMap contributors",

@@ -113,6 +113,7 @@ public final class RecordingService: Service, Sendable {
 
     public func run() async throws {
         await endOrphanedRecorders()
+        removeLeftInputScripts()
         let report = try await reconcile()
         if report.changedAnything {
             logger.notice("segment index reconciled with disk", metadata: [
@@ -164,6 +165,19 @@ public final class RecordingService: Service, Sendable {
                                             metadata: ["camera": .string(camera), "pid": .stringConvertible(pid)])
                     }
                 }
+            }
+        }
+    }
+
+    /// Removes the input scripts (camera passwords in clear, see `RecordingCommand`) a process
+    /// killed outright left in the runtime folders: a camera no longer recorded would keep its
+    /// script for good.
+    func removeLeftInputScripts() {
+        let run = (configuration.dataDirectory as NSString).appendingPathComponent("run")
+        for camera in (try? FileManager.default.contentsOfDirectory(atPath: run)) ?? [] {
+            let folder = (run as NSString).appendingPathComponent(camera)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".ffconcat") {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
             }
         }
     }

@@ -52,7 +52,7 @@ public struct Alarm: Codable, Sendable, Hashable, Identifiable {
 
     public var id: UUID
     public var source: Source
-    /// The source's own id: the analytics event, the bell's management number, the platform's evtId.
+    /// The source's own id: the analytics event, the bell's key (``BellRecord/key``), the platform's evtId.
     public var sourceRef: String?
     public var priority: Priority
     public var status: Status

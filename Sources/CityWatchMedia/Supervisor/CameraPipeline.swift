@@ -48,6 +48,10 @@ public actor CameraPipeline {
     private var process: MediaProcess?
     private var processGeneration = 0
     private var readers: [PipeReader] = []
+    /// The running process's input scripts (a password in clear; see ``RecordingCommand``).
+    private var scripts: [RecordingCommand.InputScript] = []
+    /// True until the scripts are removed: once video flows (ffmpeg has read them) or it ends.
+    private var scriptsOnDisk = false
     private var wakeTask: Task<Void, Never>?
     private var listTask: Task<Void, Never>?
     private var listOffset = 0
@@ -95,6 +99,8 @@ public actor CameraPipeline {
         do {
             try FileManager.default.createDirectory(atPath: segmentFolder, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: runtimeFolder, withIntermediateDirectories: true)
+            // The input scripts hold the camera's password: nobody but CityWatch's user looks in here.
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: runtimeFolder)
         } catch {
             lastProblem = "cannot create folders: \(error.localizedDescription)"
         }
@@ -143,6 +149,7 @@ public actor CameraPipeline {
                     await self?.tick()
                 }
             case let .health(from, to, at, reason):
+                let reason = stream.scrubbed(reason)
                 if to == .offline || to == .stalled { lastProblem = reason }
                 logger.notice("camera health", metadata: ["from": .string(from.rawValue), "to": .string(to.rawValue), "reason": .string(reason)])
                 onEvent(.health(cameraID: cameraID, from: from, to: to, at: at, reason: reason))
@@ -157,6 +164,8 @@ public actor CameraPipeline {
     }
 
     private func dataArrived(generation: Int) {
+        // Video flows: ffmpeg has read its input scripts long since.
+        if generation == processGeneration, scriptsOnDisk { removeScripts() }
         perform(machine.dataReceived(generation: generation, now: clock()))
     }
 
@@ -174,8 +183,13 @@ public actor CameraPipeline {
         let livePath = (runtimeFolder as NSString).appendingPathComponent("live.fifo")
         let command = RecordingCommand(stream: stream, segmentFolder: segmentFolder, segmentList: listPath,
                                        framePipe: framePath, livePipe: livePath, segmentSeconds: settings.segmentSeconds,
-                                       frames: settings.frames, analysisFrames: settings.analysisFrames, timeoutSeconds: settings.timeoutSeconds)
+                                       frames: settings.frames, analysisFrames: settings.analysisFrames, timeoutSeconds: settings.timeoutSeconds,
+                                       scriptFolder: runtimeFolder)
         do {
+            removeScripts()
+            scripts = command.inputScripts
+            scriptsOnDisk = true
+            for script in scripts { try InputScriptFile.write(script) }
             try PipeReader.makeFIFO(at: framePath)
             try PipeReader.makeFIFO(at: livePath)
             let notifier = DataNotifier(generation: generation, pipeline: self, clock: clock)
@@ -201,7 +215,8 @@ public actor CameraPipeline {
             pidFile.write(process.pid)
             startListPolling()
         } catch {
-            lastProblem = "cannot start ffmpeg: \(error)"
+            removeScripts()
+            lastProblem = stream.scrubbed("cannot start ffmpeg: \(error)")
             perform(machine.processExited(generation: generation, reason: lastProblem!, now: clock()))
         }
     }
@@ -211,6 +226,7 @@ public actor CameraPipeline {
         let errorLines = process?.standardErrorTail ?? tail
         process = nil
         pidFile.remove()
+        removeScripts()
         readers.forEach { $0.stop() }
         readers = []
         listTask?.cancel()
@@ -219,11 +235,21 @@ public actor CameraPipeline {
         await adoptUnlistedSegments(keepingNewest: false)
         let tail = errorLines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         let how = signalled ? "was stopped by signal \(status)" : "exited with status \(status)"
-        let reason = "ffmpeg \(how)" + (tail.map { ": " + CameraStream.redact(String($0.prefix(300))) } ?? "")
+        // Scrubbed whole, then cut: a cut first could leave part of the password. The script's
+        // path in ffmpeg's message reads better as the URL it stands for.
+        let message = tail.map { line in
+            scripts.reduce(stream.scrubbed(line)) { $0.replacingOccurrences(of: $1.path, with: $1.shownAs) }
+        }
+        let reason = "ffmpeg \(how)" + (message.map { ": " + String($0.prefix(300)) } ?? "")
         perform(machine.processExited(generation: generation, reason: reason, now: clock()))
         let waiters = exitWaiters
         exitWaiters = []
         waiters.forEach { $0.resume() }
+    }
+
+    private func removeScripts() {
+        InputScriptFile.remove(scripts)
+        scriptsOnDisk = false
     }
 
     // MARK: - Segments

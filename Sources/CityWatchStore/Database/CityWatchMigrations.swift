@@ -22,5 +22,6 @@ public enum CityWatchMigrations {
         CreateRetaskings(),
         CreateProvisionExportJobs(),
         CreateRegistryStaging(),
+        KeyBellsByRowKey(),
     ]
 }
