@@ -239,6 +239,14 @@ public actor CameraPipeline {
                                                end: start.addingTimeInterval(duration), bytes: bytes)))
     }
 
+    /// The segment the running process is writing, or nil when none runs (see ``OpenSegment``).
+    public func segmentBeingWritten() -> OpenSegment? {
+        guard process != nil else { return nil }
+        readNewListLines() // a segment closed since the last poll is not the open one
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: segmentFolder)) ?? []
+        return OpenSegment.newest(fileNames: names, reported: reported, folder: segmentFolder)
+    }
+
     /// After a crash the segment being written has no list line: probe it and index what plays.
     private func adoptUnlistedSegments() async {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: segmentFolder)) ?? []
