@@ -93,7 +93,8 @@ export function createTimeline({ onPick }) {
     const list = [];
     for (let k = Math.ceil((viewStart - dayStart) / step); dayStart + k * step <= viewEnd; k += 1) {
       const at = dayStart + k * step;
-      const labelled = k % labelEvery === 0 && at < dayEnd;
+      // No label at the very right edge, where it would hang out of the timeline.
+      const labelled = k % labelEvery === 0 && at < dayEnd && fraction(at) < 0.985;
       const text = hourly ? pad(new Date(at).getHours()) : clock(at).slice(0, withSeconds ? 8 : 5);
       list.push(h('div', {
         class: `tick${(hourly ? k % 6 === 0 : labelled) ? ' tick-major' : ''}`, style: { left: `${(fraction(at) * 100).toFixed(4)}%` },

@@ -130,6 +130,7 @@ struct ConsoleFrictionBrowserTests {
         }
         for camera in cameras { try await browser.click(browser.findElement("#group-cameras-list .camera-check[value='\(camera.uuidString)']")) }
         #expect(try await browser.execute("return document.querySelectorAll('#group-cameras-chosen li').length").int == 2)
+        try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-group-form.png"))
         try await browser.sendKeys("봉은사로 관제", to: browser.findElement("#group-name"))
         try await browser.click(browser.findElement("#add-group-form button[type=submit]"))
         try await waitUntil("the group is added") {
@@ -159,10 +160,16 @@ struct ConsoleFrictionBrowserTests {
     /// the recording, with minute and then second ticks, and back to the day.
     func checkPlaybackTimeline(_ browser: WebDriver, camera: UUID, closedSeconds: Int) async throws {
         try await browser.execute("location.hash = arguments[0]; return true", [.string("#playback?camera=\(camera.uuidString)")])
-        var recorded = 0
-        try await waitUntil("the day's summary") {
-            recorded = try await browser.execute("return document.querySelector('.playback-summary')?.dataset.recordedSeconds ?? null").int ?? 0
-            return recorded >= closedSeconds + 3
+        var recorded = 0, shown = ""
+        do {
+            try await waitUntil("the day's summary") {
+                recorded = try await browser.execute("return document.querySelector('.playback-summary')?.dataset.recordedSeconds ?? null").int ?? 0
+                shown = try await browser.execute("return document.getElementById('playback').textContent").string ?? ""
+                return recorded >= closedSeconds + 3
+            }
+        } catch {
+            Issue.record("playback shows \(recorded) s recorded (\(closedSeconds) s closed before): \(shown.prefix(400))")
+            throw error
         }
         let summary = try await browser.execute("return document.querySelector('.playback-summary').textContent").string ?? ""
         #expect(summary.contains(recorded >= 60 ? "\(recorded / 60)분 " : "\(recorded)초") && summary.contains("녹화 중"), "summary: \(summary)")
@@ -188,6 +195,7 @@ struct ConsoleFrictionBrowserTests {
         let secondLabels = oneMinute["labels"]?.array?.compactMap(\.string) ?? []
         #expect(!secondLabels.isEmpty && secondLabels.allSatisfy { $0.wholeMatch(of: /\d\d:\d\d:\d\d/) != nil }, "labels: \(secondLabels)")
         if case .number(let share) = oneMinute["openWidth"] { #expect(share > 0.04, "the open segment drawn \(share) of the width") }
+        try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-playback-minute.png"))
         try await browser.click(browser.findElement("#timeline-zoom-day"))
         let day = try await browser.execute("return Number(document.getElementById('timeline').dataset.span)").int ?? 0
         #expect((82_800_000...90_000_000).contains(day))
@@ -224,13 +232,20 @@ struct ConsoleFrictionBrowserTests {
         return try #require(start)
     }
 
-    /// Indexes a copy of `clip` as a 59.6-second segment that ended a minute ago, when that is
-    /// still today (the playback view opens on today); false when it is not.
+    /// Indexes a copy of `clip` as a 59.6-second segment of the camera's folder that ended a
+    /// minute ago, when that is still today (the playback view opens on today); false when not.
     func seedClosedSegment(of camera: UUID, clip: String, in folder: URL, app: Application) async throws -> Bool {
-        let end = Date().addingTimeInterval(-60)
-        let start = end.addingTimeInterval(-59.6)
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 120).rounded(.down))
+        let end = start.addingTimeInterval(59.6)
         guard start >= Calendar.current.startOfDay(for: Date()) else { return false }
-        let file = folder.appendingPathComponent("earlier.mp4").path
+        // Where the recorder would have written it, so its start-up reconcile keeps it.
+        let name = DateFormatter()
+        name.locale = Locale(identifier: "en_US_POSIX")
+        name.timeZone = TimeZone(identifier: "UTC")
+        name.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let cameraFolder = folder.appendingPathComponent("recordings/\(camera.uuidString)")
+        try FileManager.default.createDirectory(at: cameraFolder, withIntermediateDirectories: true)
+        let file = cameraFolder.appendingPathComponent(name.string(from: start) + ".mp4").path
         try FileManager.default.copyItem(atPath: clip, toPath: file)
         try await RecordingRepository(database: app.db).addSegment(
             RecordedSegment(cameraID: camera, path: file, start: start, end: end, bytes: 1), now: Date())

@@ -43,22 +43,26 @@ struct RecordedFrameAPITests {
                                                                       segmentSeconds: 300, analysisFrames: false)
             try await whileRunning([recording]) {
                 let admin = try await app.signIn(as: .administrator)
-                var open: Recordings.Range?
+                // The recorder names its segment by its start: wait until three seconds went into it.
+                let cameraFolder = folder.appendingPathComponent("recordings/\(camera.uuidString)").path
+                var start: Date?
                 try await waitUntil("three seconds recorded into the open segment", timeout: .seconds(30), pollingEvery: .milliseconds(250)) {
-                    let answer = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/recordings", headers: admin.headers)
-                    let recordings = try JSONDecoder.iso8601.decode(Recordings.self, from: Data(answer.body.readableBytesView))
-                    open = recordings.recordingNow
-                    return recordings.segments.isEmpty && open.map { $0.end.timeIntervalSince($0.start) >= 3 } == true
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: cameraFolder)) ?? []
+                    start = names.compactMap(SegmentListLine.startTime(ofFile:)).max()
+                    return start.map { Date().timeIntervalSince($0) >= 3 } == true
                 }
-                let start = try #require(open?.start)
-                #expect(try await RecordingRepository(database: app.db).segments(camera: camera, from: start, to: Date()).isEmpty,
+                let opened = try #require(start)
+                #expect(try await RecordingRepository(database: app.db).segments(camera: camera, from: opened, to: Date()).isEmpty,
                         "nothing is indexed yet")
-                for at in [start.addingTimeInterval(1), Date().addingTimeInterval(-0.5)] {
+                let answer = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/recordings", headers: admin.headers)
+                let recordings = try JSONDecoder.iso8601.decode(Recordings.self, from: Data(answer.body.readableBytesView))
+                #expect(recordings.segments.isEmpty && recordings.recordingNow?.start == opened, "the timeline shows what is being recorded")
+                for at in [opened.addingTimeInterval(1), Date().addingTimeInterval(-0.5)] {
                     let frame = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/frame?at=\(Self.iso(at))&width=160", headers: admin.headers)
                     #expect(frame.status == .ok && frame.headers.contentType == .jpeg && frame.body.readableBytes > 500,
-                            "frame at \(Self.iso(at)) (open segment from \(Self.iso(start))): \(frame.status) \(frame.body.string.prefix(200))")
+                            "frame at \(Self.iso(at)) (open segment from \(Self.iso(opened))): \(frame.status) \(frame.body.string.prefix(200))")
                 }
-                let before = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/frame?at=\(Self.iso(start.addingTimeInterval(-30)))",
+                let before = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/frame?at=\(Self.iso(opened.addingTimeInterval(-30)))",
                                                                  headers: admin.headers)
                 #expect(before.status == .notFound, "before the recording started nothing is shown")
             }
