@@ -251,6 +251,7 @@ export function createSearchView(context) {
     if (pictureBox.open && shown) picture.show();
   });
   setLastDay();
+  picture.setCameras([]);
   // Made on the first visit to #search (app.js), so this is that visit's loading.
   picker.load();
   loadPurposes();

@@ -31,7 +31,8 @@ struct RecordedFrameAPITests {
         return formatter.string(from: date)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    // Two minutes: recording and three ffmpeg frame reads, slow when the whole suite runs beside it.
+    @Test(.timeLimit(.minutes(2)))
     func aMomentOfTheSegmentBeingWrittenHasItsFrame() async throws {
         let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: true)
         let folder = try RepositoryPaths.temporaryFolder("open-segment")
