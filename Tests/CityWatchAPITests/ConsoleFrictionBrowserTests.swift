@@ -64,7 +64,7 @@ struct ConsoleFrictionBrowserTests {
                         try await checkMapFollowsAnImport(browser, folder: folder)
                         try await checkGroupFromTickedCameras(browser, app: app, cameras: atOneAddress)
                         try await checkPrivacyMaskHint(browser, camera: recorded)
-                        let open = try await openSegmentStart(of: recorded, in: folder)
+                        let open = try await RecordedFrameAPITests.openSegmentStart(of: recorded, in: folder, after: 4)
                         try await checkPlaybackTimeline(browser, camera: recorded, closedSeconds: closed ? 59 : 0)
                         try await checkThumbnailOfTheMinuteBeingRecorded(browser, app: app, camera: recorded, openedAt: open)
                         try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-friction.png"))
@@ -220,19 +220,6 @@ struct ConsoleFrictionBrowserTests {
             return state != "loading"
         }
         #expect(state == "shown", "the thumbnail of \(moment) in the open segment")
-    }
-
-    /// Waits until the recorder has written four seconds into its open segment (named by its
-    /// start, the newest file of the camera's folder); returns its start.
-    func openSegmentStart(of camera: UUID, in folder: URL) async throws -> Date {
-        let cameraFolder = folder.appendingPathComponent("recordings/\(camera.uuidString)").path
-        var start: Date?
-        try await waitUntil("four seconds in the open segment", timeout: .seconds(30), pollingEvery: .milliseconds(250)) {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: cameraFolder)) ?? []
-            start = names.compactMap(SegmentListLine.startTime(ofFile:)).max()
-            return start.map { Date().timeIntervalSince($0) >= 4 } == true
-        }
-        return try #require(start)
     }
 
     /// Indexes a copy of `clip` as a 59.6-second segment of the camera's folder that ended a

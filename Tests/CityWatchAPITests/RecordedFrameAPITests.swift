@@ -44,15 +44,7 @@ struct RecordedFrameAPITests {
                                                                       segmentSeconds: 300, analysisFrames: false)
             try await whileRunning([recording]) {
                 let admin = try await app.signIn(as: .administrator)
-                // The recorder names its segment by its start: wait until three seconds went into it.
-                let cameraFolder = folder.appendingPathComponent("recordings/\(camera.uuidString)").path
-                var start: Date?
-                try await waitUntil("three seconds recorded into the open segment", timeout: .seconds(30), pollingEvery: .milliseconds(250)) {
-                    let names = (try? FileManager.default.contentsOfDirectory(atPath: cameraFolder)) ?? []
-                    start = names.compactMap(SegmentListLine.startTime(ofFile:)).max()
-                    return start.map { Date().timeIntervalSince($0) >= 3 } == true
-                }
-                let opened = try #require(start)
+                let opened = try await Self.openSegmentStart(of: camera, in: folder, after: 3)
                 #expect(try await RecordingRepository(database: app.db).segments(camera: camera, from: opened, to: Date()).isEmpty,
                         "nothing is indexed yet")
                 let answer = try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/recordings", headers: admin.headers)
@@ -68,6 +60,20 @@ struct RecordedFrameAPITests {
                 #expect(before.status == .notFound, "before the recording started nothing is shown")
             }
         }
+    }
+
+    /// Waits until the recorder has been writing its open segment for `seconds` (it names a
+    /// segment by its start: the newest file of the camera's folder under `folder/recordings`);
+    /// returns that start.
+    static func openSegmentStart(of camera: UUID, in folder: URL, after seconds: Double) async throws -> Date {
+        let cameraFolder = folder.appendingPathComponent("recordings/\(camera.uuidString)").path
+        var start: Date?
+        try await waitUntil("\(seconds) s recorded into the open segment", timeout: .seconds(30), pollingEvery: .milliseconds(250)) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: cameraFolder)) ?? []
+            start = names.compactMap(SegmentListLine.startTime(ofFile:)).max()
+            return start.map { Date().timeIntervalSince($0) >= seconds } == true
+        }
+        return try #require(start)
     }
 
     @Test func aMomentAtASegmentBoundaryOrPastTheLastFrameHasAFrame() async throws {
