@@ -54,7 +54,7 @@ struct RecordingCommandTests {
         let gray = try #require(args.firstIndex(of: "/run/frames"))
         #expect(args[..<gray].last { $0.hasPrefix("1:v") } == "1:v:0")
         #expect(args.contains("fps=5,scale=320:180,format=yuv420p"))
-        #expect(args.contains("movflags=+frag_keyframe+empty_moov+default_base_moof"))
+        #expect(args.contains("movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1"))
     }
 
     @Test func badStreamURLsAreRefusedByName() {

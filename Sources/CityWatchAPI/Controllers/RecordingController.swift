@@ -99,8 +99,13 @@ struct RecordingController: RouteCollection {
             }
         }
         let gaps = try await repository.gaps(camera: camera.id, from: from, to: to).map { RecordingsDTO.Range(start: $0.from, end: $0.to) }
+        var recordingNow: RecordingsDTO.Range?
+        if let open = await req.application.recording?.pipeline(for: camera.id)?.segmentBeingWritten(), open.start < now, open.start < to, now > from {
+            recordingNow = .init(start: open.start, end: now)
+        }
         return RecordingsDTO(cameraId: camera.id, from: from, to: to, ranges: ranges, gaps: gaps,
-                             segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes) })
+                             segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes) },
+                             recordingNow: recordingNow)
     }
 
     func segmentVideo(req: Request) async throws -> Response {
@@ -252,6 +257,11 @@ extension Request {
         let (snapshot, scope) = try await cameraView()
         guard scope.contains(id), let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
         return (camera, snapshot.site(of: camera))
+    }
+
+    /// What the console calls `camera` (``CameraDirectory/Snapshot/label(of:)``).
+    func cameraLabel(_ camera: Camera) async throws -> String {
+        try await cityWatch.directory.snapshot(on: db).label(of: camera)
     }
 
     /// The camera's privacy masks that a user with `role` may not see behind: none for

@@ -138,9 +138,7 @@ struct CameraListView: Sendable {
     }
 
     func label(_ id: UUID) -> String {
-        guard let index = snapshot.cameraIndex[id] else { return id.uuidString }
-        let camera = snapshot.cameras[index]
-        return snapshot.siteOfCamera[index].displayAddress + (camera.position > 1 ? " #\(camera.position)" : "")
+        snapshot.labels.camera(id) ?? id.uuidString
     }
 
     /// True when the user may see something of an alarm or incident with these cameras: it has

@@ -83,6 +83,9 @@ struct RecordingsDTO: Content {
     /// Outages the recorder noticed.
     var gaps: [Range]
     var segments: [Segment]
+    /// The segment the recorder is writing, from its start to now: recorded, but indexed and
+    /// playable only once it closes (nil when this server is not recording the camera).
+    var recordingNow: Range?
 }
 
 /// `POST /api/holds`.

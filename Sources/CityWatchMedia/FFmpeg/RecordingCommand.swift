@@ -160,10 +160,13 @@ public struct RecordingCommand: Sendable, Equatable {
         } else {
             analysisInput = "0:v:0"
         }
+        // Each fragment (one per keyframe) is written out as it ends (`flush_packets`): otherwise
+        // the segment muxer holds 256 KiB, many seconds of a quiet camera, and the segment being
+        // written could not be read for the moments just recorded (search thumbnails).
         args += [
             "-map", "0:v:0", "-c", "copy", "-an", "-sn", "-dn",
             "-f", "segment", "-segment_time", "\(segmentSeconds)", "-segment_format", "mp4",
-            "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
+            "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1",
             "-reset_timestamps", "1", "-strftime", "1",
             "-segment_list", segmentList, "-segment_list_type", "csv", "-segment_list_flags", "+live",
             (segmentFolder as NSString).appendingPathComponent(Self.segmentPattern),

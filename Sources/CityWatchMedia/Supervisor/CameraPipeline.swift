@@ -296,6 +296,14 @@ public actor CameraPipeline {
                                                end: start.addingTimeInterval(duration), bytes: bytes)))
     }
 
+    /// The segment the running process is writing, or nil when none runs (see ``OpenSegment``).
+    public func segmentBeingWritten() -> OpenSegment? {
+        guard process != nil else { return nil }
+        readNewListLines() // a segment closed since the last poll is not the open one
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: segmentFolder)) ?? []
+        return OpenSegment.newest(fileNames: names, reported: reported, folder: segmentFolder)
+    }
+
     /// The list should give a line every segment; when it has been silent for a segment and
     /// ten seconds while ffmpeg runs, the closed segments are found in the folder instead, so a
     /// list that fails for whatever reason never keeps footage out of the index.
