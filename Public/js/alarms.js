@@ -9,13 +9,16 @@
 // #incident-list .incident-row[data-incident]; #incident-detail[data-incident] with
 // .incident-timeline li[data-kind]; #alarms-feed[data-state]; window.citywatchWallRequests
 // (the wall messages received, each {at: ms, cameraIds}); window.citywatchAlarmSounds (chimes
-// played for new critical or high alarms).
+// played for new critical or high alarms); the filter bar's hooks with prefix "alarms"
+// (#alarms-filter-kind …, listfilters.js); .alarm-storm[data-count][data-first][data-last] on a
+// storm alarm (many alarms from one camera and rule, kept as one).
 
 import { errorText } from './api.js';
 import { bi, formatTime, h, message, replace, text } from './dom.js';
 import { INCIDENTS_EVENT } from './incidentlayer.js';
 import { followLive } from './livesocket.js';
 import { createBellDutyPanel } from './bellduty.js';
+import { createListFilters } from './listfilters.js';
 import { bringToWall } from './wallstore.js';
 
 const WALL_ROLES = ['administrator', 'operator', 'police'];
@@ -59,13 +62,20 @@ function queueOrder(a, b) {
 
 export function createAlarmsView(context) {
   const handles = context.can(HANDLER_ROLES);
-  const alarms = new Map(); // id → alarm
+  const alarms = new Map(); // id → alarm (the whole queue: the badge and the wall follow it)
+  const listed = new Map(); // id → alarm the server listed for the filters set (older ones too)
   const incidents = new Map(); // id → incident
   let selected = null; // incident id shown in the detail
   window.citywatchWallRequests = [];
 
   const feed = h('span', { id: 'alarms-feed', class: 'feed-state', dataset: { state: 'connecting' } }, '연결 중 Connecting');
   const showFinished = h('input', { type: 'checkbox', id: 'alarms-finished' });
+  const filters = createListFilters({
+    prefix: 'alarms',
+    kinds: Object.entries(SOURCE).map(([source, [korean, english]]) => [source, korean, english]),
+    states: Object.entries(STATUS).map(([status, [korean, english]]) => [status, korean, english]),
+    onChange: () => load(),
+  });
   // Whether a wall request (a bell, a cast-net) brings this console's wall to the front.
   const forwardKey = `citywatch.alarms.wallForward.${context.user?.id ?? context.user?.username ?? ''}`;
   const wallForward = h('input', { type: 'checkbox', id: 'alarms-wall-forward', checked: localStorage.getItem(forwardKey) !== 'off' });
@@ -130,6 +140,7 @@ export function createAlarmsView(context) {
       h('label', { class: 'check' }, showFinished, ' ', bi('처리된 알람도', 'Show finished')),
       context.can(WALL_ROLES) ? h('label', { class: 'check' }, wallForward, ' ', bi('알람 때 영상벽으로 이동', 'Bring the wall forward on alarms')) : null,
       h('label', { class: 'check' }, sound, ' ', bi('알람음', 'Sound'))),
+    filters.el,
     notice,
     h('div', { class: 'alarms-columns' },
       h('section', { class: 'alarms-queue-column', 'aria-label': '알람 대기열 Alarm queue' },
@@ -220,6 +231,7 @@ export function createAlarmsView(context) {
       h('strong', { class: 'alarm-title' }, text(alarm.title)),
       h('time', { datetime: alarm.raisedAt }, formatTime(alarm.raisedAt)),
       h('span', { class: 'alarm-status' }, label(STATUS[alarm.status]))),
+    alarm.storm ? stormLine(alarm.storm) : null,
     alarm.detail ? h('p', { class: 'alarm-detail' }, text(alarm.detail)) : null,
     cameraButtons(alarm.cameraIds, alarm.cameraLabels, alarm.title),
     alarm.notes.length ? h('ul', { class: 'alarm-notes' }, alarm.notes.map((entry) => h('li', null, `${entry.by}: `, text(entry.text)))) : null,
@@ -290,11 +302,21 @@ export function createAlarmsView(context) {
   const known = new Set();
   let loadedOnce = false;
 
+  /** Whether the filters would list `alarm`. */
+  function passes(alarm) {
+    return filters.passes('kind', alarm.source) && filters.passes('severity', alarm.priority) && filters.passes('state', alarm.status)
+      && (filters.query().camera === null || alarm.cameraIds.includes(filters.query().camera));
+  }
+
   function renderQueue() {
-    const shown = [...alarms.values()].filter((alarm) => showFinished.checked || isActive(alarm)).sort(queueOrder);
+    const all = new Map([...listed, ...alarms]);
+    const finishedAsked = showFinished.checked || (filters.query().state !== null && !isActive({ status: filters.query().state }));
+    const shown = [...all.values()].filter((alarm) => (finishedAsked || isActive(alarm)) && passes(alarm)).sort(queueOrder);
     if (!shown.length) {
       rowCache.clear();
-      replace(queue, h('li', { class: 'empty' }, bi('대기 중인 알람이 없습니다', 'No alarms waiting')));
+      replace(queue, h('li', { class: 'empty' }, filters.active() > 0
+        ? bi('필터에 맞는 알람이 없습니다', 'No alarm matches the filters')
+        : bi('대기 중인 알람이 없습니다', 'No alarms waiting')));
       renderBulk();
       updateBadge();
       return;
@@ -308,7 +330,7 @@ export function createAlarmsView(context) {
       }
       return cached.el;
     });
-    for (const id of [...rowCache.keys()]) if (!alarms.has(id)) rowCache.delete(id);
+    for (const id of [...rowCache.keys()]) if (!all.has(id)) rowCache.delete(id);
     const unchanged = rows.length === queue.children.length && rows.every((row, index) => queue.children[index] === row);
     if (!unchanged) queue.replaceChildren(...rows);
     renderBulk();
@@ -318,7 +340,28 @@ export function createAlarmsView(context) {
   function acceptAlarm(alarm) {
     known.add(alarm.id);
     alarms.set(alarm.id, alarm);
+    if (listed.has(alarm.id)) listed.set(alarm.id, alarm);
+    noteCameras(alarm);
     renderQueue();
+  }
+
+  /** Offers the alarm's cameras in the camera filter. */
+  function noteCameras(alarm) {
+    alarm.cameraIds.forEach((id, index) => filters.noteCamera(id, alarm.cameraLabels?.[index] || id));
+  }
+
+  /**
+   * A storm: how many alarms it stands for and the span they fell in, which grows while they
+   * keep coming ("37건 · 02:14–02:41 (27분)").
+   */
+  function stormLine(storm) {
+    const minutes = Math.max(0, Math.round((Date.parse(storm.lastAt) - Date.parse(storm.firstAt)) / 60_000));
+    return h('p', { class: 'alarm-storm', dataset: { count: String(storm.count), first: storm.firstAt, last: storm.lastAt } },
+      h('span', { class: 'badge badge-storm' }, bi('폭주', 'Storm')), ' ',
+      h('strong', null, `${storm.count}건 alarms`), ' · ',
+      h('time', { datetime: storm.firstAt }, formatTime(storm.firstAt)), ' – ',
+      h('time', { datetime: storm.lastAt }, formatTime(storm.lastAt)),
+      ` (${minutes}분 min)`);
   }
 
   function acceptIncident(incident) {
@@ -523,10 +566,14 @@ export function createAlarmsView(context) {
    */
   async function load() {
     try {
-      const [queueAnswer, incidentAnswer] = await Promise.all([
+      const filtered = filters.active() > 0;
+      const [queueAnswer, incidentAnswer, filteredAnswer] = await Promise.all([
         context.api.get(`/api/alarms?finished=${showFinished.checked}`),
         context.api.get('/api/incidents'),
+        filtered ? context.api.get('/api/alarms', { query: { finished: String(showFinished.checked), ...filters.query() } }) : [],
       ]);
+      listed.clear();
+      for (const alarm of filteredAnswer) listed.set(alarm.id, alarm);
       for (const alarm of queueAnswer) {
         const fresh = Date.now() - Date.parse(alarm.raisedAt) < 120_000;
         if (loadedOnce && !known.has(alarm.id) && isActive(alarm) && fresh) chime(alarm);
@@ -537,7 +584,10 @@ export function createAlarmsView(context) {
       }
       loadedOnce = true;
       alarms.clear();
-      for (const alarm of queueAnswer) alarms.set(alarm.id, alarm);
+      for (const alarm of queueAnswer) {
+        alarms.set(alarm.id, alarm);
+        noteCameras(alarm);
+      }
       incidents.clear();
       for (const incident of incidentAnswer) incidents.set(incident.id, incident);
       renderQueue();

@@ -4,16 +4,20 @@
 // maintenance notices. Each row shows the snapshot with the objects' boxes over it, a button to
 // play the moment back and one to acknowledge it with an optional note. The nav link carries the
 // number of unacknowledged events; the view is made at sign-in so that number stays current.
-// Snapshots load lazily: every snapshot fetched is an audit record, so only rows on screen ask.
+// Snapshots load lazily, and the server audits a snapshot once per viewing session, not per image.
+// The filter bar (listfilters.js) narrows the list by kind, camera, severity and state; live
+// events that do not pass it are counted in the badge but not shown.
 //
-// Test hooks: #events-list holding .event-row[data-event="ID"][data-kind][data-acknowledged]
-// ("true" | "false"); .event-snapshot img; #events-unacknowledged (the filter); #events-feed
-// [data-state] ("connecting" | "live" | "reconnecting" | "off").
+// Test hooks: #events-list holding .event-row[data-event="ID"][data-kind][data-camera]
+// [data-severity][data-acknowledged] ("true" | "false"); .event-snapshot img; the filter bar's
+// hooks with prefix "events" (#events-filter-state …); #events-feed [data-state]
+// ("connecting" | "live" | "reconnecting" | "off").
 
 import { errorText } from './api.js';
 import { bi, formatTime, h, message, replace, text } from './dom.js';
-import { classesText, ruleKindLabel, tamperState } from './labels.js';
+import { classesText, RULE_KINDS, ruleKindLabel, tamperState } from './labels.js';
 import { cameraLabel } from './camerapicker.js';
+import { createListFilters } from './listfilters.js';
 import { followLive } from './livesocket.js';
 
 const LIST_LIMIT = 200;
@@ -31,8 +35,13 @@ function playbackHash(event) {
 }
 
 export function createEventsView(context) {
-  const filter = h('input', { type: 'checkbox', id: 'events-unacknowledged', name: 'unacknowledged' });
-  const reload = h('button', { type: 'button' }, bi('새로고침', 'Reload'));
+  const filters = createListFilters({
+    prefix: 'events',
+    kinds: Object.entries(RULE_KINDS).map(([kind, [korean, english]]) => [kind, korean, english]),
+    states: [['unacknowledged', '확인 안 함', 'Unacknowledged'], ['acknowledged', '확인함', 'Acknowledged']],
+    onChange: () => load(),
+  });
+  const reload = h('button', { type: 'button', id: 'events-reload' }, bi('새로고침', 'Reload'));
   const feed = h('span', { id: 'events-feed', class: 'events-feed', role: 'status', dataset: { state: 'connecting' } });
   const problem = h('p', { hidden: true });
   const feedNotice = h('p', { hidden: true });
@@ -42,10 +51,10 @@ export function createEventsView(context) {
   const el = h('section', { class: 'panel view-events', 'aria-labelledby': 'events-title' },
     h('div', { class: 'toolbar events-toolbar' },
       h('h1', { id: 'events-title' }, bi('분석 이벤트', 'Analytics events')),
-      h('label', { class: 'check' }, filter, ' ', bi('확인 안 한 것만', 'Unacknowledged only')),
       reload,
       h('span', { class: 'spacer' }),
       feed),
+    filters.el,
     problem, feedNotice, notices, list, empty);
 
   /** id → {event, row, update} for the rows on screen. */
@@ -60,6 +69,7 @@ export function createEventsView(context) {
   function cameraName(id) {
     if (!cameraNames.has(id)) {
       const found = context.api.get(`/api/cameras/${encodeURIComponent(id)}`).then(cameraLabel, () => String(id));
+      found.then((label) => filters.noteCamera(id, label));
       cameraNames.set(id, found);
     }
     return cameraNames.get(id);
@@ -92,8 +102,8 @@ export function createEventsView(context) {
     const none = rows.size === 0;
     empty.hidden = !none;
     if (none) {
-      replace(empty, filter.checked
-        ? h('p', null, bi('확인할 알람이 없습니다', 'Nothing left to acknowledge'))
+      replace(empty, filters.active() > 0
+        ? h('p', null, bi('필터에 맞는 이벤트가 없습니다', 'No event matches the filters'))
         : [h('p', null, bi('알람이 없습니다', 'No events yet')),
           h('p', { class: 'hint' }, bi('카메라에 분석 규칙을 그리면 여기에 알람이 뜹니다 (카메라 → 분석 규칙)',
             'Draw analytics rules on a camera and its events appear here (Cameras → Analytics rules)'))]);
@@ -139,6 +149,8 @@ export function createEventsView(context) {
       event = next;
       row.dataset.event = event.id;
       row.dataset.kind = event.kind;
+      row.dataset.camera = event.cameraId;
+      row.dataset.severity = event.severity ?? '';
       row.dataset.acknowledged = event.acknowledgedAt ? 'true' : 'false';
       row.classList.toggle('event-acknowledged', Boolean(event.acknowledgedAt));
       if (event.acknowledgedAt) row.classList.remove('event-new');
@@ -203,6 +215,13 @@ export function createEventsView(context) {
     return { row, update, get event() { return event; } };
   }
 
+  /** Whether the filters would list `event`. */
+  function passes(event) {
+    return filters.passes('kind', event.kind) && filters.passes('camera', event.cameraId)
+      && filters.passes('severity', event.severity)
+      && filters.passes('state', event.acknowledgedAt ? 'acknowledged' : 'unacknowledged');
+  }
+
   /** Puts `event` on screen: updates its row, or adds one in time order. */
   function accept(event, { fromFeed = false } = {}) {
     if (!event || typeof event.id !== 'string') return;
@@ -212,8 +231,8 @@ export function createEventsView(context) {
       known.update(event);
       return;
     }
-    // With the filter on, acknowledged events only stay on screen until the next reload.
-    if (filter.checked && event.acknowledgedAt) return;
+    // A new event the filters would not list stays off screen (an acknowledged one leaves at the next reload).
+    if (!passes(event)) return;
     const entry = eventRow(event);
     rows.set(event.id, entry);
     const at = Date.parse(event.at);
@@ -265,7 +284,7 @@ export function createEventsView(context) {
     list.setAttribute('aria-busy', 'true');
     try {
       const [events, open] = await Promise.all([
-        context.api.get('/api/events', { query: { limit: LIST_LIMIT, unacknowledged: filter.checked ? 'true' : null }, signal }),
+        context.api.get('/api/events', { query: { limit: LIST_LIMIT, ...filters.query() }, signal }),
         context.api.get('/api/events', { query: { limit: COUNT_LIMIT, unacknowledged: 'true' }, signal }),
       ]);
       if (signal.aborted) return;
@@ -321,7 +340,6 @@ export function createEventsView(context) {
     });
   }
 
-  filter.addEventListener('change', load);
   reload.addEventListener('click', load);
 
   setFeed('connecting', '연결 중', 'Connecting');

@@ -41,6 +41,8 @@ struct EventDTO: Content {
     var ruleId: UUID?
     var ruleName: String
     var kind: String
+    /// The priority the event's alarm gets (what `?severity=` filters on).
+    var severity: String
     var at: Date
     var lastAt: Date
     var repeats: Int
@@ -60,6 +62,7 @@ struct EventDTO: Content {
         ruleId = event.ruleID
         ruleName = event.ruleName
         kind = event.kind
+        severity = Alarm.priority(forAnalyticsKind: event.kind).rawValue
         at = event.at
         lastAt = event.lastAt
         repeats = event.repeats
