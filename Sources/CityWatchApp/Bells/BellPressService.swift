@@ -91,30 +91,47 @@ public struct BellPressService: Sendable {
         let expected = Self.signature(secret: secret, bell: bell.signedName(pressedAs: press.bell), time: claimed, nonce: nonce, drill: press.drill)
         guard Self.constantTimeEqual(expected, signature) else { throw BellPressRules.Refusal.badSignature }
         let time = try BellPressRules.time(timeText, now: now)
-        let window = try await repository.drill(bell: bell.id, at: now)
-        let drill = press.drill || window != nil
-        let links = try await BellDirectory(database: database, cameras: cameras).listing(bell: bell)
-        let place = bell.record.location.isEmpty ? bell.record.displayAddress : bell.record.location
-        let alarm = Alarm(source: .bell, sourceRef: key, priority: .critical,
-                          title: "\(drill ? "[훈련] " : "")비상벨 · \(place)",
-                          detail: [bell.record.purpose, bell.record.placeType, bell.record.displayAddress].filter { !$0.isEmpty }.joined(separator: " · "),
-                          place: bell.record.point, address: bell.record.displayAddress, cameraIDs: links.cameras.map(\.cameraID),
-                          raisedAt: now, drill: drill, toWall: true)
-        guard try await repository.recordPress(bell: bell.id, nonce: nonce, signedAt: Date(timeIntervalSince1970: Double(time)),
-                                               receivedAt: now, drill: drill, alarm: alarm.id) else {
-            throw BellPressRules.Refusal.replayed
-        }
+        guard Self.recent.claim(bell: bell.id, nonce: nonce, now: now) else { throw BellPressRules.Refusal.replayed }
+        var stored = false
         do {
-            return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(key)")
-        } catch {
-            // No alarm stored: the press is not kept, so the bell's retry of it is taken. (An alarm
-            // stored before a later step failed keeps the press: a retry would raise a second.)
-            if (try? await IncidentRepository(database: database).alarm(alarm.id)) == nil {
-                try? await repository.forgetPress(bell: bell.id, nonce: nonce)
+            let window = try await repository.drill(bell: bell.id, at: now)
+            let drill = press.drill || window != nil
+            let links = try await BellDirectory(database: database, cameras: cameras).listing(bell: bell)
+            let place = bell.record.location.isEmpty ? bell.record.displayAddress : bell.record.location
+            let alarm = Alarm(source: .bell, sourceRef: key, priority: .critical,
+                              title: "\(drill ? "[훈련] " : "")비상벨 · \(place)",
+                              detail: [bell.record.purpose, bell.record.placeType, bell.record.displayAddress].filter { !$0.isEmpty }.joined(separator: " · "),
+                              place: bell.record.point, address: bell.record.displayAddress, cameraIDs: links.cameras.map(\.cameraID),
+                              raisedAt: now, drill: drill, toWall: true)
+            // The wall first: everything above only read the store, and a checked press must not
+            // wait for the write lock (an import, a busy recorder) before its cameras are shown.
+            IncidentService.announceWall(of: alarm, to: center)
+            guard try await repository.recordPress(bell: bell.id, nonce: nonce, signedAt: Date(timeIntervalSince1970: Double(time)),
+                                                   receivedAt: now, drill: drill, alarm: alarm.id) else {
+                // Taken by another node, or by this one before a restart: the stored row decides.
+                stored = true
+                throw BellPressRules.Refusal.replayed
             }
+            stored = true
+            do {
+                return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(key)", wallAnnounced: true)
+            } catch {
+                // No alarm stored: the press is not kept, so the bell's retry of it is taken. (An alarm
+                // stored before a later step failed keeps the press: a retry would raise a second.)
+                if (try? await IncidentRepository(database: database).alarm(alarm.id)) == nil {
+                    try? await repository.forgetPress(bell: bell.id, nonce: nonce)
+                    stored = false
+                }
+                throw error
+            }
+        } catch {
+            if !stored { Self.recent.release(bell: bell.id, nonce: nonce) }
             throw error
         }
     }
+
+    /// Presses taken by this process lately (see ``RecentBellPresses``).
+    static let recent = RecentBellPresses()
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let left = Array(a.utf8)

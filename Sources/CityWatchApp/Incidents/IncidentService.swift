@@ -67,19 +67,25 @@ public struct IncidentService: Sendable {
 
     // MARK: Alarms
 
-    /// Puts `alarm` in the queue and tells every console (and, when it asks for it, their walls).
+    /// Puts `alarm` in the queue and tells every console (and, when it asks for it, their walls,
+    /// unless `wallAnnounced`: a bell press shows its cameras before it is stored).
     @discardableResult
-    public func raise(_ alarm: Alarm, by actor: String = "system") async throws -> Alarm {
+    public func raise(_ alarm: Alarm, by actor: String = "system", wallAnnounced: Bool = false) async throws -> Alarm {
         try await repository.save(alarm)
         try await audit.append(AuditEvent(actor: actor, action: "alarm.raise", target: alarm.id.uuidString, details: [
             "source": .string(alarm.source.rawValue), "priority": .string(alarm.priority.rawValue), "title": .string(alarm.title),
             "cameras": .int(Int64(alarm.cameraIDs.count)), "drill": .bool(alarm.drill),
         ]))
         center.publish(.alarmRaised(alarm))
+        if !wallAnnounced { Self.announceWall(of: alarm, to: center) }
+        return alarm
+    }
+
+    /// Puts `alarm`'s cameras on every console's wall when it asks for it.
+    static func announceWall(of alarm: Alarm, to center: AlarmCenter) {
         if alarm.toWall, !alarm.cameraIDs.isEmpty {
             center.publish(.wall(.init(cameraIDs: alarm.cameraIDs, reason: alarm.title, alarmID: alarm.id, drill: alarm.drill)))
         }
-        return alarm
     }
 
     /// Acknowledges, annotates, dismisses or reopens alarm `id` (escalating is ``escalate(alarm:into:draft:by:note:)``).

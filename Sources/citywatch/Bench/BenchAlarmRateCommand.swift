@@ -21,7 +21,7 @@ struct BenchAlarmRateCommand: AsyncParsableCommand {
             demo district (weighted by its cameras), and the scripted events an alarm covers (±2 s).
             """)
 
-    @Option(help: "Minutes of video played per scene (the 60 s clip looped).") var minutes = 30
+    @Option(help: "Minutes of video played per scene (the 60 s clip looped); an hour by default, so the figures are per camera-hour as measured.") var minutes = 60
     @Option(help: "Alarms of one camera and rule within --storm-minutes still raised one by one.") var stormAlarms = 5
     @Option(help: "Minutes the storm threshold is counted over.") var stormMinutes = 10.0
     @Option(help: "Folder for the clips (kept, so later runs reuse them; default a temporary folder).") var clips: String?
