@@ -88,9 +88,15 @@ struct RecordingIndexTests {
                 if hard { server.forceKill() } else { server.terminate() }
                 try await RecorderProcessTests.waitForExit(server)
             }
+            let earlier = cameras.map { RecorderProcessTests.segmentFiles(folder, $0) }
             let last = try RecorderProcessTests.serve(folder)
+            // Started (the index reconciled, recorders running) once each camera has a file of
+            // this run; on a loaded machine that can take a while, and nothing is indexed before.
+            try await RecordingServiceTests.eventually("the last run records every camera", timeout: .seconds(90)) {
+                zip(cameras, earlier).allSatisfy { !RecorderProcessTests.segmentFiles(folder, $0).subtracting($1).isEmpty }
+            }
             // Segments of this run close every 2 s; by now earlier runs' are all closed.
-            try await Task.sleep(for: .seconds(6))
+            try await Task.sleep(for: .seconds(3))
             let closed = Self.closedSegments(folder, cameras)
             try await RecordingServiceTests.eventually("every closed segment indexed (seed \(seed), \(restarts))", timeout: .seconds(20)) {
                 let index = try RecorderProcessTests.index(folder)
