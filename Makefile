@@ -2,15 +2,17 @@
 #   make run     install what is missing, build, start the demo (16 synthetic cameras recording) on SQLite under ./.citywatch/
 #   make test    the whole test suite: SQLite and PostgreSQL, the browser test
 #   make bench   the benchmarks recorded in BENCHMARKS.md
+#   make install PREFIX=/opt/citywatch   the release binary in PREFIX/bin, its console in PREFIX/share/citywatch/Public
 
 SWIFT ?= swift
 ADDRESS ?= 127.0.0.1:8080
 DATA_DIR ?= .citywatch
+PREFIX ?= /usr/local
 
-.PHONY: run serve build release test bench deps clean help
+.PHONY: run serve build release install test bench deps clean help
 
 help:
-	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make deps | make release | make clean"
+	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make deps | make release | make install PREFIX=DIR | make clean"
 
 deps:
 	@scripts/install-deps.sh
@@ -20,6 +22,10 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product citywatch
+
+# The binary finds its console at PREFIX/share/citywatch/Public wherever it is run from.
+install: release
+	scripts/install.sh "$(PREFIX)" "$$($(SWIFT) build -c release --show-bin-path)/citywatch"
 
 run: build
 	@mkdir -p $(DATA_DIR)

@@ -214,6 +214,7 @@ let package = Package(
             dependencies: [
                 "CityWatchAPI", "CityWatchTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """A test peer that behaves like an RTSP camera: serves MP4 files (H.264) forever.
 
-    /usr/bin/python3 scripts/rtsp-camera.py --port 8554 NAME=path.mp4 [NAME2=path2.mp4 ...]
+    /usr/bin/python3 scripts/rtsp-camera.py --port 8554 [--user USER:PASSWORD] NAME=path.mp4 [NAME2=path2.mp4 ...]
 
 serves rtsp://127.0.0.1:8554/NAME, prints "ready" once listening and exits cleanly on SIGTERM or
-SIGINT. Use Debian's python3: the GStreamer bindings (python3-gi, gir1.2-gst-rtsp-server-1.0)
+SIGINT. With --user, every mount asks for that user name and password (Digest authentication,
+as cameras do: the password never crosses the wire) and refuses anyone else with 401. Use Debian's python3: the GStreamer bindings (python3-gi, gir1.2-gst-rtsp-server-1.0)
 are not in other Pythons.
 
 Looping: a file source ends, a camera does not. Each mount's shared media is
@@ -23,8 +24,9 @@ import sys
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 class LoopingFile:
@@ -93,10 +95,27 @@ class LoopingFactory(GstRtspServer.RTSPMediaFactory):
         media.connect("unprepared", lambda _media: source.stop())
 
 
+def require_user(server, factories, user_and_password):
+    """Lets only USER:PASSWORD see the mounts, by Digest authentication."""
+    user, separator, password = user_and_password.partition(":")
+    if not separator or not user:
+        sys.exit("rtsp-camera: --user must be USER:PASSWORD")
+    auth = GstRtspServer.RTSPAuth()
+    auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+    token = GstRtspServer.RTSPToken.new()
+    token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "camera-user")
+    auth.add_digest(user, password, token)
+    server.set_auth(auth)
+    for factory in factories:
+        factory.add_role_from_structure(Gst.Structure.new_from_string(
+            "camera-user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))
+
+
 def main():
     parser = argparse.ArgumentParser(description="Serve MP4 files over RTSP, looping forever.")
     parser.add_argument("--port", type=int, default=8554, help="TCP port to listen on (default 8554)")
     parser.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--user", metavar="USER:PASSWORD", help="require this user name and password (Digest)")
     parser.add_argument("mounts", nargs="+", metavar="NAME=FILE.mp4", help="serve FILE.mp4 at rtsp://ADDRESS:PORT/NAME")
     arguments = parser.parse_args()
     # A child inherits its parent's blocked signals; a parent on a thread-pool thread blocks
@@ -108,13 +127,18 @@ def main():
     server.set_address(arguments.address)
     server.set_service(str(arguments.port))
     mounts = server.get_mount_points()
+    factories = []
     for mount in arguments.mounts:
         name, separator, path = mount.partition("=")
         if not separator or not name or not path:
             parser.error(f"expected NAME=FILE.mp4, got {mount!r}")
         if not os.path.isfile(path):
             parser.error(f"no such file: {path}")
-        mounts.add_factory("/" + name, LoopingFactory(path))
+        factory = LoopingFactory(path)
+        factories.append(factory)
+        mounts.add_factory("/" + name, factory)
+    if arguments.user:
+        require_user(server, factories, arguments.user)
     if server.attach(None) == 0:
         sys.exit(f"rtsp-camera: cannot listen on {arguments.address}:{arguments.port}")
 

@@ -49,14 +49,20 @@ export function withQuery(path, query) {
   return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
 }
 
+/** What a request sent with `ifNoneMatch` resolves to when the server answers 304 Not Modified. */
+export const NOT_MODIFIED = Symbol('not modified');
+
 /**
  * Sends one request. Options: `query` (object), `json` (a value sent as JSON), or `body` +
  * `contentType` (sent as is, e.g. a File), `signal` (AbortSignal), `expect401` (the caller
  * handles 401 itself, as the login form does). Resolves to the parsed JSON, or null for 204.
+ * With `withETag` it resolves to `{data, etag}`; with `ifNoneMatch` (an ETag from before) to
+ * `NOT_MODIFIED` when nothing changed since.
  */
 export async function request(method, path, options = {}) {
-  const { query, json, body, contentType, signal, expect401 = false, text: asText = false } = options;
+  const { query, json, body, contentType, signal, expect401 = false, text: asText = false, ifNoneMatch = null, withETag = false } = options;
   const headers = { Accept: asText ? 'text/csv, text/plain, application/json' : 'application/json' };
+  if (ifNoneMatch) headers['If-None-Match'] = ifNoneMatch;
   let payload;
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -83,6 +89,7 @@ export async function request(method, path, options = {}) {
   }
 
   if (response.status === 204) return null;
+  if (response.status === 304 && ifNoneMatch) return NOT_MODIFIED;
   const text = await response.text();
   let data = null;
   let parsed = false;
@@ -110,7 +117,7 @@ export async function request(method, path, options = {}) {
   if (text && !parsed) {
     throw new ApiError(response.status, '서버 응답이 JSON이 아닙니다 · The server answered with something that is not JSON');
   }
-  return data;
+  return withETag ? { data, etag: response.headers.get('ETag') } : data;
 }
 
 export const api = {

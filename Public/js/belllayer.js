@@ -22,8 +22,11 @@ export function createBellLayer(map, context, element, report) {
         h('span', { class: 'muted' }, ` ${formatInteger(Math.round(camera.distance))} m`)),
       mayWatch ? wallButton(context, { id: camera.id, label: camera.address }, status) : null));
     return h('div', { class: 'site-popup bell-popup' },
-      h('h2', null, bi('비상벨', 'Emergency bell'), ` ${text(bell.managementNumber)}`),
+      h('h2', null, bi('비상벨', 'Emergency bell'), ` ${text(bell.key ?? bell.managementNumber)}`),
       h('dl', null,
+        // The key (관리번호) is what presses and drills name; the installer's number may be shared.
+        bell.managementNumber && bell.managementNumber !== bell.key
+          ? [h('dt', null, bi('비상벨관리번호', 'Installer no.')), h('dd', null, text(bell.managementNumber))] : null,
         h('dt', null, bi('위치', 'Place')), h('dd', null, text(bell.place)),
         h('dt', null, bi('주소', 'Address')), h('dd', null, text(bell.address)),
         h('dt', null, bi('장소', 'Site type')), h('dd', null, text(bell.placeType)),
@@ -42,7 +45,7 @@ export function createBellLayer(map, context, element, report) {
       const bells = Array.isArray(answer?.bells) ? answer.bells : [];
       for (const bell of bells) {
         if (!Number.isFinite(bell?.lat) || !Number.isFinite(bell?.lon)) continue;
-        const marker = L.marker([bell.lat, bell.lon], { icon: ICON, title: `비상벨 ${bell.managementNumber}`, keyboard: false });
+        const marker = L.marker([bell.lat, bell.lon], { icon: ICON, title: `비상벨 ${bell.key ?? bell.managementNumber}`, keyboard: false });
         marker.bindPopup(() => popupFor(bell), { maxWidth: 360 });
         group.addLayer(marker);
       }

@@ -9,20 +9,20 @@ import { bi, debounce, formatInteger, h, message, replace, text } from './dom.js
 /** The drag-and-drop type that carries `{id, label}` of a camera. */
 export const CAMERA_DRAG_TYPE = 'application/x-citywatch-camera';
 
-/** What the control room calls a camera: its name, else its address, else its id. */
+/**
+ * What the control room calls a camera: the server's `label` (its name, else the part of its
+ * site's address that tells it apart, and its number on a pole with several; CameraLabels in
+ * the domain layer makes it, so every view and the alarms say the same), else its id.
+ */
 export function cameraLabel(camera) {
-  const label = [camera?.name, camera?.roadAddress, camera?.lotAddress].find((value) => typeof value === 'string' && value.trim() !== '');
+  const label = [camera?.label, camera?.name].find((value) => typeof value === 'string' && value.trim() !== '');
   return label ? label.trim() : String(camera?.id ?? '—');
 }
 
-/** A second line: address (when the name is the label), view direction. */
+/** A second line: the full address and the view direction (the label has the rest). */
 export function cameraDetail(camera) {
-  const parts = [];
-  const address = camera?.roadAddress || camera?.lotAddress;
-  if (camera?.name && address) parts.push(address);
-  if (camera?.viewDirection) parts.push(camera.viewDirection);
-  if (Number.isFinite(camera?.position) && camera.position > 1) parts.push(`#${camera.position}`);
-  return parts.join(' · ');
+  return [camera?.roadAddress || camera?.lotAddress, camera?.viewDirection]
+    .filter((part) => typeof part === 'string' && part.trim() !== '').join(' · ');
 }
 
 /** Puts `{id, label}` of a camera on a drag. */

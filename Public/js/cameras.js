@@ -4,6 +4,7 @@
 import { ApiError, errorText } from './api.js';
 import { bi, debounce, formatInteger, h, message, replace, text } from './dom.js';
 import { createCameraDetail } from './cameradetail.js';
+import { cameraLabel } from './camerapicker.js';
 import { createRetaskingSummary, effectivePurposeLabel } from './retasking.js';
 
 const PAGE_SIZE = 100;
@@ -23,7 +24,7 @@ export function createCamerasView(context) {
   const body = h('tbody');
   const table = h('table', { class: 'data', id: 'camera-table' },
     h('thead', null, h('tr', null,
-      h('th', { scope: 'col' }, bi('주소', 'Address')),
+      h('th', { scope: 'col' }, bi('카메라 (주소)', 'Camera (address)')),
       h('th', { scope: 'col' }, bi('용도', 'Purpose')),
       h('th', { scope: 'col' }, bi('관리기관', 'Agency')),
       h('th', { scope: 'col' }, bi('촬영방면', 'View direction')),
@@ -111,9 +112,9 @@ export function createCamerasView(context) {
   function row(camera) {
     const address = camera.roadAddress || camera.lotAddress;
     const lot = camera.roadAddress && camera.lotAddress && camera.lotAddress !== camera.roadAddress ? camera.lotAddress : null;
-    const opener = h('button', { type: 'button', class: 'link-button camera-open', 'aria-expanded': 'false' }, text(address));
+    const opener = h('button', { type: 'button', class: 'link-button camera-open', 'aria-expanded': 'false' }, text(cameraLabel(camera)));
     const tr = h('tr', { class: camera.enabled === false ? 'row-disabled camera-row' : 'camera-row', dataset: { camera: String(camera.id) } },
-      h('td', { title: lot ? `지번 Lot: ${lot}` : null }, opener),
+      h('td', { title: [address, lot ? `지번 Lot: ${lot}` : null].filter(Boolean).join(' · ') || null }, opener),
       h('td', { class: 'camera-purpose' }, effectivePurposeLabel(purposes, camera)),
       h('td', null, text(camera.agency)),
       h('td', null, text(camera.viewDirection)),

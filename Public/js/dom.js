@@ -72,17 +72,14 @@ export function isoUTC(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/**
- * ISO 8601 → "YYYY-MM-DD HH:MM:SS KST": the control room's time (UTC+9, no daylight saving)
- * whatever time zone the browser runs in, for notices maintenance compares with the server's.
- */
+/** Korea keeps no daylight saving time, so Korean time (KST, the control room's) is always UTC+9. */
+export const KST_OFFSET_MS = 9 * 3_600_000;
+
+/** ISO 8601 → "YYYY-MM-DD HH:MM:SS" in Korean time, whatever time zone the browser runs in. */
 export function formatKST(iso) {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return String(iso);
-  const korean = new Date(date.getTime() + 9 * 3600 * 1000);
-  return `${korean.getUTCFullYear()}-${pad(korean.getUTCMonth() + 1)}-${pad(korean.getUTCDate())} `
-    + `${pad(korean.getUTCHours())}:${pad(korean.getUTCMinutes())}:${pad(korean.getUTCSeconds())} KST`;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return String(iso ?? '—');
+  return new Date(ms + KST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** ISO 8601 → local "YYYY-MM-DD HH:MM:SS" (the control room's clock). */

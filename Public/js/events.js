@@ -242,7 +242,7 @@ export function createEventsView(context) {
     const li = h('li', { class: `tamper-notice tamper-${kind}`, dataset: { camera: id, state: String(notice.state) } },
       h('span', { class: `badge badge-${kind}` }, bi('점검', 'Maintenance')),
       h('span', { class: 'tamper-text' },
-        h('time', { datetime: notice.at }, formatKST(notice.at)), ' ',
+        h('time', { datetime: notice.at }, `${formatKST(notice.at)} KST`), ' ',
         h('strong', null, cameraText(id)), ' — ',
         h('span', null, bi(korean, english)),
         notice.detail ? h('span', { class: 'muted tamper-detail' }, ` (${notice.detail})`) : null),

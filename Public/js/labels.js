@@ -62,6 +62,7 @@ const HEALTH = {
   offline: ['끊김', 'error'],
   reconnecting: ['재연결 중', 'warn'],
   disabled: ['사용 안 함', 'muted'],
+  indexingStalled: ['녹화 색인 멈춤', 'error'],
   unknown: ['알 수 없음', 'muted'],
 };
 

@@ -3,7 +3,8 @@
 // filtered by the purpose legend. Leaflet (`L`) is loaded by index.html from /vendor/.
 //
 // Test hooks (keep): <div id="map"> carries data-marker-count (site markers in the cluster
-// group after filtering) and data-ready="true" once the first load has finished.
+// group after filtering), data-ready="true" once the first load has finished and data-loads
+// (how many site lists it has drawn).
 //
 // For those who may watch video, a site's popup lists its cameras with "Add to wall" (first
 // empty tile of the video wall) and a playback link.
@@ -14,9 +15,9 @@
 // maplayers.js (the incidents layer goes there). Each layer's checkbox label carries
 // data-layer="KEY" for tests.
 
-import { errorText } from './api.js';
+import { errorText, NOT_MODIFIED } from './api.js';
 import { bi, escapeHTML, formatInteger, h, message, replace, text } from './dom.js';
-import { cameraDetail, cameraLabel } from './camerapicker.js';
+import { cameraLabel } from './camerapicker.js';
 import { createBellLayer } from './belllayer.js';
 import { createCastNetLayer } from './castnetlayer.js';
 import { mapOverlays } from './maplayers.js';
@@ -113,6 +114,8 @@ export function createMapView(context) {
   let bellLayer = null;
   let viewLayer = null;
   let castNet = null;
+  /** The ETag of the site list on the map (GET /api/sites). */
+  let sitesTag = null;
 
   function markFirstLoadDone() {
     if (!firstLoadDone) {
@@ -213,6 +216,7 @@ export function createMapView(context) {
       rows.push(h('dt', null, bi(korean, english)), h('dd', null, text(value)));
     };
     const address = site.roadAddress || site.lotAddress;
+    row('주소', 'Address', address);
     if (site.roadAddress && site.lotAddress && site.lotAddress !== site.roadAddress) row('지번', 'Lot', site.lotAddress);
     rows.push(h('dt', null, bi('용도', 'Purpose')), h('dd', null, effectivePurposeLabel(purposes, site)));
     row('카메라 수', 'Cameras', formatInteger(site.cameraCount));
@@ -220,7 +224,7 @@ export function createMapView(context) {
     row('전화', 'Phone', site.phone);
     row('촬영방면', 'View direction', site.viewDirection);
     return h('div', { class: 'site-popup' },
-      h('h2', null, text(address)),
+      h('h2', null, text(site.label || address)),
       h('dl', null, rows),
       context.can(['administrator', 'operator', 'police']) ? siteCameras(site) : null);
   }
@@ -234,9 +238,8 @@ export function createMapView(context) {
         const cameras = (Array.isArray(answer?.items) ? answer.items : []).filter((camera) => camera.siteId === site.id);
         replace(list, cameras.length ? cameras.map((camera) => {
           const add = wallButton(context, { id: camera.id, label: cameraLabel(camera) }, status);
-          const detail = cameraDetail(camera);
           return h('li', null,
-            h('span', { class: 'site-camera-name' }, text(cameraLabel(camera)), detail ? h('span', { class: 'muted' }, ` ${detail}`) : null),
+            h('span', { class: 'site-camera-name' }, text(cameraLabel(camera))),
             add, ' ',
             h('a', { href: `#playback?camera=${encodeURIComponent(camera.id)}`, title: '녹화 재생 Playback' }, '재생'));
         }) : h('li', { class: 'muted' }, bi('볼 수 있는 카메라 없음', 'No cameras you may see')));
@@ -364,16 +367,24 @@ export function createMapView(context) {
     L.control.layers(null, control, { collapsed: false, position: 'topright' }).addTo(map);
   }
 
-  async function load() {
+  /**
+   * Loads the sites; with `ifChanged`, only when the server's list changed since the last load
+   * (its ETag): an import, a group change or a re-tasking made while the map was not shown.
+   */
+  async function load({ ifChanged = false } = {}) {
     reloadButton.disabled = true;
     message(problem, 'error', '');
     try {
-      const sitesRequest = context.api.get('/api/sites');
+      const sitesRequest = context.api.get('/api/sites', { withETag: true, ifNoneMatch: ifChanged ? sitesTag : null });
       sitesRequest.catch(() => {});
       const [config, purposeBook] = await Promise.all([context.getConfig(), context.getPurposes()]);
       purposes = purposeBook;
       if (!map) createMap(config);
-      const answer = await sitesRequest;
+      const fetched = await sitesRequest;
+      if (fetched === NOT_MODIFIED) return;
+      sitesTag = fetched.etag;
+      const answer = fetched.data;
+      mapElement.dataset.loads = String(Number(mapElement.dataset.loads || 0) + 1);
       const unchecked = new Set([...legend.querySelectorAll('input[name="purpose"]:not(:checked)')].map((input) => input.value));
       cluster.clearLayers();
       shownPurposes = new Set();
@@ -411,7 +422,11 @@ export function createMapView(context) {
     el,
     show() {
       if (!map && !reloadButton.disabled) load();
-      else if (map) map.invalidateSize();
+      else if (map) {
+        map.invalidateSize();
+        // Other views read the registry when they need it; the map holds it, so it asks whether it changed.
+        if (!busy && !reloadButton.disabled) load({ ifChanged: true });
+      }
     },
     destroy() {
       castNet?.destroy();

@@ -1,17 +1,17 @@
 // Playback of recordings (administrator, operator, police): pick a camera and a day, see the
-// day's recorded ranges and outages on a 24-hour timeline (GET /api/cameras/:id/recordings),
-// click it to play from that moment. Segments play one after another in a plain <video>
+// day's recorded ranges and outages on a timeline that zooms from the day to a minute
+// (timeline.js; GET /api/cameras/:id/recordings), click it to play from that moment. Segments play one after another in a plain <video>
 // (`/api/segments/:id/video`, a fragmented MP4 that starts at 0), so the absolute time shown is
 // the segment's start plus the video's currentTime. `#playback?camera=ID&at=ISO` opens a camera.
 //
-// Test hooks: #playback; #timeline > .range (one per recorded range) and .gap (outages);
-// <video id="playback-video" data-segment="SEGMENT ID">.
+// Test hooks: #playback; #timeline > .range (one per recorded range) and .gap (outages), see
+// timeline.js; <video id="playback-video" data-segment="SEGMENT ID">; .playback-summary
+// [data-recorded-seconds] (recorded that day, the segment being written included).
 
 import { ApiError, errorText } from './api.js';
 import { bi, debounce, formatTime, h, isoUTC, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
-
-const HOUR = 3_600_000;
+import { clock, createTimeline, spanText } from './timeline.js';
 
 function pad(number) {
   return String(number).padStart(2, '0');
@@ -20,11 +20,6 @@ function pad(number) {
 /** A Date → "YYYY-MM-DD" in local time (a date input's value). */
 function dateValue(date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-function clock(ms) {
-  const date = new Date(ms);
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
 function times(list) {
@@ -47,12 +42,8 @@ export function createPlaybackView(context) {
   const notice = h('p', { hidden: true });
   let slowLoad = null; // timer: say why a masked copy is slow to start
   let loadingShown = false;
-  const cursor = h('div', { class: 'timeline-cursor', hidden: true });
-  const hover = h('div', { class: 'timeline-hover', hidden: true });
-  const timeline = h('div', {
-    id: 'timeline', class: 'timeline', tabindex: '0', role: 'slider',
-    'aria-label': '녹화 타임라인 Recording timeline', 'aria-valuemin': '0', 'aria-valuemax': '86400', 'aria-valuenow': '0',
-  });
+  const line = createTimeline({ onPick: (ms) => { if (camera) playAt(ms); } });
+  const timeline = line.element;
   const video = h('video', { id: 'playback-video', controls: true, muted: true, playsinline: true, preload: 'auto' });
   const previous = h('button', { type: 'button', id: 'playback-previous' }, bi('◀ 이전', 'Previous segment'));
   const next = h('button', { type: 'button', id: 'playback-next' }, bi('다음', 'Next ▶'));
@@ -70,7 +61,7 @@ export function createPlaybackView(context) {
         summary),
       cameraName,
       notice,
-      timeline,
+      line.el,
       h('div', { class: 'playback-stage' }, video, stageHint),
       h('div', { class: 'button-row playback-controls' }, previous, shownTime, next)));
 
@@ -78,6 +69,8 @@ export function createPlaybackView(context) {
   let dayStart = 0;
   let dayEnd = 0;
   let segments = [];
+  /** The stretch being recorded now (`{startMs, endMs}`), indexed only once its segment closes. */
+  let recordingNow = null;
   let current = -1;
   let pendingOffset = null;
   let controller = null;
@@ -92,29 +85,9 @@ export function createPlaybackView(context) {
     return [start.getTime(), new Date(year, month - 1, day + 1).getTime()];
   }
 
-  function fraction(ms) {
-    return Math.min(1, Math.max(0, (ms - dayStart) / (dayEnd - dayStart)));
-  }
-
-  function bar(kind, item) {
-    const left = fraction(item.startMs);
-    const width = fraction(item.endMs) - left;
-    return h('div', {
-      class: kind,
-      style: { left: `${(left * 100).toFixed(4)}%`, width: `${(width * 100).toFixed(4)}%` },
-      title: `${kind === 'gap' ? '녹화 공백 Outage' : '녹화 Recorded'} ${clock(item.startMs)}–${clock(item.endMs)}`,
-    });
-  }
-
-  function drawTimeline(ranges, gaps) {
-    const hours = Math.round((dayEnd - dayStart) / HOUR); // 23 or 25 on a DST change
-    const ticks = [];
-    for (let hour = 0; hour <= hours; hour += 1) {
-      const at = fraction(dayStart + hour * HOUR);
-      ticks.push(h('div', { class: `tick${hour % 6 === 0 ? ' tick-major' : ''}`, style: { left: `${(at * 100).toFixed(4)}%` } },
-        hour < hours ? h('span', null, pad(hour)) : null));
-    }
-    replace(timeline, ranges.map((range) => bar('range', range)), gaps.map((gap) => bar('gap', gap)), ticks, cursor, hover);
+  /** Milliseconds of `items` within the day. */
+  function withinDay(items) {
+    return items.reduce((sum, item) => sum + Math.max(0, Math.min(item.endMs, dayEnd) - Math.max(item.startMs, dayStart)), 0);
   }
 
   async function load() {
@@ -123,6 +96,7 @@ export function createPlaybackView(context) {
     controller = new AbortController();
     const { signal } = controller;
     [dayStart, dayEnd] = selectedDay();
+    line.setDay(dayStart, dayEnd);
     timeline.setAttribute('aria-busy', 'true');
     message(notice, 'info', '');
     try {
@@ -135,17 +109,25 @@ export function createPlaybackView(context) {
       const playing = segments[current]?.id;
       segments = times(answer?.segments);
       current = playing ? segments.findIndex((segment) => segment.id === playing) : -1;
-      drawTimeline(ranges, gaps);
-      const recorded = ranges.reduce((sum, range) => sum + Math.min(range.endMs, dayEnd) - Math.max(range.startMs, dayStart), 0);
-      replace(summary, bi('녹화', 'recorded'), ` ${Math.floor(recorded / HOUR)}h ${pad(Math.floor((recorded % HOUR) / 60_000))}m · `,
-        `${segments.length} `, bi('구간', 'segments'), ` · ${gaps.length} `, bi('공백', 'outages'));
-      if (!segments.length) message(notice, 'warn', '이 날은 녹화된 영상이 없습니다 · Nothing was recorded on this day');
+      // The open segment may start a moment before the last closed one ends: count that once.
+      const [open] = times(answer?.recordingNow ? [answer.recordingNow] : []);
+      const lastEnd = ranges.length ? ranges[ranges.length - 1].endMs : -Infinity;
+      recordingNow = open && open.endMs > lastEnd ? { startMs: Math.max(open.startMs, lastEnd), endMs: open.endMs } : null;
+      line.draw(ranges, gaps, recordingNow);
+      const recorded = withinDay(ranges) + withinDay(recordingNow ? [recordingNow] : []);
+      summary.dataset.recordedSeconds = String(Math.floor(recorded / 1000));
+      replace(summary, bi('녹화', 'recorded'), ` ${spanText(recorded)} · `,
+        `${segments.length} `, bi('구간', 'segments'), ` · ${gaps.length} `, bi('공백', 'outages'),
+        recordingNow ? [' · ', h('span', { class: 'recording-now' }, bi('● 녹화 중', 'recording now'))] : null);
+      if (!segments.length && !recordingNow) message(notice, 'warn', '이 날은 녹화된 영상이 없습니다 · Nothing was recorded on this day');
       updateButtons();
       updateClock();
     } catch (error) {
       if (error?.name === 'AbortError') return;
       segments = [];
-      drawTimeline([], []);
+      recordingNow = null;
+      line.draw([], []);
+      delete summary.dataset.recordedSeconds;
       replace(summary, '');
       message(notice, 'error', errorText(error));
     } finally {
@@ -183,6 +165,10 @@ export function createPlaybackView(context) {
   }
 
   function playAt(ms) {
+    if (recordingNow && ms >= recordingNow.startMs && (!segments.length || ms >= segments[segments.length - 1].endMs)) {
+      message(notice, 'info', `${clock(ms)}는 지금 녹화 중인 구간입니다. 구간이 닫히면 재생할 수 있습니다 · Still being recorded; it plays once its segment closes (within a segment length)`);
+      return;
+    }
     if (!segments.length) return;
     const index = segmentBefore(ms);
     if (index !== -1 && ms < segments[index].endMs) {
@@ -239,19 +225,11 @@ export function createPlaybackView(context) {
     const ms = at ?? (segment ? segment.startMs + (pendingOffset ?? video.currentTime) * 1000 : null);
     if (ms === null || !Number.isFinite(ms)) {
       shownTime.textContent = '—';
-      cursor.hidden = true;
+      line.setCursor(null);
       return;
     }
     shownTime.textContent = formatTime(ms);
-    cursor.hidden = ms < dayStart || ms > dayEnd;
-    cursor.style.left = `${(fraction(ms) * 100).toFixed(4)}%`;
-    timeline.setAttribute('aria-valuenow', String(Math.round((ms - dayStart) / 1000)));
-    timeline.setAttribute('aria-valuetext', clock(ms));
-  }
-
-  function timeAtPointer(event) {
-    const box = timeline.getBoundingClientRect();
-    return dayStart + Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)) * (dayEnd - dayStart);
+    line.setCursor(ms);
   }
 
   video.addEventListener('loadedmetadata', () => {
@@ -289,19 +267,6 @@ export function createPlaybackView(context) {
     message(notice, 'error', '이 구간을 재생할 수 없습니다 (보존 기간이 지나 지워졌을 수 있음) · Cannot play this segment (it may have been deleted by retention); try Next');
   });
 
-  timeline.addEventListener('click', (event) => {
-    if (!camera) return;
-    playAt(timeAtPointer(event));
-  });
-  timeline.addEventListener('mousemove', (event) => {
-    const ms = timeAtPointer(event);
-    hover.hidden = false;
-    hover.textContent = clock(ms);
-    hover.style.left = `${(fraction(ms) * 100).toFixed(4)}%`;
-  });
-  timeline.addEventListener('mouseleave', () => {
-    hover.hidden = true;
-  });
   const playSoon = debounce((ms) => playAt(ms), 400);
   timeline.addEventListener('keydown', (event) => {
     const steps = { ArrowLeft: -60_000, ArrowRight: 60_000, PageDown: -600_000, PageUp: 600_000 };
@@ -368,7 +333,8 @@ export function createPlaybackView(context) {
   }
   window.addEventListener('hashchange', onHashChange);
 
-  drawTimeline([], []);
+  [dayStart, dayEnd] = selectedDay();
+  line.setDay(dayStart, dayEnd);
   updateButtons();
 
   return {

@@ -102,7 +102,9 @@ export function createRulesView(context) {
         ruleList,
         form,
         h('h2', null, bi('개인정보 가림 영역', 'Privacy masks')),
-        h('p', { class: 'hint' }, bi('녹화와 분석에서 가릴 부분', 'Parts of the picture kept out of recording and analysis')),
+        h('p', { class: 'hint', id: 'privacy-mask-hint' }, bi(
+          '분석하지 않는 부분입니다. 가림 뒤를 볼 권한이 없는 사용자(관제요원·경찰)에게는 실시간·재생·스냅샷·반출 영상에서 검게 가려집니다. 녹화 원본은 바뀌지 않습니다.',
+          'Never analysed, and blacked out in live video, playback, snapshots and exports for those who may not see behind them (operators, police). The recording itself is never changed.')),
         maskList,
         canWrite ? h('div', { class: 'button-row' }, addMask) : null)));
 

@@ -12,9 +12,9 @@
 // #search-run; #search-status[data-state] ("idle" | "searching" | "done" | "error").
 
 import { errorText } from './api.js';
-import { bi, h, isoUTC, message, replace, text } from './dom.js';
+import { bi, h, isoUTC, message } from './dom.js';
 import { OBJECT_CLASSES } from './labels.js';
-import { cameraLabel, createCameraPicker } from './camerapicker.js';
+import { createCameraChooser } from './camerachooser.js';
 import { createSearchArea } from './searcharea.js';
 import { createSearchPicture } from './searchpicture.js';
 import { createSearchResults, kstInputTime, kstInputValue } from './searchresults.js';
@@ -58,12 +58,11 @@ function checkedValues(root, name) {
 }
 
 export function createSearchView(context) {
-  const chosen = new Map(); // camera id → label, in the order ticked
-  const picker = createCameraPicker(context, {
-    id: 'search-cameras', checked: (id) => chosen.has(id),
-    onPick: (camera, li, ticked) => choose(String(camera.id), cameraLabel(camera), ticked),
+  const chooser = createCameraChooser(context, {
+    id: 'search-cameras', chosenId: 'search-chosen',
+    onChange: (chosen) => picture.setCameras([...chosen].map(([id, label]) => ({ id, label }))),
   });
-  const chosenList = h('ul', { id: 'search-chosen', class: 'search-chosen', 'aria-label': '고른 카메라 Chosen cameras' });
+  const { picker, chosenList, chosen } = chooser; // chosen: camera id → label, in the order ticked
   const purposeBox = h('fieldset', { class: 'search-checks search-purposes' }, h('legend', null, bi('용도', 'Purpose')));
   const from = h('input', { type: 'datetime-local', id: 'search-from', name: 'from', step: '60', required: true });
   const to = h('input', { type: 'datetime-local', id: 'search-to', name: 'to', step: '60', required: true });
@@ -119,22 +118,6 @@ export function createSearchView(context) {
   let controller = null;
   let shown = false;
   let lastQuery = null; // the query of the results on screen, for paging
-
-  function renderChosen() {
-    replace(chosenList, [...chosen].map(([id, label]) => {
-      const remove = h('button', { type: 'button', class: 'button-small button-quiet', title: '빼기 Remove', 'aria-label': `${label} 빼기 Remove` }, '×');
-      remove.addEventListener('click', () => choose(id, label, false));
-      return h('li', { dataset: { camera: id } }, h('span', null, text(label)), remove);
-    }));
-    picture.setCameras([...chosen].map(([id, label]) => ({ id, label })));
-  }
-
-  function choose(id, label, ticked) {
-    if (ticked) chosen.set(id, label);
-    else chosen.delete(id);
-    picker.setChecked();
-    renderChosen();
-  }
 
   // While the period is "the last 24 h" (not edited by hand), each search moves it up to now.
   let periodIsLastDay = true;
@@ -268,7 +251,7 @@ export function createSearchView(context) {
     if (pictureBox.open && shown) picture.show();
   });
   setLastDay();
-  renderChosen();
+  picture.setCameras([]);
   // Made on the first visit to #search (app.js), so this is that visit's loading.
   picker.load();
   loadPurposes();

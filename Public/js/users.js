@@ -4,6 +4,7 @@
 import { errorText } from './api.js';
 import { bi, formatInteger, formatTime, h, message, replace, text } from './dom.js';
 import { ROLES, roleLabel } from './labels.js';
+import { createCameraChooser } from './camerachooser.js';
 
 export function createUsersView(context) {
   const { api } = context;
@@ -213,13 +214,16 @@ export function createUsersView(context) {
     h('legend', null, bi('영역 (선택)', 'Bounding box (optional)')),
     bboxInput('bbox-south', '남', 'South'), bboxInput('bbox-west', '서', 'West'),
     bboxInput('bbox-north', '북', 'North'), bboxInput('bbox-east', '동', 'East'));
-  const groupCameraIds = h('input', { id: 'group-camera-ids', name: 'cameraIds', type: 'text', autocomplete: 'off', placeholder: '12, 57, 301' });
+  // Hand-picked cameras: searched and ticked, never typed (camera ids are UUIDs).
+  const groupCameras = createCameraChooser(context, { id: 'group-cameras' });
   const addGroupStatus = h('p', { hidden: true });
   const addGroupForm = h('form', { id: 'add-group-form', class: 'group-form', novalidate: true },
     h('div', { class: 'stack' },
       h('label', { for: 'group-name' }, bi('이름', 'Name')), groupName,
-      h('label', { for: 'group-description' }, bi('설명', 'Description')), groupDescription,
-      h('label', { for: 'group-camera-ids' }, bi('카메라 ID (쉼표로 구분, 선택)', 'Camera ids (comma separated, optional)')), groupCameraIds),
+      h('label', { for: 'group-description' }, bi('설명', 'Description')), groupDescription),
+    h('div', { class: 'stack group-cameras' },
+      h('label', { for: 'group-cameras-search' }, bi('카메라 (찾아서 체크, 선택)', 'Cameras (search and tick, optional)')),
+      groupCameras.picker.el, groupCameras.chosenList),
     h('div', { class: 'stack' },
       h('label', { for: 'group-purposes' }, bi('용도 (여러 개 선택 가능, 선택)', 'Purposes (multi-select, optional)')), groupPurposes),
     bboxFields,
@@ -237,7 +241,7 @@ export function createUsersView(context) {
       const { south, west, north, east } = rule.bbox;
       parts.push(`영역 bbox: S ${south}, W ${west}, N ${north}, E ${east}`);
     }
-    if (rule.cameraIds?.length) parts.push(`카메라 ${rule.cameraIds.length}대 cameras: ${rule.cameraIds.join(', ')}`);
+    if (rule.cameraIds?.length) parts.push(`고른 카메라 ${rule.cameraIds.length}대 · ${rule.cameraIds.length} picked cameras`);
     return parts.length ? parts.join(' · ') : '—';
   }
 
@@ -284,11 +288,7 @@ export function createUsersView(context) {
       if (west > east) throw new Error('서쪽이 동쪽보다 큽니다 · west is greater than east');
       rule.bbox = { south, west, north, east };
     }
-    const ids = groupCameraIds.value.split(',').map((id) => id.trim()).filter(Boolean);
-    if (ids.length) {
-      // Numeric ids go as JSON numbers, anything else (e.g. UUIDs) as strings.
-      rule.cameraIds = ids.every((id) => /^\d+$/.test(id)) ? ids.map(Number) : ids;
-    }
+    if (groupCameras.chosen.size) rule.cameraIds = [...groupCameras.chosen.keys()];
     return rule;
   }
 
@@ -315,6 +315,8 @@ export function createUsersView(context) {
       renderGroups();
       renderUsers();
       addGroupForm.reset();
+      groupCameras.clear();
+      groupCameras.picker.load(); // the search box was emptied too
       message(addGroupStatus, 'ok', `${name} 추가됨 · added (${formatInteger(group?.cameraCount)} 카메라 cameras)`);
     } catch (error) {
       message(addGroupStatus, 'error', errorText(error));
@@ -375,10 +377,18 @@ export function createUsersView(context) {
     }
   }
 
+  let camerasListed = false;
   return {
     el,
     show() {
       load();
+      if (!camerasListed) {
+        camerasListed = true;
+        groupCameras.picker.load();
+      }
+    },
+    destroy() {
+      groupCameras.picker.destroy();
     },
   };
 }

@@ -29,8 +29,12 @@ public func configure(_ app: Application, configuration: Configuration, clock: @
     app.middleware.use(APIErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(VendorFilesMiddleware(root: configuration.vendorDirectory))
-    let publicDirectory = URL(fileURLWithPath: configuration.publicDirectory).standardizedFileURL.path + "/"
-    app.middleware.use(FileMiddleware(publicDirectory: publicDirectory, defaultFile: "index.html"))
+    // `serve` and `demo` have found the console (ConsoleFolder) or refused to start; without a
+    // folder (a store-only use) only the API is served.
+    if let folder = configuration.publicDirectory {
+        let publicDirectory = URL(fileURLWithPath: folder).standardizedFileURL.path + "/"
+        app.middleware.use(FileMiddleware(publicDirectory: publicDirectory, defaultFile: "index.html"))
+    }
 
     try routes(app)
 }

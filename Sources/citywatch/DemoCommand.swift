@@ -42,7 +42,7 @@ struct DemoCommand: AsyncParsableCommand {
             let bells = try await DemoDistrict(database: app.db, dataDirectory: configuration.dataDirectory).prepareBells(sealer: sealer)
             print("Demo bells at the school gates: \(bells.joined(separator: ", ")). Press one from another terminal:")
             let host = configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost
-            print("    swift run citywatch bells press \(bells.first ?? "DEMO-BELL-01") --data-dir \(configuration.dataDirectory) --server http://\(host):\(configuration.httpPort)")
+            print("    \(ProgramName.invocation) bells press \(bells.first ?? "DEMO-BELL-01") --data-dir \(URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path) --server http://\(host):\(configuration.httpPort)")
         }
     }
 }

@@ -24,7 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
         "HOST:PORT to listen on (env CITYWATCH_HTTP_ADDRESS; default 127.0.0.1:8080).", valueName: "host:port"))
     var address: String?
 
-    @ArgumentParser.Option(name: .customLong("public-dir"), help: ArgumentHelp("Folder of the console files (default ./Public).", valueName: "folder"))
+    @ArgumentParser.Option(name: .customLong("public-dir"), help: ArgumentHelp(
+        "Folder of the console files (env CITYWATCH_PUBLIC_DIR; default: <binary>/../share/citywatch/Public, the checkout the binary was built in, ./Public).",
+        valueName: "folder"))
     var publicDirectory: String?
 
     @ArgumentParser.Option(name: .customLong("tile-url"), help: ArgumentHelp(
@@ -39,22 +41,30 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try store.resolve(extra: extra)
         bootstrapLogging(configuration, quiet: false)
         let logger = Logger(label: "citywatch.serve")
-        if !FileManager.default.fileExists(atPath: (configuration.publicDirectory as NSString).appendingPathComponent("index.html")) {
-            logger.warning("console files not found; the API works but / shows nothing", metadata: ["folder": .string(configuration.publicDirectory)])
-        }
         try await runServer(configuration: configuration, logger: logger) { _, _ in }
     }
 }
 
 /// Runs the server (and, when the process records, the recorder and retention) until SIGTERM
-/// or SIGINT. `prepare` runs after the store is ready and before anything is served.
-func runServer(configuration: Configuration, logger: Logger,
+/// or SIGINT. `prepare` runs after the store is ready and before anything is served. Refuses to
+/// start, naming the folders it looked in, when the console's files cannot be found.
+func runServer(configuration given: Configuration, logger: Logger,
                prepare: @Sendable (Application, CredentialSealer) async throws -> Void) async throws {
+    var located = given
+    located.publicDirectory = try ConsoleFolder.locate(
+        configured: given.publicDirectory, executable: ConsoleFolder.runningExecutable,
+        workingDirectory: FileManager.default.currentDirectoryPath, fileExists: { FileManager.default.fileExists(atPath: $0) })
+    let configuration = located
+    logger.info("console files", metadata: ["folder": .string(configuration.publicDirectory ?? "")])
     let app = try await Application.make(Environment(name: "production", arguments: ["citywatch"]))
     do {
         try await configure(app, configuration: configuration)
         let sealer = try CredentialSealer.load(base64: configuration.credentialsKey,
                                                folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+        // A registry import killed after its commit point is switched in before anything is served.
+        if try await RegistryImporter(database: app.db).finishInterrupted(patience: 0) > 0 {
+            logger.notice("finished a registry import that an earlier process left half switched in")
+        }
         try await prepare(app, sealer)
         let password = try await configuration.accounts(app).bootstrapAdministrator()
         let url = "http://\(configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost):\(configuration.httpPort)/"

@@ -129,18 +129,21 @@ struct ConsoleBrowserTests {
 
     /// The analytics round trip in the console: an operator draws an intrusion zone over a
     /// recorded synthetic camera's snapshot, saves it, and the event the intruder then raises
-    /// arrives in the Events view live, snapshot included, and is acknowledged there.
+    /// arrives in the Events view live, snapshot included, and is acknowledged there. The camera
+    /// is wide (8:3): its event snapshot keeps that shape (analysis frames are 16:9) with the
+    /// object boxes where the event puts them.
     @Test(.enabled(if: MediaTools().available, "needs ffmpeg"), .timeLimit(.minutes(4)))
     func zoneDrawnInTheEditorRaisesAnEventThatIsAcknowledgedInTheEventsView() async throws {
         let folder = try RepositoryPaths.temporaryFolder("events")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let scene = try BuiltInScene.intrusion.scene(.init(width: 640, height: 360, fps: 10))
+        let (width, height) = (960.0, 360.0)
+        let scene = try BuiltInScene.intrusion.scene(.init(width: Int(width), height: Int(height), fps: 10))
         let clip = try await SyntheticClipWriter().write(scene, to: folder, name: "intrusion")
         let area = try #require(scene.zones.first?.area)
         // The restricted area's corners as fractions of the picture, clockwise from top left.
         let corners: [(Double, Double)] = [
-            (Double(area.x) / 640, Double(area.y) / 360), (Double(area.maxX) / 640, Double(area.y) / 360),
-            (Double(area.maxX) / 640, Double(area.maxY) / 360), (Double(area.x) / 640, Double(area.maxY) / 360),
+            (Double(area.x) / width, Double(area.y) / height), (Double(area.maxX) / width, Double(area.y) / height),
+            (Double(area.maxX) / width, Double(area.maxY) / height), (Double(area.x) / width, Double(area.maxY) / height),
         ]
         try await withCityWatch(.sqlite) { app in
             let camera = try #require(try await app.makeCameras(1).first)
@@ -158,7 +161,7 @@ struct ConsoleBrowserTests {
             let acknowledged = try await whileRunning([recording, analytics]) {
                 let password = "event-watch-\(UUID().uuidString.prefix(8))"
                 try await makeAdministrator(app, username: "nightshift", password: password)
-                return try await acknowledgeDrawnIntrusion(app, camera: camera, corners: corners, password: password)
+                return try await acknowledgeDrawnIntrusion(app, camera: camera, corners: corners, pictureAspect: width / height, password: password)
             }
             let eventID = try #require(UUID(uuidString: acknowledged))
             let stored = try #require(try await AnalyticsRepository(database: app.db).event(eventID))
@@ -167,8 +170,10 @@ struct ConsoleBrowserTests {
     }
 
     /// Signs in as `nightshift`, draws the zone at `corners` on the camera's snapshot and saves
-    /// it, then waits in the Events view for the intrusion and acknowledges it; returns its id.
-    func acknowledgeDrawnIntrusion(_ app: Application, camera: UUID, corners: [(Double, Double)], password: String) async throws -> String {
+    /// it, then waits in the Events view for the intrusion, checks its snapshot has the camera's
+    /// shape (`pictureAspect`) and acknowledges it; returns its id.
+    func acknowledgeDrawnIntrusion(_ app: Application, camera: UUID, corners: [(Double, Double)], pictureAspect: Double,
+                                   password: String) async throws -> String {
         let id = camera.uuidString
         return try await withRunningServer(app) { site in
             try await WebDriver.withBrowser { browser in
@@ -231,6 +236,7 @@ struct ConsoleBrowserTests {
                 #expect(try await browser.execute("return document.querySelector('#events-list \(row) .event-box') !== null") == true)
                 #expect(try await browser.execute("return document.querySelector('#main-nav a[data-view=events] .nav-badge')?.textContent ?? ''").int ?? 0 >= 1)
                 let eventID = try #require(try await browser.execute("return document.querySelector('#events-list \(row)').dataset.event").string)
+                try await checkSnapshotShape(browser, app: app, eventID: eventID, pictureAspect: pictureAspect)
                 try await browser.sendKeys("순찰 확인 patrol checked", to: browser.findElement("#events-list \(row) .event-note"))
                 try await browser.click(browser.findElement("#events-list \(row) .event-acknowledge"))
                 try await waitUntil("the event is marked acknowledged") {
@@ -268,6 +274,36 @@ struct ConsoleBrowserTests {
         } catch {
             Issue.record("the notice's time reads '\(shown)'")
             throw error
+        }
+    }
+
+    /// The event's snapshot has the camera's shape on screen and in its pixels, and each box
+    /// drawn over it covers the part of the picture the stored event names.
+    func checkSnapshotShape(_ browser: WebDriver, app: Application, eventID: String, pictureAspect: Double) async throws {
+        let measured = try await browser.execute("""
+            const image = document.querySelector(`#events-list .event-row[data-event='${arguments[0]}'] .event-snapshot img`);
+            const picture = image.getBoundingClientRect();
+            const boxes = [...image.parentElement.querySelectorAll('.event-box')].map((box) => {
+              const r = box.getBoundingClientRect();
+              return [(r.left - picture.left) / picture.width, (r.top - picture.top) / picture.height,
+                      r.width / picture.width, r.height / picture.height];
+            });
+            return { natural: image.naturalWidth / image.naturalHeight, shown: picture.width / picture.height,
+                     frameHeight: image.parentElement.getBoundingClientRect().height, pictureHeight: picture.height, boxes };
+            """, [.string(eventID)])
+        func number(_ value: WebDriver.Value?) -> Double { if case .number(let number)? = value { number } else { .nan } }
+        #expect(abs(number(measured["natural"]) - pictureAspect) < 0.05, "snapshot pixels \(measured)")
+        #expect(abs(number(measured["shown"]) - pictureAspect) < 0.05, "snapshot on screen \(measured)")
+        #expect(abs(number(measured["frameHeight"]) - number(measured["pictureHeight"])) <= 2, "boxes are placed over the picture alone")
+        let id = try #require(UUID(uuidString: eventID))
+        let stored = try #require(try await AnalyticsRepository(database: app.db).event(id)).event.boxes
+        let drawn = measured["boxes"]?.array ?? []
+        #expect(!stored.isEmpty && drawn.count == stored.count)
+        for (box, expected) in zip(drawn, stored) {
+            let fractions = (box.array ?? []).map(number)
+            for (shown, wanted) in zip(fractions, [expected.x, expected.y, expected.width, expected.height]) {
+                #expect(abs(shown - wanted) < 0.02, "box drawn at \(fractions), the event's is \(expected)")
+            }
         }
     }
 

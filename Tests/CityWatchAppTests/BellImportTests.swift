@@ -11,10 +11,11 @@ struct BellImportTests {
     /// The standard header with one column the registry does not keep, at the end.
     static let header = BellColumn.allCases.map(\.standardName) + ["제공기관명"]
 
-    static func row(_ number: String, latitude: String = "37.500000", longitude: String = "127.030000",
+    /// A row of ``header``; `rowKey` is its 관리번호 (empty: the bell is keyed by `number`).
+    static func row(_ number: String, rowKey: String = "", latitude: String = "37.500000", longitude: String = "127.030000",
                     placeType: String = "공원", location: String = "가로등 기둥", road: String = "서울특별시 강남구 테헤란로 1") -> [String] {
         [number, "방범용", placeType, location, road, "서울특별시 강남구 역삼동 1-1", latitude, longitude, "유선", "Y", "N", "N",
-         "CCTV연동", "2019", "20240301", "정상", "서울특별시 강남구청", "02-3423-0000", "20240630", "서울특별시 강남구"]
+         "CCTV연동", "2019", "20240301", "정상", "서울특별시 강남구청", "02-3423-0000", "20240630", rowKey, "서울특별시 강남구"]
     }
 
     /// Good rows around every kind of bad one; line numbers in the comments.
@@ -45,7 +46,7 @@ struct BellImportTests {
             #expect(reasons.keys.sorted() == [5, 6, 7, 8, 9, 11])
             #expect(reasons[5]?.contains("latitude) is empty") == true)
             #expect(reasons[6]?.contains("swapped") == true)
-            #expect(reasons[7]?.contains("repeats line 2") == true)
+            #expect(reasons[7]?.contains("repeats the key of line 2") == true)
             #expect(reasons[8]?.contains("management number") == true)
             #expect(reasons[9]?.contains("17 fields") == true)
             #expect(reasons[11]?.contains("outside South Korea") == true)
@@ -71,6 +72,30 @@ struct BellImportTests {
         }
     }
 
+    /// A city's file: installers number their own bells, so 안전비상벨관리번호 repeats (here 3 of 5
+    /// rows, as 40 % of a real city's rows did); 관리번호 is unique. Every bell is imported, keyed
+    /// by 관리번호, and the repeats are warnings naming the first line.
+    @Test(arguments: DatabaseKind.allCases)
+    func cityFileWithRepeatedInstallerNumbersImportsEveryBellKeyedByRowKey(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let rows = [Self.row("001", rowKey: "3220000-0001"), Self.row("001", rowKey: "3220000-0002", latitude: "37.501000"),
+                        Self.row("002", rowKey: "3220000-0003"), Self.row("001", rowKey: "3220000-0004", latitude: "37.502000"),
+                        Self.row("002", rowKey: "3220000-0005", latitude: "37.503000")]
+            let path = try RegistryFixtures.write(RegistryFixtures.cp949(RegistryFixtures.csv([Self.header] + rows)), name: "bells.csv")
+            let importer = BellImporter(database: app.db)
+            let report = try await importer.importFile(at: path, actor: "test")
+            #expect(report.rowsRead == 5 && report.validRows == 5 && report.badRowCount == 0 && report.added == 5 && report.bells == 5)
+            #expect(report.warningCount == 3 && report.warnings.map(\.line) == [3, 5, 6])
+            #expect(report.warnings.first?.reason.contains("'001' also names the bell of line 2") == true, "\(report.warnings)")
+            let stored = try await BellRepository(database: app.db).all()
+            #expect(stored.map(\.record.key) == (1...5).map { "3220000-000\($0)" })
+            #expect(stored.map(\.record.managementNumber) == ["001", "001", "002", "001", "002"])
+
+            let again = try await importer.importFile(at: path, actor: "test")
+            #expect(again.unchanged == 5 && again.added == 0 && again.missing == 0 && again.bells == 5)
+        }
+    }
+
     /// A newer file without a decommissioned bell: reported missing, kept until `prune`; a
     /// bell a bad row names is never pruned, and a bad row naming no bell stops the pruning.
     @Test(arguments: DatabaseKind.allCases)
@@ -92,7 +117,7 @@ struct BellImportTests {
             // B-002's row is bad (no latitude) but names it; B-003 is not in the file.
             let newer = try file([Self.row("B-001"), Self.row("B-002", latitude: "")])
             let kept = try await importer.importFile(at: newer, actor: "test")
-            #expect(kept.missing == 1 && kept.missingNumbers == ["B-003"] && kept.pruned == 0 && kept.bells == 3)
+            #expect(kept.missing == 1 && kept.missingKeys == ["B-003"] && kept.pruned == 0 && kept.bells == 3)
             let preview = try await importer.importFile(at: newer, actor: "test", dryRun: true, prune: true)
             #expect(preview.dryRun && preview.pruned == 1 && preview.bells == 2)
             #expect(try await repository.count() == 3, "a dry run removes nothing")
@@ -104,7 +129,7 @@ struct BellImportTests {
 
             let pruned = try await importer.importFile(at: newer, actor: "test", prune: true)
             #expect(pruned.pruned == 1 && pruned.bells == 2 && pruned.pruneRefused == nil)
-            #expect(try await repository.managementNumbers() == ["B-001", "B-002"], "the bell a bad row names is kept")
+            #expect(try await repository.keys() == ["B-001", "B-002"], "the bell a bad row names is kept")
             #expect(try await presses.sealedSecret(bell: gone.id) == nil, "a removed bell's key goes with it")
             #expect(try await presses.presses(since: Date.distantPast).isEmpty)
             #expect(try await presses.drills(notEndedBy: Date()).map(\.bellID) == [nil], "its drill window goes; the all-bells one stays")

@@ -20,16 +20,24 @@ import Glibc
 struct RecorderProcessTests {
     /// An installation folder with one camera whose stream is `url`; returns the camera.
     static func install(in folder: URL, stream url: String, loop: Bool) async throws -> UUID {
+        try #require(try await install(in: folder, streams: [(url, loop)]).first)
+    }
+
+    /// An installation folder with a camera for each of `streams`; returns the cameras in order.
+    static func install(in folder: URL, streams: [(url: String, loop: Bool)]) async throws -> [UUID] {
         var configuration = testConfiguration(.sqlite(path: folder.appendingPathComponent("citywatch.sqlite").path), dataDirectory: folder.path)
         configuration.recording = false
         let app = try await Application.make(.testing)
         do {
             try await configure(app, configuration: configuration)
-            let camera = try #require(try await app.makeCameras(1).first)
+            let cameras = try await app.makeCameras(streams.count)
             let sealer = try CredentialSealer.load(base64: nil, folder: folder.appendingPathComponent("keys").path)
-            try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: url, loop: loop), for: camera, sealer: sealer, now: Date())
+            for (camera, stream) in zip(cameras, streams) {
+                try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: stream.url, loop: stream.loop), for: camera,
+                                                                          sealer: sealer, now: Date())
+            }
             try await app.asyncShutdown()
-            return camera
+            return cameras
         } catch {
             try? await app.asyncShutdown()
             throw error
@@ -48,9 +56,7 @@ struct RecorderProcessTests {
     }
 
     static func segmentFiles(_ folder: URL, _ camera: UUID) -> Set<String> {
-        let directory = folder.appendingPathComponent("recordings/\(camera.uuidString)")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return Set(names.filter { $0.hasSuffix(".mp4") }.map { directory.appendingPathComponent($0).path })
+        RecordingFolder.segmentFiles(folder, camera)
     }
 
     /// The indexed segment paths with their status, read straight from the SQLite file.

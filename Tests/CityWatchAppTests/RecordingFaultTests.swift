@@ -28,12 +28,15 @@ struct RecordingFaultTests {
         let folder = try RepositoryPaths.temporaryFolder("rtsp-fault")
         defer { try? FileManager.default.removeItem(at: folder) }
         let port = SyntheticRTSPCamera.freePort()
-        var source: SyntheticRTSPCamera? = try await SyntheticRTSPCamera.start(port: port, mounts: ["cam": clip])
+        // The camera asks for a password, so the stream is read through its input script
+        // (RecordingCommand): reconnecting must work that way too.
+        let user = "operator:fault-\(UUID().uuidString.prefix(8))"
+        var source: SyntheticRTSPCamera? = try await SyntheticRTSPCamera.start(port: port, mounts: ["cam": clip], user: user)
         try await withCityWatch(.sqlite) { app in
             let camera = try #require(try await app.makeCameras(1).first)
             let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))
             let repository = RecordingRepository(database: app.db)
-            try await repository.setStream(CameraStream(mainURL: "rtsp://127.0.0.1:\(port)/cam"), for: camera, sealer: sealer, now: Date())
+            try await repository.setStream(try CameraStream(mainURL: "rtsp://\(user)@127.0.0.1:\(port)/cam").validated(), for: camera, sealer: sealer, now: Date())
             let configuration = try RecordingServiceTests.configuration(app, folder: folder)
             let service = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
             try await whileRunning([service]) {
@@ -47,7 +50,7 @@ struct RecordingFaultTests {
                 try await RecordingServiceTests.eventually("the camera to go offline", timeout: .seconds(60)) {
                     try await Self.health(app, camera) == "offline"
                 }
-                source = try await SyntheticRTSPCamera.start(port: port, mounts: ["cam": clip])
+                source = try await SyntheticRTSPCamera.start(port: port, mounts: ["cam": clip], user: user)
                 try await RecordingServiceTests.eventually("the camera to come back", timeout: .seconds(90)) {
                     try await Self.health(app, camera) == "online"
                 }

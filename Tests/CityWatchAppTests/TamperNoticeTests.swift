@@ -18,8 +18,9 @@ struct TamperNoticeTests {
 
     @Test func detailTellsTheChangeInKoreanTime() {
         #expect(TamperNotice.detail(of: Self.change, at: Self.at) == Self.expected)
-        #expect(TamperNotice.koreanTime(Date(timeIntervalSince1970: 1_767_193_199)) == "2025-12-31 23:59:59 KST")
-        #expect(TamperNotice.koreanTime(Date(timeIntervalSince1970: 1_767_193_200)) == "2026-01-01 00:00:00 KST")
+        // The date is Seoul's too: 15:00 UTC on New Year's Eve is already the new year there.
+        let newYear = TamperChange(from: .frozen, to: .normal, time: 1_767_193_200, measurement: TamperMeasurement())
+        #expect(TamperNotice.detail(of: newYear, at: Date(timeIntervalSince1970: 1_767_193_200)).hasPrefix("frozen → normal at 2026-01-01 00:00:00 KST"))
     }
 
     /// The camera's health history and the notice pushed to the consoles and the alarm bridge

@@ -5,10 +5,10 @@ import Testing
 struct BellParsingTests {
     static let header = BellColumn.allCases.map(\.standardName)
 
-    static func row(number: String = "B-0001", latitude: String = "37.500000", longitude: String = "127.030000") -> [String] {
+    static func row(number: String = "B-0001", rowKey: String = "", latitude: String = "37.500000", longitude: String = "127.030000") -> [String] {
         [number, "방범용", "공원", "놀이터 옆 가로등", "서울특별시 강남구 테헤란로 1", "서울특별시 강남구 역삼동 1-1",
          latitude, longitude, "유선", "Y", "N", "N", "CCTV연동", "2019", "20240301", "정상", "서울특별시 강남구청",
-         "02-3423-0000", "20240630"]
+         "02-3423-0000", "20240630", rowKey]
     }
 
     @Test func standardHeaderMapsEveryColumnAndRowKeepsEveryField() throws {
@@ -50,7 +50,8 @@ struct BellParsingTests {
         (BellParsingTests.row(latitude: "0", longitude: "0"), "placeholder"),
         (BellParsingTests.row(latitude: "35.68", longitude: "139.76"), "outside South Korea"),
         (BellParsingTests.row(number: ""), "management number) is empty"),
-        (Array(BellParsingTests.row().prefix(18)), "has 18 fields, the header has 19"),
+        (BellParsingTests.row(number: "", rowKey: ""), "is empty and so is 관리번호"),
+        (Array(BellParsingTests.row().prefix(19)), "has 19 fields, the header has 20"),
     ])
     func badRowSaysWhy(row: [String], reason: String) throws {
         let parser = BellRowParser(layout: try BellLayout(header: Self.header))

@@ -5,6 +5,14 @@ import Testing
 
 @Suite("Fragmented MP4 splitter", .enabled(if: MediaFixtures.available, "needs ffmpeg"))
 struct FragmentedMP4SplitterTests {
+    @Test func theHubKnowsThePictureSizeFromTheInitialisationSegment() throws {
+        let hub = LiveHub()
+        #expect(hub.pictureSize == nil)
+        let bytes = try MediaFixtures.liveStream(of: try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: true))
+        bytes.withUnsafeBytes { hub.ingest($0) }
+        #expect(hub.pictureSize?.width == 320 && hub.pictureSize?.height == 180)
+    }
+
     @Test(arguments: [true, false])
     func splitsRealFFmpegOutputIntoInitAndKeyframeMarkedFragments(bFrames: Bool) throws {
         let bytes = try MediaFixtures.liveStream(of: try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: bFrames))

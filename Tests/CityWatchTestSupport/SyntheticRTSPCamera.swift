@@ -17,8 +17,9 @@ public final class SyntheticRTSPCamera: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
 
     /// Starts the script serving `mounts` (name → MP4 file) on `port`; returns once it is ready.
-    public static func start(port: Int, mounts: [String: URL]) async throws -> SyntheticRTSPCamera {
-        let camera = try SyntheticRTSPCamera(port: port, mounts: mounts)
+    /// With `user` ("NAME:PASSWORD") every mount asks for it (Digest authentication).
+    public static func start(port: Int, mounts: [String: URL], user: String? = nil) async throws -> SyntheticRTSPCamera {
+        let camera = try SyntheticRTSPCamera(port: port, mounts: mounts, user: user)
         do {
             try await camera.waitUntilReady()
         } catch {
@@ -28,13 +29,13 @@ public final class SyntheticRTSPCamera: @unchecked Sendable {
         return camera
     }
 
-    private init(port: Int, mounts: [String: URL]) throws {
+    private init(port: Int, mounts: [String: URL], user: String?) throws {
         self.port = port
         process = Process()
         output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [RepositoryPaths.root.appendingPathComponent("scripts/rtsp-camera.py").path, "--port", String(port)]
-            + mounts.map { "\($0.key)=\($0.value.path)" }
+            + (user.map { ["--user", $0] } ?? []) + mounts.map { "\($0.key)=\($0.value.path)" }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -78,20 +78,28 @@ struct AnalyticsController: RouteCollection {
         return Response.privateJPEG(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    /// Events newest first; filters: `camera`, `kind` (rule kinds), `severity` (the priority
+    /// their alarms get), `state` (`unacknowledged`, `acknowledged`), `since`, `until`.
     func list(req: Request) async throws -> [EventDTO] {
         let (_, scope) = try await req.cameraView()
         var cameras: Set<UUID>? = scope.allowed
-        if let camera: String = req.query["camera"] {
-            guard let id = UUID(uuidString: camera) else { throw Abort(.badRequest, reason: "camera '\(camera.prefix(40))' is not a camera id") }
-            guard scope.contains(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
-            cameras = [id]
+        if let camera = try req.filterCamera(in: scope) { cameras = [camera] }
+        var kinds = try req.filterValues("kind", allowed: Self.eventKinds)
+        if let severities = try req.filterValues("severity", allowed: Alarm.Priority.allCases.map(\.rawValue)) {
+            let ofSeverity = Set(Self.eventKinds.filter { severities.contains(Alarm.priority(forAnalyticsKind: $0).rawValue) })
+            kinds = kinds.map { $0.intersection(ofSeverity) } ?? ofSeverity
         }
+        let state = try req.filterValues("state", allowed: ["unacknowledged", "acknowledged"])
+        let acknowledged: Bool? = state?.count == 1 ? state!.contains("acknowledged") : nil
         let limit = min(max((req.query["limit"] as Int?) ?? 100, 1), 500)
         let events = try await AnalyticsRepository(database: req.db).events(
             cameras: cameras, since: try req.timeQuery("since"), until: try req.timeQuery("until"),
-            unacknowledgedOnly: (req.query["unacknowledged"] as String?) == "true", limit: limit)
+            unacknowledgedOnly: (req.query["unacknowledged"] as String?) == "true", kinds: kinds, acknowledged: acknowledged, limit: limit)
         return events.map(EventDTO.init)
     }
+
+    /// The kinds of event a rule raises.
+    static let eventKinds = ["intrusion", "loitering", "lineCrossing", "crowding", "abandonedObject", "fall"]
 
     func one(req: Request) async throws -> EventDTO {
         EventDTO(try await visibleEvent(req).event)
@@ -103,8 +111,17 @@ struct AnalyticsController: RouteCollection {
         guard let path, let bytes = FileManager.default.contents(atPath: path) else {
             throw Abort(.notFound, reason: "event \(event.id) has no snapshot")
         }
-        try await req.audit.append(AuditEvent(actor: user.username, action: "event.snapshot", target: event.cameraID.uuidString,
-                                              details: ["event": .string(event.id.uuidString)]))
+        // Once per viewing session of the event: a console redrawing it writes no further lines.
+        let views = req.cityWatch.viewingSessions, item = "event:\(event.id)"
+        if views.firstView(session: user.sessionID, item: item, now: req.cityWatch.clock()) {
+            do {
+                try await req.audit.append(AuditEvent(actor: user.username, action: "event.snapshot", target: event.cameraID.uuidString,
+                                                      details: ["event": .string(event.id.uuidString)]))
+            } catch {
+                views.unmark(session: user.sessionID, item: item)
+                throw error
+            }
+        }
         return Response.privateJPEG(bytes)
     }
 

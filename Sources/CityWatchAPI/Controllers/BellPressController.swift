@@ -17,7 +17,7 @@ struct BellPressController: RouteCollection {
 
     struct DrillRequest: StrictContent {
         static let allowedKeys: Set<String> = ["bell", "minutes", "note"]
-        /// A bell id or management number; none for every bell.
+        /// A bell's key (관리번호, else 안전비상벨관리번호), former key or id; none for every bell.
         var bell: String?
         var minutes: Int
         var note: String?
@@ -26,7 +26,7 @@ struct BellPressController: RouteCollection {
     struct DrillDTO: Content {
         var id: UUID
         var bellId: UUID?
-        /// The bell's management number (none: every bell).
+        /// The bell's key (none: every bell).
         var bell: String?
         var from: Date
         var until: Date
@@ -36,7 +36,7 @@ struct BellPressController: RouteCollection {
 
     struct PressDTO: Content {
         var bellId: UUID
-        /// The bell's management number and where it is, for the press log.
+        /// The bell's key and where it is, for the press log.
         var bell: String?
         var place: String?
         var receivedAt: Date
@@ -108,13 +108,13 @@ struct BellPressController: RouteCollection {
         let bells = try await BellRepository(database: req.db).bells(ids: Set(presses.map(\.bellID)))
         return presses.map {
             let bell = bells[$0.bellID]?.record
-            return PressDTO(bellId: $0.bellID, bell: bell?.managementNumber, place: bell.map { $0.location.isEmpty ? $0.displayAddress : $0.location },
+            return PressDTO(bellId: $0.bellID, bell: bell?.key, place: bell.map { $0.location.isEmpty ? $0.displayAddress : $0.location },
                             receivedAt: $0.receivedAt, drill: $0.drill, alarmId: $0.alarmID)
         }
     }
 
     static func dto(_ model: BellDrillModel, bell: Bell?) -> DrillDTO {
-        DrillDTO(id: model.id ?? UUID(), bellId: model.bellID, bell: bell?.record.managementNumber, from: model.from, until: model.until,
+        DrillDTO(id: model.id ?? UUID(), bellId: model.bellID, bell: bell?.record.key, from: model.from, until: model.until,
                  note: model.note, createdBy: model.createdBy)
     }
 }

@@ -20,7 +20,8 @@ struct CameraController: RouteCollection {
         let (snapshot, scope, scopeKey) = try await req.cameraViewWithKey()
         let retaskings = try await req.activeRetaskings()
         // Same registry version, group rules and re-taskings: same bytes. Administrators share one entry.
-        let body = try req.cityWatch.siteLists.body(for: "\(snapshot.version ?? "none")|\(scopeKey)|\(retaskings.key)") {
+        let key = "\(snapshot.version ?? "none")|\(scopeKey)|\(retaskings.key)"
+        let body = try req.cityWatch.siteLists.body(for: key) {
             var visible: [UUID: Int] = [:]
             var order: [UUID] = []
             for camera in snapshot.cameras where scope.contains(camera.id) {
@@ -32,13 +33,15 @@ struct CameraController: RouteCollection {
                 if let camera = snapshot.camera(cameraID) { retaskedBySite[camera.siteID, default: []].append(retasking) }
             }
             let sites = order.compactMap { id in
-                snapshot.sites[id].map { SiteDTO($0, visibleCameras: visible[id] ?? 0).overlaid(retaskedBySite[id] ?? []) }
+                snapshot.sites[id].map { SiteDTO($0, label: snapshot.label(of: $0), visibleCameras: visible[id] ?? 0).overlaid(retaskedBySite[id] ?? []) }
             }
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601 // a re-tasking's end, as every other answer gives times
             return try encoder.encode(SiteListDTO(sites: sites, total: sites.count))
         }
-        return body.response(for: req)
+        // The key names everything the list depends on: an import, a group change or a re-tasking changes it.
+        let etag = "\"" + SHA256.hash(data: Data(key.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        return body.response(for: req, etag: etag)
     }
 
     func list(req: Request) async throws -> CameraPageDTO {
@@ -46,7 +49,7 @@ struct CameraController: RouteCollection {
         let (snapshot, scope) = try await req.cameraView()
         let (hits, total) = query.run(on: snapshot, scope: scope)
         let retasked = try await req.activeRetaskings().byCamera
-        return CameraPageDTO(items: hits.map { CameraDTO(camera: $0.camera, site: $0.site, distance: $0.distance).overlaid(retasked[$0.camera.id]) },
+        return CameraPageDTO(items: hits.map { CameraDTO(camera: $0.camera, site: $0.site, label: snapshot.label(of: $0.camera), distance: $0.distance).overlaid(retasked[$0.camera.id]) },
                              total: total, offset: query.offset, limit: query.limit)
     }
 
@@ -55,7 +58,7 @@ struct CameraController: RouteCollection {
         let (snapshot, scope) = try await req.cameraView()
         guard scope.contains(id), let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
         let own = try await CameraModel.find(id, on: req.db)?.retentionDays
-        return CameraDTO(camera: camera, site: snapshot.site(of: camera), ownRetentionDays: own)
+        return CameraDTO(camera: camera, site: snapshot.site(of: camera), label: snapshot.label(of: camera), ownRetentionDays: own)
             .overlaid(try await req.activeRetaskings().byCamera[id])
     }
 
@@ -83,7 +86,7 @@ struct CameraController: RouteCollection {
         req.cityWatch.directory.invalidate()
         let snapshot = try await req.cityWatch.directory.snapshot(on: req.db)
         guard let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
-        return CameraDTO(camera: camera, site: snapshot.site(of: camera), ownRetentionDays: try await CameraModel.find(id, on: req.db)?.retentionDays)
+        return CameraDTO(camera: camera, site: snapshot.site(of: camera), label: snapshot.label(of: camera), ownRetentionDays: try await CameraModel.find(id, on: req.db)?.retentionDays)
             .overlaid(try await req.activeRetaskings().byCamera[id])
     }
 }

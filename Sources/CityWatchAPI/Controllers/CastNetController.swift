@@ -18,8 +18,8 @@ struct CastNetController: RouteCollection {
         let plan = await req.cityWatch.castNet.plan(query, snapshot: snapshot, scope: scope)
         var labels: [String: String] = [:]
         for pick in plan.cameras {
-            guard let id = UUID(uuidString: pick.cameraID), let index = snapshot.cameraIndex[id] else { continue }
-            labels[pick.cameraID] = snapshot.siteOfCamera[index].displayAddress
+            guard let id = UUID(uuidString: pick.cameraID), let label = snapshot.labels.camera(id) else { continue }
+            labels[pick.cameraID] = label
         }
         let formatter = ISO8601DateFormatter()
         try await req.audit.append(AuditEvent(actor: user.username, action: "castnet", details: [

@@ -43,13 +43,23 @@ struct IncidentController: RouteCollection {
 
     // MARK: Alarms
 
+    /// The queue; filters: `kind` (sources), `camera`, `severity` (priorities), `state`
+    /// (statuses; a finished one includes finished alarms), `finished=true`, `since`.
     func listAlarms(req: Request) async throws -> [AlarmDTO] {
         let view = try await req.cameraListView()
         let limit = min(max((req.query["limit"] as Int?) ?? 200, 1), 1_000)
-        let finished = (req.query["finished"] as String?) == "true"
+        let camera = try req.filterCamera(in: view.scope)
+        let statuses = try req.filterValues("state", allowed: Alarm.Status.allCases.map(\.rawValue)).map { Set($0.compactMap(Alarm.Status.init)) }
+        let filter = IncidentRepository.AlarmFilter(
+            sources: try req.filterValues("kind", allowed: Alarm.Source.allCases.map(\.rawValue)).map { Set($0.compactMap(Alarm.Source.init)) },
+            priorities: try req.filterValues("severity", allowed: Alarm.Priority.allCases.map(\.rawValue)).map { Set($0.compactMap(Alarm.Priority.init)) },
+            statuses: statuses)
+        let finished = (req.query["finished"] as String?) == "true" || statuses?.contains { !$0.isActive } == true
         let since = try req.timeQuery("since") ?? req.cityWatch.clock().addingTimeInterval(-86_400)
-        let alarms = try await IncidentRepository(database: req.db).alarms(includeFinished: finished, since: since, limit: view.scope.rowsToRead(toShow: limit))
-        return alarms.filter { view.maySee($0.cameraIDs) }.prefix(limit).map { AlarmDTO($0, view: view) }
+        // A camera filter is applied after reading, like the user's scope: read as far past other cameras' rows.
+        let toRead = camera == nil ? view.scope.rowsToRead(toShow: limit) : max(limit, 10_000)
+        let alarms = try await IncidentRepository(database: req.db).alarms(includeFinished: finished, since: since, limit: toRead, filter: filter)
+        return alarms.filter { view.maySee($0.cameraIDs) && (camera.map($0.cameraIDs.contains) ?? true) }.prefix(limit).map { AlarmDTO($0, view: view) }
     }
 
     func oneAlarm(req: Request) async throws -> AlarmDTO {

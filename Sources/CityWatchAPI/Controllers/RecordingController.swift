@@ -63,10 +63,22 @@ struct RecordingController: RouteCollection {
         let (camera, _) = try await req.visibleCamera()
         let model = try await CameraModel.find(camera.id, on: req.db)
         let history = try await RecordingRepository(database: req.db).healthHistory(camera: camera.id, limit: 50)
-        return HealthDTO(cameraId: camera.id, health: model?.health ?? (camera.enabled ? "unknown" : "disabled"),
-                         reason: model?.healthReason, since: model?.healthSince,
-                         recording: req.application.recording?.pipeline(for: camera.id) != nil,
-                         history: history.map { .init(at: $0.at, from: $0.from, to: $0.to, reason: $0.reason) })
+        var dto = HealthDTO(cameraId: camera.id, health: model?.health ?? (camera.enabled ? "unknown" : "disabled"),
+                            reason: model?.healthReason, since: model?.healthSince,
+                            recording: req.application.recording?.pipeline(for: camera.id) != nil,
+                            history: history.map { .init(at: $0.at, from: $0.from, to: $0.to, reason: $0.reason) })
+        if let recording = req.application.recording {
+            // Known here even when the store could not take the health change (it may be why).
+            let status = recording.indexingStatus(of: camera.id)
+            dto.indexing = .init(state: status.stalledSince == nil ? "ok" : "stalled", waiting: status.waiting,
+                                 stalledSince: status.stalledSince, problem: status.problem)
+            if let since = status.stalledSince {
+                dto.health = RecordingService.indexingStalled
+                dto.since = since
+                dto.reason = "\(status.waiting) closed segment(s) not in the index" + (status.problem.map { ": " + String($0.prefix(300)) } ?? "")
+            }
+        }
+        return dto
     }
 
     func recordings(req: Request) async throws -> RecordingsDTO {
@@ -87,8 +99,13 @@ struct RecordingController: RouteCollection {
             }
         }
         let gaps = try await repository.gaps(camera: camera.id, from: from, to: to).map { RecordingsDTO.Range(start: $0.from, end: $0.to) }
+        var recordingNow: RecordingsDTO.Range?
+        if let open = await req.application.recording?.pipeline(for: camera.id)?.segmentBeingWritten(), open.start < now, open.start < to, now > from {
+            recordingNow = .init(start: open.start, end: now)
+        }
         return RecordingsDTO(cameraId: camera.id, from: from, to: to, ranges: ranges, gaps: gaps,
-                             segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes) })
+                             segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes) },
+                             recordingNow: recordingNow)
     }
 
     func segmentVideo(req: Request) async throws -> Response {
@@ -240,6 +257,11 @@ extension Request {
         let (snapshot, scope) = try await cameraView()
         guard scope.contains(id), let camera = snapshot.camera(id) else { throw Abort(.notFound, reason: "no camera \(id)") }
         return (camera, snapshot.site(of: camera))
+    }
+
+    /// What the console calls `camera` (``CameraDirectory/Snapshot/label(of:)``).
+    func cameraLabel(_ camera: Camera) async throws -> String {
+        try await cityWatch.directory.snapshot(on: db).label(of: camera)
     }
 
     /// The camera's privacy masks that a user with `role` may not see behind: none for

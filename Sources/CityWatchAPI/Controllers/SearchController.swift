@@ -78,8 +78,7 @@ struct SearchController: RouteCollection {
         let (camera, _) = try await req.visibleCamera()
         guard let at = try req.timeQuery("at") else { throw Abort(.badRequest, reason: "at: give the moment, an ISO 8601 time") }
         let width = min(max((req.query["width"] as Int?) ?? 320, 64), 1280)
-        guard let segment = try await RecordingRepository(database: req.db).segments(camera: camera.id, from: at, to: at.addingTimeInterval(0.001)).first,
-              FileManager.default.fileExists(atPath: segment.path) else {
+        guard let segment = try await req.recordedFile(camera: camera.id, at: at) else {
             throw Abort(.notFound, reason: "nothing of camera \(camera.id) is recorded at \(ISO8601DateFormatter().string(from: at)) on this server")
         }
         let masks = try await req.hiddenPrivacyMasks(camera: camera.id, for: user.role)
@@ -94,5 +93,19 @@ struct SearchController: RouteCollection {
                                               details: ["at": .string(ISO8601DateFormatter().string(from: at))]
                                                   .merging(masks.isEmpty ? [:] : ["masked": .bool(true)]) { a, _ in a }))
         return Response.privateJPEG(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
+
+extension Request {
+    /// The recording on this server that holds moment `at` of `camera`: the indexed segment
+    /// starting last at or before it (at a boundary the next segment, not the end of the one
+    /// before, whose name is rounded down to the second), else the segment the recorder is
+    /// writing now, which is indexed only when it closes.
+    func recordedFile(camera: UUID, at: Date) async throws -> (path: String, start: Date)? {
+        let segments = try await RecordingRepository(database: db).segments(camera: camera, from: at, to: at.addingTimeInterval(0.001))
+        if let segment = segments.last(where: { FileManager.default.fileExists(atPath: $0.path) }) { return (segment.path, segment.start) }
+        guard let open = await application.recording?.pipeline(for: camera)?.segmentBeingWritten(), open.start <= at,
+              at <= cityWatch.clock(), FileManager.default.fileExists(atPath: open.path) else { return nil }
+        return (open.path, open.start)
     }
 }

@@ -19,12 +19,16 @@ struct SystemController: RouteCollection {
     struct HealthDTO: Content {
         var status: String
         var database: String
+        /// `ok`, or how many cameras' footage is not reaching the index.
+        var recording: String?
     }
 
     func health(req: Request) async throws -> Response {
         do {
             _ = try await req.db.sql.raw("SELECT 1 AS ok").first()
-            return try await HealthDTO(status: "ok", database: "ok").encodeResponse(for: req)
+            let stalled = req.application.recording?.indexingSummary.stalledCameras ?? 0
+            return try await HealthDTO(status: "ok", database: "ok",
+                                       recording: stalled == 0 ? "ok" : "indexing stalled on \(stalled) camera(s)").encodeResponse(for: req)
         } catch {
             req.logger.error("health check: database unreachable", metadata: ["error": .string(String(describing: error))])
             let response = try await HealthDTO(status: "unavailable", database: "unreachable").encodeResponse(for: req)
@@ -47,6 +51,16 @@ struct SystemController: RouteCollection {
                         labels: [("purpose", purpose.code), ("state", state)]
                     ).set(Double(counts[purpose.code]?[state] ?? 0))
                 }
+            }
+        }
+        if let recording = req.application.recording {
+            let indexing = recording.indexingSummary
+            for (name, help, value) in [
+                ("recording_indexing_stalled_cameras", "Cameras whose closed segments have waited too long for the index", indexing.stalledCameras),
+                ("recording_segments_waiting_for_index", "Closed segments not in the index yet", indexing.waitingSegments),
+                ("recording_segments_found_in_folder", "Closed segments the segment list missed and the folder gave, since start", indexing.foundInFolders),
+            ] {
+                registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: name, unitName: "", helpText: help)).set(Double(value))
             }
         }
         var headers = HTTPHeaders()

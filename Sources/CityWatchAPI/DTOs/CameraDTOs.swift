@@ -8,6 +8,9 @@ import Vapor
 /// A site as the map needs it.
 struct SiteDTO: Content {
     var id: UUID
+    /// What the console calls the site: the part of its address that tells it from the others
+    /// (``CityWatchDomain/CameraLabels``).
+    var label: String
     var lat: Double
     var lon: Double
     var purpose: String
@@ -29,8 +32,9 @@ struct SiteDTO: Content {
     /// The re-tasking in force on a camera of the site, if any.
     var retasking: RetaskingBriefDTO?
 
-    init(_ site: Site, visibleCameras: Int) {
+    init(_ site: Site, label: String, visibleCameras: Int) {
         id = site.id
+        self.label = label
         lat = site.record.latitude
         lon = site.record.longitude
         purpose = site.record.purpose.code
@@ -63,6 +67,10 @@ struct CameraDTO: Content {
     var siteId: UUID
     var position: Int
     var name: String?
+    /// What the console calls the camera on tiles and in lists: its name, else the distinctive
+    /// part of its site's address and, on a pole with several, its number there
+    /// (``CityWatchDomain/CameraLabels``).
+    var label: String
     var enabled: Bool
     var purpose: String
     var purposeText: String
@@ -86,8 +94,9 @@ struct CameraDTO: Content {
     /// The re-tasking in force, if any.
     var retasking: RetaskingBriefDTO?
 
-    init(camera: Camera, site: Site, distance: Double? = nil, ownRetentionDays: Int? = nil) {
+    init(camera: Camera, site: Site, label: String, distance: Double? = nil, ownRetentionDays: Int? = nil) {
         id = camera.id
+        self.label = label
         siteId = camera.siteID
         position = camera.position
         name = camera.name

@@ -24,6 +24,14 @@ struct AlarmDTO: Content, Equatable {
     var handledAt: Date?
     var notes: [AlarmNote]
     var incidentId: UUID?
+    /// On a storm alarm: how many alarms it stands for, and the span they fell in.
+    var storm: Storm?
+
+    struct Storm: Content, Equatable {
+        var count: Int
+        var firstAt: Date
+        var lastAt: Date
+    }
 
     init(_ alarm: Alarm, view: CameraListView) {
         id = alarm.id
@@ -44,6 +52,7 @@ struct AlarmDTO: Content, Equatable {
         handledAt = alarm.handledAt
         notes = alarm.notes
         incidentId = alarm.incidentID
+        storm = alarm.storm.map { Storm(count: $0.count, firstAt: $0.firstAt, lastAt: $0.lastAt) }
     }
 }
 
@@ -129,9 +138,7 @@ struct CameraListView: Sendable {
     }
 
     func label(_ id: UUID) -> String {
-        guard let index = snapshot.cameraIndex[id] else { return id.uuidString }
-        let camera = snapshot.cameras[index]
-        return snapshot.siteOfCamera[index].displayAddress + (camera.position > 1 ? " #\(camera.position)" : "")
+        snapshot.labels.camera(id) ?? id.uuidString
     }
 
     /// True when the user may see something of an alarm or incident with these cameras: it has

@@ -39,11 +39,25 @@ struct HealthDTO: Content {
         var reason: String
     }
 
+    /// Whether the camera's closed segments reach the index (playback, export and search
+    /// read only what is indexed).
+    struct Indexing: Content {
+        /// `ok`, or `stalled` when a closed segment has waited too long for its row.
+        var state: String
+        /// Closed segments not indexed yet.
+        var waiting: Int
+        var stalledSince: Date?
+        /// The last reason a row could not be written.
+        var problem: String?
+    }
+
     var cameraId: UUID
+    /// The stream's health, or `indexingStalled` while its footage does not reach the index.
     var health: String
     var reason: String?
     var since: Date?
     var recording: Bool
+    var indexing: Indexing?
     var history: [Transition]
 }
 
@@ -69,6 +83,9 @@ struct RecordingsDTO: Content {
     /// Outages the recorder noticed.
     var gaps: [Range]
     var segments: [Segment]
+    /// The segment the recorder is writing, from its start to now: recorded, but indexed and
+    /// playable only once it closes (nil when this server is not recording the camera).
+    var recordingNow: Range?
 }
 
 /// `POST /api/holds`.

@@ -41,7 +41,9 @@ struct BellDTO: Content {
     }
 
     var id: UUID
-    /// 안전비상벨관리번호.
+    /// What a press and a drill name the bell by: 관리번호, else 안전비상벨관리번호.
+    var key: String
+    /// 안전비상벨관리번호: the installer's number (other bells may have it too).
     var managementNumber: String
     /// 설치위치: where on the site it hangs ("가로등 기둥").
     var place: String
@@ -57,6 +59,7 @@ struct BellDTO: Content {
 
     init(_ listing: BellDirectory.Listing, cameras: [BellDirectory.LinkedCamera]) {
         id = listing.id
+        key = listing.key
         managementNumber = listing.bell.managementNumber
         place = listing.bell.location
         placeType = listing.bell.placeType

@@ -28,7 +28,7 @@ struct RetaskingController: RouteCollection {
         do { applied = try await req.retaskingService.apply(request, registryPurpose: site.record.purpose) } catch let error as RetaskingError {
             throw RetaskingAbort(error: error)
         }
-        let dto = RetaskingDTO(applied.retasking, label: camera.name ?? site.displayAddress, now: req.cityWatch.clock(), extended: applied.extended)
+        let dto = RetaskingDTO(applied.retasking, label: try await req.cameraLabel(camera), now: req.cityWatch.clock(), extended: applied.extended)
         let response = try await dto.encodeResponse(for: req)
         response.status = applied.extended ? .ok : .created
         return response
@@ -36,7 +36,7 @@ struct RetaskingController: RouteCollection {
 
     func revert(req: Request) async throws -> RetaskingDTO {
         let user = try req.requireUser()
-        let (camera, site) = try await req.visibleCamera()
+        let (camera, _) = try await req.visibleCamera()
         let body = req.body.data.map { $0.readableBytes > 0 } == true ? try req.decodeStrict(RevertRetaskRequest.self) : RevertRetaskRequest(reason: nil)
         let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, !reason.isEmpty, !RetaskingPolicy.reasonLength.contains(reason.count) {
@@ -44,7 +44,7 @@ struct RetaskingController: RouteCollection {
         }
         do {
             let reverted = try await req.retaskingService.revert(camera: camera.id, by: user.username, reason: reason?.isEmpty == false ? reason : nil)
-            return RetaskingDTO(reverted, label: camera.name ?? site.displayAddress, now: req.cityWatch.clock())
+            return RetaskingDTO(reverted, label: try await req.cameraLabel(camera), now: req.cityWatch.clock())
         } catch let error as RetaskingError {
             throw RetaskingAbort(error: error)
         }

@@ -25,6 +25,8 @@ public struct CityWatchServices: Sendable {
     let sessions = SessionCache()
     /// Users' camera scopes as open live views re-check them.
     let liveScopes = LiveScopeCache()
+    /// What each session has viewed, so snapshots are audited once per viewing session.
+    let viewingSessions = ViewingSessions()
     /// Masked copies of recordings for viewers who may not see behind privacy masks.
     let maskedPlayback: MaskedSegmentCache
     /// Cast-net over the registry's cameras and the configured road network.

@@ -21,18 +21,22 @@ public struct CameraAnalyzer: Sendable {
     var chroma: ColorPlanes
     var summaries: [Int: TrackSummaryBuilder] = [:]
     var seen: Set<Int> = []
+    /// The rule engine's thresholds, kept for the engines made when the rules change.
+    let ruleTuning: RuleEngine.Tuning
 
     /// Tracks shorter than this (seconds) leave no summary: flickers, not objects.
     public static let shortestSummarised = 0.6
 
     /// An analyzer for `width × height` frames with `settings` (rules and privacy masks).
     public init(width: Int, height: Int, settings: CameraAnalyticsSettings,
-                motion: MotionConfiguration = MotionConfiguration(), tracker: TrackerConfiguration = TrackerConfiguration()) {
+                motion: MotionConfiguration = MotionConfiguration(), tracker: TrackerConfiguration = TrackerConfiguration(),
+                ruleTuning: RuleEngine.Tuning = RuleEngine.Tuning()) {
         self.width = width
         self.height = height
         self.settings = settings
+        self.ruleTuning = ruleTuning
         self.motion = MotionAnalyzer(width: width, height: height, motion: motion, tracking: tracker, exclusions: settings.privacyMasks)
-        self.rules = RuleEngine(rules: settings.rules.filter(\.enabled), width: width, height: height)
+        self.rules = RuleEngine(rules: settings.rules.filter(\.enabled), width: width, height: height, tuning: ruleTuning)
         self.tamper = TamperDetector(width: width, height: height)
         self.luma = GrayImage(width: width, height: height)
         self.chroma = ColorPlanes(width: (width + 1) / 2, height: (height + 1) / 2)
@@ -41,7 +45,9 @@ public struct CameraAnalyzer: Sendable {
     /// Takes new rules and masks without losing the background, tracks or tamper reference.
     public mutating func update(settings: CameraAnalyticsSettings) {
         if settings.privacyMasks != self.settings.privacyMasks { motion.exclude(settings.privacyMasks) }
-        if settings.rules != self.settings.rules { rules = RuleEngine(rules: settings.rules.filter(\.enabled), width: width, height: height) }
+        if settings.rules != self.settings.rules {
+            rules = RuleEngine(rules: settings.rules.filter(\.enabled), width: width, height: height, tuning: ruleTuning)
+        }
         self.settings = settings
     }
 

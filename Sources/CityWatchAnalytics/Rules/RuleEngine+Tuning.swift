@@ -18,6 +18,10 @@ extension RuleEngine {
         /// Objects first seen within this many seconds of the first frame are part of the scene
         /// and never abandoned objects.
         public var sceneSettleSeconds: Double
+        /// Within a rule's cool-down, an event of another track near where the rule last fired
+        /// is a repeat of that event (the same object under a new track id). Off only to measure
+        /// how many alarms the per-track cool-down alone lets through (`citywatch bench alarms`).
+        public var mergesAcrossTracks = true
 
         public init(lineMarginPixels: Double = 3, zoneExitGraceSeconds: Double = 1, fallWindowSeconds: Double = 2,
                     uprightAspect: Double = 1.4, lyingAspect: Double = 1.0, sceneSettleSeconds: Double = 0) {

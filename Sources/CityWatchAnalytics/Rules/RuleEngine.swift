@@ -122,8 +122,24 @@ public struct RuleEngine: Sendable {
             merges.append(RuleMerge(eventSerial: last.serial, ruleID: rule.id, trackIDs: ids, time: time, repeats: last.repeats))
             return
         }
+        memories[index].recent.removeAll { time - $0.coolDown.time >= rule.coolDownSeconds }
+        if tuning.mergesAcrossTracks, count == nil,
+           let near = memories[index].recent.lastIndex(where: { $0.isNear(involved) }) {
+            // The same object under another track id: a repeat of that event, and this track's
+            // later repeats within the cool-down go to it as well.
+            memories[index].recent[near].coolDown.repeats += 1
+            let merged = memories[index].recent[near].coolDown
+            coolDown = merged
+            merges.append(RuleMerge(eventSerial: merged.serial, ruleID: rule.id, trackIDs: ids, time: time, repeats: merged.repeats))
+            return
+        }
         lastSerial += 1
         coolDown = RuleCoolDown(time: time, serial: lastSerial)
+        if rule.coolDownSeconds > 0 {
+            memories[index].recent.append(RecentRuleEvent(coolDown: coolDown!, feet: involved.map { ($0.footX, $0.footY) },
+                                                          reach: Double(involved.map(\.box.height).max() ?? 0)))
+            if memories[index].recent.count > 16 { memories[index].recent.removeFirst() }
+        }
         events.append(RuleEvent(serial: lastSerial, ruleID: rule.id, ruleName: rule.name, kind: rule.kind.name, time: time,
                                 trackIDs: ids, boxes: involved.map(\.box), seconds: seconds, count: count, direction: direction))
     }

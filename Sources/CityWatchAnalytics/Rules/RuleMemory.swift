@@ -12,6 +12,10 @@ struct RuleMemory: Sendable {
     var crowdReported = false
     /// Crowding's cool-down is per rule, not per track.
     var crowdCoolDown: RuleCoolDown?
+    /// The rule's events still within their cool-down, newest last: a track that fires near
+    /// where one of them was is taken for the same object under a new track id (it split, or
+    /// was lost and found again) and merged as a repeat.
+    var recent: [RecentRuleEvent] = []
 
     init(rule: AnalyticsRule) {
         self.rule = rule
@@ -23,6 +27,24 @@ struct RuleCoolDown: Sendable {
     var time: Double
     var serial: Int
     var repeats = 0
+}
+
+/// Where and when a rule last fired, for merging repeats across track ids.
+struct RecentRuleEvent: Sendable {
+    var coolDown: RuleCoolDown
+    /// Foot points of the objects involved, in analysis-frame pixels.
+    var feet: [(x: Double, y: Double)]
+    /// How near a foot point must come to count as the same object: the larger of the
+    /// objects' heights (an object's own size is the scale it moves and splits at).
+    var reach: Double
+
+    /// True when one of `tracks` stands within reach of where this event's objects stood.
+    func isNear(_ tracks: [TrackedObject]) -> Bool {
+        tracks.contains { track in
+            let reach = max(self.reach, Double(track.box.height))
+            return feet.contains { (track.footX - $0.x) * (track.footX - $0.x) + (track.footY - $0.y) * (track.footY - $0.y) <= reach * reach }
+        }
+    }
 }
 
 /// One rule's memory of one track.

@@ -100,7 +100,11 @@ public final class AnalyticsService: Service, Sendable {
                 let weekday = ((components.weekday ?? 1) + 5) % 7 + 1
                 let minute = (components.hour ?? 0) * 60 + (components.minute ?? 0)
                 output += worker.analyse(camera: camera, frame: frame, settings: settings[camera] ?? CameraAnalyticsSettings(),
-                                         weekday: weekday, minute: minute).map { (camera, $0) }
+                                         weekday: weekday, minute: minute).map { result in
+                    var result = result
+                    if result.frame != nil { result.pictureSize = pipeline.live.pictureSize }
+                    return (camera, result)
+                }
                 if let classifier {
                     let waiting = worker.tracksAwaitingClass(camera: camera)
                     // The luma is copied only when some track asks for a class (most frames none does).

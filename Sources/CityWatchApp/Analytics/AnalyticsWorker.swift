@@ -11,6 +11,8 @@ final class AnalyticsWorker: Sendable {
     struct Output: Sendable {
         /// The frame, for event snapshots.
         var frame: FrameTap.Frame?
+        /// The camera's real picture size (the frame is always scaled to 16:9): the snapshot's shape.
+        var pictureSize: (width: Int, height: Int)?
         var analysis: FrameAnalysis
         /// When the frame was taken.
         var at: Date

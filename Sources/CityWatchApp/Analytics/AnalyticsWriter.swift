@@ -82,7 +82,7 @@ actor AnalyticsWriter {
             let path = ((snapshotFolder as NSString).appendingPathComponent(camera.uuidString) as NSString).appendingPathComponent("\(id).jpg")
             do {
                 try await snapshots.jpeg(yuv420p: frame.pixels, width: frame.width, height: frame.height,
-                                         masks: output.privacyMasks, to: path)
+                                         pictureSize: output.pictureSize, masks: output.privacyMasks, to: path)
                 snapshotPath = path
             } catch {
                 logger.warning("event snapshot failed", metadata: ["camera": "\(camera)", "error": "\(error)"])

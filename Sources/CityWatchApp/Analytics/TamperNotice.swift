@@ -1,4 +1,5 @@
 import CityWatchAnalytics
+import CityWatchDomain
 import Foundation
 
 /// The words maintenance reads about a change of a camera's tamper state — in the camera's
@@ -10,16 +11,6 @@ import Foundation
 enum TamperNotice {
     /// `normal → moved at 2025-12-05 18:04:09 KST (shift px 20.0)`.
     static func detail(of change: TamperChange, at time: Date) -> String {
-        change.text(at: koreanTime(time))
-    }
-
-    /// `time` as the control room reads it: date and time of day in KST (UTC+9, no daylight
-    /// saving), to the second.
-    static func koreanTime(_ time: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 9 * 3_600)
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: time) + " KST"
+        change.text(at: ControlRoomTime.dateAndClock(time) + " KST")
     }
 }

@@ -13,6 +13,8 @@ public struct BellDirectory: Sendable {
     /// One bell and its linked cameras, nearest covering camera first.
     public struct Listing: Sendable, Codable, Equatable {
         public var id: UUID
+        /// What a press, a secret and a drill window name the bell by (``BellRecord/key``).
+        public var key: String
         public var bell: BellRecord
         public var cameras: [LinkedCamera]
     }
@@ -65,7 +67,7 @@ public struct BellDirectory: Sendable {
                 return LinkedCamera(cameraID: detail.camera, address: detail.site.displayAddress,
                                     viewDirection: detail.site.record.viewDirection, distance: link.distance, bearing: link.bearing)
             }
-            return Listing(id: bell.id, bell: bell.record, cameras: linked)
+            return Listing(id: bell.id, key: bell.record.key, bell: bell.record, cameras: linked)
         }
     }
 }

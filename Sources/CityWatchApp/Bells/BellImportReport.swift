@@ -14,14 +14,21 @@ public struct BellImportReport: Sendable, Codable, Equatable {
     public var badRowCount = 0
     /// The first ``ImportReport/badRowLimit`` bad rows (all of them go to the import's callback).
     public var badRows: [ImportReport.BadRow] = []
+    /// Rows imported with something to look at (a 안전비상벨관리번호 another bell has too).
+    public var warningCount = 0
+    /// The first ``ImportReport/badRowLimit`` of them.
+    public var warnings: [ImportReport.BadRow] = []
+    /// Bells keyed by their 안전비상벨관리번호 that the file's 관리번호 now keys (``BellRekeying``):
+    /// they keep their id, secret, presses and drill windows, and answer to the old key too.
+    public var rekeyed = 0
     /// Header cells that are not bell columns (their values are ignored).
     public var ignoredColumns: [String] = []
     /// True when nothing was written: the counts say what the import would have done.
     public var dryRun = false
     /// Bells in the registry that no row of the file names (good or bad).
     public var missing = 0
-    /// The first ``ImportReport/badRowLimit`` of them, by management number.
-    public var missingNumbers: [String] = []
+    /// The first ``ImportReport/badRowLimit`` of them, by key (``BellRecord/key``).
+    public var missingKeys: [String] = []
     /// Bells removed because `prune` was asked for (0 without it).
     public var pruned = 0
     /// Why `prune` was asked for and not done, if so.
@@ -35,5 +42,10 @@ public struct BellImportReport: Sendable, Codable, Equatable {
         sink?(row)
         badRowCount += 1
         if badRows.count < ImportReport.badRowLimit { badRows.append(row) }
+    }
+
+    mutating func recordWarning(_ row: ImportReport.BadRow) {
+        warningCount += 1
+        if warnings.count < ImportReport.badRowLimit { warnings.append(row) }
     }
 }

@@ -8,7 +8,10 @@ import Foundation
 /// The same reader as the camera registry (``CSVTokenizer``, ``RegistryTextEncoding`` and the
 /// import's field decoder): CP949 or UTF-8 with or without a byte-order mark, quoted fields
 /// holding commas and line breaks. Every good row is kept, every bad one reported with its line
-/// and reason; a re-import updates bells by 안전비상벨관리번호. Bells the file does not name are
+/// and reason; a re-import updates bells by their key (``BellRecord/key``: 관리번호, else
+/// 안전비상벨관리번호), and a 안전비상벨관리번호 shared by several bells is a warning, not a bad
+/// row (``BellKeyLedger``). Bells keyed by their number that a file's 관리번호 names are
+/// re-keyed, keeping their secrets and presses (``BellRekeying``). Bells the file does not name are
 /// reported missing and removed only with `prune` (never those a bad row names, and not at all
 /// when a bad row names no bell: it could be any of them). One transaction: the import lands
 /// whole or not at all. Bell files are small (tens of thousands of rows nationally), so the
@@ -67,19 +70,20 @@ public struct BellImporter: Sendable {
         try await database.writeTransaction { tx in
             var report = file.report
             let repository = BellRepository(database: tx)
+            report.rekeyed = try await repository.rekey(BellRekeying.moves(stored: try await repository.all(), incoming: file.records))
             let outcome = try await repository.upsert(file.records, now: now)
             report.added = outcome.added
             report.changed = outcome.changed
             report.unchanged = outcome.unchanged
-            let missing = try await repository.managementNumbers().filter { !file.named.contains($0) }
+            let missing = try await repository.keys().filter { !file.named.contains($0) }
             report.missing = missing.count
-            report.missingNumbers = Array(missing.prefix(ImportReport.badRowLimit))
+            report.missingKeys = Array(missing.prefix(ImportReport.badRowLimit))
             if prune, !missing.isEmpty {
                 if file.unnamedBadRows > 0 {
                     report.pruneRefused = "\(file.unnamedBadRows) bad row\(file.unnamedBadRows == 1 ? "" : "s") name\(file.unnamedBadRows == 1 ? "s" : "") no bell "
-                        + "(no readable 안전비상벨관리번호) and could be any of the missing ones; fix \(file.unnamedBadRows == 1 ? "it" : "them") and import again"
+                        + "(no readable 관리번호 or 안전비상벨관리번호) and could be any of the missing ones; fix \(file.unnamedBadRows == 1 ? "it" : "them") and import again"
                 } else {
-                    report.pruned = try await repository.delete(managementNumbers: missing)
+                    report.pruned = try await repository.delete(keys: missing)
                 }
             }
             report.bells = try await repository.count()
@@ -91,13 +95,14 @@ public struct BellImporter: Sendable {
                 actor: actor, action: "bells.import", target: URL(fileURLWithPath: path).lastPathComponent,
                 details: ["rowsRead": .int(Int64(report.rowsRead)), "added": .int(Int64(report.added)),
                           "changed": .int(Int64(report.changed)), "badRows": .int(Int64(report.badRowCount)),
+                          "warnings": .int(Int64(report.warningCount)), "rekeyed": .int(Int64(report.rekeyed)),
                           "missing": .int(Int64(report.missing)), "pruned": .int(Int64(report.pruned))]))
             return report
         }
     }
 
-    /// What a file holds: the report so far, the records to store, every management number a
-    /// row names (good or bad) and how many bad rows name none.
+    /// What a file holds: the report so far, the records to store, every key a row names (good
+    /// or bad) and how many bad rows name none.
     struct ReadFile {
         var report: BellImportReport
         var records: [BellRecord]
@@ -116,7 +121,7 @@ public struct BellImporter: Sendable {
         var report = BellImportReport(encoding: encoding)
         var parser: BellRowParser?
         var records: [BellRecord] = []
-        var firstLine: [String: Int] = [:]
+        var ledger = BellKeyLedger()
         var named = Set<String>()
         var unnamedBadRows = 0
         for event in events {
@@ -141,20 +146,23 @@ public struct BellImporter: Sendable {
                     continue
                 }
                 report.rowsRead += 1
-                let number = rowParser.managementNumber(in: fields)
-                if !number.isEmpty { named.insert(number) }
+                let key = rowParser.key(in: fields)
+                if !key.isEmpty { named.insert(key) }
                 let result: Result<BellRecord, BellRowError> = undecodable.map { .failure(.row(.undecodableText(field: $0))) } ?? rowParser.parse(fields)
                 switch result {
                 case .failure(let error):
-                    if number.isEmpty { unnamedBadRows += 1 }
+                    if key.isEmpty { unnamedBadRows += 1 }
                     report.recordBadRow(.init(line: record.line, reason: error.description), to: onBadRow)
                 case .success(let bell):
-                    if let first = firstLine[bell.managementNumber] {
-                        let error = BellRowError.duplicateManagementNumber(bell.managementNumber, firstLine: first)
+                    switch ledger.admit(bell, line: record.line) {
+                    case .refused(let error):
                         report.recordBadRow(.init(line: record.line, reason: error.description), to: onBadRow)
                         continue
+                    case .admittedWithWarning(let warning):
+                        report.recordWarning(.init(line: record.line, reason: warning.description))
+                    case .admitted:
+                        break
                     }
-                    firstLine[bell.managementNumber] = record.line
                     report.validRows += 1
                     records.append(bell)
                 }

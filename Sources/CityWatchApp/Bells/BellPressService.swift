@@ -9,7 +9,8 @@ import Foundation
 /// Drills — a press flagged by the bell's training mode or inside a drill window — go the same
 /// way, marked as drills.
 public struct BellPressService: Sendable {
-    /// A press as it arrived: the bell reference of the URL and the three headers.
+    /// A press as it arrived: the bell reference of the URL (its key, id or former key, see
+    /// ``BellPressRepository/bell(_:)``) and the three headers.
     public struct Press: Sendable {
         public var bell: String
         public var time: String?
@@ -51,13 +52,14 @@ public struct BellPressService: Sendable {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         try await repository.setSecret(bell: bell.id, sealed: try sealer.seal(secret), by: actor, now: clock())
         try await AuditLog(database: database, clock: clock).append(AuditEvent(actor: actor, action: "bell.secret", target: bell.id.uuidString,
-                                                                               details: ["bell": .string(bell.record.managementNumber)]))
+                                                                               details: ["bell": .string(bell.record.key)]))
         return (bell, secret)
     }
 
-    /// The signature a bell with `secret` puts on a press.
-    public static func signature(secret: String, bell managementNumber: String, time: Int64, nonce: String, drill: Bool) -> String {
-        let text = BellPressRules.signedText(bell: managementNumber, time: time, nonce: nonce, drill: drill)
+    /// The signature a bell with `secret` puts on a press; `name` is the bell's key (or the former
+    /// key it is pressed by, see ``Bell/signedName(pressedAs:)``).
+    public static func signature(secret: String, bell name: String, time: Int64, nonce: String, drill: Bool) -> String {
+        let text = BellPressRules.signedText(bell: name, time: time, nonce: nonce, drill: drill)
         let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return code.map { String(format: "%02x", $0) }.joined()
     }
@@ -77,23 +79,23 @@ public struct BellPressService: Sendable {
 
     private func accept(_ press: Press, now: Date) async throws -> Alarm {
         guard let bell = try await repository.bell(press.bell) else { throw BellPressRules.Refusal.unknownBell(press.bell) }
-        let number = bell.record.managementNumber
-        guard let sealed = try await repository.sealedSecret(bell: bell.id) else { throw BellPressRules.Refusal.noSecret(number) }
+        let key = bell.record.key
+        guard let sealed = try await repository.sealedSecret(bell: bell.id) else { throw BellPressRules.Refusal.noSecret(key) }
         let nonce = try BellPressRules.nonce(press.nonce)
         guard let signature = press.signature?.lowercased() else { throw BellPressRules.Refusal.missingHeader("X-Bell-Signature") }
-        guard let secret = try? sealer.open(sealed) else { throw BellPressProblem.secretUnreadable(number) }
+        guard let secret = try? sealer.open(sealed) else { throw BellPressProblem.secretUnreadable(key) }
         // The signature before the time: a stranger learns nothing about the clock.
         guard let timeText = press.time, let claimed = Int64(timeText.trimmingCharacters(in: .whitespaces)) else {
             throw press.time == nil ? BellPressRules.Refusal.missingHeader("X-Bell-Time") : BellPressRules.Refusal.badTime(press.time ?? "")
         }
-        let expected = Self.signature(secret: secret, bell: number, time: claimed, nonce: nonce, drill: press.drill)
+        let expected = Self.signature(secret: secret, bell: bell.signedName(pressedAs: press.bell), time: claimed, nonce: nonce, drill: press.drill)
         guard Self.constantTimeEqual(expected, signature) else { throw BellPressRules.Refusal.badSignature }
         let time = try BellPressRules.time(timeText, now: now)
         let window = try await repository.drill(bell: bell.id, at: now)
         let drill = press.drill || window != nil
         let links = try await BellDirectory(database: database, cameras: cameras).listing(bell: bell)
         let place = bell.record.location.isEmpty ? bell.record.displayAddress : bell.record.location
-        let alarm = Alarm(source: .bell, sourceRef: number, priority: .critical,
+        let alarm = Alarm(source: .bell, sourceRef: key, priority: .critical,
                           title: "\(drill ? "[훈련] " : "")비상벨 · \(place)",
                           detail: [bell.record.purpose, bell.record.placeType, bell.record.displayAddress].filter { !$0.isEmpty }.joined(separator: " · "),
                           place: bell.record.point, address: bell.record.displayAddress, cameraIDs: links.cameras.map(\.cameraID),
@@ -103,7 +105,7 @@ public struct BellPressService: Sendable {
             throw BellPressRules.Refusal.replayed
         }
         do {
-            return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(number)")
+            return try await IncidentService(database: database, center: center, clock: clock).raise(alarm, by: "bell:\(key)")
         } catch {
             // No alarm stored: the press is not kept, so the bell's retry of it is taken. (An alarm
             // stored before a later step failed keeps the press: a retry would raise a second.)
@@ -121,7 +123,8 @@ public struct BellPressService: Sendable {
         return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// Opens a drill window of `minutes` for one bell, or every bell when `bell` is nil.
+    /// Opens a drill window of `minutes` for one bell (by key, id or former key), or every bell
+    /// when `bell` is nil.
     public func scheduleDrill(bell reference: String?, minutes: Int, note: String, by actor: String) async throws -> (from: Date, until: Date) {
         guard (1...24 * 60).contains(minutes) else { throw BellDrillProblem.minutes(minutes) }
         var bellID: UUID?
@@ -145,8 +148,8 @@ public enum BellPressProblem: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .secretUnreadable(let number):
-            "bell \(number)'s secret cannot be opened with this installation's credentials key (CITYWATCH_CREDENTIALS_KEY or keys/credentials.key changed?); issue a new one with `citywatch bells key \(number)`"
+        case .secretUnreadable(let key):
+            "bell \(key)'s secret cannot be opened with this installation's credentials key (CITYWATCH_CREDENTIALS_KEY or keys/credentials.key changed?); issue a new one with `citywatch bells key \(key)`"
         }
     }
 }

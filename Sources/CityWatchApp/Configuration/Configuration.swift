@@ -16,8 +16,9 @@ public struct Configuration: Sendable {
     public var httpHost: String
     /// Port the HTTP server binds to. Default `8080`.
     public var httpPort: Int
-    /// Folder of the console files. Default `./Public`.
-    public var publicDirectory: String
+    /// Folder of the console files, when configured; nil: the server looks for them beside its
+    /// binary and in `./Public` (``ConsoleFolder``), and refuses to start without them.
+    public var publicDirectory: String?
     /// Folder of Debian's JavaScript packages, served at `/vendor/`. Default `/usr/share/javascript`.
     public var vendorDirectory: String
     /// Base-map tile URL template, or nil for a plain background.
@@ -48,6 +49,9 @@ public struct Configuration: Sendable {
     public var retentionSweepMinutes: Int
     /// Seconds without video before a stream counts as stalled. Default 10.
     public var stallSeconds: Int
+    /// Seconds a closed segment may wait for its row before the camera's indexing counts as
+    /// stalled (health `indexingStalled`, a metric, an error in the log). Default 15.
+    public var indexStallSeconds = 15
     /// Base64 of the 32-byte key that seals camera passwords (clusters share it); nil keeps a
     /// key file in the data folder.
     public var credentialsKey: String?
@@ -98,6 +102,7 @@ public struct Configuration: Sendable {
         case defaultRetentionDays = "CITYWATCH_RETENTION_DAYS"
         case retentionSweepMinutes = "CITYWATCH_RETENTION_SWEEP_MINUTES"
         case stallSeconds = "CITYWATCH_STALL_SECONDS"
+        case indexStallSeconds = "CITYWATCH_INDEX_STALL_SECONDS"
         case credentialsKey = "CITYWATCH_CREDENTIALS_KEY"
         case recording = "CITYWATCH_RECORDING"
         case analysisFrames = "CITYWATCH_ANALYSIS_FRAMES"
@@ -179,12 +184,12 @@ public struct Configuration: Sendable {
             }
             quota = Int64(gigabytes * 1_073_741_824)
         }
-        return Configuration(
+        var configuration = Configuration(
             dataDirectory: dataDirectory,
             database: database,
             httpHost: host,
             httpPort: port,
-            publicDirectory: lookup(.publicDirectory)?.value ?? "Public",
+            publicDirectory: lookup(.publicDirectory).map(\.value).flatMap { $0.isEmpty ? nil : $0 },
             vendorDirectory: lookup(.vendorDirectory)?.value ?? "/usr/share/javascript",
             tileURL: tileURL,
             tileAttribution: lookup(.tileAttribution)?.value ?? "© OpenStreetMap contributors",
@@ -210,6 +215,8 @@ public struct Configuration: Sendable {
             roadNetwork: lookup(.roadNetwork).map { $0.value.lowercased() == "none" || $0.value.isEmpty ? nil : $0.value } ?? [
                 (dataDirectory as NSString).appendingPathComponent("roads.net.xml"), "../shared/data/gangnam.net.xml",
             ].first { FileManager.default.fileExists(atPath: $0) })
+        configuration.indexStallSeconds = try integer(.indexStallSeconds, default: 15, range: 2...3_600)
+        return configuration
     }
 
     /// Reads `NAME=value` lines.

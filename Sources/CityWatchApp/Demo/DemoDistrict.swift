@@ -76,8 +76,11 @@ public struct DemoDistrict: Sendable {
         self.tools = tools
     }
 
+    /// How many demo cameras show `kind`.
+    public static func cameras(showing kind: BuiltInScene) -> Int { places.filter { $0.scene == kind }.count }
+
     /// The kinds of scene the demo cameras show, in the order their seeds are given.
-    static var sceneKinds: [BuiltInScene] { Set(places.map(\.scene)).sorted { $0.rawValue < $1.rawValue } }
+    public static var sceneKinds: [BuiltInScene] { Set(places.map(\.scene)).sorted { $0.rawValue < $1.rawValue } }
 
     /// The clip of the demo cameras showing `kind`, made in `folder` unless it is there already,
     /// and its scene (ground truth included): the same picture every start and every test.
@@ -131,7 +134,7 @@ public struct DemoDistrict: Sendable {
     /// The rules a demo camera starts with (operators may change them): the restricted zone of
     /// the intrusion scenes watched for intruders and loiterers; a tripwire across the walkers'
     /// path; none for traffic and night cameras.
-    static func rules(for kind: BuiltInScene, scene: SyntheticScene) -> [AnalyticsRule] {
+    public static func rules(for kind: BuiltInScene, scene: SyntheticScene) -> [AnalyticsRule] {
         switch kind {
         case .intrusion:
             return scene.zones.map { zone in

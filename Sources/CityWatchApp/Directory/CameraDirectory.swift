@@ -23,6 +23,8 @@ public final class CameraDirectory: Sendable {
         /// The site of each camera, by camera index: array reads instead of dictionary lookups
         /// when a query walks every camera.
         public let siteOfCamera: [Site]
+        /// What the console calls each site and camera (``CameraLabels``).
+        public let labels: CameraLabels
 
         public init(version: String?, sites: [Site], cameras: [Camera]) {
             self.version = version
@@ -36,7 +38,14 @@ public final class CameraDirectory: Sendable {
             self.cameraIndex = Dictionary(ordered.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
             self.siteOfCamera = ordered.map { sitesByID[$0.siteID]! }
             self.spatialIndex = SpatialIndex(ordered.enumerated().map { (id: $0, point: sitesByID[$1.siteID]!.record.location) })
+            self.labels = CameraLabels(sites: Array(sitesByID.values), cameras: ordered)
         }
+
+        /// The label of `camera` (its name, else its site's distinctive address part).
+        public func label(of camera: Camera) -> String { labels.camera(camera.id) ?? site(of: camera).displayAddress }
+
+        /// The label of `site`, without a camera's number on the pole.
+        public func label(of site: Site) -> String { labels.sites[site.id] ?? site.displayAddress }
 
         /// The site of a camera.
         public func site(of camera: Camera) -> Site { sites[camera.siteID]! }

@@ -31,6 +31,20 @@ public final class RecordingService: Service, Sendable {
     private let events: AsyncStream<PipelineEvent>
     private let eventSink: AsyncStream<PipelineEvent>.Continuation
     private let written = Mutex<Int>(0)
+    /// Closed segments waiting for their row, and whether a camera's indexing has stalled.
+    private let indexing: Mutex<IndexingWatch>
+    /// Events whose write failed, tried again every ``retryInterval``.
+    private let retries = Mutex<[FailedWrite]>([])
+    /// Closed segments the lists missed and the folders gave (since start).
+    private let foundInFolders = Mutex<Int>(0)
+    /// How often failed writes are tried again and indexing is checked.
+    static let retryInterval: Duration = .seconds(2)
+
+    /// An event not yet in the store, and how often writing it failed.
+    private struct FailedWrite {
+        var event: PipelineEvent
+        var attempts: Int
+    }
 
     public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, tools: MediaTools = MediaTools(),
                 sealer: CredentialSealer, clock: @escaping @Sendable () -> Date = { Date() },
@@ -46,6 +60,7 @@ public final class RecordingService: Service, Sendable {
             timing: .init(stallTimeout: TimeInterval(configuration.stallSeconds)),
             timeoutSeconds: max(5, configuration.stallSeconds),
             analysisFrames: configuration.analysisFrames)
+        self.indexing = Mutex(IndexingWatch(stallAfter: TimeInterval(configuration.indexStallSeconds)))
         (events, eventSink) = AsyncStream<PipelineEvent>.makeStream()
     }
 
@@ -78,7 +93,27 @@ public final class RecordingService: Service, Sendable {
     /// Events written to the store so far (tests wait on this instead of sleeping).
     public var eventsWritten: Int { written.withLock { $0 } }
 
+    /// How indexing stands: cameras stalled, segments waiting, segments found in folders.
+    public struct IndexingSummary: Sendable, Equatable {
+        public var stalledCameras: Int
+        public var waitingSegments: Int
+        public var foundInFolders: Int
+    }
+
+    /// How indexing stands over every camera (for `/metrics`).
+    public var indexingSummary: IndexingSummary {
+        let (stalled, waiting) = indexing.withLock { ($0.stalledCameras, $0.waitingSegments) }
+        return IndexingSummary(stalledCameras: stalled, waitingSegments: waiting, foundInFolders: foundInFolders.withLock { $0 })
+    }
+
+    /// How indexing stands for one camera (for its health).
+    public func indexingStatus(of camera: UUID) -> IndexingWatch.Status {
+        indexing.withLock { $0.status(of: camera) }
+    }
+
     public func run() async throws {
+        await endOrphanedRecorders()
+        removeLeftInputScripts()
         let report = try await reconcile()
         if report.changedAnything {
             logger.notice("segment index reconciled with disk", metadata: [
@@ -87,7 +122,19 @@ public final class RecordingService: Service, Sendable {
             ])
         }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.writeEvents() }
+            group.addTask {
+                await self.writeEvents()
+                await self.retryFailedWrites()
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: Self.retryInterval)
+                        await self.retryFailedWrites()
+                        await self.carryOut(self.indexing.withLock { $0.check(now: self.clock()) })
+                    }
+                }
+            }
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
@@ -99,6 +146,38 @@ public final class RecordingService: Service, Sendable {
                 }
                 await self.stopAll(reason: "CityWatch is stopping")
                 self.eventSink.finish()
+            }
+        }
+    }
+
+    /// Ends the recorders a killed server left running (see ``RecorderPIDFile``), before the
+    /// index is reconciled with folders they might still be writing into.
+    func endOrphanedRecorders() async {
+        let runFolder = (configuration.dataDirectory as NSString).appendingPathComponent("run")
+        let cameras = ((try? FileManager.default.contentsOfDirectory(atPath: runFolder)) ?? []).filter { UUID(uuidString: $0) != nil }
+        await withTaskGroup(of: Void.self) { group in
+            for camera in cameras {
+                let pidFile = RecorderPIDFile(runtimeFolder: (runFolder as NSString).appendingPathComponent(camera),
+                                              segmentFolder: (configuration.recordingsDirectory as NSString).appendingPathComponent(camera))
+                group.addTask {
+                    if let pid = await pidFile.endOrphan() {
+                        self.logger.warning("ended a recorder an earlier server left running",
+                                            metadata: ["camera": .string(camera), "pid": .stringConvertible(pid)])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Removes the input scripts (camera passwords in clear, see `RecordingCommand`) a process
+    /// killed outright left in the runtime folders: a camera no longer recorded would keep its
+    /// script for good.
+    func removeLeftInputScripts() {
+        let run = (configuration.dataDirectory as NSString).appendingPathComponent("run")
+        for camera in (try? FileManager.default.contentsOfDirectory(atPath: run)) ?? [] {
+            let folder = (run as NSString).appendingPathComponent(camera)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".ffconcat") {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
             }
         }
     }
@@ -133,7 +212,13 @@ public final class RecordingService: Service, Sendable {
                 cameraID: camera, stream: stream,
                 segmentFolder: (configuration.recordingsDirectory as NSString).appendingPathComponent(camera.uuidString),
                 runtimeFolder: ((configuration.dataDirectory as NSString).appendingPathComponent("run") as NSString).appendingPathComponent(camera.uuidString),
-                tools: tools, settings: settings, clock: clock, logger: logger) { [eventSink] event in eventSink.yield(event) }
+                tools: tools, settings: settings, clock: clock, logger: logger) { [eventSink, weak self] event in
+                    if case .segmentClosed(let segment) = event, let self {
+                        let now = self.clock()
+                        self.indexing.withLock { $0.closed(camera: segment.cameraID, path: segment.path, at: now) }
+                    }
+                    eventSink.yield(event)
+                }
             let indexed = try await RecordingRepository(database: database()).allSegments(camera: camera)
             await pipeline.markIndexed(indexed.map { ($0.path as NSString).lastPathComponent })
             running.withLock { $0[camera] = Running(pipeline: pipeline, stream: stream) }
@@ -160,16 +245,77 @@ public final class RecordingService: Service, Sendable {
 
     private func writeEvents() async {
         for await event in events {
-            do {
-                try await write(event)
-            } catch {
-                logger.error("cannot record a camera event", metadata: ["error": .string("\(error)")])
-            }
-            written.withLock { $0 += 1 }
+            await write(event, attempts: 0)
         }
     }
 
-    private func write(_ event: PipelineEvent) async throws {
+    /// Writes `event`; a failed write is kept and tried again, so a store that refuses for a
+    /// while (locked, restarting) loses no segment's row.
+    private func write(_ event: PipelineEvent, attempts: Int) async {
+        do {
+            try await store(event)
+            if case .segmentClosed(let segment) = event {
+                await carryOut(indexing.withLock { $0.indexed(camera: segment.cameraID, path: segment.path, now: clock()) })
+            }
+        } catch {
+            let problem = String(describing: error)
+            if case .segmentClosed(let segment) = event {
+                indexing.withLock { $0.failed(camera: segment.cameraID, path: segment.path, problem: problem) }
+            }
+            // Segments are kept until their row is written; health and gaps are given up after a while.
+            if case .segmentClosed = event {} else if attempts >= 30 {
+                logger.error("a camera event was not stored and is given up", metadata: ["error": .string(problem)])
+                return
+            }
+            if attempts == 0 {
+                logger.error("cannot record a camera event; will try again", metadata: ["error": .string(problem)])
+            }
+            retries.withLock { $0.append(FailedWrite(event: event, attempts: attempts + 1)) }
+        }
+        if attempts == 0 { written.withLock { $0 += 1 } }
+    }
+
+    private func retryFailedWrites() async {
+        let due = retries.withLock { queue in
+            defer { queue = [] }
+            return queue
+        }
+        for failed in due {
+            await write(failed.event, attempts: failed.attempts)
+        }
+    }
+
+    /// Carries out what the indexing watch decided: the log, the camera's health, its history.
+    private func carryOut(_ actions: [IndexingWatch.Action]) async {
+        for action in actions {
+            switch action {
+            case let .stalled(camera, since, waiting, problem):
+                logger.error("recording indexing stalled: closed segments are not reaching the index", metadata: [
+                    "camera": .string(camera.uuidString), "waiting": .stringConvertible(waiting),
+                    "since": .string(since.formatted(.iso8601)), "problem": .string(problem ?? "none reported"),
+                ])
+                let reason = "\(waiting) closed segment(s) not indexed" + (problem.map { ": " + String($0.prefix(300)) } ?? "")
+                await noteHealth(camera, to: Self.indexingStalled, at: since, reason: reason)
+            case let .recovered(camera, at, since):
+                logger.notice("recording indexing caught up", metadata: [
+                    "camera": .string(camera.uuidString), "stalled for": .string("\(Int(at.timeIntervalSince(since))) s"),
+                ])
+                let current = await pipeline(for: camera)?.health ?? .offline
+                await noteHealth(camera, to: current.rawValue, at: at, reason: "indexing caught up")
+            }
+        }
+    }
+
+    /// The health value a camera has while its segments do not reach the index.
+    public static let indexingStalled = "indexingStalled"
+
+    /// Stores a health change for `camera` when the store takes it (it may be why indexing stalled).
+    private func noteHealth(_ camera: UUID, to: String, at: Date, reason: String) async {
+        let from = to == Self.indexingStalled ? (await pipeline(for: camera)?.health.rawValue ?? "unknown") : Self.indexingStalled
+        try? await RecordingRepository(database: database()).recordHealth(camera: camera, from: from, to: to, at: at, reason: reason)
+    }
+
+    private func store(_ event: PipelineEvent) async throws {
         let repository = RecordingRepository(database: database())
         switch event {
         case .segmentClosed(let segment):
@@ -181,6 +327,8 @@ public final class RecordingService: Service, Sendable {
             try await repository.recordGap(camera: camera, from: from, to: to)
         case let .unusableSegment(camera, path, reason):
             logger.warning("segment not indexed", metadata: ["camera": .string(camera.uuidString), "path": .string(path), "reason": .string(reason)])
+        case let .segmentsFoundInFolder(_, paths):
+            foundInFolders.withLock { $0 += paths.count }
         }
     }
 }

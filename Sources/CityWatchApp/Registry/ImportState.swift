@@ -13,6 +13,8 @@ struct ImportState {
     private var keyer = RegistryKeyer()
     private var pending: [RegistryRepository.KeyedRecord] = []
     private var totals = RegistryRepository.BatchOutcome()
+    /// Rows staged so far (the next batch's first sequence number).
+    private var staged = 0
     private var camerasByPurpose: [String: Int] = [:]
     private var badRows: [ImportReport.BadRow] = []
     private var warnings: [ImportReport.BadRow] = []
@@ -101,14 +103,19 @@ struct ImportState {
         onBadRow?(row)
     }
 
-    /// Writes the pending batch when it is full (or when `force`).
-    mutating func flush(to repository: RegistryRepository, run: UUID, now: Date, force: Bool) async throws {
+    /// Stages the pending batch when it is full (or when `force`).
+    mutating func flush(to staging: RegistryStaging, run: UUID, now: Date, force: Bool) async throws {
         while pending.count >= options.batchSize || (force && !pending.isEmpty) {
             let batch = Array(pending.prefix(options.batchSize))
             pending.removeFirst(batch.count)
-            totals += try await repository.apply(batch, run: run, now: now)
+            let first = staged
+            totals += try await RegistryImporter.yieldingTheLock { try await staging.stage(batch, run: run, firstSeq: first, now: now) }
+            staged += batch.count
         }
     }
+
+    /// Cameras the import adds less those it removes from changed sites (pruning aside).
+    var cameraChange: Int { totals.camerasAdded - totals.camerasRemoved }
 
     /// The report so far (registry totals and missing rows are filled in by the importer).
     func report() throws -> ImportReport {

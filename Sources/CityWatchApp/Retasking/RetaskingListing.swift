@@ -65,7 +65,7 @@ extension RetaskingService {
         let now = clock()
         let repository = RetaskingRepository(database: database)
         func listing(_ retasking: Retasking) -> RetaskingListing {
-            let label = snapshot.camera(retasking.cameraID).map { $0.name ?? snapshot.site(of: $0).displayAddress } ?? "(not in the registry)"
+            let label = snapshot.camera(retasking.cameraID).map(snapshot.label(of:)) ?? "(not in the registry)"
             return RetaskingListing(retasking, label: label, now: now)
         }
         let active = try await repository.unreverted().filter { scope.contains($0.cameraID) && $0.isActive(at: now) }

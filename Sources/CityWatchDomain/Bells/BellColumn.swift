@@ -8,12 +8,20 @@
 /// spellings are aliases. The exact list of all 24 could not be confirmed from a stored copy of
 /// the standard: the 19 columns below are the ones the registry keeps; any other header cell
 /// (번호, 제공기관코드, 제공기관명, …) is reported as ignored and its values are not read.
+///
+/// Two columns identify a bell. 관리번호 is the standard's row key, unique in a file; 안전비상벨
+/// 관리번호 is the installer's own number, which repeats across installers in real city files.
+/// A bell is keyed by the first, and by the second only when a file has no 관리번호 (see
+/// ``BellRecord/key``).
 public enum BellColumn: String, CaseIterable, Sendable {
     case managementNumber, purpose, placeType, location, roadAddress, lotAddress
     case latitude, longitude, linkMethod, policeLinked, securityCompanyLinked, managementOfficeLinked
     case extraFeatures, installYear, lastInspectionDate, lastInspectionResult, agency, phone, dataDate
+    case rowKey
 
-    /// Columns a row cannot do without: the identity re-imports update by, and the position.
+    /// Columns a file cannot do without: the installer's number and the position. 관리번호 is
+    /// optional (older files lack it), but 안전비상벨관리번호 is not: it is what tells a bell file
+    /// from a camera registry, which has 관리번호 and WGS84 positions too.
     public static let required: [BellColumn] = [.managementNumber, .latitude, .longitude]
 
     /// The name the standard gives the column (also the order of ``allCases``).
@@ -38,6 +46,7 @@ public enum BellColumn: String, CaseIterable, Sendable {
         case .agency: "관리기관명"
         case .phone: "관리기관전화번호"
         case .dataDate: "데이터기준일자"
+        case .rowKey: "관리번호"
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 /// How a bell (or the gateway it hangs on) proves a press is real, and the checks a press must
 /// pass before it raises an alarm.
 ///
-/// A press is `POST /api/bells/<management number>/press` with three headers: `X-Bell-Time`
+/// A press is `POST /api/bells/<bell key>/press` (``BellRecord/key``: 관리번호, or 안전비상벨관리번호
+/// for a bell from a file without 관리번호) with three headers: `X-Bell-Time`
 /// (Unix seconds when the bell sent it), `X-Bell-Nonce` (16–64 letters, digits, `-` or `_`,
 /// never used twice by the bell) and `X-Bell-Signature`: the lowercase hex HMAC-SHA256, keyed
 /// with the bell's secret, of ``signedText(bell:time:nonce:drill:)``. A copy of a press sent
@@ -12,6 +13,7 @@ public enum BellPressRules {
     /// Why a press was refused.
     public enum Refusal: Error, Equatable, CustomStringConvertible {
         case unknownBell(String)
+        /// The bell (named by its key) has no press secret yet.
         case noSecret(String)
         case missingHeader(String)
         case badTime(String)
@@ -23,7 +25,7 @@ public enum BellPressRules {
         public var description: String {
             switch self {
             case .unknownBell(let ref): "no bell '\(ref.prefix(60))'"
-            case .noSecret(let number): "bell \(number) has no secret yet; issue one with `citywatch bells key \(number)`"
+            case .noSecret(let key): "bell \(key) has no secret yet; issue one with `citywatch bells key \(key)`"
             case .missingHeader(let name): "header \(name) is missing"
             case .badTime(let text): "header X-Bell-Time '\(text.prefix(30))' is not Unix seconds"
             case .stale(let seconds): "the press was signed \(seconds) s away from the server's clock (at most \(BellPressRules.maximumSkew) s allowed)"
@@ -45,10 +47,10 @@ public enum BellPressRules {
     /// Seconds a press may be signed before or after the server's clock.
     public static let maximumSkew = 120
 
-    /// The text a press signs: the bell's management number, its time, its nonce, whether the
-    /// bell is in training mode.
-    public static func signedText(bell managementNumber: String, time: Int64, nonce: String, drill: Bool) -> String {
-        "citywatch-bell-press\n\(managementNumber)\n\(time)\n\(nonce)\n\(drill ? "drill" : "live")"
+    /// The text a press signs: the bell's name (its key, see ``Bell/signedName(pressedAs:)``),
+    /// its time, its nonce, whether the bell is in training mode.
+    public static func signedText(bell name: String, time: Int64, nonce: String, drill: Bool) -> String {
+        "citywatch-bell-press\n\(name)\n\(time)\n\(nonce)\n\(drill ? "drill" : "live")"
     }
 
     /// The signing time from its header, checked against `now`.

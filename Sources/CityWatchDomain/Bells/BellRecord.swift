@@ -1,7 +1,11 @@
 /// One safety emergency bell after validation: every field of the standard kept as text except
 /// the position, which everything downstream (linking, the map) depends on.
 public struct BellRecord: Hashable, Sendable, Codable {
-    /// 안전비상벨관리번호 — the identity a re-import updates by.
+    /// 관리번호 — the standard's row key, unique in a file; empty when the file has none.
+    public var rowKey: String = ""
+    /// 안전비상벨관리번호 — the installer's own number for the bell. Installers number their bells
+    /// independently, so in a city's file it repeats across bells: it identifies a bell only in
+    /// files without 관리번호.
     public var managementNumber: String = ""
     /// 설치목적 — why the bell is there (방범용, 여성안심, …) as written.
     public var purpose: String = ""
@@ -29,6 +33,11 @@ public struct BellRecord: Hashable, Sendable, Codable {
     public var dataDate: String = ""
 
     public init() {}
+
+    /// The bell's identity: what a re-import updates it by, and what a press, a press secret
+    /// (`bells key`) and a drill window name it by. The row key 관리번호, or 안전비상벨관리번호 when
+    /// the row has no 관리번호.
+    public var key: String { rowKey.isEmpty ? managementNumber : rowKey }
 
     /// The bell's position.
     public var point: GeoPoint { GeoPoint(latitude: latitude, longitude: longitude) }

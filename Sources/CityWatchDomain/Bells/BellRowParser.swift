@@ -1,7 +1,7 @@
 /// Turns the decoded fields of one bell row into a ``BellRecord``, or says why not.
 ///
-/// Checks one row on its own; a management number repeated across rows is the importer's
-/// business (it sees the whole file).
+/// Checks one row on its own; a key repeated across rows is ``BellKeyLedger``'s business (it
+/// sees the whole file).
 public struct BellRowParser: Sendable {
     public let layout: BellLayout
     public let bounds: RegistryBounds
@@ -11,10 +11,12 @@ public struct BellRowParser: Sendable {
         self.bounds = bounds
     }
 
-    /// The management number a row names, even when the rest of the row is bad; empty when it
-    /// names none (an import with `--prune` keeps every bell a bad row names).
-    public func managementNumber(in fields: [String]) -> String {
-        layout.index[.managementNumber].flatMap { $0 < fields.count ? fields[$0] : nil } ?? ""
+    /// The key (``BellRecord/key``) a row names, even when the rest of the row is bad; empty
+    /// when it names none (an import with `--prune` keeps every bell a bad row names).
+    public func key(in fields: [String]) -> String {
+        func field(_ column: BellColumn) -> String { layout.index[column].flatMap { $0 < fields.count ? fields[$0] : nil } ?? "" }
+        let rowKey = field(.rowKey)
+        return rowKey.isEmpty ? field(.managementNumber) : rowKey
     }
 
     /// Parses one row's fields.
@@ -29,8 +31,9 @@ public struct BellRowParser: Sendable {
             layout.index[column].map { fields[$0] } ?? ""
         }
         var record = BellRecord()
+        record.rowKey = value(.rowKey)
         record.managementNumber = value(.managementNumber)
-        guard !record.managementNumber.isEmpty else { return .failure(.missingManagementNumber) }
+        guard !record.key.isEmpty else { return .failure(.missingManagementNumber) }
         record.purpose = value(.purpose)
         record.placeType = value(.placeType)
         record.location = value(.location)

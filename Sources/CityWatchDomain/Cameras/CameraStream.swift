@@ -53,7 +53,9 @@ public struct CameraStream: Hashable, Sendable, Codable {
 
     private static func check(_ url: String, into stream: inout CameraStream) throws(Problem) -> String {
         let trimmed = url.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw .malformed(url) }
+        // No URL holds a control character; one would also end the line of the ffconcat script
+        // a stream with credentials is read from (see RecordingCommand).
+        guard !trimmed.isEmpty, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { throw .malformed(url) }
         guard let kind = kind(of: trimmed) else { throw .unsupportedScheme(trimmed) }
         guard kind != .file else { return trimmed }
         guard let schemeEnd = trimmed.range(of: "://") else { throw .malformed(url) }
@@ -90,6 +92,29 @@ public struct CameraStream: Hashable, Sendable, Codable {
         let user = username.addingPercentEncoding(withAllowedCharacters: allowed) ?? username
         let secret = password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) } ?? ""
         return String(url[..<schemeEnd.upperBound]) + user + secret + "@" + url[schemeEnd.upperBound...]
+    }
+
+    /// `text` (an ffmpeg message, a reason, anything that may have seen this stream's URL) with
+    /// the password taken out wherever it appears — as written or percent-encoded as in the URL —
+    /// and the `user:password@` of every URL in it replaced by `***@`. Scrub before cutting a
+    /// text short: a cut could leave part of the password.
+    public func scrubbed(_ text: String) -> String {
+        var text = text
+        if let password, !password.isEmpty {
+            let allowed = CharacterSet.urlUserAllowed.subtracting(CharacterSet(charactersIn: ":@/"))
+            for form in Set([password, password.addingPercentEncoding(withAllowedCharacters: allowed) ?? password]) {
+                text = text.replacingOccurrences(of: form, with: "***")
+            }
+        }
+        // Every URL in the text, not only the first.
+        var out = ""
+        var rest = Substring(text)
+        while let scheme = rest.range(of: "://") {
+            let end = rest[scheme.upperBound...].firstIndex { $0 == " " || $0 == "'" || $0 == "\"" } ?? rest.endIndex
+            out += Self.redact(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        return out + rest
     }
 
     /// `url` with any `user:password@` replaced by `***@`, safe to print.

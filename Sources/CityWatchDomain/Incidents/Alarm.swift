@@ -52,7 +52,7 @@ public struct Alarm: Codable, Sendable, Hashable, Identifiable {
 
     public var id: UUID
     public var source: Source
-    /// The source's own id: the analytics event, the bell's management number, the platform's evtId.
+    /// The source's own id: the analytics event, the bell's key (``BellRecord/key``), the platform's evtId.
     public var sourceRef: String?
     public var priority: Priority
     public var status: Status
@@ -78,6 +78,9 @@ public struct Alarm: Codable, Sendable, Hashable, Identifiable {
     /// Set while an operator's escalation opens its incident (the alarm stays active meanwhile);
     /// a claim older than ``escalationClaimSeconds`` is one that never finished.
     public var escalatingSince: Date?
+    /// Set on an alarm that stands for a storm of alarms of one camera and rule (how many, over
+    /// what span); nil on every other alarm.
+    public var storm: AlarmStorm?
 
     /// How long an unfinished escalation keeps others from escalating the alarm.
     public static let escalationClaimSeconds: TimeInterval = 120

@@ -126,6 +126,23 @@ public struct FragmentedMP4Splitter: Sendable {
         return nil
     }
 
+    /// The picture's display size from the first video track's `tkhd` (16.16 fixed point; the
+    /// muxer writes it with the pixel aspect ratio applied), or nil.
+    static func pictureSize(inInitialization bytes: [UInt8]) -> (width: Int, height: Int)? {
+        guard let moov = children(bytes, in: 0..<bytes.count, skip: 0).first(where: { $0.type == "moov" })?.range else { return nil }
+        for trak in children(bytes, in: moov) where trak.type == "trak" {
+            guard let hdlr = find(["mdia", "hdlr"], in: bytes, range: trak.range), hdlr.count >= 20,
+                  fourCC(bytes, hdlr.lowerBound + 16) == "vide",
+                  let tkhd = children(bytes, in: trak.range).first(where: { $0.type == "tkhd" })?.range else { continue }
+            // tkhd: width and height (16.16) follow the matrix, at byte 84 of the box (version 0) or 96 (version 1).
+            let at = tkhd.lowerBound + (bytes[tkhd.lowerBound + 8] == 1 ? 96 : 84)
+            guard at + 8 <= tkhd.upperBound else { return nil }
+            let width = Int(uint32(bytes, at) >> 16), height = Int(uint32(bytes, at + 4) >> 16)
+            return width > 0 && height > 0 ? (width, height) : nil
+        }
+        return nil
+    }
+
     /// Default sample flags per track, from `moov/mvex/trex`.
     static func trackDefaults(inInitialization bytes: [UInt8]) -> [UInt32: UInt32] {
         guard let moov = children(bytes, in: 0..<bytes.count, skip: 0).first(where: { $0.type == "moov" })?.range,

@@ -95,6 +95,16 @@ public final class LiveHub: Sendable {
         }
     }
 
+    /// The camera picture's display size, from the initialisation segment; nil before it came.
+    /// Analysis frames are scaled to a fixed 16:9 size, so this is where a picture's real shape
+    /// is known (event snapshots are drawn in it).
+    public var pictureSize: (width: Int, height: Int)? {
+        state.withLock { state in
+            guard case let .initialization(bytes, _)? = state.initialization else { return nil }
+            return FragmentedMP4Splitter.pictureSize(inInitialization: bytes)
+        }
+    }
+
     /// A new source process starts: forget the old stream's state.
     public func reset() {
         state.withLock { state in

@@ -11,4 +11,7 @@ public enum PipelineEvent: Sendable, Equatable {
     case gap(cameraID: UUID, from: Date, to: Date)
     /// A file in the camera's folder could not be indexed (empty, unreadable).
     case unusableSegment(cameraID: UUID, path: String, reason: String)
+    /// Closed segments that ffmpeg's segment list never named were found in the camera's folder
+    /// (and reported with ``segmentClosed(_:)`` as well): the list failed, the folder did not.
+    case segmentsFoundInFolder(cameraID: UUID, paths: [String])
 }

@@ -48,9 +48,19 @@ public actor CameraPipeline {
     private var process: MediaProcess?
     private var processGeneration = 0
     private var readers: [PipeReader] = []
+    /// The running process's input scripts (a password in clear; see ``RecordingCommand``).
+    private var scripts: [RecordingCommand.InputScript] = []
+    /// True until the scripts are removed: once video flows (ffmpeg has read them) or it ends.
+    private var scriptsOnDisk = false
     private var wakeTask: Task<Void, Never>?
     private var listTask: Task<Void, Never>?
     private var listOffset = 0
+    /// When the segment list last gave a line (or the process started): a list silent for longer
+    /// than a segment and a margin sends the pipeline to look in the folder itself.
+    private var listHeardAt = Date.distantPast
+    /// Names this pipeline's lists are told apart by from any an earlier server left behind.
+    private let listToken = String(UUID().uuidString.prefix(8)).lowercased()
+    private let pidFile: RecorderPIDFile
     private var reported: Set<String> = []
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     /// The last reason the stream failed, for maintenance.
@@ -70,6 +80,7 @@ public actor CameraPipeline {
         self.onEvent = onEvent
         self.frames = FrameTap(width: settings.frames.width, height: settings.frames.height)
         self.machine = SupervisorStateMachine(timing: settings.timing)
+        self.pidFile = RecorderPIDFile(runtimeFolder: runtimeFolder, segmentFolder: segmentFolder)
         var logger = logger
         logger[metadataKey: "camera"] = .string(cameraID.uuidString)
         self.logger = logger
@@ -79,12 +90,27 @@ public actor CameraPipeline {
     public var health: CameraHealth { machine.health }
 
     /// Starts recording (and keeps it going until ``stop(reason:)``).
-    public func start() {
+    ///
+    /// First it clears what an earlier run may have left: a recorder still writing into the
+    /// folder (the server was killed) is ended, and the segment lists of earlier runs are removed
+    /// — ffmpeg truncates its list only once it has opened the camera, and a list read before that
+    /// would put the reading position past every line the new process writes.
+    public func start() async {
         do {
             try FileManager.default.createDirectory(atPath: segmentFolder, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: runtimeFolder, withIntermediateDirectories: true)
+            // The input scripts hold the camera's password: nobody but CityWatch's user looks in here.
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: runtimeFolder)
         } catch {
             lastProblem = "cannot create folders: \(error.localizedDescription)"
+        }
+        if let orphan = await pidFile.endOrphan() {
+            logger.warning("ended the recorder an earlier server left running", metadata: ["pid": .stringConvertible(orphan)])
+            await adoptUnlistedSegments(keepingNewest: false)
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: runtimeFolder)) ?? []
+        where name.hasPrefix("segments-") && name.hasSuffix(".csv") {
+            unlink((runtimeFolder as NSString).appendingPathComponent(name))
         }
         perform(machine.start(now: clock()))
     }
@@ -123,6 +149,7 @@ public actor CameraPipeline {
                     await self?.tick()
                 }
             case let .health(from, to, at, reason):
+                let reason = stream.scrubbed(reason)
                 if to == .offline || to == .stalled { lastProblem = reason }
                 logger.notice("camera health", metadata: ["from": .string(from.rawValue), "to": .string(to.rawValue), "reason": .string(reason)])
                 onEvent(.health(cameraID: cameraID, from: from, to: to, at: at, reason: reason))
@@ -137,14 +164,18 @@ public actor CameraPipeline {
     }
 
     private func dataArrived(generation: Int) {
+        // Video flows: ffmpeg has read its input scripts long since.
+        if generation == processGeneration, scriptsOnDisk { removeScripts() }
         perform(machine.dataReceived(generation: generation, now: clock()))
     }
 
-    private var listPath: String { (runtimeFolder as NSString).appendingPathComponent("segments-\(processGeneration).csv") }
+    private var listPath: String { (runtimeFolder as NSString).appendingPathComponent("segments-\(listToken)-\(processGeneration).csv") }
 
     private func launch(generation: Int) {
         processGeneration = generation
         listOffset = 0
+        listHeardAt = clock()
+        unlink(listPath)
         live.reset()
         readers.forEach { $0.stop() }
         readers = []
@@ -152,8 +183,13 @@ public actor CameraPipeline {
         let livePath = (runtimeFolder as NSString).appendingPathComponent("live.fifo")
         let command = RecordingCommand(stream: stream, segmentFolder: segmentFolder, segmentList: listPath,
                                        framePipe: framePath, livePipe: livePath, segmentSeconds: settings.segmentSeconds,
-                                       frames: settings.frames, analysisFrames: settings.analysisFrames, timeoutSeconds: settings.timeoutSeconds)
+                                       frames: settings.frames, analysisFrames: settings.analysisFrames, timeoutSeconds: settings.timeoutSeconds,
+                                       scriptFolder: runtimeFolder)
         do {
+            removeScripts()
+            scripts = command.inputScripts
+            scriptsOnDisk = true
+            for script in scripts { try InputScriptFile.write(script) }
             try PipeReader.makeFIFO(at: framePath)
             try PipeReader.makeFIFO(at: livePath)
             let notifier = DataNotifier(generation: generation, pipeline: self, clock: clock)
@@ -176,9 +212,11 @@ public actor CameraPipeline {
                 Task { await self?.processExited(generation: generation, status: exit.status, signalled: exit.signalled, tail: []) }
             }
             self.process = process
+            pidFile.write(process.pid)
             startListPolling()
         } catch {
-            lastProblem = "cannot start ffmpeg: \(error)"
+            removeScripts()
+            lastProblem = stream.scrubbed("cannot start ffmpeg: \(error)")
             perform(machine.processExited(generation: generation, reason: lastProblem!, now: clock()))
         }
     }
@@ -187,18 +225,31 @@ public actor CameraPipeline {
         guard generation == processGeneration else { return }
         let errorLines = process?.standardErrorTail ?? tail
         process = nil
+        pidFile.remove()
+        removeScripts()
         readers.forEach { $0.stop() }
         readers = []
         listTask?.cancel()
         readNewListLines()
-        await adoptUnlistedSegments()
+        unlink(listPath)
+        await adoptUnlistedSegments(keepingNewest: false)
         let tail = errorLines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         let how = signalled ? "was stopped by signal \(status)" : "exited with status \(status)"
-        let reason = "ffmpeg \(how)" + (tail.map { ": " + CameraStream.redact(String($0.prefix(300))) } ?? "")
+        // Scrubbed whole, then cut: a cut first could leave part of the password. The script's
+        // path in ffmpeg's message reads better as the URL it stands for.
+        let message = tail.map { line in
+            scripts.reduce(stream.scrubbed(line)) { $0.replacingOccurrences(of: $1.path, with: $1.shownAs) }
+        }
+        let reason = "ffmpeg \(how)" + (message.map { ": " + String($0.prefix(300)) } ?? "")
         perform(machine.processExited(generation: generation, reason: reason, now: clock()))
         let waiters = exitWaiters
         exitWaiters = []
         waiters.forEach { $0.resume() }
+    }
+
+    private func removeScripts() {
+        InputScriptFile.remove(scripts)
+        scriptsOnDisk = false
     }
 
     // MARK: - Segments
@@ -209,6 +260,7 @@ public actor CameraPipeline {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 await self?.readNewListLines()
+                await self?.lookInFolderWhenListIsSilent()
             }
         }
     }
@@ -216,12 +268,15 @@ public actor CameraPipeline {
     private func readNewListLines() {
         guard let handle = FileHandle(forReadingAtPath: listPath) else { return }
         defer { try? handle.close() }
+        // A list shorter than what was read was begun anew: read it from the start.
+        if let size = try? handle.seekToEnd(), size < UInt64(listOffset) { listOffset = 0 }
         try? handle.seek(toOffset: UInt64(listOffset))
         guard let data = try? handle.readToEnd(), !data.isEmpty else { return }
         let text = String(decoding: data, as: UTF8.self)
         guard let lastNewline = text.lastIndex(of: "\n") else { return }
         let complete = text[...lastNewline]
         listOffset += complete.utf8.count
+        listHeardAt = clock()
         for line in complete.split(separator: "\n") {
             guard let entry = SegmentListLine(line: String(line)) else { continue }
             report(file: entry.fileName, duration: entry.duration)
@@ -231,28 +286,61 @@ public actor CameraPipeline {
     private func report(file name: String, duration: Double) {
         let fileName = (name as NSString).lastPathComponent
         guard !reported.contains(fileName) else { return }
-        reported.insert(fileName)
         let path = (segmentFolder as NSString).appendingPathComponent(fileName)
-        let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        // A line that names no file here (a torn line, another run's list) indexes nothing.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        reported.insert(fileName)
+        let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         let start = SegmentListLine.startTime(ofFile: fileName) ?? clock().addingTimeInterval(-duration)
         onEvent(.segmentClosed(RecordedSegment(cameraID: cameraID, path: path, start: start,
                                                end: start.addingTimeInterval(duration), bytes: bytes)))
     }
 
-    /// After a crash the segment being written has no list line: probe it and index what plays.
-    private func adoptUnlistedSegments() async {
+    /// The segment the running process is writing, or nil when none runs (see ``OpenSegment``).
+    public func segmentBeingWritten() -> OpenSegment? {
+        guard process != nil else { return nil }
+        readNewListLines() // a segment closed since the last poll is not the open one
         let names = (try? FileManager.default.contentsOfDirectory(atPath: segmentFolder)) ?? []
-        for name in names.sorted() where name.hasSuffix(".mp4") && !reported.contains(name) {
+        return OpenSegment.newest(fileNames: names, reported: reported, folder: segmentFolder)
+    }
+
+    /// The list should give a line every segment; when it has been silent for a segment and
+    /// ten seconds while ffmpeg runs, the closed segments are found in the folder instead, so a
+    /// list that fails for whatever reason never keeps footage out of the index.
+    private func lookInFolderWhenListIsSilent() async {
+        guard process != nil, clock().timeIntervalSince(listHeardAt) > Double(settings.segmentSeconds) + 10 else { return }
+        listHeardAt = clock()
+        let found = await adoptUnlistedSegments(keepingNewest: true)
+        if !found.isEmpty {
+            logger.warning("the segment list was silent: closed segments found in the folder and indexed",
+                           metadata: ["segments": .stringConvertible(found.count)])
+            onEvent(.segmentsFoundInFolder(cameraID: cameraID, paths: found))
+        }
+    }
+
+    /// Probes every segment in the folder that no list reported and indexes what plays (after a
+    /// crash the segment being written has no list line); removes what does not. While ffmpeg
+    /// runs, `keepingNewest` leaves the newest file alone: it is the one being written. Returns
+    /// the paths indexed.
+    @discardableResult
+    private func adoptUnlistedSegments(keepingNewest: Bool) async -> [String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: segmentFolder)) ?? []).filter { $0.hasSuffix(".mp4") }.sorted()
+        let closed = keepingNewest ? names.dropLast() : names[...]
+        var adopted: [String] = []
+        for name in closed where !reported.contains(name) {
             let path = (segmentFolder as NSString).appendingPathComponent(name)
             let facts = await MediaProbe(tools: tools).facts(of: path)
+            guard !reported.contains(name) else { continue }  // its list line came while probing
             if let facts, facts.duration > 0 {
                 report(file: name, duration: facts.duration)
+                adopted.append(path)
             } else {
                 reported.insert(name)
                 try? FileManager.default.removeItem(atPath: path)
                 onEvent(.unusableSegment(cameraID: cameraID, path: path, reason: "no playable video (cut off before its first fragment); removed"))
             }
         }
+        return adopted
     }
 
     /// Files already indexed by an earlier run, so they are not reported again.

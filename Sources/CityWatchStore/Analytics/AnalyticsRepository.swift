@@ -88,12 +88,14 @@ public struct AnalyticsRepository: Sendable {
 
     /// Events newest first, optionally of some cameras, since a time, unacknowledged only.
     public func events(cameras: Set<UUID>? = nil, since: Date? = nil, until: Date? = nil, unacknowledgedOnly: Bool = false,
-                       limit: Int = 100) async throws -> [AnalyticsEvent] {
+                       kinds: Set<String>? = nil, acknowledged: Bool? = nil, limit: Int = 100) async throws -> [AnalyticsEvent] {
         var query = AnalyticsEventModel.query(on: database)
         if let cameras { query = query.filter(\.$cameraID ~~ Array(cameras)) }
         if let since { query = query.filter(\.$at >= since) }
         if let until { query = query.filter(\.$at < until) }
-        if unacknowledgedOnly { query = query.filter(\.$acknowledgedAt == nil) }
+        if unacknowledgedOnly || acknowledged == false { query = query.filter(\.$acknowledgedAt == nil) }
+        if acknowledged == true { query = query.filter(\.$acknowledgedAt != nil) }
+        if let kinds { query = query.filter(\.$kind ~~ Array(kinds)) }
         return try await query.sort(\.$at, .descending).limit(limit).all().map(Self.event)
     }
 

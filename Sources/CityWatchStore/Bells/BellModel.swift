@@ -8,8 +8,16 @@ public final class BellModel: Model, @unchecked Sendable {
     public static let schema = "bells"
 
     @ID public var id: UUID?
-    /// 안전비상벨관리번호: the identity re-imports update by.
+    /// The bell's key (``BellRecord/key``), unique: what re-imports update by and presses name.
+    /// (The column was `management_number`, unique, until ``KeyBellsByRowKey``.)
+    @Field(key: "bell_key") public var key: String
+    /// 관리번호, empty when the bell's file had none (the bell is then keyed by its number).
+    @Field(key: "row_key") public var rowKey: String
+    /// 안전비상벨관리번호: the installer's number, not unique.
     @Field(key: "management_number") public var managementNumber: String
+    /// The key before a file's 관리번호 re-keyed the bell (``BellRekeying``), which a bell set up
+    /// earlier still presses by.
+    @OptionalField(key: "former_key") public var formerKey: String?
     @Field(key: "purpose") public var purpose: String
     @Field(key: "place_type") public var placeType: String
     @Field(key: "location") public var location: String
@@ -36,6 +44,7 @@ public final class BellModel: Model, @unchecked Sendable {
     /// The row's fields as a domain record.
     var record: BellRecord {
         var record = BellRecord()
+        record.rowKey = rowKey
         record.managementNumber = managementNumber
         record.purpose = purpose
         record.placeType = placeType
@@ -58,8 +67,15 @@ public final class BellModel: Model, @unchecked Sendable {
         return record
     }
 
-    /// Copies every field of `record` into the row.
+    /// The bell as the domain knows it.
+    var bell: Bell {
+        get throws { Bell(id: try requireID(), record: record, formerKey: formerKey) }
+    }
+
+    /// Copies every field of `record` into the row (the key with them).
     func assign(_ record: BellRecord) {
+        key = record.key
+        rowKey = record.rowKey
         managementNumber = record.managementNumber
         purpose = record.purpose
         placeType = record.placeType

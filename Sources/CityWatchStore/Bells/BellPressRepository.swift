@@ -10,16 +10,13 @@ public struct BellPressRepository: Sendable {
         self.database = database
     }
 
-    /// The bell with this id (a UUID) or management number.
+    /// The bell a press, a secret or a drill names: by its key (``BellRecord/key``), its id (a
+    /// UUID), or the key it had before 관리번호 re-keyed it (``Bell/formerKey``), in that order.
+    /// Never by 안전비상벨관리번호 alone, which several bells may share.
     public func bell(_ reference: String) async throws -> Bell? {
-        let model: BellModel?
-        if let id = UUID(uuidString: reference) {
-            model = try await BellModel.find(id, on: database)
-        } else {
-            model = try await BellModel.query(on: database).filter(\.$managementNumber == reference).first()
-        }
-        guard let model else { return nil }
-        return Bell(id: try model.requireID(), record: model.record)
+        if let model = try await BellModel.query(on: database).filter(\.$key == reference).first() { return try model.bell }
+        if let id = UUID(uuidString: reference), let model = try await BellModel.find(id, on: database) { return try model.bell }
+        return try await BellModel.query(on: database).filter(\.$formerKey == reference).first()?.bell
     }
 
     /// Stores (or replaces) the bell's sealed secret.

@@ -21,5 +21,7 @@ public enum CityWatchMigrations {
         CreatePlatformLink(),
         CreateRetaskings(),
         CreateProvisionExportJobs(),
+        CreateRegistryStaging(),
+        KeyBellsByRowKey(),
     ]
 }

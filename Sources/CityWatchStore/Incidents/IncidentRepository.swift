@@ -34,14 +34,36 @@ public struct IncidentRepository: Sendable {
         return try model.value
     }
 
+    /// Which alarms a list holds: nil for any.
+    public struct AlarmFilter: Sendable, Equatable {
+        public var sources: Set<Alarm.Source>?
+        public var priorities: Set<Alarm.Priority>?
+        public var statuses: Set<Alarm.Status>?
+
+        public init(sources: Set<Alarm.Source>? = nil, priorities: Set<Alarm.Priority>? = nil, statuses: Set<Alarm.Status>? = nil) {
+            self.sources = sources
+            self.priorities = priorities
+            self.statuses = statuses
+        }
+
+        func apply(to query: QueryBuilder<AlarmModel>) -> QueryBuilder<AlarmModel> {
+            var query = query
+            if let sources { query = query.filter(\.$source ~~ sources.map(\.rawValue)) }
+            if let priorities { query = query.filter(\.$priorityRank ~~ priorities.map(\.rank)) }
+            if let statuses { query = query.filter(\.$status ~~ statuses.map(\.rawValue)) }
+            return query
+        }
+    }
+
     /// The queue: active alarms (most urgent, then longest waiting first), then — when
-    /// `includeFinished` — finished ones since `since`, newest first; at most `limit`.
-    public func alarms(includeFinished: Bool, since: Date? = nil, limit: Int) async throws -> [Alarm] {
-        let active = try await AlarmModel.query(on: database).filter(\.$active == true)
+    /// `includeFinished` — finished ones since `since`, newest first; at most `limit`, of those
+    /// `filter` lets through.
+    public func alarms(includeFinished: Bool, since: Date? = nil, limit: Int, filter: AlarmFilter = AlarmFilter()) async throws -> [Alarm] {
+        let active = try await filter.apply(to: AlarmModel.query(on: database).filter(\.$active == true))
             .sort(\.$priorityRank).sort(\.$raisedAt).limit(limit).values()
         var alarms = active
         if includeFinished, alarms.count < limit {
-            var query = AlarmModel.query(on: database).filter(\.$active == false)
+            var query = filter.apply(to: AlarmModel.query(on: database).filter(\.$active == false))
             if let since { query = query.filter(\.$raisedAt >= since) }
             alarms += try await query.sort(\.$raisedAt, .descending).limit(limit - alarms.count).values()
         }

@@ -32,7 +32,8 @@ public final class SiteModel: Model, @unchecked Sendable {
     @Field(key: "update_kind") public var updateKind: String
     @Field(key: "source_updated_at") public var sourceUpdatedAt: String
     @Field(key: "source_modified_at") public var sourceModifiedAt: String
-    /// The import run that last saw this site in its file.
+    /// The import run that last added or changed this site (which sites a file no longer names
+    /// is found from the run's staged keys, see `RegistryStaging`).
     @OptionalField(key: "seen_import") public var seenImport: UUID?
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date

@@ -37,7 +37,9 @@ struct BellsListCommand: AsyncParsableCommand {
         for listing in listings {
             let bell = listing.bell
             let place = [bell.displayAddress, bell.location].filter { !$0.isEmpty }.joined(separator: " — ")
-            print("\(bell.managementNumber)  \(place.replacing("\n", with: " "))  (\(bell.latitude), \(bell.longitude))")
+            // The key first (what `bells press`, `key` and `drill` take), then the installer's number when it differs.
+            let number = bell.rowKey.isEmpty || bell.managementNumber.isEmpty ? "" : "  [안전비상벨관리번호 \(bell.managementNumber)]"
+            print("\(listing.key)\(number)  \(place.replacing("\n", with: " "))  (\(bell.latitude), \(bell.longitude))")
             if listing.cameras.isEmpty { print("    no camera sees it within \(Int(radius)) m") }
             for camera in listing.cameras {
                 print("    \(camera.cameraID.uuidString.lowercased())  \(Int(camera.distance.rounded())) m  \(camera.address)  [\(camera.viewDirection)]")

@@ -19,16 +19,18 @@ struct BellsKeyCommand: AsyncParsableCommand {
         commandName: "key",
         abstract: "Issue a bell's press secret (replacing its old one) and print it once.",
         discussion: """
-        The bell (or its gateway) signs each press with this secret: POST /api/bells/<management number>/press \
+        The bell (or its gateway) signs each press with this secret: POST /api/bells/<key>/press \
         with headers X-Bell-Time (Unix seconds), X-Bell-Nonce (16–64 letters, digits, - or _, new for every press), \
         X-Bell-Mode (live or drill) and X-Bell-Signature, the hex HMAC-SHA256 keyed with the secret of the lines \
-        "citywatch-bell-press", the management number, the time, the nonce and the mode, joined by newlines. \
+        "citywatch-bell-press", the key, the time, the nonce and the mode, joined by newlines. \
+        The key is the bell's 관리번호, or its 안전비상벨관리번호 when its file had no 관리번호 (`bells list` shows it); \
+        a bell re-keyed by 관리번호 may go on pressing and signing by its old key. \
         The secret is stored sealed with the installation's credentials key.
         """)
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The bell's management number (안전비상벨관리번호) or id.")
+    @Argument(help: "The bell's key (관리번호, else 안전비상벨관리번호; see `bells list`) or id.")
     var bell: String
 
     func run() async throws {
@@ -40,7 +42,7 @@ struct BellsKeyCommand: AsyncParsableCommand {
                 return try await BellPressService(database: app.db, center: AlarmCenter(), sealer: sealer).issueSecret(bell: reference, by: commandLineActor)
             } catch let refusal as BellPressRules.Refusal { throw ValidationError(refusal.description) }
         }
-        print("Bell \(found.record.managementNumber) (\(found.record.displayAddress)) press secret — shown only now; put it in the bell's gateway:")
+        print("Bell \(found.record.key) (\(found.record.displayAddress)) press secret — shown only now; put it in the bell's gateway:")
         print(secret)
     }
 }
@@ -54,7 +56,7 @@ struct BellsPressCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The bell's management number (안전비상벨관리번호).")
+    @Argument(help: "The bell's key (관리번호, else 안전비상벨관리번호; see `bells list`) or id.")
     var bell: String
 
     @Flag(help: "Mark the press as a drill (the bell's training mode).")
@@ -77,6 +79,7 @@ struct BellsPressCommand: AsyncParsableCommand {
         let configuration = try store.resolve()
         let reference = bell
         var secret = self.secret
+        // The name pressed and signed: the bell's key when it is read from the store, else as given.
         var number = bell
         if secret == nil {
             let sealer = try storeSealer(configuration)
@@ -84,9 +87,9 @@ struct BellsPressCommand: AsyncParsableCommand {
                 let repository = BellPressRepository(database: app.db)
                 guard let found = try await repository.bell(reference) else { throw ValidationError("no bell '\(reference)'") }
                 guard let sealed = try await repository.sealedSecret(bell: found.id) else {
-                    throw ValidationError(BellPressRules.Refusal.noSecret(found.record.managementNumber).description)
+                    throw ValidationError(BellPressRules.Refusal.noSecret(found.record.key).description)
                 }
-                return (found.record.managementNumber, try sealer.open(sealed))
+                return (found.record.key, try sealer.open(sealed))
             }
         }
         let base = server ?? "http://127.0.0.1:\(configuration.httpPort)"
@@ -117,7 +120,7 @@ struct BellsDrillCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The bell's management number or id; leave out with --all.")
+    @Argument(help: "The bell's key (관리번호, else 안전비상벨관리번호) or id; leave out with --all.")
     var bell: String?
 
     @Flag(help: "Every bell.")

@@ -21,7 +21,7 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Open connections.") var connections = 32
     @Option(help: "wrk threads.") var threads = 1
     @Option(help: "Port for the server.") var port = 18_431
-    @Option(help: "Folder of the console files.") var publicDirectory = "Public"
+    @Option(help: "Folder of the console files (default: where `serve` finds them).") var publicDirectory: String?
 
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-bench-api-\(getpid())").path
@@ -47,7 +47,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: ChildProcess.selfPath)
         server.arguments = ["serve", "--address", "127.0.0.1:\(port)", "--database-url", "sqlite://\(folder)/citywatch.sqlite",
-                            "--data-dir", folder, "--public-dir", publicDirectory, "--tile-url", "none"]
+                            "--data-dir", folder, "--tile-url", "none"] + (publicDirectory.map { ["--public-dir", $0] } ?? [])
         server.environment = ProcessInfo.processInfo.environment.merging(["CITYWATCH_LOG_LEVEL": "warning"]) { $1 }
         server.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try server.run()

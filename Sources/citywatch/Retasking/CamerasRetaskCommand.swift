@@ -49,7 +49,7 @@ struct CamerasRetaskCommand: AsyncParsableCommand {
         let result: Result<RetaskingListing, RetaskingError> = try await withStore(configuration) { app in
             let snapshot = try await CameraDirectory().snapshot(on: app.db)
             guard let camera = snapshot.camera(id) else { throw ValidationError("no camera \(id)") }
-            let label = camera.name ?? snapshot.site(of: camera).displayAddress
+            let label = snapshot.label(of: camera)
             let service = RetaskingService(database: app.db)
             do {
                 if revert {

@@ -45,7 +45,7 @@ struct BellsAPITests {
 
     static func bellRow(_ number: String, latitude: String, longitude: String, location: String) -> [String] {
         [number, "방범용", "공원", location, "서울특별시 강남구 테헤란로 1", "서울특별시 강남구 역삼동 1-1", latitude, longitude, "유선", "Y", "N", "N",
-         "CCTV연동", "2019", "20240301", "정상", "서울특별시 강남구청", "02-3423-0000", "20240630"]
+         "CCTV연동", "2019", "20240301", "정상", "서울특별시 강남구청", "02-3423-0000", "20240630", ""]
     }
 
     @Test(arguments: DatabaseKind.allCases)

@@ -56,7 +56,7 @@ struct MapLayersBrowserTests {
         let rows = sites.prefix(count).enumerated().map { index, site in
             ["GN-\(index + 1)", "방범용", "도로", "가로등 \(index + 1)", site.record.roadAddress, site.record.lotAddress,
              String(format: "%.6f", site.record.latitude + 0.000135), String(format: "%.6f", site.record.longitude),
-             "유선", "Y", "N", "N", "", "2020", "20240301", "정상", "서울특별시 강남구청", "02-3423-0000", "20240630"]
+             "유선", "Y", "N", "N", "", "2020", "20240301", "정상", "서울특별시 강남구청", "02-3423-0000", "20240630", ""]
         }
         return RegistryFixtures.csv([BellColumn.allCases.map(\.standardName)] + rows)
     }
