@@ -40,7 +40,9 @@ struct TamperNoticeTests {
             #expect(stored.map(\.reason) == [Self.expected])
             #expect(stored.first?.to == "tamper:moved")
             let pushed = await messages.next()
-            #expect(pushed == .tamper(cameraID: camera, state: "moved", at: Self.at, detail: Self.expected))
+            // The change's own time (the frame's capture time), not the moment it was written.
+            let changed = Date(timeIntervalSince1970: Self.change.time)
+            #expect(pushed == .tamper(cameraID: camera, state: "moved", at: changed, detail: Self.expected))
         }
     }
 }
