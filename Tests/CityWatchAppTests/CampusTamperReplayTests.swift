@@ -24,11 +24,9 @@ struct CampusTamperReplayTests {
     static let during = "enable='between(t,15,30)'"
     /// Seconds of the clip replayed for ffmpeg's tampering.
     static let tamperedSeconds = 35
-    /// The whole clip, decoded once for the tests that need it untouched by ffmpeg.
-    static let plain = Task { try await TamperReplay.frames(of: clip) }
 
     @Test func campusCameraRaisesNothing() async throws {
-        let frames = try await Self.plain.value
+        let frames = try await TamperReplay.campus.value
         #expect(frames.count > 75 * TamperReplay.format.fps)
         for step in [1, 2] {
             let changes = TamperReplay.changes(frames, every: step)
@@ -37,7 +35,7 @@ struct CampusTamperReplayTests {
     }
 
     @Test func handOverTheLensIsCoveredAfterThreeSeconds() async throws {
-        let frames = try await Self.plain.value
+        let frames = try await TamperReplay.campus.value
         let changes = TamperReplay.changes(TamperReplay.tampered(frames, during: Self.window) { _, index in TamperReplay.covered(frame: index) })
         #expect(TamperReplay.steps(changes) == ["covered@18.0", "normal@32.0"])
     }
@@ -71,7 +69,7 @@ struct CampusTamperReplayTests {
     }
 
     @Test func streamStuckOnOneFrameIsFrozenAfterEightSeconds() async throws {
-        let frames = try await Self.plain.value
+        let frames = try await TamperReplay.campus.value
         let still = frames[Int(Self.window.lowerBound) * TamperReplay.format.fps]
         let changes = TamperReplay.changes(TamperReplay.tampered(frames, during: Self.window) { _, _ in still })
         #expect(TamperReplay.steps(changes) == ["frozen@23.0", "normal@32.0"])

@@ -66,11 +66,27 @@ enum TamperReplay {
     /// Seconds from the start of the replay of frame `index`.
     static func time(_ index: Int) -> Double { Double(index) / Double(format.fps) }
 
+    /// The campus clip, whole, decoded once for every test that needs it untouched by ffmpeg.
+    static let campus = Task { try await frames(of: campusClip) }
+
+    /// A detector as the recorder's analysis starts one.
+    static func detector() -> TamperDetector { TamperDetector(width: format.width, height: format.height) }
+
     /// The changes a new detector reports on `frames`, given every `step`-th one (2: an analysis
     /// loop that keeps up with half the frames, as on a loaded machine; it takes the newest).
     static func changes(_ frames: [GrayImage], every step: Int = 1) -> [TamperChange] {
-        var detector = TamperDetector(width: format.width, height: format.height)
-        return stride(from: 0, to: frames.count, by: step).compactMap { detector.process(frames[$0], time: time($0)) }
+        var detector = detector()
+        return changes(frames, in: 0..<frames.count, every: step, continuing: &detector)
+    }
+
+    /// The changes `detector` reports on `frames[range]`, given every `step`-th one. The detector
+    /// is a value: a copy taken part way through replays the rest with another ending (tampered
+    /// with) without replaying the start again.
+    static func changes(_ frames: [GrayImage], in range: Range<Int>, every step: Int = 1,
+                        continuing detector: inout TamperDetector) -> [TamperChange] {
+        stride(from: range.lowerBound, to: min(range.upperBound, frames.count), by: step).compactMap {
+            detector.process(frames[$0], time: time($0))
+        }
     }
 
     /// Frame `index` of a camera whose lens a hand covers: a dark, even picture with nothing of
