@@ -72,6 +72,16 @@ export function isoUTC(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Korea keeps no daylight saving time, so Korean time (KST, the control room's) is always UTC+9. */
+export const KST_OFFSET_MS = 9 * 3_600_000;
+
+/** ISO 8601 → "YYYY-MM-DD HH:MM:SS" in Korean time, whatever time zone the browser runs in. */
+export function formatKST(iso) {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return String(iso ?? '—');
+  return new Date(ms + KST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** ISO 8601 → local "YYYY-MM-DD HH:MM:SS" (the control room's clock). */
 export function formatTime(iso) {
   if (!iso) return '—';

@@ -14,7 +14,7 @@
 // ("connecting" | "live" | "reconnecting" | "off").
 
 import { errorText } from './api.js';
-import { bi, formatTime, h, message, replace, text } from './dom.js';
+import { bi, formatKST, formatTime, h, message, replace, text } from './dom.js';
 import { classesText, RULE_KINDS, ruleKindLabel, tamperState } from './labels.js';
 import { cameraLabel } from './camerapicker.js';
 import { createListFilters } from './listfilters.js';
@@ -261,7 +261,7 @@ export function createEventsView(context) {
     const li = h('li', { class: `tamper-notice tamper-${kind}`, dataset: { camera: id, state: String(notice.state) } },
       h('span', { class: `badge badge-${kind}` }, bi('점검', 'Maintenance')),
       h('span', { class: 'tamper-text' },
-        h('time', { datetime: notice.at }, formatTime(notice.at)), ' ',
+        h('time', { datetime: notice.at }, `${formatKST(notice.at)} KST`), ' ',
         h('strong', null, cameraText(id)), ' — ',
         h('span', null, bi(korean, english)),
         notice.detail ? h('span', { class: 'muted tamper-detail' }, ` (${notice.detail})`) : null),

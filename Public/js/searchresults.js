@@ -6,12 +6,9 @@
 // Test hooks: #search-summary[data-total]; #search-results holding .search-episode[data-camera]
 // [data-moment] with a.search-play; #search-previous, #search-next, #search-page.
 
-import { bi, formatInteger, h, replace, text } from './dom.js';
+import { bi, formatInteger, formatKST, h, KST_OFFSET_MS, replace, text } from './dom.js';
 import { classesText } from './labels.js';
 import { cameraLabel } from './camerapicker.js';
-
-/** Korea keeps no daylight saving time, so Korean time is always UTC+9. */
-export const KST_OFFSET_MS = 9 * 3_600_000;
 
 /** Milliseconds since 1970 → "YYYY-MM-DDTHH:MM" in Korean time (a datetime-local input's value). */
 export function kstInputValue(ms) {
@@ -24,13 +21,6 @@ export function kstInputTime(value) {
   if (!parts) return Number.NaN;
   const [, year, month, day, hour, minute, second] = parts.map(Number);
   return Date.UTC(year, month - 1, day, hour, minute, second || 0) - KST_OFFSET_MS;
-}
-
-/** ISO 8601 → "YYYY-MM-DD HH:MM:SS" in Korean time. */
-export function formatKST(iso) {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return String(iso ?? '—');
-  return new Date(ms + KST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** Seconds → "8초 s", "2분 5초 · 2 min 5 s". */

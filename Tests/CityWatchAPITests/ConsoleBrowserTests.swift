@@ -243,6 +243,7 @@ struct ConsoleBrowserTests {
                     try await browser.execute("return document.querySelector(`#events-list .event-row[data-event='${arguments[0]}']`).dataset.acknowledged",
                                               [.string(eventID)]).string == "true"
                 }
+                try await checkTamperNoticeInKoreanTime(app, browser, camera: camera)
                 let bytes = try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-events.png"))
                 #expect(bytes > 20_000)
                 // 409s are the snapshot asked for before the first keyframe; 401 is the boot's session check.
@@ -254,6 +255,25 @@ struct ConsoleBrowserTests {
                 try await checkRuleProblemShown(browser, camera: id)
                 return eventID
             }
+        }
+    }
+
+    /// A tamper change pushed while the Events view is open becomes a maintenance notice whose
+    /// time is the control room's (KST), whatever time zone the browser runs in.
+    func checkTamperNoticeInKoreanTime(_ app: Application, _ browser: WebDriver, camera: UUID) async throws {
+        let at = Date(timeIntervalSince1970: 1_764_925_449)   // 09:04:09 UTC, 18:04:09 in Seoul
+        let hub = try #require(app.analytics?.hub)
+        hub.publish(.tamper(cameraID: camera, state: "moved", at: at, detail: "normal → moved at 2025-12-05 18:04:09 KST (shift px 20.0)"))
+        var shown = ""
+        do {
+            try await waitUntil("the maintenance notice shows its time in KST") {
+                shown = try await browser.execute("return document.querySelector(`.tamper-notice[data-camera='${arguments[0]}'] time`)?.textContent ?? ''",
+                                                  [.string(camera.uuidString)]).string ?? ""
+                return shown == "2025-12-05 18:04:09 KST"
+            }
+        } catch {
+            Issue.record("the notice's time reads '\(shown)'")
+            throw error
         }
     }
 

@@ -72,7 +72,8 @@ struct TamperDetectorTests {
         let (changes, _) = T.changes { Self.tampered.contains($0) ? T.shifted($1, dx: dx, dy: dy) : $1 }
         #expect(Self.steps(changes) == ["normal→moved", "moved→normal"])
         let moved = try #require(changes.first)
-        #expect(moved.time == 19)   // 15 s + 4 s hold
+        // 15 s + 0.6 s until the new view is steady (it matches the last second's) + 4 s hold.
+        #expect(moved.time == 19.6)
         #expect(moved.measurement.shiftX == dx)
         #expect(moved.measurement.shiftY == dy)
         #expect(moved.figure == 20)

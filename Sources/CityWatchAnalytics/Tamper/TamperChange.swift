@@ -38,8 +38,13 @@ public struct TamperChange: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    /// The change on the analysis clock: `normal → moved at 19.0 s (shift px 20.0)`.
+    public var description: String { text(at: "\(time) s") }
+
+    /// The change with `when` told for its time, for a reader who needs another clock than the
+    /// analysis one (a wall clock in the control room's time zone).
+    public func text(at when: String) -> String {
         let rounded = (figure * 100).rounded() / 100
-        return "\(from.rawValue) → \(to.rawValue) at \(time) s (\(figureName) \(rounded))"
+        return "\(from.rawValue) → \(to.rawValue) at \(when) (\(figureName) \(rounded))"
     }
 }

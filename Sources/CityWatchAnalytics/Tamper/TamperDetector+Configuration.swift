@@ -28,17 +28,24 @@ extension TamperDetector {
         /// Edge-profile similarity below which the view matches the reference nowhere: moved.
         public var minimumSimilarity: Double
         /// Mean absolute luma difference from the previous frame at or below which the frame is a
-        /// repeat (a live sensor never gets this close).
+        /// repeat (a live sensor never gets this close, unless the picture has no detail at all).
         public var frozenDifference: Double
         /// Time constant with which the reference follows slow changes of a normal view (parked
         /// cars, seasons, night noise); 0 keeps it as learnt.
         public var referenceAdaptSeconds: Double
+        /// Time constant of the recent view each frame is compared with, and the edge-profile
+        /// correlation with it from which the view is steady: only a steady view can be a moved
+        /// camera. A real street, crowded or not, stays above 0.6 frame after frame; a picture
+        /// made only of people or cars passing over a plain ground stays under 0.3.
+        public var steadySeconds: Double
+        public var steadySimilarity: Double
 
         public init(learnSeconds: Double = 3, coveredSeconds: Double = 3, defocusedSeconds: Double = 5,
                     movedSeconds: Double = 4, frozenSeconds: Double = 8, clearSeconds: Double = 2,
                     uniformContrast: Double = 4, dimContrast: Double = 10, darkLuma: Double = 24, brightLuma: Double = 232,
                     defocusRatio: Double = 0.4, maxShift: Int = 40, movedShiftPixels: Int = 8,
-                    minimumSimilarity: Double = 0.4, frozenDifference: Double = 0.1, referenceAdaptSeconds: Double = 120) {
+                    minimumSimilarity: Double = 0.4, frozenDifference: Double = 0.1, referenceAdaptSeconds: Double = 120,
+                    steadySeconds: Double = 1, steadySimilarity: Double = 0.5) {
             self.learnSeconds = learnSeconds
             self.coveredSeconds = coveredSeconds
             self.defocusedSeconds = defocusedSeconds
@@ -55,6 +62,8 @@ extension TamperDetector {
             self.minimumSimilarity = minimumSimilarity
             self.frozenDifference = frozenDifference
             self.referenceAdaptSeconds = referenceAdaptSeconds
+            self.steadySeconds = steadySeconds
+            self.steadySimilarity = steadySimilarity
         }
 
         /// How long `state` must be seen before it is declared (`clearSeconds` for normal).

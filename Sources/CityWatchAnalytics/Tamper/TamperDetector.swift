@@ -8,13 +8,23 @@
 /// - **frozen**: the frame is the previous one again, to the level;
 /// - **defocused**: sharpness — gradient energy over luma variance — far below the reference's;
 /// - **moved**: the column and row edge profiles match the reference's best at a large shift,
-///   or nowhere well.
+///   or nowhere well, and the view is steady (it matches the last second's).
 ///
 /// Each figure is scaled so that a global change of light (dusk, a street light, headlights
 /// sweeping) cancels out, and each condition must hold without a break for its own hold time
 /// before it is declared, and be gone for ``Configuration/clearSeconds`` before it is cleared:
 /// people walking through never raise anything. When several hold at once the first in the
 /// list above wins.
+///
+/// Two kinds of picture are not evidence of tampering, as the demo's synthetic cameras showed
+/// (a flat yard, people on a plain street, looped clips analysed at whatever rate the machine
+/// keeps up with):
+/// - a picture without detail that is not a covered lens (a plain yard with nobody in it) is
+///   judged normal: it has no focus to lose, nothing to place the view by, and a repeat of it
+///   proves no freeze — a still, plain view repeats exactly too;
+/// - a view that keeps changing is what stands in front of the camera, not where the camera
+///   points: when people or traffic are all the picture has, their edges are all a reference
+///   learnt from it holds, and they move on. A camera turned away shows a steady new view.
 ///
 /// Budget: ≤ 0.3 ms per 320×180 frame in a release build (one pass over the pixels plus the
 /// profile shift search; measured ~0.2 ms on a loaded 2-core VM); buffers are allocated at
@@ -45,6 +55,11 @@ public struct TamperDetector: Sendable {
     private var pendingSince = 0.0
     private var unchangedSince: Double?
     private var lastTime: Double?
+    /// The edge profiles of the last second or so (an exponential average), to tell a steady
+    /// view from one that keeps changing.
+    private var recentColumns: [Double]
+    private var recentRows: [Double]
+    private var hasRecent = false
 
     /// A detector for frames of `width` × `height`.
     public init(width: Int, height: Int, configuration: Configuration = Configuration()) {
@@ -54,6 +69,8 @@ public struct TamperDetector: Sendable {
         statistics = TamperFrameStatistics(width: self.width, height: self.height)
         referenceColumns = [Double](repeating: 0, count: self.width)
         referenceRows = [Double](repeating: 0, count: self.height)
+        recentColumns = [Double](repeating: 0, count: self.width)
+        recentRows = [Double](repeating: 0, count: self.height)
     }
 
     /// Takes the frame shown at `time` (seconds, analysis clock) and returns the change of state
@@ -64,6 +81,7 @@ public struct TamperDetector: Sendable {
         let previousTime = lastTime ?? time
         lastTime = time
         measure(time: time, previousTime: previousTime)
+        followRecent(elapsed: max(0, time - previousTime))
         let seen = condition()
         if hasReference {
             if seen == .normal, state == .normal { adaptReference(elapsed: max(0, time - previousTime)) }
@@ -98,6 +116,10 @@ public struct TamperDetector: Sendable {
             unchangedSince = nil
         }
         measurement.unchangedSeconds = unchangedSince.map { time - $0 } ?? 0
+        measurement.steadiness = hasRecent
+            ? min(TamperProfileMatch.correlation(statistics.columns, recentColumns, shift: 0, count: width),
+                  TamperProfileMatch.correlation(statistics.rows, recentRows, shift: 0, count: height))
+            : 0
         guard hasReference else { return }
         measurement.sharpnessRatio = referenceSharpness > 0 ? statistics.sharpness / referenceSharpness : nil
         let across = TamperProfileMatch.best(current: statistics.columns, reference: referenceColumns, maxShift: configuration.maxShift)
@@ -107,17 +129,18 @@ public struct TamperDetector: Sendable {
         measurement.similarity = min(across.similarity, down.similarity)
     }
 
-    /// The condition this frame shows, by priority.
+    /// The condition this frame shows, by priority; a picture without detail that is not a
+    /// covered lens is normal (see the type's notes).
     private func condition() -> TamperState {
         let contrast = measurement.contrast, mean = measurement.meanLuma
-        let blank = contrast < configuration.uniformContrast
-            || (contrast < configuration.dimContrast && (mean < configuration.darkLuma || mean > configuration.brightLuma))
+        let darkOrDazzled = mean < configuration.darkLuma || mean > configuration.brightLuma
+        let blank = contrast < configuration.uniformContrast || (contrast < configuration.dimContrast && darkOrDazzled)
         // A dark street at night is dim too, but keeps the reference's edges. Before there is a
         // reference, only a dark or dazzled blank picture is a covered lens: a mid-gray blank
         // one may be the view itself.
-        let darkOrDazzled = mean < configuration.darkLuma || mean > configuration.brightLuma
-        if blank, hasReference ? (!structureKept && referenceContrast >= 2 * configuration.uniformContrast) : darkOrDazzled {
-            return .covered
+        if blank, !(hasReference && structureKept) {
+            let covered = hasReference ? referenceContrast >= 2 * configuration.uniformContrast : darkOrDazzled
+            return covered ? .covered : .normal
         }
         if statistics.difference.map({ $0 <= configuration.frozenDifference }) == true { return .frozen }
         guard hasReference else { return .normal }
@@ -125,7 +148,7 @@ public struct TamperDetector: Sendable {
         let limit = configuration.movedShiftPixels
         if abs(measurement.shiftX) >= limit || abs(measurement.shiftY) >= limit
             || (measurement.similarity ?? 1) < configuration.minimumSimilarity {
-            return .moved
+            return measurement.steadiness >= configuration.steadySimilarity ? .moved : .normal
         }
         return .normal
     }
@@ -186,6 +209,14 @@ public struct TamperDetector: Sendable {
         for index in referenceColumns.indices { referenceColumns[index] *= scale }
         for index in referenceRows.indices { referenceRows[index] *= scale }
         hasReference = true
+    }
+
+    /// Moves the recent profiles towards this frame's (time constant `steadySeconds`).
+    private mutating func followRecent(elapsed: Double) {
+        let rate = hasRecent ? min(1, elapsed / configuration.steadySeconds) : 1
+        hasRecent = true
+        for index in recentColumns.indices { recentColumns[index] += (statistics.columns[index] - recentColumns[index]) * rate }
+        for index in recentRows.indices { recentRows[index] += (statistics.rows[index] - recentRows[index]) * rate }
     }
 
     /// Lets the reference follow a normal view slowly (time constant `referenceAdaptSeconds`),

@@ -17,9 +17,12 @@ public struct TamperMeasurement: Sendable, Hashable {
     public var similarity: Double?
     /// Seconds the picture has not changed at all.
     public var unchangedSeconds: Double
+    /// Correlation of the edge profiles with those of the last second: near 1 for a steady
+    /// view, low while the picture keeps changing.
+    public var steadiness: Double
 
     public init(meanLuma: Double = 0, contrast: Double = 0, sharpnessRatio: Double? = nil, shiftX: Int = 0, shiftY: Int = 0,
-                similarity: Double? = nil, unchangedSeconds: Double = 0) {
+                similarity: Double? = nil, unchangedSeconds: Double = 0, steadiness: Double = 0) {
         self.meanLuma = meanLuma
         self.contrast = contrast
         self.sharpnessRatio = sharpnessRatio
@@ -27,6 +30,7 @@ public struct TamperMeasurement: Sendable, Hashable {
         self.shiftY = shiftY
         self.similarity = similarity
         self.unchangedSeconds = unchangedSeconds
+        self.steadiness = steadiness
     }
 
     /// Length of the shift in pixels.

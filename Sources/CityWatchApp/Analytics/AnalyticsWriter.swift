@@ -48,8 +48,9 @@ actor AnalyticsWriter {
             }
             if let change = output.analysis.tamper {
                 let at = Date(timeIntervalSince1970: change.time)
-                try await repository.recordTamper(camera: camera, from: change.from.rawValue, to: change.to.rawValue, at: at, reason: change.description)
-                hub.publish(.tamper(cameraID: camera, state: change.to.rawValue, at: at, detail: change.description))
+                let detail = TamperNotice.detail(of: change, at: at)
+                try await repository.recordTamper(camera: camera, from: change.from.rawValue, to: change.to.rawValue, at: at, reason: detail)
+                hub.publish(.tamper(cameraID: camera, state: change.to.rawValue, at: at, detail: detail))
                 logger.notice("camera tamper state", metadata: ["camera": "\(camera)", "from": "\(change.from.rawValue)", "to": "\(change.to.rawValue)"])
             }
             if let grid = output.analysis.grid { await addGrid(grid, camera: camera) }

@@ -40,6 +40,11 @@ public struct RecordingCommand: Sendable, Equatable {
         /// Bytes of one frame: yuv420p, the full-size luma plane then the two chroma planes at
         /// half size each way. Analytics work on the luma; the chroma gives objects a colour.
         public var frameBytes: Int { width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2) }
+
+        /// ffmpeg's video filter that makes these frames from any picture: resampled to the rate,
+        /// stretched to the size (the picture's aspect is not kept), planar 4:2:0. Tests that
+        /// replay a clip offline use it to see what analytics see.
+        public var filter: String { "fps=\(fps),scale=\(width):\(height),format=yuv420p" }
     }
 
     public var stream: CameraStream
@@ -174,7 +179,7 @@ public struct RecordingCommand: Sendable, Equatable {
         if analysisFrames {
             args += [
                 "-map", analysisInput, "-an", "-sn", "-dn",
-                "-vf", "fps=\(frames.fps),scale=\(frames.width):\(frames.height),format=yuv420p",
+                "-vf", frames.filter,
                 "-f", "rawvideo", "-y", framePipe,
             ]
         }
