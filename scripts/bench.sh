@@ -15,6 +15,7 @@ $BIN bench export --minutes 10 --runs 3
 $BIN bench analytics --seconds 120 --runs 3
 $BIN bench search --cameras 1100 --hours 24 --year-days 365 --queries 40 --brute-runs 10
 $BIN bench alarms --alarms 500 --runs 5
+$BIN bench alarm-rate --minutes 60
 # The same on a throwaway PostgreSQL server.
 PGLINE=$(scripts/start-postgres.sh)
 $BIN bench search --cameras 1100 --hours 24 --year-days 365 --queries 40 --brute-runs 10 --database-url "${PGLINE% *}"
