@@ -17,6 +17,7 @@ import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js
 import { createRuleCanvas, snapshotDataURL } from './ruledraw.js';
 
 const WRITERS = ['administrator', 'operator'];
+const MASKERS = ['administrator', 'privacyOfficer'];
 /** Distinct colours for rules on the picture, in list order. */
 const COLOURS = ['#ff6b6b', '#4dabf7', '#ffd43b', '#69db7c', '#da77f2', '#ff922b', '#38d9a9', '#f783ac'];
 const MASK_COLOUR = '#e8ecf1';
@@ -59,6 +60,9 @@ function minuteValue(timeText) {
 
 export function createRulesView(context) {
   const canWrite = context.can(WRITERS);
+  // Masks decide what operators and police do not see: only those who see behind them change them.
+  const canMask = context.can(MASKERS);
+  const canSave = canWrite || canMask;
   const picker = createCameraPicker(context, {
     id: 'rules-cameras', pickLabel: ['선택', 'Pick'],
     onPick: (camera) => { location.hash = `#rules?camera=${encodeURIComponent(camera.id)}`; },
@@ -67,8 +71,8 @@ export function createRulesView(context) {
   const cameraName = h('p', { class: 'rules-camera' }, bi('카메라를 고르세요', 'Pick a camera'));
   const running = h('span', { class: 'rules-running' });
   const enabled = h('input', { type: 'checkbox', id: 'rules-enabled', disabled: !canWrite });
-  const save = h('button', { type: 'button', id: 'rule-save', class: 'button-primary', disabled: true, hidden: !canWrite }, bi('저장', 'Save'));
-  const revert = h('button', { type: 'button', class: 'button-quiet', disabled: true, hidden: !canWrite }, bi('되돌리기', 'Revert'));
+  const save = h('button', { type: 'button', id: 'rule-save', class: 'button-primary', disabled: true, hidden: !canSave }, bi('저장', 'Save'));
+  const revert = h('button', { type: 'button', class: 'button-quiet', disabled: true, hidden: !canSave }, bi('되돌리기', 'Revert'));
   const refreshPicture = h('button', { type: 'button', id: 'rule-picture-refresh', class: 'button-small' }, bi('사진 새로', 'New picture'));
   const status = h('p', { id: 'rule-status', hidden: true });
   const pictureNote = h('p', { id: 'rule-picture-note', hidden: true });
@@ -106,7 +110,8 @@ export function createRulesView(context) {
           '분석하지 않는 부분입니다. 가림 뒤를 볼 권한이 없는 사용자(관제요원·경찰)에게는 실시간·재생·스냅샷·반출 영상에서 검게 가려집니다. 녹화 원본은 바뀌지 않습니다.',
           'Never analysed, and blacked out in live video, playback, snapshots and exports for those who may not see behind them (operators, police). The recording itself is never changed.')),
         maskList,
-        canWrite ? h('div', { class: 'button-row' }, addMask) : null)));
+        canMask ? h('div', { class: 'button-row' }, addMask)
+          : h('p', { class: 'hint', id: 'privacy-mask-owner' }, bi('가림 영역은 관리자와 개인정보 보호책임자만 바꿉니다', 'Only an administrator or a privacy officer changes masks')))));
 
   const el = h('section', { class: 'view-rules', 'aria-labelledby': 'rules-title' },
     h('aside', { class: 'playback-side' }, h('h2', null, bi('카메라', 'Cameras')), picker.el),
@@ -131,8 +136,8 @@ export function createRulesView(context) {
 
   function markDirty() {
     dirty = true;
-    save.disabled = !canWrite;
-    revert.disabled = !canWrite;
+    save.disabled = !canSave;
+    revert.disabled = !canSave;
     message(status, 'info', '저장하지 않은 변경이 있습니다 · Unsaved changes');
   }
 
@@ -235,8 +240,8 @@ export function createRulesView(context) {
   }
 
   function maskRow(mask, index) {
-    const again = h('button', { type: 'button', class: 'button-small', hidden: !canWrite }, bi('다시 그리기', 'Redraw'));
-    const remove = h('button', { type: 'button', class: 'button-small button-danger', hidden: !canWrite }, bi('삭제', 'Delete'));
+    const again = h('button', { type: 'button', class: 'button-small', hidden: !canMask }, bi('다시 그리기', 'Redraw'));
+    const remove = h('button', { type: 'button', class: 'button-small button-danger', hidden: !canMask }, bi('삭제', 'Delete'));
     again.addEventListener('click', () => drawShape('polygon', (points) => {
       mask.points = points;
       markDirty();
@@ -461,8 +466,10 @@ export function createRulesView(context) {
     save.disabled = true;
     message(status, 'info', '저장 중… · Saving…');
     try {
+      // Each role sends the part it may change; the server keeps what is left out.
       const answer = await context.api.put(`/api/cameras/${encodeURIComponent(camera.id)}/analytics`, {
-        enabled: enabled.checked, rules: draft.rules, privacyMasks: draft.privacyMasks,
+        ...(canWrite ? { enabled: enabled.checked, rules: draft.rules } : {}),
+        ...(canMask ? { privacyMasks: draft.privacyMasks } : {}),
       });
       accept(answer);
       message(status, 'ok', `저장했습니다 (규칙 ${answer.rules.length}개) · Saved, ${answer.rules.length} rule(s)`);

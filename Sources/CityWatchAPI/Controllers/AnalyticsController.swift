@@ -14,7 +14,8 @@ import Vapor
 struct AnalyticsController: RouteCollection {
     /// Who may read and draw rules; privacy officers see the masks.
     static let ruleReaders = Access.only(.administrator, .operator, .privacyOfficer)
-    static let ruleWriters = Access.only(.administrator, .operator)
+    /// Who may PUT settings; what each role may change in them is ``AnalyticsSettingsChange``'s.
+    static let ruleWriters = Access.only(.administrator, .operator, .privacyOfficer)
     /// Who watches events (they carry snapshots, so the video viewers).
     static let eventWatchers = RecordingController.viewers
 
@@ -37,12 +38,15 @@ struct AnalyticsController: RouteCollection {
         return AnalyticsSettingsDTO(cameraId: camera.id, settings: settings, running: req.application.analytics?.isAnalysing(camera.id) ?? false)
     }
 
+    /// Changes what the role may change (see ``AnalyticsSettingsChange``): rules and the switch
+    /// for administrators and operators, privacy masks for administrators and privacy officers;
+    /// a field left out stays as it is. 403 naming the field the role may not change.
     func setSettings(req: Request) async throws -> AnalyticsSettingsDTO {
         let user = try req.requireUser()
         let (camera, _) = try await req.visibleCamera()
         let body = try req.decodeStrict(SetAnalyticsRequest.self)
         var names = Set<UUID>()
-        for (index, rule) in body.rules.enumerated() {
+        for (index, rule) in (body.rules ?? []).enumerated() {
             guard names.insert(rule.id).inserted else { throw Abort(.badRequest, reason: "rules[\(index)].id: \(rule.id) is used by two rules") }
             do { _ = try rule.validated() } catch {
                 throw Abort(.badRequest, reason: "rules[\(index)] '\(rule.name.prefix(60))': \(error.description)")
@@ -51,11 +55,23 @@ struct AnalyticsController: RouteCollection {
         for (index, mask) in (body.privacyMasks ?? []).enumerated() {
             do { _ = try mask.validated() } catch { throw Abort(.badRequest, reason: "privacyMasks[\(index)]: \(error.description)") }
         }
-        let settings = CameraAnalyticsSettings(enabled: body.enabled ?? true, rules: body.rules, privacyMasks: body.privacyMasks ?? [])
-        try await AnalyticsRepository(database: req.db).setSettings(settings, for: camera.id, by: user.username, now: req.cityWatch.clock())
-        try await req.audit.append(AuditEvent(actor: user.username, action: "analytics.settings", target: camera.id.uuidString,
-                                              details: ["enabled": .bool(settings.enabled), "rules": .int(Int64(settings.rules.count)),
-                                                        "privacyMasks": .int(Int64(settings.privacyMasks.count))]))
+        let repository = AnalyticsRepository(database: req.db)
+        let stored = try await repository.settings(for: camera.id)
+        let change: AnalyticsSettingsChange
+        do {
+            change = try AnalyticsSettingsChange(stored: stored, enabled: body.enabled, rules: body.rules, masks: body.privacyMasks, by: user.role)
+        } catch let refusal as AnalyticsSettingsChange.Refusal {
+            try await req.audit.append(AuditEvent(actor: user.username, action: "analytics.settings.refused", target: camera.id.uuidString,
+                                                  details: ["reason": .string(refusal.description)]))
+            throw Abort(.forbidden, reason: refusal.description)
+        }
+        let settings = change.settings
+        try await repository.setSettings(settings, for: camera.id, by: user.username, now: req.cityWatch.clock())
+        var details: [String: AuditValue] = ["enabled": .bool(settings.enabled), "rules": .int(Int64(settings.rules.count)),
+                                             "privacyMasks": .int(Int64(settings.privacyMasks.count))]
+        if change.masksChanged { details["privacyMasksBefore"] = .int(Int64(stored.privacyMasks.count)) }
+        try await req.audit.append(AuditEvent(actor: user.username, action: change.masksChanged ? "privacy.masks" : "analytics.settings",
+                                              target: camera.id.uuidString, details: details))
         await req.application.analytics?.reloadSettings()
         return AnalyticsSettingsDTO(cameraId: camera.id, settings: settings, running: req.application.analytics?.isAnalysing(camera.id) ?? false)
     }

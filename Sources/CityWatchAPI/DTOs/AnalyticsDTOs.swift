@@ -24,7 +24,8 @@ struct AnalyticsSettingsDTO: Content {
 struct SetAnalyticsRequest: Content, StrictContent {
     static let allowedKeys: Set<String> = ["enabled", "rules", "privacyMasks"]
     var enabled: Bool?
-    var rules: [AnalyticsRule]
+    /// Absent: the rules stay as they are (as `enabled` and `privacyMasks`).
+    var rules: [AnalyticsRule]?
     var privacyMasks: [ImagePolygon]?
 }
 
