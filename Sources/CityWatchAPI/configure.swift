@@ -57,8 +57,10 @@ public func prepareStore(_ app: Application, configuration: Configuration) async
         // between tries (1 ms growing to 100 ms). The driver keeps one connection per event loop,
         // for the life of the application; each gets the setting once.
         for loop in app.eventLoopGroup.makeIterator() {
-            guard let connection = app.databases.database(.cityWatch, logger: app.logger, on: loop) else { continue }
-            _ = try await connection.sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").all()
+            for id in [DatabaseID.cityWatch, .cityWatchReader] {
+                guard let connection = app.databases.database(id, logger: app.logger, on: loop) else { continue }
+                _ = try await connection.sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").all()
+            }
         }
     }
     try await app.autoMigrate()

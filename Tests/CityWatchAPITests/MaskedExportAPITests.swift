@@ -10,7 +10,8 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// Who gets what behind a privacy mask when exporting through the API.
+/// Who gets what behind a privacy mask when exporting through the API, and when downloading an
+/// export someone else made: what a download holds follows the downloader's role.
 @Suite("Masked exports", .enabled(if: MediaFixtures.available, "needs ffmpeg"))
 struct MaskedExportAPITests {
     struct Created: Decodable {
@@ -23,6 +24,7 @@ struct MaskedExportAPITests {
             var cameras: [Camera]
         }
 
+        var id: UUID
         var manifest: Manifest
     }
 
@@ -42,12 +44,24 @@ struct MaskedExportAPITests {
             let officer = try await app.signIn(as: .operator, groups: [groupID])
             let formatter = ISO8601DateFormatter()
             let body = "{\"cameraIds\": [\"\(camera)\"], \"from\": \"\(formatter.string(from: start.addingTimeInterval(1)))\", \"to\": \"\(formatter.string(from: start.addingTimeInterval(5)))\", \"reason\": \"민원 2026-88\"}"
+            var made: [UUID] = []
             for (user, masked) in [(officer, true), (admin, false)] {
                 let response = try await app.testing().sendRequest(.POST, "/api/exports", headers: user.headers, body: .text(body))
                 #expect(response.status == .created, "\(response.body.string)")
                 let created = try JSONDecoder().decode(Created.self, from: Data(response.body.readableBytesView))
                 #expect(created.manifest.cameras.first?.masked == (masked ? true : nil), "\(user.username)")
+                made.append(created.id)
             }
+            func download(_ export: UUID, as user: TestSession) async throws -> TestingHTTPResponse {
+                try await app.testing().sendRequest(.GET, "/api/exports/\(export.uuidString.lowercased())/download", headers: user.headers)
+            }
+            // The administrator's unmasked export, fetched by id by the operator: refused, naming why.
+            let taken = try await download(made[1], as: officer)
+            #expect(taken.status == .forbidden && taken.body.string.contains("privacy masks"), "\(taken.status) \(taken.body.string.prefix(200))")
+            #expect(try await AuditLog(database: app.db).list(.init(action: "video.export.download.refused")).count == 1)
+            #expect(try await download(made[0], as: officer).status == .ok, "the operator's own, masked")
+            #expect(try await download(made[0], as: admin).status == .ok)
+            #expect(try await download(made[1], as: admin).status == .ok)
         }
     }
 }

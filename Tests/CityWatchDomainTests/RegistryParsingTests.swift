@@ -109,7 +109,8 @@ struct RegistryParsingTests {
         let layout = try RegistryLayout(header: RegistryColumn.currentLayout.map(\.standardName))
         let parser = RegistryRowParser(layout: layout)
         let text = Gen.int(in: 0...99_999)
-        let tricky = Gen.element(of: ["", "a,b", "say \"x\"", "line\nbreak", " 공백 ", "서울특별시 강남구", "기타"]).map { $0 ?? "" }
+        let tricky = Gen.element(of: ["", "a,b", "say \"x\"", "line\nbreak", " 공백 ", "서울특별시 강남구", "기타",
+                                       "=HYPERLINK(\"x\")", "-", "+82", "@SUM(A1)", "'=1", "''", "'"]).map { $0 ?? "" }
         await propertyCheck(count: 200, input: tricky, tricky, text, Gen.int(in: 1...999), Gen.double(in: 33...38.6), Gen.double(in: 124.6...131.9)) { address, direction, number, count, lat, lon in
             var record = RegistryRecord()
             record.managementNumber = "M\(number)"

@@ -22,7 +22,7 @@ public enum RegistryFixtures {
 
     /// Joins rows into CSV text, quoting where needed.
     public static func csv(_ rows: [[String]], lineEnd: String = "\r\n") -> String {
-        rows.map { $0.map(RegistryCSVWriter.quote).joined(separator: ",") }.joined(separator: lineEnd) + lineEnd
+        rows.map { $0.map(CSVField.quote).joined(separator: ",") }.joined(separator: lineEnd) + lineEnd
     }
 
     /// Text in CP949 bytes (through Foundation's DOS Korean encoding).

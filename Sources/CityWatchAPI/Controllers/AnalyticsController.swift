@@ -128,16 +128,9 @@ struct AnalyticsController: RouteCollection {
             throw Abort(.notFound, reason: "event \(event.id) has no snapshot")
         }
         // Once per viewing session of the event: a console redrawing it writes no further lines.
-        let views = req.cityWatch.viewingSessions, item = "event:\(event.id)"
-        if views.firstView(session: user.sessionID, item: item, now: req.cityWatch.clock()) {
-            do {
-                try await req.audit.append(AuditEvent(actor: user.username, action: "event.snapshot", target: event.cameraID.uuidString,
-                                                      details: ["event": .string(event.id.uuidString)]))
-            } catch {
-                views.unmark(session: user.sessionID, item: item)
-                throw error
-            }
-        }
+        try await req.auditOncePerViewing(session: user.sessionID, item: "event:\(event.id)",
+                                          AuditEvent(actor: user.username, action: "event.snapshot", target: event.cameraID.uuidString,
+                                                     details: ["event": .string(event.id.uuidString)]))
         return Response.privateJPEG(bytes)
     }
 

@@ -57,7 +57,10 @@ struct BellPressController: RouteCollection {
         let reference = req.parameters.get("bell") ?? ""
         let mode = req.headers.first(name: "X-Bell-Mode")?.lowercased() ?? "live"
         guard mode == "live" || mode == "drill" else { throw Abort(.badRequest, reason: "header X-Bell-Mode must be 'live' or 'drill'") }
-        let service = BellPressService(database: req.db, center: req.cityWatch.alarms, sealer: try req.sealer(), cameras: req.cityWatch.directory, clock: req.cityWatch.clock)
+        // The checks before the wall read through connections of their own (see `cityWatchReader`).
+        let reader = req.application.databases.ids().contains(.cityWatchReader) ? req.db(.cityWatchReader) : req.db
+        let service = BellPressService(database: req.db, reader: reader, center: req.cityWatch.alarms, sealer: try req.sealer(),
+                                       cameras: req.cityWatch.directory, clock: req.cityWatch.clock)
         let alarm: Alarm
         do {
             alarm = try await service.press(.init(bell: reference, time: req.headers.first(name: "X-Bell-Time"), nonce: req.headers.first(name: "X-Bell-Nonce"),
@@ -102,9 +105,16 @@ struct BellPressController: RouteCollection {
         return response
     }
 
+    /// The presses whose alarms the user may see (as the alarm queue: an alarm none of whose
+    /// cameras is in the user's groups is left out).
     func presses(req: Request) async throws -> [PressDTO] {
         let since = try req.timeQuery("since") ?? req.cityWatch.clock().addingTimeInterval(-86_400)
-        let presses = try await BellPressRepository(database: req.db).presses(since: since)
+        let view = try await req.cameraListView()
+        let alarms = try await IncidentRepository(database: req.db).alarms(from: since.addingTimeInterval(-60), to: req.cityWatch.clock().addingTimeInterval(60))
+        let alarmByID = Dictionary(alarms.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let presses = try await BellPressRepository(database: req.db).presses(since: since).filter { press in
+            view.scope.allowed == nil || press.alarmID.flatMap { alarmByID[$0] }.map { view.maySee($0.cameraIDs) } == true
+        }
         let bells = try await BellRepository(database: req.db).bells(ids: Set(presses.map(\.bellID)))
         return presses.map {
             let bell = bells[$0.bellID]?.record

@@ -64,6 +64,15 @@ struct ExportController: RouteCollection {
               let manifest = try? EvidenceManifest.decode(data) else { throw Abort(.notFound, reason: "no export \(id)") }
         let (_, scope) = try await req.cameraView()
         guard manifest.cameras.allSatisfy({ scope.contains($0.cameraId) }) else { throw Abort(.notFound, reason: "no export \(id)") }
+        do {
+            try await EvidenceDownloadPolicy.check(manifest, role: user.role) { camera in
+                !(try await req.hiddenPrivacyMasks(camera: camera, for: user.role)).isEmpty
+            }
+        } catch let refusal as EvidenceDownloadPolicy.Refusal {
+            try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download.refused", target: id.uuidString,
+                                                  details: ["reason": .string(refusal.description)]))
+            throw Abort(.forbidden, reason: refusal.description)
+        }
         let zipPath = try service.zip(exportID: id)
         try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download", target: id.uuidString))
         let response = try await req.fileio.asyncStreamFile(at: zipPath)

@@ -241,10 +241,27 @@ struct ProvisionController: RouteCollection {
         return response
     }
 
+    /// Which data-subject requests (names, phone numbers) the user may see: administrators every
+    /// one; others those they received and those whose cameras are all in their groups; privacy
+    /// officers, who answer them, also those that name no camera yet (nothing ties them to a
+    /// district).
+    func readableSubject(_ req: Request) async throws -> @Sendable (DataSubjectRequest) -> Bool {
+        let user = try req.requireUser()
+        guard user.role != .administrator else { return { _ in true } }
+        let (snapshot, scope) = try await req.cameraView()
+        let answersUnplaced = user.role == .privacyOfficer
+        return { request in
+            request.receivedBy == user.username
+                || (request.cameraIds.isEmpty ? answersUnplaced
+                    : request.cameraIds.allSatisfy { scope.contains($0) && snapshot.camera($0) != nil })
+        }
+    }
+
     func subjects(req: Request) async throws -> [SubjectRequestDTO] {
         let user = try req.requireUser()
         let now = req.cityWatch.clock()
-        let requests = try await ProvisionRepository(database: req.db).subjectRequests()
+        let readable = try await readableSubject(req)
+        let requests = try await ProvisionRepository(database: req.db).subjectRequests().filter(readable)
         try await req.audit.append(AuditEvent(actor: user.username, action: "subject.list", target: "subjects",
                                               details: ["count": .int(Int64(requests.count))]))
         return requests.map { SubjectRequestDTO($0, now: now) }
@@ -254,6 +271,8 @@ struct ProvisionController: RouteCollection {
         let user = try req.requireUser()
         let id = try req.uuidParameter("id")
         let body = try req.decodeStrict(AnswerSubjectBody.self)
+        guard let open = try await ProvisionRepository(database: req.db).subjectRequests().first(where: { $0.id == id }),
+              try await readableSubject(req)(open) else { throw Abort(.notFound, reason: "no data-subject request \(id)") }
         let request = try await service(req).closeSubjectRequest(id, outcome: body.outcome, note: body.note ?? "", actor: user.username)
         return SubjectRequestDTO(request, now: req.cityWatch.clock())
     }

@@ -116,7 +116,7 @@ struct RecordingController: RouteCollection {
         }
         let (_, scope) = try await req.cameraView()
         guard scope.contains(segment.cameraID) else { throw Abort(.notFound, reason: "no recording \(id)") }
-        return try await req.segmentFile(segment, viewer: user.username, role: user.role)
+        return try await req.segmentFile(segment, viewer: user.username, role: user.role, session: user.sessionID)
     }
 
     func live(req: Request) async throws -> Response {
@@ -211,8 +211,11 @@ extension Request {
     }
 
     /// Streams recorded segment `segment` to `viewer` (masked when `role` may not see behind
-    /// the camera's privacy masks), audit-logged as `video.playback` with `extraDetails`.
-    func segmentFile(_ segment: SegmentModel, viewer: String, role: Role, extraDetails: [String: AuditValue] = [:]) async throws -> Response {
+    /// the camera's privacy masks), audit-logged as `video.playback` with `extraDetails` once per
+    /// viewing session (`session`: the sign-in, or the share) of the segment, whatever byte
+    /// ranges the player asks for and however it spells them.
+    func segmentFile(_ segment: SegmentModel, viewer: String, role: Role, session: UUID,
+                     extraDetails: [String: AuditValue] = [:]) async throws -> Response {
         let id = try segment.requireID()
         guard FileManager.default.fileExists(atPath: segment.path) else {
             throw Abort(.notFound, reason: "the recording file is not on this server (it may have been deleted by retention)")
@@ -233,22 +236,31 @@ extension Request {
                 Task { _ = try? await cache.copy(of: next.path, id: nextID, filter: filter) }
             }
         }
-        // A player asks for a file in byte ranges; the first request of a playback starts at 0.
-        let range = headers.first(name: .range) ?? ""
-        if range.isEmpty || range.hasPrefix("bytes=0-") {
-            var details: [String: AuditValue] = ["segment": .string(id.uuidString),
-                                                 "from": .string(ISO8601DateFormatter().string(from: segment.start)),
-                                                 "to": .string(ISO8601DateFormatter().string(from: segment.end))]
-            if filter != nil { details["masked"] = .bool(true) }
-            details.merge(extraDetails) { _, extra in extra }
-            try await audit.append(AuditEvent(actor: viewer, action: "video.playback", target: segment.cameraID.uuidString,
-                                                  details: details))
-        }
+        // A player asks for a file in byte ranges, in whatever order and spelling it likes: the
+        // first request of the session for the segment is the view, whichever range it names.
+        var details: [String: AuditValue] = ["segment": .string(id.uuidString),
+                                             "from": .string(ISO8601DateFormatter().string(from: segment.start)),
+                                             "to": .string(ISO8601DateFormatter().string(from: segment.end))]
+        if filter != nil { details["masked"] = .bool(true) }
+        details.merge(extraDetails) { _, extra in extra }
+        try await auditOncePerViewing(session: session, item: "segment:\(id)",
+                                      AuditEvent(actor: viewer, action: "video.playback", target: segment.cameraID.uuidString, details: details))
         let response = try await fileio.asyncStreamFile(at: path)
         if filter != nil { response.headers.replaceOrAdd(name: "X-CityWatch-Masked", value: "true") }
         response.headers.contentType = HTTPMediaType(type: "video", subType: "mp4")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
+    }
+
+    /// Appends `event` to the audit log the first time `session` views `item` (see
+    /// ``ViewingSessions``); a line that could not be written is tried again at the next view.
+    func auditOncePerViewing(session: UUID, item: String, _ event: AuditEvent) async throws {
+        let views = cityWatch.viewingSessions
+        guard views.firstView(session: session, item: item, now: cityWatch.clock()) else { return }
+        do { try await audit.append(event) } catch {
+            views.unmark(session: session, item: item)
+            throw error
+        }
     }
 
     /// The camera named by the `id` parameter, if the user may see it (404 otherwise).

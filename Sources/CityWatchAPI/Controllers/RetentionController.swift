@@ -19,8 +19,11 @@ struct RetentionController: RouteCollection {
         routes.endpoint(.PUT, "api", "retention", access: Self.keepers, use: setRetention)
     }
 
+    /// The active holds on cameras the user may see (a privacy officer's groups bound them as
+    /// they bound creating one).
     func listHolds(req: Request) async throws -> [HoldDTO] {
-        try await RecordingRepository(database: req.db).activeHolds().map(Self.dto)
+        let (_, scope) = try await req.cameraView()
+        return try await RecordingRepository(database: req.db).activeHolds().filter { scope.contains($0.cameraID) }.map(Self.dto)
     }
 
     func createHold(req: Request) async throws -> Response {
@@ -44,7 +47,9 @@ struct RetentionController: RouteCollection {
     func releaseHold(req: Request) async throws -> HTTPStatus {
         let user = try req.requireUser()
         let id = try req.uuidParameter("id")
-        guard try await RecordingRepository(database: req.db).releaseHold(id, now: req.cityWatch.clock()) else {
+        // A hold on a camera outside the user's groups is not theirs to release (nor to know of).
+        let (_, scope) = try await req.cameraView()
+        guard try await RecordingRepository(database: req.db).releaseHold(id, now: req.cityWatch.clock(), mayRelease: scope.contains) else {
             throw Abort(.notFound, reason: "no active hold \(id)")
         }
         try await req.audit.append(AuditEvent(actor: user.username, action: "hold.release", target: id.uuidString))

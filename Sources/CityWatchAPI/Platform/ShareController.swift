@@ -120,7 +120,7 @@ struct ShareController: RouteCollection {
             throw Abort(.forbidden, reason: "this share does not cover that recording's time")
         }
         try await req.sharing.logUse(grant, camera: segment.cameraID, what: "segment", address: req.clientAddress)
-        return try await req.segmentFile(segment, viewer: "share:\(grant.partner)", role: Self.partnerRole,
+        return try await req.segmentFile(segment, viewer: "share:\(grant.partner)", role: Self.partnerRole, session: grant.id,
                                          extraDetails: ["share": .string(grant.id.uuidString), "partner": .string(grant.partner)])
     }
 }

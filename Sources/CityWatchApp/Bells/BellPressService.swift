@@ -28,15 +28,18 @@ public struct BellPressService: Sendable {
     }
 
     let database: any Database
+    /// Where the checks before the wall read (the store itself unless given).
+    let reader: any Database
     let center: AlarmCenter
     let sealer: CredentialSealer
     let clock: @Sendable () -> Date
     let cameras: CameraDirectory
 
     /// `cameras`: the server's shared camera directory (a press then reads no registry).
-    public init(database: any Database, center: AlarmCenter, sealer: CredentialSealer, cameras: CameraDirectory = CameraDirectory(),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(database: any Database, reader: (any Database)? = nil, center: AlarmCenter, sealer: CredentialSealer,
+                cameras: CameraDirectory = CameraDirectory(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
+        self.reader = reader ?? database
         self.center = center
         self.sealer = sealer
         self.cameras = cameras
@@ -78,9 +81,10 @@ public struct BellPressService: Sendable {
     }
 
     private func accept(_ press: Press, now: Date) async throws -> Alarm {
-        guard let bell = try await repository.bell(press.bell) else { throw BellPressRules.Refusal.unknownBell(press.bell) }
+        let reading = BellPressRepository(database: reader)
+        guard let bell = try await reading.bell(press.bell) else { throw BellPressRules.Refusal.unknownBell(press.bell) }
         let key = bell.record.key
-        guard let sealed = try await repository.sealedSecret(bell: bell.id) else { throw BellPressRules.Refusal.noSecret(key) }
+        guard let sealed = try await reading.sealedSecret(bell: bell.id) else { throw BellPressRules.Refusal.noSecret(key) }
         let nonce = try BellPressRules.nonce(press.nonce)
         guard let signature = press.signature?.lowercased() else { throw BellPressRules.Refusal.missingHeader("X-Bell-Signature") }
         guard let secret = try? sealer.open(sealed) else { throw BellPressProblem.secretUnreadable(key) }
@@ -94,9 +98,9 @@ public struct BellPressService: Sendable {
         guard Self.recent.claim(bell: bell.id, nonce: nonce, now: now) else { throw BellPressRules.Refusal.replayed }
         var stored = false
         do {
-            let window = try await repository.drill(bell: bell.id, at: now)
+            let window = try await reading.drill(bell: bell.id, at: now)
             let drill = press.drill || window != nil
-            let links = try await BellDirectory(database: database, cameras: cameras).listing(bell: bell)
+            let links = try await BellDirectory(database: reader, cameras: cameras).listing(bell: bell)
             let place = bell.record.location.isEmpty ? bell.record.displayAddress : bell.record.location
             let alarm = Alarm(source: .bell, sourceRef: key, priority: .critical,
                               title: "\(drill ? "[훈련] " : "")비상벨 · \(place)",

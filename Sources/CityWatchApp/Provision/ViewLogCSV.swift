@@ -17,7 +17,7 @@ public enum ViewLogCSV {
             let masked = (details["masked"] as? Bool).map { $0 ? "true" : "false" } ?? ""
             let fields = [ProvisionLedgerCSV.kst(entry.time), String(entry.seq), entry.actor, entry.action, entry.target,
                           camera, masked, entry.details]
-            lines.append(fields.map { RegistryCSVWriter.quote(ProvisionLedgerCSV.defused($0)) }.joined(separator: ","))
+            lines.append(fields.map(CSVField.encode).joined(separator: ","))
         }
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }

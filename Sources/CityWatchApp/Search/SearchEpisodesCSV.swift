@@ -22,7 +22,7 @@ public enum SearchEpisodesCSV {
                 episode.classes.map(\.rawValue).joined(separator: " "), episode.trackIDs.map(String.init).joined(separator: " "),
                 String(format: "%.1f", episode.score),
             ]
-            lines.append(fields.map(RegistryCSVWriter.quote).joined(separator: ","))
+            lines.append(fields.map(CSVField.encode).joined(separator: ","))
         }
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }

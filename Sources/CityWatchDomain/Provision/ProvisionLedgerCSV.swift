@@ -20,16 +20,9 @@ public enum ProvisionLedgerCSV {
                 entry.requestedBy, entry.approvedBy, entry.exportedBy, entry.exportId.uuidString.lowercased(), entry.manifestSHA256,
                 String(entry.maskedBoxes),
             ]
-            lines.append(fields.map { RegistryCSVWriter.quote(defused($0)) }.joined(separator: ","))
+            lines.append(fields.map(CSVField.encode).joined(separator: ","))
         }
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a leading
-    /// apostrophe: the ledger holds text typed by people outside the centre.
-    public static func defused(_ field: String) -> String {
-        guard let first = field.first, "=+-@".contains(first) else { return field }
-        return "'" + field
     }
 
     /// A time in Korean time (UTC+9, no daylight saving), `2026-11-26T18:00:00+09:00`.

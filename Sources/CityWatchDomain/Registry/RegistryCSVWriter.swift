@@ -1,4 +1,5 @@
-/// Writes registry records as CSV in the current 18-column national layout (UTF-8).
+/// Writes registry records as CSV in the current 18-column national layout (UTF-8), each field
+/// through ``CSVField`` (the importer restores what it defused).
 ///
 /// Reading the output back with ``CSVTokenizer`` and ``RegistryRowParser`` gives the same
 /// records: that round trip is a property test.
@@ -10,7 +11,7 @@ public enum RegistryCSVWriter {
 
     /// One record as a CSV line, without line end.
     public static func line(for record: RegistryRecord) -> String {
-        RegistryColumn.currentLayout.map { quote(value(record, $0)) }.joined(separator: ",")
+        RegistryColumn.currentLayout.map { CSVField.encode(value(record, $0)) }.joined(separator: ",")
     }
 
     /// The text of one column of a record, as written in a registry file.
@@ -35,13 +36,5 @@ public enum RegistryCSVWriter {
         case .updatedAt: record.updatedAt
         case .lastModifiedAt: record.lastModifiedAt
         }
-    }
-
-    /// Quotes a field when it holds a comma, quote or line break, or starts or ends with space.
-    public static func quote(_ field: String) -> String {
-        let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
-            || field.first == " " || field.last == " "
-        guard needsQuotes else { return field }
-        return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }
 }

@@ -19,8 +19,9 @@ public struct RegistryRowParser: Sendable {
         guard width == layout.width else {
             return .failure(.wrongFieldCount(found: fields.count, expected: layout.width))
         }
+        // A file CityWatch wrote has its formula-like fields defused: read them as they were.
         func value(_ column: RegistryColumn) -> String {
-            layout.index[column].map { fields[$0] } ?? ""
+            layout.index[column].map { CSVField.restored(fields[$0]) } ?? ""
         }
         var record = RegistryRecord()
         record.localGovernmentCode = value(.localGovernmentCode)

@@ -10,6 +10,11 @@ import SQLKit
 extension DatabaseID {
     /// The one database CityWatch uses.
     public static let cityWatch = DatabaseID(string: "citywatch")
+    /// On SQLite, the same file through connections of their own that only read: the driver
+    /// keeps one connection per event loop, and a read queued behind a write waiting for the
+    /// file's one write lock (a registry import in another process) waited with it. A bell
+    /// press reads through these. Not registered on PostgreSQL (its pool has room).
+    public static let cityWatchReader = DatabaseID(string: "citywatch-read")
 }
 
 extension Databases {
@@ -23,6 +28,7 @@ extension Databases {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: sqlLogLevel), as: .cityWatch, isDefault: true)
+            use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: sqlLogLevel), as: .cityWatchReader, isDefault: false)
         case .postgres(let url):
             let configuration = try SQLPostgresConfiguration(url: url)
             use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30), sqlLogLevel: sqlLogLevel),

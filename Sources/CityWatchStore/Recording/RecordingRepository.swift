@@ -157,9 +157,9 @@ public struct RecordingRepository: Sendable {
         try await LegalHoldModel.query(on: database).filter(\.$releasedAt == nil).all()
     }
 
-    /// Releases a hold; false when there is no such active hold.
-    public func releaseHold(_ id: UUID, now: Date) async throws -> Bool {
-        guard let hold = try await LegalHoldModel.find(id, on: database), hold.releasedAt == nil else { return false }
+    /// Releases a hold of a camera `mayRelease` allows; false when there is no such active hold.
+    public func releaseHold(_ id: UUID, now: Date, mayRelease: (UUID) -> Bool = { _ in true }) async throws -> Bool {
+        guard let hold = try await LegalHoldModel.find(id, on: database), hold.releasedAt == nil, mayRelease(hold.cameraID) else { return false }
         hold.releasedAt = now
         try await hold.update(on: database)
         return true

@@ -107,7 +107,7 @@ final class BadRowFile: @unchecked Sendable {
     func write(_ row: ImportReport.BadRow) {
         lock.lock()
         defer { lock.unlock() }
-        handle.write(Data("\(row.line),\(RegistryCSVWriter.quote(row.reason))\n".utf8))
+        handle.write(Data("\(row.line),\(CSVField.encode(row.reason))\n".utf8))
     }
 
     func close() {
