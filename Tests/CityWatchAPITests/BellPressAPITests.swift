@@ -16,6 +16,11 @@ import VaporTesting
 @Suite("Bell presses API")
 struct BellPressAPITests {
     /// A bell 20 m north of the camera's site, stored; returns its management number.
+    /// The `reason` of an error answer (its keys come in no fixed order).
+    static func reason(_ response: TestingHTTPResponse) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["reason"] as? String
+    }
+
     static func bellNear(_ camera: UUID, app: Application, number: String = "4168000001-B-0001") async throws -> String {
         let snapshot = try await app.cityWatch.directory.snapshot(on: app.db)
         let site = snapshot.siteOfCamera[try #require(snapshot.cameraIndex[camera])]
@@ -80,7 +85,9 @@ struct BellPressAPITests {
             let path = "/api/bells/\(number)/press"
             // No secret yet: refused, the bell cannot prove itself.
             let early = try await client.sendRequest(.POST, path, headers: Self.signed(number, secret: "guess"))
-            #expect(early.status == .unauthorized && early.body.string.contains("citywatch bells key"))
+            #expect(early.status == .unauthorized && !early.body.string.contains("secret"), "\(early.body.string)")
+            let why = try await AuditLog(database: app.db).list(.init(action: "bell.press.refused")).first?.details ?? ""
+            #expect(why.contains("citywatch bells key"), "the audit line says what to do: \(why)")
             let sealer = try CredentialSealer.load(base64: nil, folder: (app.cityWatch.configuration.dataDirectory as NSString).appendingPathComponent("keys"))
             let (_, secret) = try await BellPressService(database: app.db, center: app.cityWatch.alarms, sealer: sealer).issueSecret(bell: number, by: "test")
 
@@ -111,13 +118,19 @@ struct BellPressAPITests {
             let missing = try await client.sendRequest(.POST, path, headers: noNonce)
             #expect(missing.status == .badRequest && missing.body.string.contains("X-Bell-Nonce"))
             #expect(try await client.sendRequest(.POST, path, headers: Self.signed(number, secret: secret, nonce: "short")).status == .badRequest)
-            #expect(try await client.sendRequest(.POST, "/api/bells/NO-SUCH-BELL/press", headers: Self.signed("NO-SUCH-BELL", secret: secret)).status == .notFound)
+            // An unknown bell answers as a wrong signature does: bells cannot be enumerated.
+            let unknown = try await client.sendRequest(.POST, "/api/bells/NO-SUCH-BELL/press", headers: Self.signed("NO-SUCH-BELL", secret: secret))
+            let forged = try await client.sendRequest(.POST, path, headers: Self.signed(number, secret: "forged-secret"))
+            #expect(unknown.status == .unauthorized && unknown.status == forged.status && Self.reason(unknown) == Self.reason(forged),
+                    "\(unknown.status) \(unknown.body.string) / \(forged.status) \(forged.body.string)")
+            #expect(try await client.sendRequest(.POST, "/api/bells/NO-SUCH-BELL/press", headers: [:]).status == .badRequest,
+                    "malformed headers answer alike for every bell")
             // The drill flag is signed: flipping the mode header breaks the signature.
             var flipped = Self.signed(number, secret: secret)
             flipped.replaceOrAdd(name: "X-Bell-Mode", value: "drill")
             #expect(try await client.sendRequest(.POST, path, headers: flipped).status == .unauthorized)
             let refused = try await AuditLog(database: app.db).list(.init(action: "bell.press.refused"))
-            #expect(refused.count == 9, "every refusal above is audit-logged")
+            #expect(refused.count == 11, "every refusal above is audit-logged")
 
             // Drills: from the bell's training mode, or any press inside a drill window.
             let drillPress = try JSONDecoder().decode(PressAnswer.self, from: Data(

@@ -111,6 +111,16 @@ struct SessionTests {
                 .POST, "/api/login", headers: ["Content-Type": "application/json", "Origin": "https://evil.example", "Host": "citywatch.local"],
                 body: .json(["username": user.username, "password": user.password]))
             #expect(response.status == .forbidden)
+            // What another site can post without asking: a sandboxed frame (Origin: null), a form
+            // or a text/plain body. None signs anyone in.
+            let credentials = "{\"username\": \"\(user.username)\", \"password\": \"\(user.password)\"}"
+            let opaque = try await app.testing().sendRequest(.POST, "/api/login", headers: ["Content-Type": "application/json", "Origin": "null"],
+                                                             body: .text(credentials))
+            #expect(opaque.status == .forbidden && opaque.headers.setCookie == nil, "\(opaque.status)")
+            for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+                let simple = try await app.testing().sendRequest(.POST, "/api/login", headers: ["Content-Type": type], body: .text(credentials))
+                #expect(simple.status == .unsupportedMediaType && simple.headers.setCookie == nil, "\(type): \(simple.status)")
+            }
         }
     }
 

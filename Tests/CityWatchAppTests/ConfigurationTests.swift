@@ -12,6 +12,14 @@ struct ConfigurationTests {
         #expect(configuration.tileURL == Configuration.openStreetMapTiles)
     }
 
+    @Test func sessionCookiesAreSecureOffTheLoopbackUnlessToldOtherwise() throws {
+        #expect(try Configuration.resolve().secureCookies == false, "the demo on 127.0.0.1 over plain HTTP")
+        #expect(try Configuration.resolve(flags: [.httpAddress: "[::1]:8080"]).secureCookies == false)
+        #expect(try Configuration.resolve(flags: [.httpAddress: "0.0.0.0:8080"]).secureCookies == true)
+        #expect(try Configuration.resolve(flags: [.httpAddress: "10.0.0.5:443"]).secureCookies == true)
+        #expect(try Configuration.resolve(flags: [.httpAddress: "0.0.0.0:8080"], environment: ["CITYWATCH_SECURE_COOKIES": "false"]).secureCookies == false)
+    }
+
     @Test func flagsBeatEnvironmentWhichBeatsTheFile() throws {
         let file = """
             # site settings

@@ -70,8 +70,11 @@ struct BellPressController: RouteCollection {
             throw Abort(.serviceUnavailable, reason: problem.description)
         } catch let refusal as BellPressRules.Refusal {
             switch refusal {
-            case .unknownBell: throw Abort(.notFound, reason: refusal.description)
             case .replayed: throw Abort(.conflict, reason: refusal.description)
+            // One answer for "no such bell", "no secret" and "wrong signature": bells are not
+            // enumerable (the audit line says which).
+            case .unknownBell, .noSecret, .badSignature:
+                throw Abort(.unauthorized, reason: "the press is not signed by a bell this server knows")
             default: throw Abort(refusal.isAuthentication ? .unauthorized : .badRequest, reason: refusal.description)
             }
         }

@@ -16,13 +16,19 @@ struct SessionController: RouteCollection {
     }
 
     func login(req: Request) async throws -> Response {
-        // A login form posted from another site would sign the victim in as the attacker.
-        if let origin = req.headers.first(name: .origin), origin != "null" {
+        // A login form posted from another site would sign the victim in as the attacker. A
+        // sandboxed frame or a data: page sends `Origin: null`: no site of ours does.
+        if let origin = req.headers.first(name: .origin) {
+            guard origin != "null" else { throw Abort(.forbidden, reason: "login from a page without an origin (Origin: null) is refused") }
             let uri = URI(string: origin)
             let originHost = uri.host.map { host in uri.port.map { "\(host):\($0)" } ?? host }
             guard originHost != nil, originHost == req.headers.first(name: .host) else {
                 throw Abort(.forbidden, reason: "login from another site (Origin \(origin.prefix(80))) is refused")
             }
+        }
+        // Only JSON: a form or a text/plain body is what another site can post without asking.
+        guard req.headers.contentType == .json else {
+            throw Abort(.unsupportedMediaType, reason: "a login is sent as JSON (Content-Type: application/json)")
         }
         let body = try req.decodeStrict(LoginRequest.self)
         guard body.username.count <= 64, body.password.utf8.count <= 1024 else {

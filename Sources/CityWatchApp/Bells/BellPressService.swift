@@ -81,17 +81,20 @@ public struct BellPressService: Sendable {
     }
 
     private func accept(_ press: Press, now: Date) async throws -> Alarm {
+        // The headers' form before the bell: whether a bell exists is not told by a 400 to some
+        // and a 401 to others (an unknown bell, one without a secret and a wrong signature all
+        // answer 401 alike; the audit line keeps which it was).
+        let nonce = try BellPressRules.nonce(press.nonce)
+        guard let signature = press.signature?.lowercased() else { throw BellPressRules.Refusal.missingHeader("X-Bell-Signature") }
+        guard let timeText = press.time, let claimed = Int64(timeText.trimmingCharacters(in: .whitespaces)) else {
+            throw press.time == nil ? BellPressRules.Refusal.missingHeader("X-Bell-Time") : BellPressRules.Refusal.badTime(press.time ?? "")
+        }
         let reading = BellPressRepository(database: reader)
         guard let bell = try await reading.bell(press.bell) else { throw BellPressRules.Refusal.unknownBell(press.bell) }
         let key = bell.record.key
         guard let sealed = try await reading.sealedSecret(bell: bell.id) else { throw BellPressRules.Refusal.noSecret(key) }
-        let nonce = try BellPressRules.nonce(press.nonce)
-        guard let signature = press.signature?.lowercased() else { throw BellPressRules.Refusal.missingHeader("X-Bell-Signature") }
         guard let secret = try? sealer.open(sealed) else { throw BellPressProblem.secretUnreadable(key) }
         // The signature before the time: a stranger learns nothing about the clock.
-        guard let timeText = press.time, let claimed = Int64(timeText.trimmingCharacters(in: .whitespaces)) else {
-            throw press.time == nil ? BellPressRules.Refusal.missingHeader("X-Bell-Time") : BellPressRules.Refusal.badTime(press.time ?? "")
-        }
         let expected = Self.signature(secret: secret, bell: bell.signedName(pressedAs: press.bell), time: claimed, nonce: nonce, drill: press.drill)
         guard Self.constantTimeEqual(expected, signature) else { throw BellPressRules.Refusal.badSignature }
         let time = try BellPressRules.time(timeText, now: now)

@@ -31,8 +31,16 @@ public struct Configuration: Sendable {
     public var sessionIdleTimeout: TimeInterval
     /// A session ends this long after login whatever happens. Default 12 h.
     public var sessionLifetime: TimeInterval
-    /// Mark cookies `Secure` (set when CityWatch is served over HTTPS). Default false.
+    /// Mark cookies `Secure` (sent over HTTPS only). Default on unless the server listens on a
+    /// loopback address (the demo on a laptop, a server behind a local front).
     public var secureCookies: Bool
+
+    /// True for an address only this machine reaches (127.0.0.0/8, ::1, localhost).
+    public static func isLoopback(_ host: String) -> Bool {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return name == "localhost" || name == "::1" || name.hasPrefix("127.")
+    }
+
     /// `text` or `json` log lines. Default `text`.
     public var logFormat: LogFormat
     /// Minimum log level. Default `info`.
@@ -196,7 +204,8 @@ public struct Configuration: Sendable {
             bcryptCost: try integer(.bcryptCost, default: 12, range: 4...31),
             sessionIdleTimeout: TimeInterval(try integer(.sessionIdleMinutes, default: 480, range: 1...10_080) * 60),
             sessionLifetime: TimeInterval(try integer(.sessionLifetimeMinutes, default: 720, range: 1...43_200) * 60),
-            secureCookies: try boolean(.secureCookies, default: false),
+            // Off the loopback address the session cookie is sent over HTTPS only, unless told.
+            secureCookies: try boolean(.secureCookies, default: !Self.isLoopback(host)),
             logFormat: logFormat,
             logLevel: logLevel,
             recordingsDirectory: lookup(.recordingsDirectory)?.value ?? (dataDirectory as NSString).appendingPathComponent("recordings"),
