@@ -35,8 +35,9 @@ extension Request {
     }
 }
 
-/// Checks the session cookie (401), a pending password change and the role (403), and the
-/// CSRF header on state-changing requests (403), in that order.
+/// Checks the session cookie (401), a pending password change and the role (403), the
+/// `Origin` of a WebSocket handshake and the CSRF header on state-changing requests (403), in
+/// that order.
 struct AccessMiddleware: AsyncMiddleware {
     static let cookieName = "cw_session"
     static let csrfHeader = "X-CSRF-Token"
@@ -54,6 +55,12 @@ struct AccessMiddleware: AsyncMiddleware {
         guard roles.contains(role) else {
             let allowed = Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ", ")
             throw Abort(.forbidden, reason: "the role \(role.rawValue) may not do this (allowed: \(allowed))")
+        }
+        // A browser opening a live feed says where from; a page of another site (or none) may
+        // not open one with the user's cookie (cross-site WebSocket hijacking).
+        if request.headers.first(name: .upgrade)?.lowercased() == "websocket", let origin = request.headers.first(name: .origin),
+           origin == "null" || !request.isSameOrigin(origin) {
+            throw Abort(.forbidden, reason: "a live feed opened from another site (Origin \(origin.prefix(80))) is refused")
         }
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
             let sent = request.headers.first(name: Self.csrfHeader) ?? ""
@@ -83,5 +90,15 @@ struct AccessMiddleware: AsyncMiddleware {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count, !x.isEmpty else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// True when `origin` (an `Origin` header) names the host and port this request was sent to.
+    func isSameOrigin(_ origin: String) -> Bool {
+        let uri = URI(string: origin)
+        guard let host = uri.host else { return false }
+        let originHost = uri.port.map { "\(host):\($0)" } ?? host
+        return originHost == headers.first(name: .host)
     }
 }

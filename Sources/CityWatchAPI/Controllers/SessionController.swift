@@ -20,11 +20,7 @@ struct SessionController: RouteCollection {
         // sandboxed frame or a data: page sends `Origin: null`: no site of ours does.
         if let origin = req.headers.first(name: .origin) {
             guard origin != "null" else { throw Abort(.forbidden, reason: "login from a page without an origin (Origin: null) is refused") }
-            let uri = URI(string: origin)
-            let originHost = uri.host.map { host in uri.port.map { "\(host):\($0)" } ?? host }
-            guard originHost != nil, originHost == req.headers.first(name: .host) else {
-                throw Abort(.forbidden, reason: "login from another site (Origin \(origin.prefix(80))) is refused")
-            }
+            guard req.isSameOrigin(origin) else { throw Abort(.forbidden, reason: "login from another site (Origin \(origin.prefix(80))) is refused") }
         }
         // Only JSON: a form or a text/plain body is what another site can post without asking.
         guard req.headers.contentType == .json else {
