@@ -48,7 +48,7 @@ struct BellsPressCommandLineTests {
 
             // A wrong secret, an unknown bell, nobody listening: clear failures.
             for (arguments, expected) in [
-                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)", "--secret", "wrong", "--timeout", "60"], "signature"),
+                (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:\(port)", "--secret", "wrong", "--timeout", "60"], "not signed by a bell"),
                 (["bells", "press", "NO-SUCH", "--server", "http://127.0.0.1:\(port)"], "no bell 'NO-SUCH'"),
                 (["bells", "press", "B-CLI-01", "--timeout", "0"], "--timeout must be 1–300 seconds"),
                 (["bells", "press", "B-CLI-01", "--server", "http://127.0.0.1:1", "--timeout", "2"], "could not reach"),
