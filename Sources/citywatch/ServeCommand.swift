@@ -65,6 +65,9 @@ func runServer(configuration given: Configuration, logger: Logger,
         if try await RegistryImporter(database: app.db).finishInterrupted(patience: 0) > 0 {
             logger.notice("finished a registry import that an earlier process left half switched in")
         }
+        if UploadFolder.removeLeftovers(in: configuration.dataDirectory) > 0 {
+            logger.notice("removed uploads an earlier process left unfinished")
+        }
         try await prepare(app, sealer)
         let password = try await configuration.accounts(app).bootstrapAdministrator()
         let url = "http://\(configuration.httpHost == "0.0.0.0" ? "127.0.0.1" : configuration.httpHost):\(configuration.httpPort)/"

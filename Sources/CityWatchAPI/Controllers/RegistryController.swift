@@ -22,7 +22,11 @@ struct RegistryController: RouteCollection {
         let user = try req.requireUser()
         let dryRun = try req.booleanQuery("dryRun", default: false)
         let prune = try req.booleanQuery("prune", default: false)
-        let folder = (req.cityWatch.configuration.dataDirectory as NSString).appendingPathComponent("uploads")
+        // A body announced as too large is refused before a byte of it is written.
+        if let announced = req.headers.first(name: .contentLength).flatMap(Int.init), announced > Self.maximumUploadBytes {
+            throw Abort(.payloadTooLarge, reason: "the file is larger than \(Self.maximumUploadBytes / 1_048_576) MiB")
+        }
+        let folder = UploadFolder.path(in: req.cityWatch.configuration.dataDirectory)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = (folder as NSString).appendingPathComponent("registry-\(UUID().uuidString).csv")
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
