@@ -65,6 +65,10 @@ func runServer(configuration given: Configuration, logger: Logger,
         if try await RegistryImporter(database: app.db).finishInterrupted(patience: 0) > 0 {
             logger.notice("finished a registry import that an earlier process left half switched in")
         }
+        if configuration.secureCookies, !Configuration.isLoopback(configuration.httpHost) {
+            // Off the loopback the session cookie travels over HTTPS only: plain HTTP signs nobody in for long.
+            logger.notice("session cookies are Secure (HTTPS only): serve through an HTTPS front, or set CITYWATCH_SECURE_COOKIES=false on a trusted plain-HTTP network")
+        }
         if UploadFolder.removeLeftovers(in: configuration.dataDirectory) > 0 {
             logger.notice("removed uploads an earlier process left unfinished")
         }
