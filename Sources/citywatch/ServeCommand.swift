@@ -101,6 +101,10 @@ func runServer(configuration given: Configuration, logger: Logger,
                                                              channel: ClusterChannel(name: ClusterAlarmRelay.channelName, url: url),
                                                              database: { app.db })))
         }
+        // Refused anonymous requests summarised in the audit log each half minute; stopped after
+        // the web server, so the last minute's summary is written too.
+        services.append(.init(service: AnonymousRefusalsService(refusals: app.cityWatch.refusals,
+                                                                audit: { AuditLog(database: app.db) })))
         services.append(.init(service: server))
         // Services stop in reverse order: the web server first, the recorders last, so every
         // ffmpeg closes its segment and the index is complete before the process ends.

@@ -97,12 +97,17 @@ struct AdministrationAPITests {
 
     @Test(arguments: DatabaseKind.allCases)
     func healthAndMetricsReportTheInstallation(kind: DatabaseKind) async throws {
-        try await withCityWatch(kind) { app in
+        let token = "metrics-" + UUID().uuidString
+        try await withCityWatch(kind, adjust: { $0.metricsToken = token }) { app in
             _ = try await RegistryImporter(database: app.db).importFile(at: RepositoryPaths.gangnamRegistry.path, actor: "test")
             let health = try await app.testing().sendRequest(.GET, "/healthz")
             #expect(health.status == .ok && health.body.string.contains("\"database\":\"ok\""))
             _ = try await app.testing().sendRequest(.GET, "/api/sites")
-            let metrics = try await app.testing().sendRequest(.GET, "/metrics").body.string
+            // Without the token, or with another, metrics say nothing.
+            #expect(try await app.testing().sendRequest(.GET, "/metrics").status == .unauthorized)
+            let wrong = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer not-\(token)"])
+            #expect(wrong.status == .unauthorized && !wrong.body.string.contains("citywatch_"))
+            let metrics = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer \(token)"]).body.string
             #expect(metrics.contains("citywatch_cameras{purpose=\"crimePrevention\",state=\"enabled\"} 3473"))
             #expect(metrics.contains("citywatch_cameras{purpose=\"childProtection\",state=\"enabled\"} 608"))
             #expect(metrics.contains("citywatch_http_requests_total{method=\"GET\",route=\"/api/sites\",status=\"401\"} 1"))

@@ -129,8 +129,15 @@ struct BellPressAPITests {
             var flipped = Self.signed(number, secret: secret)
             flipped.replaceOrAdd(name: "X-Bell-Mode", value: "drill")
             #expect(try await client.sendRequest(.POST, path, headers: flipped).status == .unauthorized)
+            // Every refusal above is audit-logged: the minute's first of each kind in full (so each
+            // kind tried is on record), the repeats in one summary row per kind and address (a
+            // flood of junk presses writes two rows, not one each).
             let refused = try await AuditLog(database: app.db).list(.init(action: "bell.press.refused"))
-            #expect(refused.count == 11, "every refusal above is audit-logged")
+            #expect(refused.count == 7, "one row per kind: \(refused.map(\.details))")
+            try await app.cityWatch.refusals.flush(audit: AuditLog(database: app.db), now: Date(), force: true)
+            let summaries = try await AuditLog(database: app.db).list(.init(action: "anonymous.refusals")).filter { $0.target == "bell" }
+            #expect(refused.count + summaries.map { AuditDetails.int("refusals", in: $0.details) - 1 }.reduce(0, +) == 11)
+            #expect(summaries.contains { $0.details.contains("\"kind\":\"badSignature\"") && AuditDetails.int("refusals", in: $0.details) == 4 })
 
             // Drills: from the bell's training mode, or any press inside a drill window.
             let drillPress = try JSONDecoder().decode(PressAnswer.self, from: Data(

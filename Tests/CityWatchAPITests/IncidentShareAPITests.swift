@@ -138,6 +138,7 @@ struct IncidentShareAPITests {
             #expect(expired.status == .unauthorized && expired.body.string.contains("expired"))
             let listedShares = try await client.sendRequest(.GET, "/api/incidents/\(incident.id)/shares", headers: admin.headers)
             #expect(listedShares.status == .ok && !listedShares.body.string.contains(short.token), "tokens are never listed")
+            // Three refusals of three kinds (forged, revoked, expired): each audited in full.
             #expect(try await AuditLog(database: app.db).list(.init()).filter { $0.action == "share.refused" }.count == 3)
         }
     }

@@ -16,6 +16,7 @@ import VaporTesting
 /// takes rows again.
 @Suite("Indexing health", .enabled(if: MediaFixtures.available, "needs ffmpeg"))
 struct IndexingHealthAPITests {
+    static let metricsToken = "metrics-token-for-the-indexing-test"
     struct Health: Decodable {
         struct Indexing: Decodable {
             var state: String
@@ -38,7 +39,7 @@ struct IndexingHealthAPITests {
         let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: false)
         let folder = try RepositoryPaths.temporaryFolder("index-stall")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try await withCityWatch(.sqlite, adjust: { $0.indexStallSeconds = 4 }) { app in
+        try await withCityWatch(.sqlite, adjust: { $0.indexStallSeconds = 4; $0.metricsToken = Self.metricsToken }) { app in
             let camera = try #require(try await app.makeCameras(1).first)
             let recording = try await RecordingAPITests.recordLooping(clip, camera: camera, into: folder, app: app)
             let admin = try await app.signIn(as: .administrator)
@@ -47,7 +48,7 @@ struct IndexingHealthAPITests {
                 try await app.testing().sendRequest(.GET, "/api/cameras/\(camera)/health", headers: admin.headers).content.decode(Health.self)
             }
             @Sendable func text(_ path: String) async throws -> String {
-                try await app.testing().sendRequest(.GET, path).body.string
+                try await app.testing().sendRequest(.GET, path, headers: ["Authorization": "Bearer \(Self.metricsToken)"]).body.string
             }
             try await whileRunning([recording]) {
                 try await RecordingAPITests.eventually { try await RecordingRepository(database: app.db).allSegments(camera: camera).count >= 2 }

@@ -171,8 +171,13 @@ struct PlatformLinkAPITests {
             let (_, other) = try await partners.add("old-gateway", by: "test")
             _ = try await partners.revoke("old-gateway", by: "test")
             #expect(try await Self.send(app, good, secret: other).status == .unauthorized)
+            // One row per kind of refusal in full; the second forged secret counted into a summary.
             let refusals = try await AuditLog(database: app.db).list(.init()).filter { $0.action == "platform.auth.refused" }
-            #expect(refusals.count == 4 && refusals.contains { $0.target == "old-gateway" && $0.details.contains("revoked") })
+            #expect(refusals.count == 3 && refusals.contains { $0.target == "old-gateway" && $0.details.contains("revoked") })
+            try await app.cityWatch.refusals.flush(audit: AuditLog(database: app.db), now: Date(), force: true)
+            let summary = try await AuditLog(database: app.db).list(.init(action: "anonymous.refusals"))
+            #expect(summary.count == 1 && summary.first?.target == "platform" && AuditDetails.int("refusals", in: summary.first?.details ?? "") == 2
+                    && summary.first?.details.contains("unknown secret") == true, "\(summary.map(\.details))")
             #expect(try await partners.list().map { $0.revokedAt != nil } == [false, true])
 
             // Malformed: 400 naming the field; nothing stored.
@@ -208,7 +213,7 @@ struct PlatformLinkAPITests {
     /// The routes that take a credential other than a session.
     static let credentialRoutes: Set<String> = [
         "POST /api/platform/events", "GET /api/shared/:token", "GET /api/shared/:token/live/:camera",
-        "GET /api/shared/:token/playback/:camera", "GET /api/shared/:token/segments/:segment",
+        "GET /api/shared/:token/playback/:camera", "GET /api/shared/:token/segments/:segment", "GET /metrics",
     ]
 
     @Test func routesWithTheirOwnCredentialAnswer401WithoutOne() async throws {

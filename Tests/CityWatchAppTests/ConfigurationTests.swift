@@ -1,4 +1,5 @@
 import CityWatchApp
+import CityWatchDomain
 import CityWatchStore
 import Testing
 
@@ -18,6 +19,25 @@ struct ConfigurationTests {
         #expect(try Configuration.resolve(flags: [.httpAddress: "0.0.0.0:8080"]).secureCookies == true)
         #expect(try Configuration.resolve(flags: [.httpAddress: "10.0.0.5:443"]).secureCookies == true)
         #expect(try Configuration.resolve(flags: [.httpAddress: "0.0.0.0:8080"], environment: ["CITYWATCH_SECURE_COOKIES": "false"]).secureCookies == false)
+    }
+
+    @Test func metricsAreOffWithoutATokenAndAShortTokenIsRefused() throws {
+        #expect(try Configuration.resolve().metricsToken == nil)
+        let token = "0123456789abcdef0123456789abcdef"
+        #expect(try Configuration.resolve(environment: ["CITYWATCH_METRICS_TOKEN": token]).metricsToken == token)
+        #expect(throws: Configuration.Problem.self) { try Configuration.resolve(environment: ["CITYWATCH_METRICS_TOKEN": "short"]) }
+    }
+
+    @Test func trustedProxiesAreAddressesOrRangesAndABadOneIsNamed() throws {
+        #expect(try Configuration.resolve().trustedProxies.isEmpty)
+        let proxies = try Configuration.resolve(environment: ["CITYWATCH_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24,::1"]).trustedProxies
+        #expect(proxies.map(\.description) == ["127.0.0.1", "10.0.0.0/24", "0:0:0:0:0:0:0:1"])
+        do {
+            _ = try Configuration.resolve(environment: ["CITYWATCH_TRUSTED_PROXIES": "10.0.0.1,10.0.0/33"])
+            Issue.record("a bad range was taken")
+        } catch let problem as Configuration.Problem {
+            #expect(problem.setting == "CITYWATCH_TRUSTED_PROXIES" && problem.reason.contains("'10.0.0/33'"))
+        }
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsTheFile() throws {

@@ -124,3 +124,13 @@ extension Application {
         return try await RegistryRepository(database: db).loadAll().cameras.map(\.id)
     }
 }
+
+/// Reading an audit entry's details (a JSON object as text) in assertions.
+public enum AuditDetails {
+    /// The integer under `key`, or -1 when there is none.
+    public static func int(_ key: String, in details: String) -> Int {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: Any],
+              let value = object[key] as? NSNumber else { return -1 }
+        return value.intValue
+    }
+}

@@ -60,11 +60,12 @@ struct BellPressController: RouteCollection {
         // The checks before the wall read through connections of their own (see `cityWatchReader`).
         let reader = req.application.databases.ids().contains(.cityWatchReader) ? req.db(.cityWatchReader) : req.db
         let service = BellPressService(database: req.db, reader: reader, center: req.cityWatch.alarms, sealer: try req.sealer(),
-                                       cameras: req.cityWatch.directory, clock: req.cityWatch.clock)
+                                       cameras: req.cityWatch.directory, refusals: req.cityWatch.refusals, clock: req.cityWatch.clock)
         let alarm: Alarm
         do {
             alarm = try await service.press(.init(bell: reference, time: req.headers.first(name: "X-Bell-Time"), nonce: req.headers.first(name: "X-Bell-Nonce"),
-                                                  signature: req.headers.first(name: "X-Bell-Signature"), drill: mode == "drill"))
+                                                  signature: req.headers.first(name: "X-Bell-Signature"), drill: mode == "drill",
+                                                  client: req.clientAddress))
         } catch let problem as BellPressProblem {
             req.logger.error("a bell press could not be checked", metadata: ["bell": "\(reference)", "problem": "\(problem.description)"])
             throw Abort(.serviceUnavailable, reason: problem.description)

@@ -31,7 +31,8 @@ struct SessionController: RouteCollection {
             throw Abort(.badRequest, reason: "user name or password is too long")
         }
         switch try await req.accounts.login(username: body.username, password: body.password,
-                                            address: req.clientAddress, guard: req.cityWatch.loginGuard) {
+                                            address: req.clientAddress, guard: req.cityWatch.loginGuard,
+                                            refusals: req.cityWatch.refusals) {
         case .rejected:
             req.logger.notice("login failed", metadata: ["user": .string(String(body.username.prefix(64))), "address": .string(req.clientAddress)])
             throw Abort(.unauthorized, reason: "wrong user name or password")

@@ -11,7 +11,9 @@ import Vapor
 struct SystemController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.endpoint(.GET, "healthz", access: .open, use: health)
-        routes.endpoint(.GET, "metrics", access: .open, use: metrics)
+        // Behind a bearer token (`CITYWATCH_METRICS_TOKEN`): request counts per route and cameras
+        // per purpose tell an outsider too much. Without a token configured, metrics are off.
+        routes.endpoint(.GET, "metrics", access: .credential("metrics token"), use: metrics)
         routes.endpoint(.GET, "api", "config", access: .signedIn, use: config)
         routes.endpoint(.GET, "api", "purposes", access: .signedIn, use: purposes)
     }
@@ -38,6 +40,13 @@ struct SystemController: RouteCollection {
     }
 
     func metrics(req: Request) async throws -> Response {
+        guard let expected = req.cityWatch.configuration.metricsToken else {
+            throw Abort(.unauthorized, reason: "metrics are off on this server: set CITYWATCH_METRICS_TOKEN and scrape with Authorization: Bearer <token>")
+        }
+        guard let sent = req.headers.bearerAuthorization?.token, AccessMiddleware.constantTimeEqual(sent, expected) else {
+            throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer realm=\"citywatch metrics\""],
+                        reason: "metrics need the configured token as Authorization: Bearer <token>")
+        }
         let registry = req.cityWatch.metrics
         if let snapshot = try? await req.cityWatch.directory.snapshot(on: req.db) {
             var counts: [String: [String: Int]] = [:]

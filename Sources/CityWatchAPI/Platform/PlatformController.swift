@@ -17,7 +17,16 @@ struct PlatformController: RouteCollection {
 
     func receive(req: Request) async throws -> Response {
         let partners = PlatformPartners(database: req.db, clock: req.cityWatch.clock)
-        guard let partner = try await partners.authenticate(req.headers.bearerAuthorization?.token, from: req.clientAddress) else {
+        if let wait = req.cityWatch.refusals.retryAfter(client: req.clientAddress, now: req.cityWatch.clock()) {
+            // An address that sent a flood of refused messages is held off unheard for a minute
+            // (a partner's own server never sends refused ones).
+            try await req.cityWatch.refusals.turnedAway(.platform, client: req.clientAddress, retryAfter: wait, audit: req.audit, now: req.cityWatch.clock())
+            let response = try PlatformReplyDTO.refusal(.tooManyRequests, code: "42", message: "too many refused messages from this address; try again in \(wait) s")
+            response.headers.replaceOrAdd(name: .retryAfter, value: "\(wait)")
+            return response
+        }
+        guard let partner = try await partners.authenticate(req.headers.bearerAuthorization?.token, from: req.clientAddress,
+                                                            refusals: req.cityWatch.refusals) else {
             return try PlatformReplyDTO.refusal(.unauthorized, code: "41", message: "unknown or revoked partner secret (Authorization: Bearer)")
         }
         let link = PlatformLink(database: req.db, center: req.cityWatch.alarms, castNet: req.cityWatch.castNet,

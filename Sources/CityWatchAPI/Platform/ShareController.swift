@@ -138,11 +138,19 @@ extension Request {
     }
 
     /// The live grant of the path's token; 401 saying why not (unknown, expired, revoked).
+    /// An address refused too often is held off (429) without its token being looked at; the
+    /// first refusal of a minute is audited in full, the rest summarised (``AnonymousRefusals``).
     func shareGrant() async throws -> IncidentSharing.Grant {
         let token = try shareToken()
+        let refusals = cityWatch.refusals
+        if let wait = refusals.retryAfter(client: clientAddress, now: cityWatch.clock()) {
+            try await refusals.turnedAway(.share, client: clientAddress, retryAfter: wait, audit: audit, now: cityWatch.clock())
+            throw Abort(.tooManyRequests, headers: ["Retry-After": "\(wait)"], reason: "too many refused share links from this address; try again in \(wait) s")
+        }
         do { return try await sharing.resolve(token) } catch let refusal as IncidentSharing.Refusal {
-            try await audit.append(AuditEvent(actor: "anonymous", action: "share.refused", target: "",
-                                              details: ["reason": .string(refusal.description), "address": .string(clientAddress)]))
+            let event = AuditEvent(actor: "anonymous", action: "share.refused", target: "",
+                                   details: ["reason": .string(refusal.description), "address": .string(clientAddress)])
+            try await refusals.refused(.share, client: clientAddress, kind: String(refusal.description.prefix(40)), event: event, audit: audit, now: cityWatch.clock())
             throw Abort(.unauthorized, reason: refusal.description)
         }
     }

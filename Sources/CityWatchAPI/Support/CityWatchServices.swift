@@ -1,4 +1,5 @@
 import CityWatchApp
+import CityWatchDomain
 import CityWatchMedia
 import CityWatchStore
 import Fluent
@@ -35,6 +36,8 @@ public struct CityWatchServices: Sendable {
     let usualMotion = UsualMotionCache()
     /// Provision exports running in the background (their state in the shared store).
     public let provisionExports: ProvisionExportJobs
+    /// Refused anonymous requests, counted per client (audit summaries, holding off floods).
+    public let refusals = AnonymousRefusals()
     /// The live side of the alarm queue and incidents.
     public let alarms = AlarmCenter()
 
@@ -94,8 +97,13 @@ extension Request {
     /// The audit log bound to this request's database.
     var audit: AuditLog { AuditLog(database: db, clock: cityWatch.clock) }
 
-    /// The client's address as the server saw it.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address: the socket's peer, or, when that peer is a configured proxy
+    /// (`CITYWATCH_TRUSTED_PROXIES`), the client its `X-Forwarded-For` names. From any other peer
+    /// the header is ignored: a client could write anything there to dodge the login throttle.
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        return AddressRange.client(peer: peer, forwardedFor: headers[.xForwardedFor], trusted: cityWatch.configuration.trustedProxies)
+    }
 }
 
 extension Application {

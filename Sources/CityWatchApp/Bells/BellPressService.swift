@@ -17,9 +17,12 @@ public struct BellPressService: Sendable {
         public var nonce: String?
         public var signature: String?
         public var drill: Bool
+        /// Where it came from (for the refusal count; empty when not over the network).
+        public var client: String
 
-        public init(bell: String, time: String?, nonce: String?, signature: String?, drill: Bool) {
+        public init(bell: String, time: String?, nonce: String?, signature: String?, drill: Bool, client: String = "") {
             self.bell = bell
+            self.client = client
             self.time = time
             self.nonce = nonce
             self.signature = signature
@@ -34,11 +37,15 @@ public struct BellPressService: Sendable {
     let sealer: CredentialSealer
     let clock: @Sendable () -> Date
     let cameras: CameraDirectory
+    /// The server's count of refused anonymous requests; nil: every refusal is audited alone.
+    let refusals: AnonymousRefusals?
 
     /// `cameras`: the server's shared camera directory (a press then reads no registry).
     public init(database: any Database, reader: (any Database)? = nil, center: AlarmCenter, sealer: CredentialSealer,
-                cameras: CameraDirectory = CameraDirectory(), clock: @escaping @Sendable () -> Date = { Date() }) {
+                cameras: CameraDirectory = CameraDirectory(), refusals: AnonymousRefusals? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
+        self.refusals = refusals
         self.reader = reader ?? database
         self.center = center
         self.sealer = sealer
@@ -67,15 +74,23 @@ public struct BellPressService: Sendable {
         return code.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Checks a press and raises its alarm. Refusals are audit-logged (`bell.press.refused`)
-    /// and thrown as ``BellPressRules/Refusal``.
+    /// Checks a press and raises its alarm. Refusals are audit-logged (`bell.press.refused`; with
+    /// ``refusals``, the first of a minute from one client in full and the rest summarised) and
+    /// thrown as ``BellPressRules/Refusal``. A press is never turned away unchecked, however many
+    /// junk ones its address sent: a real bell behind the same gateway must still ring.
     public func press(_ press: Press) async throws -> Alarm {
         let now = clock()
         do {
             return try await accept(press, now: now)
         } catch let refusal as BellPressRules.Refusal {
-            try await AuditLog(database: database, clock: clock).append(AuditEvent(actor: "bell", action: "bell.press.refused", target: press.bell,
-                                                                                   details: ["reason": .string(refusal.description)]))
+            let audit = AuditLog(database: database, clock: clock)
+            let event = AuditEvent(actor: "bell", action: "bell.press.refused", target: String(press.bell.prefix(80)),
+                                   details: ["reason": .string(refusal.description), "address": .string(press.client)])
+            if let refusals {
+                try await refusals.refused(.bell, client: press.client, kind: refusal.kind, event: event, audit: audit, now: now)
+            } else {
+                try await audit.append(event)
+            }
             throw refusal
         }
     }

@@ -1,3 +1,4 @@
+import CityWatchDomain
 import CityWatchStore
 import Foundation
 
@@ -60,6 +61,12 @@ public struct Configuration: Sendable {
     /// Seconds a closed segment may wait for its row before the camera's indexing counts as
     /// stalled (health `indexingStalled`, a metric, an error in the log). Default 15.
     public var indexStallSeconds = 15
+    /// The bearer token `GET /metrics` asks for; nil: metrics are not served (the counts tell an
+    /// outsider which routes and cameras exist and how busy the center is).
+    public var metricsToken: String?
+    /// Proxies (exact addresses or CIDR ranges) whose `X-Forwarded-For` names the client; from
+    /// any other peer the header is ignored. Default none.
+    public var trustedProxies: [AddressRange] = []
     /// Base64 of the 32-byte key that seals camera passwords (clusters share it); nil keeps a
     /// key file in the data folder.
     public var credentialsKey: String?
@@ -116,6 +123,8 @@ public struct Configuration: Sendable {
         case analysisFrames = "CITYWATCH_ANALYSIS_FRAMES"
         case detectorModel = "CITYWATCH_DETECTOR_MODEL"
         case roadNetwork = "CITYWATCH_ROAD_NETWORK"
+        case metricsToken = "CITYWATCH_METRICS_TOKEN"
+        case trustedProxies = "CITYWATCH_TRUSTED_PROXIES"
     }
 
     /// OpenStreetMap's standard tiles, the default base map.
@@ -225,6 +234,21 @@ public struct Configuration: Sendable {
                 (dataDirectory as NSString).appendingPathComponent("roads.net.xml"), "../shared/data/gangnam.net.xml",
             ].first { FileManager.default.fileExists(atPath: $0) })
         configuration.indexStallSeconds = try integer(.indexStallSeconds, default: 15, range: 2...3_600)
+        if let (token, source) = lookup(.metricsToken), !token.isEmpty {
+            guard token.count >= 24, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw problem(.metricsToken, source, "a metrics token is at least 24 characters without spaces (e.g. `openssl rand -hex 16`)")
+            }
+            configuration.metricsToken = token
+        }
+        if let (text, source) = lookup(.trustedProxies), !text.isEmpty {
+            configuration.trustedProxies = try text.split(separator: ",").map { part in
+                let entry = part.trimmingCharacters(in: .whitespaces)
+                guard let range = AddressRange(entry) else {
+                    throw problem(.trustedProxies, source, "'\(entry.prefix(60))' is not an IP address or CIDR range (10.0.0.5, 10.0.0.0/24, ::1)")
+                }
+                return range
+            }
+        }
         return configuration
     }
 

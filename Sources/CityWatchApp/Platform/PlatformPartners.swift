@@ -75,8 +75,9 @@ public struct PlatformPartners: Sendable {
     }
 
     /// The name of the live partner whose secret is `secret`, or nil; a refusal is audit-logged
-    /// (`platform.auth.refused`, with why and from where) and never says which check failed.
-    public func authenticate(_ secret: String?, from address: String) async throws -> String? {
+    /// (`platform.auth.refused`, with why and from where; with `refusals`, the first of a minute
+    /// from one address in full and the rest summarised) and never says which check failed.
+    public func authenticate(_ secret: String?, from address: String, refusals: AnonymousRefusals? = nil) async throws -> String? {
         let why: String
         var partner = ""
         if let secret, !secret.isEmpty {
@@ -90,9 +91,14 @@ public struct PlatformPartners: Sendable {
         } else {
             why = "no credential"
         }
-        try await AuditLog(database: database, clock: clock).append(AuditEvent(actor: partner.isEmpty ? "anonymous" : "platform:\(partner)",
-                                                                               action: "platform.auth.refused", target: partner,
-                                                                               details: ["reason": .string(why), "address": .string(address)]))
+        let audit = AuditLog(database: database, clock: clock)
+        let event = AuditEvent(actor: partner.isEmpty ? "anonymous" : "platform:\(partner)", action: "platform.auth.refused", target: partner,
+                               details: ["reason": .string(why), "address": .string(address)])
+        if let refusals {
+            try await refusals.refused(.platform, client: address, kind: why, event: event, audit: audit, now: clock())
+        } else {
+            try await audit.append(event)
+        }
         return nil
     }
 

@@ -71,13 +71,22 @@ public struct Accounts: Sendable {
         case throttled(retryAfter: Int)
     }
 
-    /// Checks a name and password, and opens a session on success. Every outcome is audited.
-    public func login(username rawName: String, password: String, address: String, guard loginGuard: LoginGuard) async throws -> LoginOutcome {
+    /// Checks a name and password, and opens a session on success. Every outcome is audited
+    /// (attempts turned away by the throttle, with `refusals`, the first of a minute from one
+    /// address in full and the rest summarised).
+    public func login(username rawName: String, password: String, address: String, guard loginGuard: LoginGuard,
+                      refusals: AnonymousRefusals? = nil) async throws -> LoginOutcome {
         let username = rawName.lowercased().trimmingCharacters(in: .whitespaces)
         let now = clock()
-        if let wait = loginGuard.retryAfter(user: username, address: address, now: now) {
-            try await audit.append(AuditEvent(actor: String(username.prefix(64)), action: "login.throttled", target: address,
-                                              details: ["retryAfter": .int(Int64(wait.rounded(.up)))]))
+        // The slot is taken before bcrypt runs: parallel guesses meet the lock, not the hasher.
+        if let wait = try await loginGuard.reserve(user: username, address: address, now: now, on: database) {
+            let event = AuditEvent(actor: String(username.prefix(64)), action: "login.throttled", target: address,
+                                   details: ["retryAfter": .int(Int64(wait.rounded(.up)))])
+            if let refusals {
+                try await refusals.refused(.login, client: address, kind: "throttled", event: event, audit: audit, now: now)
+            } else {
+                try await audit.append(event)
+            }
             return .throttled(retryAfter: Int(wait.rounded(.up)))
         }
         let user = try await UserModel.query(on: database).filter(\.$username == username).first()
@@ -90,13 +99,12 @@ public struct Accounts: Sendable {
             matches = false
         }
         guard let user, matches, !user.disabled else {
-            loginGuard.recordFailure(user: username, address: address, now: now)
             let reason = user == nil ? "unknown user" : (matches ? "account disabled" : "wrong password")
             try await audit.append(AuditEvent(actor: String(username.prefix(64)), action: "login.failed", target: address,
                                               details: ["reason": .string(reason)]))
             return .rejected
         }
-        loginGuard.recordSuccess(user: username, now: now)
+        try await loginGuard.succeeded(user: username, address: address, now: now, on: database)
         let token = Self.randomToken()
         let csrf = Self.randomToken()
         let session = SessionModel()

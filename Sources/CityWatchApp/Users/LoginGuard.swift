@@ -1,25 +1,43 @@
 import CityWatchDomain
+import CityWatchStore
+import FluentKit
 import Foundation
 import Synchronization
 
-/// The process's login throttle behind a lock (see ``LoginThrottle`` for the rules).
+/// The login throttle (see ``LoginThrottle`` for the rules), counted in the store so that every
+/// node of a cluster shares the counts (``LoginThrottleStore``).
 public final class LoginGuard: Sendable {
-    private let throttle: Mutex<LoginThrottle>
+    public let userPolicy: LoginThrottle.Policy
+    public let addressPolicy: LoginThrottle.Policy
+    /// Reservations since the last clean-up of stale counts.
+    private let sinceCleanUp = Mutex(0)
+    /// Stale counts are forgotten once per this many reservations.
+    static let cleanUpEvery = 256
 
-    public init(throttle: LoginThrottle = LoginThrottle()) {
-        self.throttle = Mutex(throttle)
+    public init(userPolicy: LoginThrottle.Policy = .perUser, addressPolicy: LoginThrottle.Policy = .perAddress) {
+        self.userPolicy = userPolicy
+        self.addressPolicy = addressPolicy
     }
 
-    /// Seconds to wait, or nil when an attempt is allowed now.
-    public func retryAfter(user: String, address: String, now: Date) -> Double? {
-        throttle.withLock { $0.retryAfter(user: user, address: address, now: now.timeIntervalSince1970) }
+    func store(_ database: any Database) -> LoginThrottleStore {
+        LoginThrottleStore(database: database, userPolicy: userPolicy, addressPolicy: addressPolicy)
     }
 
-    public func recordFailure(user: String, address: String, now: Date) {
-        throttle.withLock { $0.recordFailure(user: user, address: address, now: now.timeIntervalSince1970) }
+    /// Takes an attempt's slot before its password is hashed: nil to go ahead, else the seconds
+    /// to wait.
+    public func reserve(user: String, address: String, now: Date, on database: any Database) async throws -> Double? {
+        let cleanUp = sinceCleanUp.withLock { count in
+            count += 1
+            guard count >= Self.cleanUpEvery else { return false }
+            count = 0
+            return true
+        }
+        if cleanUp { try await store(database).forgetStale(now: now) }
+        return try await store(database).reserve(user: user, address: address, now: now)
     }
 
-    public func recordSuccess(user: String, now: Date) {
-        throttle.withLock { $0.recordSuccess(user: user, now: now.timeIntervalSince1970) }
+    /// The attempt succeeded: the user's failures are cleared, the address's slot refunded.
+    public func succeeded(user: String, address: String, now: Date, on database: any Database) async throws {
+        try await store(database).succeeded(user: user, address: address, now: now)
     }
 }

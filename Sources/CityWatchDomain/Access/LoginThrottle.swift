@@ -1,11 +1,17 @@
-/// Slows down password guessing: counts failed logins per user name and per client address
-/// and answers how long a new attempt must wait.
+/// Slows down password guessing: failed logins are counted per user name and per client
+/// address, and a key with too many is locked for a while.
 ///
-/// A pure state machine: the caller passes the time in and keeps the value behind a lock.
+/// Pure rules over one key's ``Entry``; the store keeps the entries, so every node of a cluster
+/// shares the counts (`LoginGuard`). An attempt takes its slot *before* the password is hashed:
+/// it is counted as a failure up front and refunded when it succeeds. Thirty guesses sent at
+/// once therefore meet a lock after the fifth, instead of all reaching bcrypt before the first
+/// failure is counted.
+///
 /// After `maxFailures` failures inside `window` seconds a key is locked for `baseLockout`
-/// seconds, doubling with each further failure up to `maxLockout`. A success clears the user's
-/// count (not the address's, so one good password does not reset a spray from that address).
-public struct LoginThrottle: Sendable {
+/// seconds, doubling with each further failure up to `maxLockout`. A success clears the
+/// user's count and refunds the address its slot (one good password does not reset a spray
+/// from that address).
+public enum LoginThrottle {
     /// Limits for one kind of key.
     public struct Policy: Sendable, Equatable {
         public var maxFailures: Int
@@ -26,71 +32,44 @@ public struct LoginThrottle: Sendable {
         public static let perAddress = Policy(maxFailures: 20, window: 900, baseLockout: 30, maxLockout: 900)
     }
 
-    private struct Entry: Sendable {
-        var failures: Int
-        var windowStart: Double
-        var lockedUntil: Double
-    }
+    /// One key's count (times in seconds since 1970).
+    public struct Entry: Sendable, Equatable {
+        public var failures: Int
+        public var windowStart: Double
+        public var lockedUntil: Double
 
-    public let userPolicy: Policy
-    public let addressPolicy: Policy
-    /// At most this many keys are remembered; the oldest are forgotten first.
-    public let capacity: Int
-    private var users: [String: Entry] = [:]
-    private var addresses: [String: Entry] = [:]
-
-    public init(userPolicy: Policy = .perUser, addressPolicy: Policy = .perAddress, capacity: Int = 100_000) {
-        self.userPolicy = userPolicy
-        self.addressPolicy = addressPolicy
-        self.capacity = capacity
-    }
-
-    /// Seconds to wait before `user` may try again from `address`, or nil when allowed now.
-    public func retryAfter(user: String, address: String, now: Double) -> Double? {
-        let waits = [users[user.lowercased()], addresses[address]].compactMap { entry -> Double? in
-            guard let entry, entry.lockedUntil > now else { return nil }
-            return entry.lockedUntil - now
+        public init(failures: Int = 0, windowStart: Double = 0, lockedUntil: Double = 0) {
+            self.failures = failures
+            self.windowStart = windowStart
+            self.lockedUntil = lockedUntil
         }
-        return waits.max()
-    }
 
-    /// Counts a failed attempt.
-    public mutating func recordFailure(user: String, address: String, now: Double) {
-        Self.count(&users, key: user.lowercased(), policy: userPolicy, now: now)
-        Self.count(&addresses, key: address, policy: addressPolicy, now: now)
-        if users.count + addresses.count > capacity { forgetExpired(now: now) }
-    }
-
-    /// Clears the user's failures after a successful login.
-    public mutating func recordSuccess(user: String, now: Double) {
-        users[user.lowercased()] = nil
-    }
-
-    private static func count(_ table: inout [String: Entry], key: String, policy: Policy, now: Double) {
-        var entry = table[key] ?? Entry(failures: 0, windowStart: now, lockedUntil: 0)
-        if now - entry.windowStart > policy.window && entry.lockedUntil <= now {
-            entry = Entry(failures: 0, windowStart: now, lockedUntil: 0)
+        /// Seconds to wait, or nil when an attempt may go ahead at `now`.
+        public func wait(now: Double) -> Double? {
+            lockedUntil > now ? lockedUntil - now : nil
         }
-        entry.failures += 1
-        if entry.failures >= policy.maxFailures {
-            let doublings = min(entry.failures - policy.maxFailures, 30)
-            let lockout = min(policy.baseLockout * Double(1 << doublings), policy.maxLockout)
-            entry.lockedUntil = now + lockout
-        }
-        table[key] = entry
-    }
 
-    private mutating func forgetExpired(now: Double) {
-        let window = max(userPolicy.window, addressPolicy.window)
-        users = users.filter { $0.value.lockedUntil > now || now - $0.value.windowStart <= window }
-        addresses = addresses.filter { $0.value.lockedUntil > now || now - $0.value.windowStart <= window }
-        // Still full: an attack from very many addresses; forget the oldest windows.
-        while users.count + addresses.count > capacity {
-            if let oldest = addresses.min(by: { $0.value.windowStart < $1.value.windowStart }), addresses.count >= users.count {
-                addresses[oldest.key] = nil
-            } else if let oldest = users.min(by: { $0.value.windowStart < $1.value.windowStart }) {
-                users[oldest.key] = nil
-            } else { break }
+        /// Counts an attempt as a failure (a slot taken before the password is checked).
+        public mutating func charge(_ policy: Policy, now: Double) {
+            if now - windowStart > policy.window && lockedUntil <= now {
+                self = Entry(failures: 0, windowStart: now, lockedUntil: 0)
+            }
+            failures += 1
+            if failures >= policy.maxFailures {
+                let doublings = min(failures - policy.maxFailures, 30)
+                lockedUntil = max(lockedUntil, now + min(policy.baseLockout * Double(1 << doublings), policy.maxLockout))
+            }
+        }
+
+        /// Gives back the slot of an attempt that succeeded; the lock it alone caused goes too.
+        public mutating func refund(_ policy: Policy) {
+            failures = max(failures - 1, 0)
+            if failures < policy.maxFailures { lockedUntil = 0 }
+        }
+
+        /// True when the entry no longer matters at `now` and may be forgotten.
+        public func isStale(_ policy: Policy, now: Double) -> Bool {
+            lockedUntil <= now && now - windowStart > policy.window
         }
     }
 }

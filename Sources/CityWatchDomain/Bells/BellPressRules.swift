@@ -35,6 +35,20 @@ public enum BellPressRules {
             }
         }
 
+        /// The case's name, for counting refusals of one kind together.
+        public var kind: String {
+            switch self {
+            case .unknownBell: "unknownBell"
+            case .noSecret: "noSecret"
+            case .missingHeader: "missingHeader"
+            case .badTime: "badTime"
+            case .stale: "stale"
+            case .badNonce: "badNonce"
+            case .badSignature: "badSignature"
+            case .replayed: "replayed"
+            }
+        }
+
         /// True when the caller could not prove it is the bell (401 rather than 400 or 409).
         public var isAuthentication: Bool {
             switch self {
