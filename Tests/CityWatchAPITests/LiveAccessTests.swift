@@ -91,6 +91,38 @@ struct LiveAccessTests {
         }
     }
 
+    /// A viewer whose camera leaves their groups stops receiving its video at once (it went
+    /// on for 25 s and more before, until a cached scope ran out).
+    @Test(.timeLimit(.minutes(2)))
+    func liveVideoEndsWithinTwoSecondsOfTheCameraLeavingTheViewersGroups() async throws {
+        let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: false)
+        let folder = try RepositoryPaths.temporaryFolder("live-regroup")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withCityWatch(.sqlite) { app in
+            let camera = try #require(try await app.makeCameras(1).first)
+            let recording = try await RecordingAPITests.recordLooping(clip, camera: camera, into: folder, app: app)
+            try await whileRunning([recording]) {
+                let admin = try await app.signIn(as: .administrator)
+                let group = try await AccessChangeSocketTests.group("school gate", [camera], app: app, admin: admin)
+                let viewer = try await app.signIn(as: .operator, groups: [group])
+                let port = try await app.startOnFreePort()
+                let (seen, socket) = try await Self.open("ws://127.0.0.1:\(port)/api/cameras/\(camera)/live",
+                                                         headers: ["Cookie": "cw_session=\(viewer.cookie)"])
+                try await RecordingAPITests.eventually { seen.binaryMessages >= 2 }
+                let id = try await AccessChangeSocketTests.userID(viewer, app: app, admin: admin)
+                let removed = Date()
+                let changed = try await app.testing().sendRequest(.PUT, "/api/users/\(id)/groups", headers: admin.headers, body: .text("{\"groupIds\": []}"))
+                #expect(changed.status == .ok)
+                try await RecordingAPITests.eventually(timeout: .seconds(10)) { seen.closed }
+                let took = Date().timeIntervalSince(removed)
+                #expect(took < 2, "the video went on \(took) s after the camera left the viewer's groups")
+                #expect(seen.texts.contains { $0.contains("no longer in your camera groups") }, "\(seen.texts)")
+                _ = try? await socket.close()
+                await app.server.shutdown()
+            }
+        }
+    }
+
     /// The alarm feed a console keeps open ends when its session does.
     @Test(.timeLimit(.minutes(1)))
     func theAlarmFeedEndsWithTheSession() async throws {

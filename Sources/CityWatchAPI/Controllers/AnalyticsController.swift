@@ -5,6 +5,7 @@ import CityWatchStore
 import Fluent
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 import Vapor
@@ -161,22 +162,24 @@ struct AnalyticsController: RouteCollection {
                 try? await socket.close(code: .init(codeNumber: 4409))
             }
         }
-        let stillOpen = try req.sessionStillOpen()
+        let standing = try req.socketStanding()
         return req.webSocket { _, socket in
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
+            // Narrowed (or ended) as soon as the user's role or groups change anywhere (`AccessWatch`).
+            let scopeNow = NIOLockedValueBox(scope)
             let feed = Task {
                 for await message in hub.subscribe() {
                     let payload: LiveEventMessage
                     switch message {
                     case .raised(let event):
-                        guard scope.contains(event.cameraID) else { continue }
+                        guard scopeNow.withLockedValue({ $0 }).contains(event.cameraID) else { continue }
                         payload = LiveEventMessage(type: "event", event: EventDTO(event))
                     case .updated(let event):
-                        guard scope.contains(event.cameraID) else { continue }
+                        guard scopeNow.withLockedValue({ $0 }).contains(event.cameraID) else { continue }
                         payload = LiveEventMessage(type: "update", event: EventDTO(event))
                     case let .tamper(cameraID, state, at, detail):
-                        guard scope.contains(cameraID) else { continue }
+                        guard scopeNow.withLockedValue({ $0 }).contains(cameraID) else { continue }
                         payload = LiveEventMessage(type: "tamper", cameraId: cameraID, state: state, at: at, detail: detail)
                     }
                     guard let data = try? encoder.encode(payload) else { continue }
@@ -184,7 +187,16 @@ struct AnalyticsController: RouteCollection {
                     if socket.isClosed { break }
                 }
             }
-            let watchdog = SocketGuard.watch(socket, stillOpen)
+            let watchdog = SocketGuard.watch(socket, request: req) { accessChanged in
+                switch await standing() {
+                case .ended(let reason): return reason
+                case .unknown: return nil
+                case .stands(let now):
+                    guard accessChanged, let (_, scope) = try? await req.cameraView(for: now) else { return nil }
+                    scopeNow.withLockedValue { $0 = scope }
+                    return nil
+                }
+            }
             socket.onClose.whenComplete { _ in
                 feed.cancel()
                 watchdog.cancel()

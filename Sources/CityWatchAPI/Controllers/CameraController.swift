@@ -98,10 +98,16 @@ extension Request {
         return (snapshot, scope)
     }
 
+    /// The same for `user` as the store has them now (an open socket re-asking after a change).
+    func cameraView(for user: SignedInUser) async throws -> (CameraDirectory.Snapshot, CameraScope) {
+        let (snapshot, scope, _) = try await cameraViewWithKey(for: user)
+        return (snapshot, scope)
+    }
+
     /// Also a key that names the scope: `all`, or the SHA-256 of the user's group rules (two
     /// users with the same rules see the same cameras).
-    func cameraViewWithKey() async throws -> (CameraDirectory.Snapshot, CameraScope, String) {
-        let user = try requireUser()
+    func cameraViewWithKey(for signedIn: SignedInUser? = nil) async throws -> (CameraDirectory.Snapshot, CameraScope, String) {
+        let user = try signedIn ?? requireUser()
         let snapshot = try await cityWatch.directory.snapshot(on: db)
         if user.role.seesAllCameras { return (snapshot, .everything, "all") }
         let rules = try await accounts.grantedRules(userID: user.id)

@@ -171,17 +171,13 @@ struct IncidentController: RouteCollection {
     func live(req: Request) async throws -> Response {
         let opened = try await req.cameraListView()
         let center = req.cityWatch.alarms
-        let stillOpen = try req.sessionStillOpen()
+        let standing = try req.socketStanding()
         return req.webSocket { _, socket in
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
-            // The user's cameras as they are now: group changes reach an open feed within a minute.
+            // The user's cameras as they are now: when a role or group changes anywhere, the feed
+            // narrows (or ends) before its next message (`AccessWatch`).
             let view = NIOLockedValueBox(opened)
-            let refresh = Task {
-                while (try? await Task.sleep(for: .seconds(60))) != nil {
-                    if let now = try? await req.cameraListView() { view.withLockedValue { $0 = now } }
-                }
-            }
             let feed = Task {
                 for await message in center.subscribe() {
                     guard let payload = LiveAlarmMessage(message, view: view.withLockedValue { $0 }), let data = try? encoder.encode(payload) else { continue }
@@ -189,10 +185,18 @@ struct IncidentController: RouteCollection {
                     if socket.isClosed { break }
                 }
             }
-            let watchdog = SocketGuard.watch(socket, stillOpen)
+            let watchdog = SocketGuard.watch(socket, request: req) { accessChanged in
+                switch await standing() {
+                case .ended(let reason): return reason
+                case .unknown: return nil
+                case .stands(let now):
+                    guard accessChanged, let (snapshot, scope) = try? await req.cameraView(for: now) else { return nil }
+                    view.withLockedValue { $0 = CameraListView(snapshot: snapshot, scope: scope) }
+                    return nil
+                }
+            }
             socket.onClose.whenComplete { _ in
                 feed.cancel()
-                refresh.cancel()
                 watchdog.cancel()
             }
         }

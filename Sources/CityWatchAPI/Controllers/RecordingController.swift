@@ -122,17 +122,21 @@ struct RecordingController: RouteCollection {
     func live(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let (camera, _) = try await req.visibleCamera()
-        // A view ends with its session (signed out, expired, the user disabled) and, within half a
-        // minute, when the camera leaves the user's groups.
-        let session = try req.sessionStillOpen()
-        let asked = NIOLockedValueBox(0)
+        // A view ends with its session (signed out, expired, the user disabled), and as soon as
+        // the user's role changes (what they may see behind privacy masks may have) or the
+        // camera leaves their groups, wherever the change was made (`AccessWatch`).
+        let standing = try req.socketStanding()
         let cameraID = camera.id
-        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role) {
-            if let ended = await session() { return ended }
-            guard asked.withLockedValue({ $0 += 1; return $0 % 15 == 0 }) else { return nil }
-            let scopes = req.cityWatch.liveScopes
-            guard let scope = try? await scopes.scope(for: user.id, now: req.cityWatch.clock(), load: { try await req.cameraView().1 }) else { return nil }
-            return scope.contains(cameraID) ? nil : "camera \(cameraID) is no longer in your camera groups"
+        return try await req.liveVideo(camera: camera.id, viewer: user.username, role: user.role) { accessChanged in
+            switch await standing() {
+            case .ended(let reason): return reason
+            case .unknown: return nil
+            case .stands(let now):
+                guard accessChanged else { return nil }
+                if now.role != user.role { return "your role changed to \(now.role.rawValue); open the view again" }
+                guard let (_, scope) = try? await req.cameraView(for: now) else { return nil }
+                return scope.contains(cameraID) ? nil : "camera \(cameraID) is no longer in your camera groups"
+            }
         }
     }
 }
@@ -172,7 +176,7 @@ extension Request {
         try await audit.append(AuditEvent(actor: viewer, action: "video.live.start", target: camera.uuidString, details: startDetails))
         let logger = self.logger
         return webSocket { _, socket in
-            let watchdog = SocketGuard.watch(socket, stillAllowed)
+            let watchdog = SocketGuard.watch(socket, request: self, stillAllowed)
             let feed = Task {
                 // The viewer stops being counted when this returns, however it ends.
                 await watch { messages in

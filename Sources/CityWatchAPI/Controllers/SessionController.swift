@@ -54,7 +54,7 @@ struct SessionController: RouteCollection {
         let user = try req.requireUser()
         if let token = req.cookies[AccessMiddleware.cookieName]?.string {
             try await req.accounts.logout(token: token, actor: user.username)
-            req.cityWatch.sessions.clear()
+            req.cityWatch.access.changed()
         }
         let response = Response(status: .noContent)
         response.cookies[AccessMiddleware.cookieName] = HTTPCookies.Value(
@@ -76,7 +76,7 @@ struct SessionController: RouteCollection {
         guard let user = try await UserModel.find(signedIn.id, on: req.db) else { throw Abort(.unauthorized, reason: "sign in first") }
         try await req.accounts.changePassword(user: user, current: body.currentPassword, new: body.newPassword,
                                               keepSession: signedIn.sessionID)
-        req.cityWatch.sessions.clear()
+        req.cityWatch.access.changed()
         return .noContent
     }
 }

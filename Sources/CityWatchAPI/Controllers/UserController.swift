@@ -39,14 +39,14 @@ struct UserController: RouteCollection {
         let body = try req.decodeStrict(UpdateUserRequest.self)
         let role = try body.role.map(Role.require)
         let user = try await req.accounts.update(userID: id, role: role, disabled: body.disabled, actor: actor.username)
-        req.cityWatch.sessions.clear()
+        req.cityWatch.access.changed()
         return try UserDTO(user, groupIDs: try await req.accounts.grants()[id] ?? [])
     }
 
     func resetPassword(req: Request) async throws -> Response {
         let actor = try req.requireUser()
         let (user, password) = try await req.accounts.resetPassword(userID: try req.uuidParameter("id"), actor: actor.username)
-        req.cityWatch.sessions.clear()
+        req.cityWatch.access.changed()
         let response = try await UserWithPasswordDTO(user: UserDTO(user), password: password).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
@@ -57,6 +57,7 @@ struct UserController: RouteCollection {
         let id = try req.uuidParameter("id")
         let body = try req.decodeStrict(SetGroupsRequest.self)
         let user = try await req.accounts.setGroups(userID: id, groupIDs: body.groupIds, actor: actor.username)
+        req.cityWatch.access.changed()
         return try UserDTO(user, groupIDs: try await req.accounts.grants()[id] ?? [])
     }
 }
@@ -89,6 +90,7 @@ struct GroupController: RouteCollection {
     func delete(req: Request) async throws -> HTTPStatus {
         let actor = try req.requireUser()
         try await req.accounts.deleteGroup(id: try req.uuidParameter("id"), actor: actor.username)
+        req.cityWatch.access.changed()
         return .noContent
     }
 

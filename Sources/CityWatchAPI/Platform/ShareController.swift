@@ -78,7 +78,7 @@ struct ShareController: RouteCollection {
         let sharing = req.sharing
         // The view ends when the share does: revoked, or past its time.
         return try await req.liveVideo(camera: camera, viewer: "share:\(grant.partner)", role: Self.partnerRole,
-                                       extraDetails: ["share": .string(grant.id.uuidString), "partner": .string(grant.partner)]) {
+                                       extraDetails: ["share": .string(grant.id.uuidString), "partner": .string(grant.partner)]) { _ in
             do {
                 _ = try await sharing.resolve(token)
                 return nil

@@ -23,9 +23,9 @@ public struct CityWatchServices: Sendable {
     /// The encoded `GET /api/roads` answer: the road network as GeoJSON, made once per process.
     let roadMaps = EncodedResponseCache(capacity: 1)
     /// Signed-in users by token, for a few seconds.
-    let sessions = SessionCache()
-    /// Users' camera scopes as open live views re-check them.
-    let liveScopes = LiveScopeCache()
+    let sessions: SessionCache
+    /// Wakes open sockets when users' rights change anywhere.
+    let access: AccessWatch
     /// What each session has viewed, so snapshots are audited once per viewing session.
     let viewingSessions = ViewingSessions()
     /// Masked copies of recordings for viewers who may not see behind privacy masks.
@@ -51,6 +51,8 @@ public struct CityWatchServices: Sendable {
         self.hasher = hasher
         self.metrics = metrics
         self.clock = clock
+        sessions = SessionCache()
+        access = AccessWatch(sessions: sessions)
         maskedPlayback = MaskedSegmentCache(folder: (configuration.dataDirectory as NSString).appendingPathComponent("masked-playback"))
         castNet = CastNetService(roadNetwork: configuration.roadNetwork)
         provisionExports = ProvisionExportJobs(database: database, clock: clock)

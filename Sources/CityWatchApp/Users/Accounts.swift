@@ -142,6 +142,7 @@ public struct Accounts: Sendable {
     public func logout(token: String, actor: String) async throws {
         try await SessionModel.query(on: database).filter(\.$tokenHash == Self.digest(token)).delete()
         try await audit.append(AuditEvent(actor: actor, action: "logout"))
+        try await accessChanged()
     }
 
     /// Changes a user's own password after checking the current one; other sessions of the
@@ -159,6 +160,7 @@ public struct Accounts: Sendable {
         if let keepSession { others = others.filter(\.$id != keepSession) }
         try await others.delete()
         try await audit.append(AuditEvent(actor: user.username, action: "user.password.change", target: user.username))
+        try await accessChanged()
     }
 
     /// Gives a user a new generated password (to change at next login) and ends their sessions.
@@ -171,6 +173,7 @@ public struct Accounts: Sendable {
         try await user.update(on: database)
         try await SessionModel.query(on: database).filter(\.$user.$id == userID).delete()
         try await audit.append(AuditEvent(actor: actor, action: "user.password.reset", target: user.username))
+        try await accessChanged()
         return (user, password)
     }
 
@@ -198,6 +201,7 @@ public struct Accounts: Sendable {
         try await user.update(on: database)
         if user.disabled { try await SessionModel.query(on: database).filter(\.$user.$id == userID).delete() }
         try await audit.append(AuditEvent(actor: actor, action: "user.update", target: user.username, details: details))
+        try await accessChanged()
         return user
     }
 
@@ -227,6 +231,7 @@ public struct Accounts: Sendable {
         }
         try await audit.append(AuditEvent(actor: actor, action: "user.groups", target: user.username,
                                           details: ["groups": .list(groups.map { .string($0.name) }.sorted { "\($0)" < "\($1)" })]))
+        try await accessChanged()
         return user
     }
 
@@ -248,12 +253,23 @@ public struct Accounts: Sendable {
         return group
     }
 
+    /// Records in the store that users' rights may have changed: every node's open sockets
+    /// re-check what their users may still see (`AccessWatch`), whichever process made the change.
+    func accessChanged() async throws {
+        let settings = Settings(database: database)
+        // Two first-ever changes at once: one creates the row, the other's retry updates it.
+        do { try await settings.set(.accessVersion, to: UUID().uuidString) } catch {
+            try await settings.set(.accessVersion, to: UUID().uuidString)
+        }
+    }
+
     /// Removes a camera group and its grants.
     public func deleteGroup(id: UUID, actor: String) async throws {
         guard let group = try await CameraGroupModel.find(id, on: database) else { throw AccountError.unknownGroup(id.uuidString) }
         try await UserGroupGrantModel.query(on: database).filter(\.$group.$id == id).delete()
         try await group.delete(on: database)
         try await audit.append(AuditEvent(actor: actor, action: "group.delete", target: group.name))
+        try await accessChanged()
     }
 
     // MARK: - Tokens

@@ -37,6 +37,9 @@ public struct Settings: Sendable {
     public enum Key: String, Sendable {
         /// Changes whenever a camera or site changes, so serve nodes know to reload.
         case registryVersion = "registry.version"
+        /// Changes whenever users' rights may have (a role, groups, a user disabled), so every
+        /// node ends or narrows the live sockets of the users concerned.
+        case accessVersion = "access.version"
     }
 
     let database: any Database
