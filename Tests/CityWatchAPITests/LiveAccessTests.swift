@@ -43,51 +43,56 @@ struct LiveAccessTests {
         return (watched, try #require(socket.withLockedValue { $0 }))
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func aSignedOutViewerAndARevokedShareStopReceivingVideo() async throws {
+    /// Runs `body` with one camera recording a looped clip, live video available.
+    static func withRecordingCamera(_ name: String, _ body: @escaping (Application, UUID) async throws -> Void) async throws {
         let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: false)
-        let folder = try RepositoryPaths.temporaryFolder("live-access")
+        let folder = try RepositoryPaths.temporaryFolder(name)
         defer { try? FileManager.default.removeItem(at: folder) }
         try await withCityWatch(.sqlite) { app in
             let camera = try #require(try await app.makeCameras(1).first)
             let recording = try await RecordingAPITests.recordLooping(clip, camera: camera, into: folder, app: app)
-            try await whileRunning([recording]) {
-                let admin = try await app.signIn(as: .administrator)
-                let viewer = try await app.signIn(as: .administrator)
-                _ = try await PlatformPartners(database: app.db).add("seoul-112", by: "test")
-                let port = try await app.startOnFreePort()
+            try await whileRunning([recording]) { try await body(app, camera) }
+        }
+    }
 
-                // A signed-in viewer, then signed out elsewhere (the same session).
-                let (seen, socket) = try await Self.open("ws://127.0.0.1:\(port)/api/cameras/\(camera)/live",
-                                                         headers: ["Cookie": "cw_session=\(viewer.cookie)"])
-                try await RecordingAPITests.eventually { seen.binaryMessages >= 2 }
-                let loggedOut = try await app.testing().sendRequest(.POST, "/api/logout", headers: viewer.headers)
-                #expect(loggedOut.status == .noContent, "\(loggedOut.status) \(loggedOut.body.string)")
-                try await RecordingAPITests.eventually(timeout: .seconds(10)) { seen.closed }
-                #expect(seen.texts.contains { $0.contains("session has ended") }, "\(seen.texts)")
-                _ = try? await socket.close()
+    @Test(.timeLimit(.minutes(2)))
+    func aSignedOutViewerAndARevokedShareStopReceivingVideo() async throws {
+        try await Self.withRecordingCamera("live-access") { app, camera in
+            let admin = try await app.signIn(as: .administrator)
+            let viewer = try await app.signIn(as: .administrator)
+            _ = try await PlatformPartners(database: app.db).add("seoul-112", by: "test")
+            let port = try await app.startOnFreePort()
 
-                // A partner's share, revoked while the partner watches.
-                let opened = try await app.testing().sendRequest(.POST, "/api/incidents", headers: admin.headers, body: .text(
-                    "{\"kind\": \"crime\", \"title\": \"112 절도\", \"occurredAt\": \"\(ISO8601DateFormatter().string(from: Date()))\", \"cameraIds\": [\"\(camera)\"]}"))
-                let incident = try IncidentShareAPITests.decode(IncidentAPITests.Detail.self, opened).incident
-                let made = try await app.testing().sendRequest(.POST, "/api/incidents/\(incident.id)/share", headers: admin.headers,
-                                                               body: .text("{\"partner\": \"seoul-112\"}"))
-                let share = try IncidentShareAPITests.decode(IncidentShareAPITests.Shared.self, made)
-                let (partner, partnerSocket) = try await Self.open("ws://127.0.0.1:\(port)/api/shared/\(share.token)/live/\(camera)")
-                try await RecordingAPITests.eventually { partner.binaryMessages >= 2 }
-                #expect(!partner.closed, "the share is good: the video runs")
-                let revoked = try await app.testing().sendRequest(.DELETE, "/api/incidents/\(incident.id)/shares/\(share.shareId)",
-                                                                  headers: admin.headers)
-                #expect(revoked.status == .ok)
-                try await RecordingAPITests.eventually(timeout: .seconds(10)) { partner.closed }
-                #expect(partner.texts.contains { $0.contains("revoked") }, "\(partner.texts)")
-                _ = try? await partnerSocket.close()
-                try await RecordingAPITests.eventually(timeout: .seconds(10)) {
-                    try await AuditLog(database: app.db).list(.init(action: "video.live.end")).count == 2
-                }
-                await app.server.shutdown()
+            // A signed-in viewer, then signed out elsewhere (the same session).
+            let (seen, socket) = try await Self.open("ws://127.0.0.1:\(port)/api/cameras/\(camera)/live",
+                                                     headers: ["Cookie": "cw_session=\(viewer.cookie)"])
+            try await RecordingAPITests.eventually { seen.binaryMessages >= 2 }
+            let loggedOut = try await app.testing().sendRequest(.POST, "/api/logout", headers: viewer.headers)
+            #expect(loggedOut.status == .noContent, "\(loggedOut.status) \(loggedOut.body.string)")
+            try await RecordingAPITests.eventually(timeout: .seconds(10)) { seen.closed }
+            #expect(seen.texts.contains { $0.contains("session has ended") }, "\(seen.texts)")
+            _ = try? await socket.close()
+
+            // A partner's share, revoked while the partner watches.
+            let opened = try await app.testing().sendRequest(.POST, "/api/incidents", headers: admin.headers, body: .text(
+                "{\"kind\": \"crime\", \"title\": \"112 절도\", \"occurredAt\": \"\(ISO8601DateFormatter().string(from: Date()))\", \"cameraIds\": [\"\(camera)\"]}"))
+            let incident = try IncidentShareAPITests.decode(IncidentAPITests.Detail.self, opened).incident
+            let made = try await app.testing().sendRequest(.POST, "/api/incidents/\(incident.id)/share", headers: admin.headers,
+                                                           body: .text("{\"partner\": \"seoul-112\"}"))
+            let share = try IncidentShareAPITests.decode(IncidentShareAPITests.Shared.self, made)
+            let (partner, partnerSocket) = try await Self.open("ws://127.0.0.1:\(port)/api/shared/\(share.token)/live/\(camera)")
+            try await RecordingAPITests.eventually { partner.binaryMessages >= 2 }
+            #expect(!partner.closed, "the share is good: the video runs")
+            let revoked = try await app.testing().sendRequest(.DELETE, "/api/incidents/\(incident.id)/shares/\(share.shareId)",
+                                                              headers: admin.headers)
+            #expect(revoked.status == .ok)
+            try await RecordingAPITests.eventually(timeout: .seconds(10)) { partner.closed }
+            #expect(partner.texts.contains { $0.contains("revoked") }, "\(partner.texts)")
+            _ = try? await partnerSocket.close()
+            try await RecordingAPITests.eventually(timeout: .seconds(10)) {
+                try await AuditLog(database: app.db).list(.init(action: "video.live.end")).count == 2
             }
+            await app.server.shutdown()
         }
     }
 
@@ -95,31 +100,24 @@ struct LiveAccessTests {
     /// on for 25 s and more before, until a cached scope ran out).
     @Test(.timeLimit(.minutes(2)))
     func liveVideoEndsWithinTwoSecondsOfTheCameraLeavingTheViewersGroups() async throws {
-        let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: false)
-        let folder = try RepositoryPaths.temporaryFolder("live-regroup")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await withCityWatch(.sqlite) { app in
-            let camera = try #require(try await app.makeCameras(1).first)
-            let recording = try await RecordingAPITests.recordLooping(clip, camera: camera, into: folder, app: app)
-            try await whileRunning([recording]) {
-                let admin = try await app.signIn(as: .administrator)
-                let group = try await AccessChangeSocketTests.group("school gate", [camera], app: app, admin: admin)
-                let viewer = try await app.signIn(as: .operator, groups: [group])
-                let port = try await app.startOnFreePort()
-                let (seen, socket) = try await Self.open("ws://127.0.0.1:\(port)/api/cameras/\(camera)/live",
-                                                         headers: ["Cookie": "cw_session=\(viewer.cookie)"])
-                try await RecordingAPITests.eventually { seen.binaryMessages >= 2 }
-                let id = try await AccessChangeSocketTests.userID(viewer, app: app, admin: admin)
-                let removed = Date()
-                let changed = try await app.testing().sendRequest(.PUT, "/api/users/\(id)/groups", headers: admin.headers, body: .text("{\"groupIds\": []}"))
-                #expect(changed.status == .ok)
-                try await RecordingAPITests.eventually(timeout: .seconds(10)) { seen.closed }
-                let took = Date().timeIntervalSince(removed)
-                #expect(took < 2, "the video went on \(took) s after the camera left the viewer's groups")
-                #expect(seen.texts.contains { $0.contains("no longer in your camera groups") }, "\(seen.texts)")
-                _ = try? await socket.close()
-                await app.server.shutdown()
-            }
+        try await Self.withRecordingCamera("live-regroup") { app, camera in
+            let admin = try await app.signIn(as: .administrator)
+            let group = try await AccessChangeSocketTests.group("school gate", [camera], app: app, admin: admin)
+            let viewer = try await app.signIn(as: .operator, groups: [group])
+            let port = try await app.startOnFreePort()
+            let (seen, socket) = try await Self.open("ws://127.0.0.1:\(port)/api/cameras/\(camera)/live",
+                                                     headers: ["Cookie": "cw_session=\(viewer.cookie)"])
+            try await RecordingAPITests.eventually { seen.binaryMessages >= 2 }
+            let id = try await AccessChangeSocketTests.userID(viewer, app: app, admin: admin)
+            let removed = Date()
+            let changed = try await app.testing().sendRequest(.PUT, "/api/users/\(id)/groups", headers: admin.headers, body: .text("{\"groupIds\": []}"))
+            #expect(changed.status == .ok)
+            try await RecordingAPITests.eventually(timeout: .seconds(10)) { seen.closed }
+            let took = Date().timeIntervalSince(removed)
+            #expect(took < 2, "the video went on \(took) s after the camera left the viewer's groups")
+            #expect(seen.texts.contains { $0.contains("no longer in your camera groups") }, "\(seen.texts)")
+            _ = try? await socket.close()
+            await app.server.shutdown()
         }
     }
 
