@@ -69,6 +69,9 @@ func runServer(configuration given: Configuration, logger: Logger,
             // Off the loopback the session cookie travels over HTTPS only: plain HTTP signs nobody in for long.
             logger.notice("session cookies are Secure (HTTPS only): serve through an HTTPS front, or set CITYWATCH_SECURE_COOKIES=false on a trusted plain-HTTP network")
         }
+        if configuration.metricsToken == nil {
+            logger.info("GET /metrics is off: set CITYWATCH_METRICS_TOKEN and scrape with Authorization: Bearer <token>")
+        }
         if UploadFolder.removeLeftovers(in: configuration.dataDirectory) > 0 {
             logger.notice("removed uploads an earlier process left unfinished")
         }
