@@ -56,3 +56,31 @@ struct TrackClassifierTests {
         return path
     }
 }
+
+/// The detector's line, served fairly (cameras in turn, stale requests dropped).
+@Suite("Classifier queue")
+struct ClassifierQueueTests {
+    @Test func camerasAreServedInTurnSoABusyOneCannotCrowdOutAQuietOne() {
+        var queue = ClassifierQueue<String>(perCamera: 2, maximumAge: 10)
+        let (busy, quiet) = (UUID(), UUID())
+        #expect(queue.add("busy-1", camera: busy, key: "1", at: 0) == nil)
+        #expect(queue.add("busy-2", camera: busy, key: "2", at: 0) == nil)
+        #expect(queue.add("busy-3", camera: busy, key: "3", at: 0) == "busy-1", "a full line pushes out its oldest")
+        queue.add("quiet-1", camera: quiet, key: "1", at: 0)
+        #expect(queue.contains(camera: busy, key: "3") && !queue.contains(camera: busy, key: "1"))
+        var order: [String] = []
+        while let next = queue.next(at: 1).item { order.append(next) }
+        #expect(order == ["busy-2", "quiet-1", "busy-3"])
+        #expect(queue.count == 0)
+    }
+
+    @Test func staleRequestsAreDroppedNotRun() {
+        var queue = ClassifierQueue<String>(perCamera: 4, maximumAge: 1.5)
+        let camera = UUID()
+        queue.add("old", camera: camera, key: "1", at: 0)
+        queue.add("fresh", camera: camera, key: "2", at: 1)
+        let (item, dropped) = queue.next(at: 2)
+        #expect(item == "fresh" && dropped == ["old"])
+        #expect(queue.next(at: 2).item == nil)
+    }
+}

@@ -72,6 +72,22 @@ struct SystemController: RouteCollection {
                 registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: name, unitName: "", helpText: help)).set(Double(value))
             }
         }
+        if let detector = req.application.analytics?.detectorStatistics {
+            // Gauges set from the classifier's own counts on each scrape (it runs on a thread of its own).
+            for (name, help, value) in [
+                ("detector_runs", "Detector runs since start", Double(detector.runs)),
+                ("detector_queue", "Track classification requests waiting for the detector", Double(detector.waiting)),
+                ("detector_dropped", "Requests dropped unanswered since start: too old, or pushed out by a newer one of their camera", Double(detector.dropped)),
+                ("detector_latency_seconds_average", "Mean seconds from a track's request to its answer", detector.runs == 0 ? 0 : detector.latencySeconds / Double(detector.runs)),
+            ] {
+                registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: name, unitName: "", helpText: help)).set(value)
+            }
+            for objectClass in ObjectClass.allCases {
+                registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: "detector_answers", unitName: "",
+                                                     helpText: "Detector answers since start by class (unknown: nothing found there)"),
+                                   labels: [("class", objectClass.rawValue)]).set(Double(detector.answered[objectClass] ?? 0))
+            }
+        }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return Response(status: .ok, headers: headers, body: .init(string: registry.emitToString()))

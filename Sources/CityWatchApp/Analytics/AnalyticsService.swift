@@ -53,6 +53,9 @@ public final class AnalyticsService: Service, Sendable {
     /// Detector runs so far (0 without a detector).
     public var detectorRuns: Int { classifier?.inferences ?? 0 }
 
+    /// What the detector has done since start; nil without a detector.
+    public var detectorStatistics: DetectorStatistics? { classifier?.statistics }
+
     /// Events stored so far (tests wait on this).
     public var eventsStored: Int { worker.eventsStored }
 
@@ -106,7 +109,7 @@ public final class AnalyticsService: Service, Sendable {
                     return (camera, result)
                 }
                 if let classifier {
-                    let waiting = worker.tracksAwaitingClass(camera: camera)
+                    let waiting = worker.tracksAwaitingClass(camera: camera).filter { !classifier.isWaiting(camera: camera, trackID: $0.id) }
                     // The luma is copied only when some track asks for a class (most frames none does).
                     let luma = waiting.isEmpty ? [] : Array(frame.pixels.prefix(frame.width * frame.height))
                     for track in waiting {

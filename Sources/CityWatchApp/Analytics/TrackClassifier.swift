@@ -7,8 +7,9 @@ import Synchronization
 /// Names what moving objects are, off the analysis loop: a thread of its own runs the
 /// person/vehicle detector on the region around each track that asks for a class, and hands
 /// the answers back. Only tracks ask (so only where and when there is motion), at most once per
-/// track at a time, and the queue is short: when the detector is busy, a request waits for a
-/// later frame instead of piling up.
+/// track at a time. Each camera has a short line of its own and the detector serves the cameras
+/// in turn (``ClassifierQueue``): a request too old to matter is dropped, and no camera's
+/// requests can crowd out another's.
 final class TrackClassifier: Sendable {
     /// A track to classify, with the frame it was seen in.
     struct Request: Sendable {
@@ -18,6 +19,8 @@ final class TrackClassifier: Sendable {
         var luma: [UInt8]
         var width: Int
         var height: Int
+        /// When it was offered.
+        var offered = Date()
     }
 
     /// What the detector said of a track (`unknown` with confidence 0: it saw nothing there).
@@ -28,16 +31,15 @@ final class TrackClassifier: Sendable {
         var confidence: Double
     }
 
+    typealias Statistics = DetectorStatistics
+
     private struct State {
-        var queue: [Request] = []
+        var queue = ClassifierQueue<Request>()
         var pending: Set<String> = []
         var answers: [Answer] = []
         var stopped = false
-        var inferences = 0
+        var statistics = Statistics()
     }
-
-    /// Requests that may wait at once.
-    static let queueLimit = 4
 
     private let detector: ObjectDetector
     private let state = Mutex(State())
@@ -49,21 +51,41 @@ final class TrackClassifier: Sendable {
     }
 
     /// Detector runs so far.
-    var inferences: Int { state.withLock { $0.inferences } }
+    var inferences: Int { state.withLock { $0.statistics.runs } }
 
-    /// Queues `request` unless the same track is already waiting or the queue is full.
+    /// What the detector has done, and how many requests wait now.
+    var statistics: Statistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.waiting = state.queue.count
+            return statistics
+        }
+    }
+
+    /// Queues `request` unless the same track is already waiting (its camera's oldest request
+    /// makes way when the camera's line is full).
     @discardableResult
     func offer(_ request: Request) -> Bool {
-        let key = "\(request.camera)/\(request.trackID)"
+        let key = Self.key(request)
         let queued = state.withLock { state -> Bool in
-            guard !state.stopped, state.queue.count < Self.queueLimit, !state.pending.contains(key) else { return false }
-            state.queue.append(request)
+            guard !state.stopped, !state.pending.contains(key) else { return false }
+            if let pushedOut = state.queue.add(request, camera: request.camera, key: key, at: request.offered.timeIntervalSince1970) {
+                state.pending.remove(Self.key(pushedOut))
+                state.statistics.dropped += 1
+            }
             state.pending.insert(key)
             return true
         }
         if queued { wake.signal() }
         return queued
     }
+
+    /// True when track `trackID` of `camera` already waits for the detector.
+    func isWaiting(camera: UUID, trackID: Int) -> Bool {
+        state.withLock { $0.pending.contains("\(camera)/\(trackID)") }
+    }
+
+    private static func key(_ request: Request) -> String { "\(request.camera)/\(request.trackID)" }
 
     /// The answers found since the last call.
     func takeAnswers() -> [Answer] {
@@ -83,16 +105,23 @@ final class TrackClassifier: Sendable {
         while true {
             wake.wait()
             guard let request = state.withLock({ state -> Request? in
-                state.stopped || state.queue.isEmpty ? nil : state.queue.removeFirst()
+                guard !state.stopped else { return nil }
+                let (next, dropped) = state.queue.next(at: Date().timeIntervalSince1970)
+                for stale in dropped { state.pending.remove(Self.key(stale)) }
+                state.statistics.dropped += dropped.count
+                return next
             }) else {
                 if state.withLock({ $0.stopped }) { return }
                 continue
             }
             let answer = classify(request)
+            let latency = Date().timeIntervalSince(request.offered)
             state.withLock { state in
-                state.pending.remove("\(request.camera)/\(request.trackID)")
+                state.pending.remove(Self.key(request))
                 state.answers.append(answer)
-                state.inferences += 1
+                state.statistics.runs += 1
+                state.statistics.latencySeconds += latency
+                state.statistics.answered[answer.objectClass, default: 0] += 1
             }
         }
     }
@@ -114,4 +143,18 @@ final class TrackClassifier: Sendable {
         return Answer(camera: request.camera, trackID: request.trackID, objectClass: detection.objectClass, confidence: Double(detection.score))
     }
 
+}
+
+/// What the detector has done since start, for `/metrics`.
+public struct DetectorStatistics: Sendable, Equatable {
+    /// Detector runs.
+    public var runs = 0
+    /// Requests waiting now.
+    public var waiting = 0
+    /// Requests dropped unanswered: too old, or pushed out by a newer one of their camera.
+    public var dropped = 0
+    /// Seconds from request to answer, summed over the runs.
+    public var latencySeconds = 0.0
+    /// Answers by class (`unknown`: the detector saw nothing there).
+    public var answered: [ObjectClass: Int] = [:]
 }
