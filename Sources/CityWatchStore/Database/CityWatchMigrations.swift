@@ -23,5 +23,6 @@ public enum CityWatchMigrations {
         CreateProvisionExportJobs(),
         CreateRegistryStaging(),
         KeyBellsByRowKey(),
+        CreateAuditCheckpoints(),
     ]
 }
