@@ -44,7 +44,8 @@ public enum AuditCheckpointFinding: Sendable, Equatable, CustomStringConvertible
         case .truncated(let checkpoint, let headSeq, let count):
             if headSeq < checkpoint.seq {
                 let end = headSeq == 0 ? "the log is empty" : "the log now ends at entry \(headSeq)"
-                return "TRUNCATED: entries \(headSeq + 1)…\(checkpoint.seq) were deleted: \(signed) covers entries up to \(checkpoint.seq) (\(checkpoint.count) entries); \(end)"
+                let deleted = headSeq + 1 == checkpoint.seq ? "entry \(checkpoint.seq) was" : "entries \(headSeq + 1)…\(checkpoint.seq) were"
+                return "TRUNCATED: \(deleted) deleted: \(signed) covers entries up to \(checkpoint.seq) (\(checkpoint.count) entries); \(end)"
             }
             return "TRUNCATED: the log holds \(count) entries, fewer than the \(checkpoint.count) \(signed) counted: entries were deleted"
         case .rewritten(let checkpoint, let found, let firstSuspect, let later):

@@ -16,8 +16,8 @@ public struct AuditCheckpointSigner: Sendable {
         self.sign = sign
     }
 
-    /// `checkpoint` with its signature.
-    func signed(_ checkpoint: AuditCheckpoint) throws -> AuditCheckpoint {
+    /// `checkpoint` as this signer signs it: its public key and signature set.
+    public func signed(_ checkpoint: AuditCheckpoint) throws -> AuditCheckpoint {
         var signed = checkpoint
         signed.publicKey = publicKey
         signed.signature = try sign(Data(signed.signedBytes)).base64EncodedString()

@@ -139,30 +139,11 @@ struct CreateAuditCheckpoints: AsyncMigration {
             .field("public_key", .string, .required)
             .field("signature", .string, .required)
             .create()
-        let sql = database.sql
-        if database.isPostgres {
-            try await sql.raw("""
-                CREATE FUNCTION audit_checkpoints_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'audit_checkpoints is append-only'; END $$
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_checkpoints
-                FOR EACH ROW EXECUTE FUNCTION audit_checkpoints_append_only()
-                """).run()
-        } else {
-            for operation in ["UPDATE", "DELETE"] {
-                try await sql.raw("""
-                    CREATE TRIGGER audit_checkpoints_no_\(unsafeRaw: operation.lowercased()) BEFORE \(unsafeRaw: operation) ON audit_checkpoints
-                    BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END
-                    """).run()
-            }
-        }
+        try await AppendOnlyGuard.install(on: database, table: AuditCheckpoints.table)
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema(AuditCheckpoints.table).delete()
-        if database.isPostgres {
-            try await database.sql.raw("DROP FUNCTION IF EXISTS audit_checkpoints_append_only()").run()
-        }
+        try await AppendOnlyGuard.removeFunction(on: database, table: AuditCheckpoints.table)
     }
 }

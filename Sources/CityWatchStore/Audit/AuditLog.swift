@@ -218,29 +218,11 @@ struct CreateAuditLog: AsyncMigration {
         let sql = database.sql
         try await sql.create(index: "audit_log_time").on(AuditLog.table).column("time_micros").run()
         try await sql.create(index: "audit_log_actor").on(AuditLog.table).column("actor").run()
-        if database.isPostgres {
-            try await sql.raw("""
-                CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-                FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
-                """).run()
-        } else {
-            for operation in ["UPDATE", "DELETE"] {
-                try await sql.raw("""
-                    CREATE TRIGGER audit_log_no_\(unsafeRaw: operation.lowercased()) BEFORE \(unsafeRaw: operation) ON audit_log
-                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
-                    """).run()
-            }
-        }
+        try await AppendOnlyGuard.install(on: database, table: AuditLog.table)
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema(AuditLog.table).delete()
-        if database.isPostgres {
-            try await database.sql.raw("DROP FUNCTION IF EXISTS audit_log_append_only()").run()
-        }
+        try await AppendOnlyGuard.removeFunction(on: database, table: AuditLog.table)
     }
 }
