@@ -13,17 +13,11 @@ struct AuditCheckpointCommandLineTests {
         try CommandLineTests.citywatch(arguments + ["--data-dir", folder.path], database: database)
     }
 
-    /// The statements that drop the append-only triggers, as an intruder would.
-    static func dropGuards(_ kind: DatabaseKind) -> String {
-        switch kind {
-        case .sqlite: "DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_checkpoints_no_delete;"
-        case .postgres: "DROP TRIGGER audit_log_append_only ON audit_log; DROP TRIGGER audit_checkpoints_append_only ON audit_checkpoints;"
-        }
-    }
-
-    @Test(arguments: DatabaseKind.allCases)
-    func anExportedFileShowsATruncationAfterTheCheckpointRowsWereDeleted(kind: DatabaseKind) async throws {
-        let database = try await TestDatabase.make(kind)
+    /// On SQLite (the store tests run the same attacks on both databases; each run of the
+    /// executable here costs a start and a migration check).
+    @Test
+    func anExportedFileShowsATruncationAfterTheCheckpointRowsWereDeleted() async throws {
+        let database = try await TestDatabase.make(.sqlite)
         defer { database.drop() }
         let db = database.location
         let folder = try RepositoryPaths.temporaryFolder("audit-cli")
@@ -31,7 +25,6 @@ struct AuditCheckpointCommandLineTests {
         _ = try Self.citywatch(["users", "add", "kim.operator", "--role", "operator"], database: db, folder: folder)
         _ = try Self.citywatch(["users", "add", "lee.police", "--role", "police"], database: db, folder: folder)
         #expect(try Self.citywatch(["audit", "checkpoint"], database: db, folder: folder).contains("checkpoint signed: entry 2 (2 entries)"))
-        #expect(try Self.citywatch(["audit", "checkpoint"], database: db, folder: folder).contains("no checkpoint needed"))
         let exported = folder.appendingPathComponent("checkpoints.json").path
         #expect(try Self.citywatch(["audit", "checkpoints", "-o", exported], database: db, folder: folder)
             .contains("wrote 1 checkpoint(s) signed by 1 key(s)"))
@@ -40,7 +33,12 @@ struct AuditCheckpointCommandLineTests {
             .contains("1 signed checkpoint(s) agree with it, the latest covering entry 2"))
 
         // The intruder deletes the last entry and every checkpoint row.
-        try CommandLineTests.rawSQL(Self.dropGuards(kind) + " DELETE FROM audit_log WHERE seq = 2; DELETE FROM audit_checkpoints;", database: db)
+        try CommandLineTests.rawSQL("""
+            DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_checkpoints_no_delete;
+            DELETE FROM audit_log WHERE seq = 2; DELETE FROM audit_checkpoints;
+            """, database: db)
+        #expect(try Self.citywatch(["audit", "verify"], database: db, folder: folder).contains("no signed checkpoint yet"),
+                "the store alone no longer shows it")
         do {
             _ = try Self.citywatch(["audit", "verify", "--checkpoints", exported, "--public-key", key.publicKeyBase64], database: db, folder: folder)
             Issue.record("verify accepted a truncated log")
@@ -48,14 +46,6 @@ struct AuditCheckpointCommandLineTests {
             #expect(failure.status == 1)
             #expect(failure.standardError.contains("TRUNCATED: entry 2 was deleted"), "\(failure.standardError)")
             #expect(failure.standardError.contains("MISSING"), "\(failure.standardError)")
-        }
-        do {
-            _ = try Self.citywatch(["audit", "checkpoint"], database: db, folder: folder)
-            // Nothing in the store stops a new checkpoint; the exported file still disagrees.
-            _ = try Self.citywatch(["audit", "verify", "--checkpoints", exported], database: db, folder: folder)
-            Issue.record("verify accepted a truncated log signed again")
-        } catch let failure as ProgramFailure {
-            #expect(failure.standardError.contains("TRUNCATED"), "\(failure.standardError)")
         }
     }
 
