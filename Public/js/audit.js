@@ -1,5 +1,5 @@
 // The audit log (administrator, privacyOfficer): GET /api/audit newest first, paged back with
-// beforeSeq, and GET /api/audit/verify to check the hash chain.
+// beforeSeq, and GET /api/audit/verify to check the hash chain and the signed checkpoints.
 
 import { errorText } from './api.js';
 import { bi, formatInteger, formatTime, h, message, replace, text } from './dom.js';
@@ -119,11 +119,20 @@ export function createAuditView(context) {
     try {
       const answer = await context.api.get('/api/audit/verify');
       if (answer?.ok) {
-        message(verifyResult, 'ok', `✔ 체인 정상 · Chain intact — ${formatInteger(answer.checked)} 건 검사 entries checked`);
+        const checkpoints = answer.checkpoints;
+        const signed = checkpoints?.latestSeq
+          ? ` · 서명 체크포인트 ${formatInteger(checkpoints.checked)}건 일치 signed checkpoints agree (latest seq ${checkpoints.latestSeq})`
+          : ' · 서명 체크포인트 없음 no signed checkpoint yet';
+        message(verifyResult, 'ok', `✔ 체인 정상 · Chain intact — ${formatInteger(answer.checked)} 건 검사 entries checked${signed}`);
       } else {
+        // The chain's first bad entry, then what the signed checkpoints say (truncation, rewrite, signatures).
         const bad = answer?.problem;
-        message(verifyResult, 'error', bad
-          ? `✖ 체인 손상 · Chain broken at seq ${bad.seq}: ${text(bad.reason)} (${formatInteger(answer.checked)} 건 검사 checked)`
+        const lines = bad
+          ? [`✖ 체인 손상 · Chain broken at seq ${bad.seq}: ${text(bad.reason)} (${formatInteger(answer.checked)} 건 검사 checked)`]
+          : [];
+        for (const finding of answer?.findings ?? []) lines.push(`✖ ${text(finding.message)}`);
+        message(verifyResult, 'error', lines.length
+          ? h('span', null, ...lines.flatMap((line, index) => (index ? [h('br'), line] : [line])))
           : '✖ 체인 손상 · Chain broken');
       }
     } catch (error) {

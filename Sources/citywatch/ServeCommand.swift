@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Start the server: HTTP API and browser console.",
-        discussion: "On the first start with an empty store it creates the administrator 'admin' with a random password, printed once; it must be changed at the first login. Stop with Ctrl-C or SIGTERM: open requests finish first.")
+        discussion: "On the first start with an empty store it creates the administrator 'admin' with a random password, printed once; it must be changed at the first login. Stop with Ctrl-C or SIGTERM: open requests finish first, and the audit log's head is signed (a checkpoint) before it ends.")
 
     @OptionGroup var store: StoreOptions
 
@@ -92,7 +92,11 @@ func runServer(configuration given: Configuration, logger: Logger,
             }
             fflush(nil)
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // First in the group, so it stops last: its shutdown checkpoint signs what every other
+        // service wrote to the audit log before it stopped.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: AuditCheckpointer(
+            database: { app.db }, signer: try configuration.signingKey().auditCheckpointSigner,
+            interval: .seconds(configuration.auditCheckpointMinutes * 60)))]
         services += try recordingServices(app: app, configuration: configuration, sealer: sealer, logger: logger)
         // Re-taskings end by themselves; the first sweep at start ends those due while the server was down.
         services.append(.init(service: RetaskingSweeper(service: {

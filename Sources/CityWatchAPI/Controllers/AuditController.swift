@@ -13,6 +13,7 @@ struct AuditController: RouteCollection {
         let auditors = Access.only(.administrator, .privacyOfficer)
         audit.endpoint(.GET, access: auditors, use: list)
         audit.endpoint(.GET, "verify", access: auditors, use: verify)
+        audit.endpoint(.GET, "checkpoints", access: auditors, use: checkpoints)
     }
 
     struct EntryDTO: Content {
@@ -37,9 +38,26 @@ struct AuditController: RouteCollection {
             var reason: String
         }
 
+        /// Something the signed checkpoints say (``AuditCheckpointFinding``).
+        struct Finding: Content {
+            var kind: String
+            var seq: Int64
+            var message: String
+        }
+
+        /// What the checkpoints vouch for.
+        struct Checkpoints: Content {
+            var checked: Int
+            var latestSeq: Int64?
+            var latestTime: Date?
+            var signers: [String]
+        }
+
         var ok: Bool
         var checked: Int
         var problem: Problem?
+        var findings: [Finding]
+        var checkpoints: Checkpoints
     }
 
     func list(req: Request) async throws -> PageDTO {
@@ -75,7 +93,22 @@ struct AuditController: RouteCollection {
 
     func verify(req: Request) async throws -> VerificationDTO {
         let result = try await req.audit.verify()
+        let check = result.checkpoints
         return VerificationDTO(ok: result.isIntact, checked: result.checked,
-                               problem: result.problem.map { .init(seq: $0.seq, reason: $0.reason) })
+                               problem: result.problem.map { .init(seq: $0.seq, reason: $0.reason) },
+                               findings: check.findings.map { .init(kind: $0.kind, seq: $0.checkpoint.seq, message: $0.description) },
+                               checkpoints: .init(checked: check.checked, latestSeq: check.latest?.seq, latestTime: check.latest?.time,
+                                                  signers: check.signers))
+    }
+
+    /// The signed checkpoints as the file `citywatch audit checkpoints -o` writes, to keep off
+    /// the machine and check against with `citywatch audit verify --checkpoints`.
+    func checkpoints(req: Request) async throws -> Response {
+        let checkpoints = try await AuditCheckpoints(database: req.db).all()
+        let file = AuditCheckpointFile(checkpoints: checkpoints, now: req.cityWatch.clock())
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.contentDisposition = .init(.attachment, filename: "audit-checkpoints.json")
+        return Response(status: .ok, headers: headers, body: .init(data: try file.encoded()))
     }
 }

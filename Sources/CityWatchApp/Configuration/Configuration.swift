@@ -56,6 +56,9 @@ public struct Configuration: Sendable {
     public var defaultRetentionDays: Int
     /// Minutes between retention sweeps. Default 5.
     public var retentionSweepMinutes: Int
+    /// Minutes between signed audit checkpoints written by `serve` (also at start and at
+    /// shutdown, and only when the log moved). Default 15.
+    public var auditCheckpointMinutes = 15
     /// Seconds without video before a stream counts as stalled. Default 10.
     public var stallSeconds: Int
     /// Seconds a closed segment may wait for its row before the camera's indexing counts as
@@ -116,6 +119,7 @@ public struct Configuration: Sendable {
         case recordingQuotaGB = "CITYWATCH_RECORDING_QUOTA_GB"
         case defaultRetentionDays = "CITYWATCH_RETENTION_DAYS"
         case retentionSweepMinutes = "CITYWATCH_RETENTION_SWEEP_MINUTES"
+        case auditCheckpointMinutes = "CITYWATCH_AUDIT_CHECKPOINT_MINUTES"
         case stallSeconds = "CITYWATCH_STALL_SECONDS"
         case indexStallSeconds = "CITYWATCH_INDEX_STALL_SECONDS"
         case credentialsKey = "CITYWATCH_CREDENTIALS_KEY"
@@ -249,6 +253,7 @@ public struct Configuration: Sendable {
                 return range
             }
         }
+        configuration.auditCheckpointMinutes = try integer(.auditCheckpointMinutes, default: 15, range: 1...1_440)
         return configuration
     }
 

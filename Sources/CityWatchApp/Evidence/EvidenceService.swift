@@ -50,7 +50,7 @@ public struct EvidenceService: Sendable {
 
     /// The installation's signing key.
     public func signingKey() throws -> SigningKey {
-        try SigningKey.load(folder: (configuration.dataDirectory as NSString).appendingPathComponent("keys"))
+        try configuration.signingKey()
     }
 
     /// Makes an export; returns its manifest and folder. The cameras' privacy masks are blacked

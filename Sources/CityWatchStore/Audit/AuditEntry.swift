@@ -33,18 +33,24 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     /// The bytes the hash covers: each field length-prefixed, so no two different entries
     /// encode alike whatever characters their fields hold.
     public var canonicalBytes: [UInt8] {
-        var bytes: [UInt8] = []
-        for field in ["\(seq)", "\(timeMicros)", actor, action, target, details, prevHash] {
-            bytes.append(contentsOf: Array("\(field.utf8.count):".utf8))
-            bytes.append(contentsOf: Array(field.utf8))
-            bytes.append(UInt8(ascii: "\n"))
-        }
-        return bytes
+        Self.lengthPrefixed(["\(seq)", "\(timeMicros)", actor, action, target, details, prevHash])
     }
 
     /// The hash the entry should carry.
     public var computedHash: String {
         SHA256.hash(data: canonicalBytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Each field as `<byte count>:<bytes>\n`: the encoding entries and checkpoints are hashed
+    /// and signed in.
+    static func lengthPrefixed(_ fields: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for field in fields {
+            bytes.append(contentsOf: Array("\(field.utf8.count):".utf8))
+            bytes.append(contentsOf: Array(field.utf8))
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
     }
 }
 

@@ -104,14 +104,17 @@ public struct AuditLog: Sendable {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// The outcome of ``verify(progress:)``.
+    /// The outcome of ``verify(exported:trustedKeys:progress:)``.
     public struct Verification: Sendable, Equatable {
         /// Entries checked.
         public var checked: Int
         /// The first entry that does not match, and why; nil when the chain is whole.
         public var problem: Problem?
+        /// What the signed checkpoints say: truncation, rewrite, bad signatures.
+        public var checkpoints = AuditCheckpointCheck()
 
-        public var isIntact: Bool { problem == nil }
+        /// True when the chain is whole and every checkpoint agrees with it.
+        public var isIntact: Bool { problem == nil && checkpoints.findings.isEmpty }
     }
 
     /// Where the chain breaks.
@@ -121,8 +124,19 @@ public struct AuditLog: Sendable {
         public var description: String { "entry \(seq): \(reason)" }
     }
 
-    /// Recomputes the whole chain, in sequence order, reading it in pages.
-    public func verify(progress: (@Sendable (Int) -> Void)? = nil) async throws -> Verification {
+    /// Recomputes the whole chain, in sequence order, reading it in pages, then compares the log
+    /// with the signed checkpoints: those in the store and `exported` ones (from a file kept off
+    /// the machine). `trustedKeys` (base64 public keys or fingerprints), when given, are the only
+    /// signers accepted; otherwise each checkpoint is checked with its own key.
+    public func verify(exported: [AuditCheckpoint] = [], trustedKeys: [String] = [],
+                       progress: (@Sendable (Int) -> Void)? = nil) async throws -> Verification {
+        var verification = try await verifyChain(progress: progress)
+        verification.checkpoints = try await checkCheckpoints(exported: exported, trustedKeys: trustedKeys)
+        return verification
+    }
+
+    /// The hash chain alone: the first entry that is missing, misplaced or changed.
+    func verifyChain(progress: (@Sendable (Int) -> Void)?) async throws -> Verification {
         var expectedSeq: Int64 = 1
         var previousHash = AuditEntry.genesisHash
         var checked = 0
@@ -204,29 +218,11 @@ struct CreateAuditLog: AsyncMigration {
         let sql = database.sql
         try await sql.create(index: "audit_log_time").on(AuditLog.table).column("time_micros").run()
         try await sql.create(index: "audit_log_actor").on(AuditLog.table).column("actor").run()
-        if database.isPostgres {
-            try await sql.raw("""
-                CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-                FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
-                """).run()
-        } else {
-            for operation in ["UPDATE", "DELETE"] {
-                try await sql.raw("""
-                    CREATE TRIGGER audit_log_no_\(unsafeRaw: operation.lowercased()) BEFORE \(unsafeRaw: operation) ON audit_log
-                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
-                    """).run()
-            }
-        }
+        try await AppendOnlyGuard.install(on: database, table: AuditLog.table)
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema(AuditLog.table).delete()
-        if database.isPostgres {
-            try await database.sql.raw("DROP FUNCTION IF EXISTS audit_log_append_only()").run()
-        }
+        try await AppendOnlyGuard.removeFunction(on: database, table: AuditLog.table)
     }
 }

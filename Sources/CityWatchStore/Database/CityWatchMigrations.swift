@@ -24,5 +24,6 @@ public enum CityWatchMigrations {
         CreateRegistryStaging(),
         KeyBellsByRowKey(),
         CreateLoginThrottle(),
+        CreateAuditCheckpoints(),
     ]
 }

@@ -9,27 +9,8 @@ import Foundation
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Check and read the audit log.",
-        subcommands: [AuditVerifyCommand.self, AuditListCommand.self])
-}
-
-/// `citywatch audit verify`.
-struct AuditVerifyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
-        abstract: "Recompute the hash chain; exit 1 naming the first entry that does not match.")
-
-    @OptionGroup var store: StoreOptions
-
-    func run() async throws {
-        let configuration = try store.resolve()
-        let result = try await withStore(configuration) { app in try await AuditLog(database: app.db).verify() }
-        if let problem = result.problem {
-            FileHandle.standardError.write(Data("audit log BROKEN at \(problem) (\(result.checked) entries before it are intact)\n".utf8))
-            throw ExitCode(1)
-        }
-        print("audit log intact: \(result.checked.grouped) entries verified")
-    }
+        abstract: "Check and read the audit log; sign and export its checkpoints.",
+        subcommands: [AuditVerifyCommand.self, AuditListCommand.self, AuditCheckpointCommand.self, AuditCheckpointsCommand.self])
 }
 
 /// `citywatch audit list`.
