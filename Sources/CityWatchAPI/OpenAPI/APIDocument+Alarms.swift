@@ -19,7 +19,7 @@ extension APIDocument {
                     """,
                 query: [
                     query("finished", .boolean, "Also finished alarms."), query("since", time, "Finished alarms since (default 24 h ago)."),
-                    query("limit", .integer(minimum: (1, exclusive: false), maximum: (1000, exclusive: false)), "Default 200."),
+                    query("limit", whole(1...1000), "Default 200."),
                     query("kind", text, "Sources, comma-separated."), query("camera", uuid, "Only alarms of this camera."),
                     query("severity", text, "Priorities, comma-separated."), query("state", text, "Statuses, comma-separated."),
                 ],
@@ -89,7 +89,7 @@ extension APIDocument {
                     """,
                 body: APIBody(contentType: .json, schema: object(nil, [
                     "incidentId": optional(uuid), "kind": optional(oneOf(Incident.Kind.allCases.map(\.rawValue))),
-                    "title": optional(text), "grade": optional(.integer(minimum: (1, exclusive: false), maximum: (3, exclusive: false))),
+                    "title": optional(text), "grade": optional(whole(1...3)),
                     "note": optional(text),
                 ]), required: false),
                 answers: [.ok(ref("IncidentDetail")), .refused(409, "The alarm is finished.")]),
@@ -101,8 +101,8 @@ extension APIDocument {
             APIEndpoint(
                 method: .get, path: "/api/incidents", access: viewers, tag: .alarms, summary: "Incidents",
                 description: "`?closedDays=&limit=` incidents not closed, and closed ones opened in the last `closedDays` (default 7)",
-                query: [query("closedDays", .integer(minimum: (0, exclusive: false), maximum: (365, exclusive: false)), "Default 7."),
-                        query("limit", .integer(minimum: (1, exclusive: false), maximum: (1000, exclusive: false)), "Default 200.")],
+                query: [query("closedDays", whole(0...365), "Default 7."),
+                        query("limit", whole(1...1000), "Default 200.")],
                 answers: [.ok(list(ref("Incident")))]),
             APIEndpoint(
                 method: .post, path: "/api/incidents", access: handlers, tag: .alarms, summary: "Open an incident",
@@ -113,7 +113,7 @@ extension APIDocument {
                     """,
                 body: .json(object(nil, [
                     "kind": oneOf(Incident.Kind.allCases.map(\.rawValue)), "title": text,
-                    "grade": optional(.integer(minimum: (1, exclusive: false), maximum: (3, exclusive: false))),
+                    "grade": optional(whole(1...3)),
                     "latitude": optional(number), "longitude": optional(number), "address": optional(.string(maxLength: 300)),
                     "occurredAt": optional(time), "cameraIds": optional(list(uuid)), "drill": optional(boolean),
                 ])),
@@ -141,7 +141,7 @@ extension APIDocument {
                 description: "`{status? (open|handedOver|closed), grade?, note?}`: close, reopen, hand over, regrade",
                 body: .json(object(nil, [
                     "status": optional(oneOf(Incident.Status.allCases.map(\.rawValue))),
-                    "grade": optional(.integer(minimum: (1, exclusive: false), maximum: (3, exclusive: false))), "note": optional(text),
+                    "grade": optional(whole(1...3)), "note": optional(text),
                 ])),
                 answers: [.ok(ref("IncidentDetail")), .refused(409, "The change does not fit the incident's state.")]),
             APIEndpoint(
@@ -155,7 +155,7 @@ extension APIDocument {
                     """,
                 body: .json(object(nil, [
                     "seenOnCameraId": optional(uuid), "seenAt": optional(time), "now": optional(time), "toWall": optional(boolean),
-                    "limit": optional(.integer(minimum: (1, exclusive: false), maximum: (64, exclusive: false))),
+                    "limit": optional(whole(1...64)),
                 ])),
                 answers: [.ok(ref("CastNetAnswer")), .refused(409, "The incident has no place and no camera is given.")]),
         ]
@@ -196,7 +196,7 @@ extension APIDocument {
                 method: .post, path: "/api/bells/drills", access: handlers, tag: .bells, summary: "Open a drill window",
                 description: "`{bell? (key, former key or id; none = every bell), minutes (1–1,440), note? (≤ 500 characters)}` → 201 the list",
                 body: .json(object(nil, [
-                    "bell": optional(text), "minutes": .integer(minimum: (1, exclusive: false), maximum: (1440, exclusive: false)),
+                    "bell": optional(text), "minutes": whole(1...1440),
                     "note": optional(.string(maxLength: 500)),
                 ])),
                 answers: [.created(list(ref("BellDrill")))]),

@@ -50,7 +50,7 @@ extension APIDocument {
                     query("severity", text, "Priorities, comma-separated."), query("state", text, "`unacknowledged`, `acknowledged`."),
                     query("since", time, "From this time."), query("until", time, "Up to this time."),
                     query("unacknowledged", .boolean, "Only events not acknowledged."),
-                    query("limit", .integer(minimum: (1, exclusive: false), maximum: (500, exclusive: false)), "Default 100."),
+                    query("limit", whole(1...500), "Default 100."),
                 ],
                 answers: [.ok(list(ref("Event"))), .refused(404, "The camera filter names a camera the user may not see.")]),
             APIEndpoint(

@@ -20,12 +20,12 @@ extension APIDocument {
                 query: [
                     query("near", text, "LAT,LON in degrees, with `radius` or `k`."),
                     query("radius", number, "Metres around `near` (more than 0, at most 100,000)."),
-                    query("k", .integer(minimum: (1, exclusive: false), maximum: (1000, exclusive: false)), "The nearest N cameras to `near`."),
+                    query("k", whole(1...1000), "The nearest N cameras to `near`."),
                     query("bbox", text, "SOUTH,WEST,NORTH,EAST."),
                     query("purpose", oneOf(purposeCodes), "A purpose code (repeatable, or several comma-separated)."),
                     query("q", .string(maxLength: 200), "Text in the address, agency or view direction."),
-                    query("offset", .integer(minimum: (0, exclusive: false)), "Default 0."),
-                    query("limit", .integer(minimum: (1, exclusive: false), maximum: (1000, exclusive: false)), "Default 100."),
+                    query("offset", whole(atLeast: 0), "Default 0."),
+                    query("limit", whole(1...1000), "Default 100."),
                 ],
                 answers: [.ok(ref("CameraPage"))]),
             APIEndpoint(
@@ -36,7 +36,7 @@ extension APIDocument {
                 description: "`{enabled?, name?, retentionDays?}` → `Camera` (`retentionDays` 0 returns to the purpose's period)",
                 body: .json(object(nil, [
                     "enabled": optional(boolean), "name": optional(.string(maxLength: 200)),
-                    "retentionDays": optional(.integer(minimum: (0, exclusive: false), maximum: (3650, exclusive: false))),
+                    "retentionDays": optional(whole(0...3650)),
                 ])),
                 answers: [.ok(ref("Camera"))]),
             APIEndpoint(
@@ -65,7 +65,7 @@ extension APIDocument {
                     (open incidents and alarms, recent events, motion unusual for the hour, school hours near schools), best \
                     first; `limit` 1–25 (default 16)
                     """,
-                query: [query("limit", .integer(minimum: (1, exclusive: false), maximum: (25, exclusive: false)), "Default 16.")],
+                query: [query("limit", whole(1...25), "Default 16.")],
                 answers: [.ok(list(ref("SelectivePick")))]),
         ]
     }
@@ -127,8 +127,8 @@ extension APIDocument {
                 query: [
                     query("since", text, "An ISO 8601 time or date."), query("until", text, "An ISO 8601 time or date."),
                     query("actor", text, "Only this user's entries."), query("action", text, "Only this action."),
-                    query("beforeSeq", .integer(minimum: (1, exclusive: false)), "Entries before this one (the next page)."),
-                    query("limit", .integer(minimum: (1, exclusive: false), maximum: (1000, exclusive: false)), "Default 100."),
+                    query("beforeSeq", whole(atLeast: 1), "Entries before this one (the next page)."),
+                    query("limit", whole(1...1000), "Default 100."),
                 ],
                 answers: [.ok(ref("AuditPage"))]),
             APIEndpoint(

@@ -41,7 +41,7 @@ extension APIDocument {
                     """,
                 body: .json(object(nil, [
                     "partner": text, "cameraIds": optional(list(uuid)),
-                    "minutes": optional(.integer(minimum: (1, exclusive: false), maximum: (1440, exclusive: false))),
+                    "minutes": optional(whole(1...1440)),
                 ])),
                 answers: [.created(ref("SharedIncident")), .refused(409, "The incident cannot be shared now.")]),
             APIEndpoint(
@@ -97,7 +97,7 @@ extension APIDocument {
                     """,
                 body: .json(object(nil, [
                     "to": optional(oneOf(["crimePrevention"])), "reason": .string(minLength: 3, maxLength: 500),
-                    "minutes": .integer(minimum: (5, exclusive: false), maximum: (1440, exclusive: false)),
+                    "minutes": whole(5...1440),
                 ])),
                 answers: [.ok(ref("Retasking"), "Extended: the camera was re-tasked already."), .created(ref("Retasking")),
                           .refused(409, "The camera's purpose cannot be re-tasked.")]),

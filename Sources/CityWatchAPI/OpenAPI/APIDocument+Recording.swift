@@ -70,7 +70,7 @@ extension APIDocument {
     static var retention: [APIEndpoint] {
         let keepers = Access.only(.administrator, .privacyOfficer)
         let exporters = Access.only(.administrator, .operator, .privacyOfficer)
-        let days = JSONSchema.integer(minimum: (1, exclusive: false), maximum: (3650, exclusive: false))
+        let days = whole(1...3650)
         return [
             APIEndpoint(
                 method: .get, path: "/api/holds", access: keepers, tag: .retention, summary: "Legal holds",

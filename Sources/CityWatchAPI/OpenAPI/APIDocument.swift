@@ -44,10 +44,10 @@ public enum APIDocument: APIVocabulary {
         }
         var schemas = OpenAPI.ComponentDictionary<JSONSchema>()
         for (name, schema) in APISchemas.components { schemas[OpenAPI.ComponentKey(rawValue: name)!] = schema }
-        let securitySchemes: OpenAPI.ComponentDictionary<OpenAPI.SecurityScheme> = [
-            OpenAPI.ComponentKey(rawValue: APISecurity.session)!: .apiKey(name: "cw_session", location: .cookie, description: "The session cookie `POST /api/login` sets."),
-            OpenAPI.ComponentKey(rawValue: APISecurity.csrf)!: .apiKey(name: "X-CSRF-Token", location: .header, description: "The session's `csrfToken`, on every state-changing request."),
-            OpenAPI.ComponentKey(rawValue: APISecurity.partner)!: .http(scheme: "bearer", description: "A platform partner's secret (`citywatch partners add NAME`)."),
+        let securitySchemes: OpenAPI.ComponentReferenceDictionary<OpenAPI.SecurityScheme> = [
+            OpenAPI.ComponentKey(rawValue: APISecurity.session)!: .b(.apiKey(name: "cw_session", location: .cookie, description: "The session cookie `POST /api/login` sets.")),
+            OpenAPI.ComponentKey(rawValue: APISecurity.csrf)!: .b(.apiKey(name: "X-CSRF-Token", location: .header, description: "The session's `csrfToken`, on every state-changing request.")),
+            OpenAPI.ComponentKey(rawValue: APISecurity.partner)!: .b(.http(scheme: "bearer", description: "A platform partner's secret (`citywatch partners add NAME`).")),
         ]
         return OpenAPI.Document(
             openAPIVersion: .v3_1_1,

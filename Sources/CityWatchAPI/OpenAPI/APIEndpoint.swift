@@ -1,4 +1,5 @@
 import CityWatchDomain
+import Foundation
 import OpenAPIKit
 
 /// One operation of the HTTP API as the OpenAPI document states it: the route (method, path,
@@ -128,7 +129,7 @@ struct APIBody: Sendable {
     }
 
     var request: OpenAPI.Request {
-        OpenAPI.Request(description: description, content: [contentType: .init(schema: schema)], required: required)
+        OpenAPI.Request(description: description, content: [contentType: .b(OpenAPI.Content(schema: schema))], required: required)
     }
 }
 
@@ -167,7 +168,7 @@ struct APIAnswer: Sendable {
 
     var response: OpenAPI.Response {
         var map = OpenAPI.Content.Map()
-        for (type, schema) in content { map[type] = .init(schema: schema) }
+        for (type, schema) in content { map[type] = .b(OpenAPI.Content(schema: schema)) }
         var headerMap: OpenAPI.Header.Map?
         if !headers.isEmpty {
             headerMap = [:]

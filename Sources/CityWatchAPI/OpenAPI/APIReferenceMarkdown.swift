@@ -1,3 +1,4 @@
+import Foundation
 import OpenAPIKit
 
 /// docs/API.md, rendered from the OpenAPI document alone: a section per tag with its prose and

@@ -88,7 +88,7 @@ extension APISchemas {
                 When the rule is armed: days are ISO (1 = Monday), minutes after midnight in the server's district time \
                 (Asia/Seoul); a window whose end is not after its start runs past midnight.
                 """, [
-                    "windows": list(object(nil, ["days": list(.integer(minimum: (1, exclusive: false), maximum: (7, exclusive: false))),
+                    "windows": list(object(nil, ["days": list(whole(1...7)),
                                                  "startMinute": integer, "endMinute": integer])),
                 ]),
             "Event": object("""

@@ -48,6 +48,16 @@ extension APIVocabulary {
         .header(name: name, required: required, schema: schema, description: description)
     }
 
+    /// A whole number in `range`.
+    static func whole(_ range: ClosedRange<Int>) -> JSONSchema {
+        .integer(maximum: (range.upperBound, exclusive: false), minimum: (range.lowerBound, exclusive: false))
+    }
+
+    /// A whole number of at least `minimum`.
+    static func whole(atLeast minimum: Int) -> JSONSchema {
+        .integer(minimum: (minimum, exclusive: false))
+    }
+
     static var uuid: JSONSchema { .string(format: .uuid) }
     static var time: JSONSchema { .string(format: .dateTime) }
     static var text: JSONSchema { .string }
