@@ -46,9 +46,10 @@ TEST_WIDTH ?= 6
 TIMED_SUITES ?= ImportBellPressTests|BellPressBrowserTests
 
 # The API fuzzer runs right after the build, before the suites: schemathesis against a fresh
-# server per role, about two minutes (scripts/fuzz-api.sh).
+# server per role, about two minutes (scripts/fuzz-api.sh). Its tools install from PyPI while the
+# build runs.
 test: deps
-	$(SWIFT) build --build-tests
+	scripts/install-python-tools.sh > /dev/null & tools=$$!; $(SWIFT) build --build-tests; built=$$?; wait $$tools && [ $$built = 0 ]
 	scripts/fuzz-api.sh
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(TIMED_SUITES)'
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(TIMED_SUITES)'

@@ -69,9 +69,9 @@ class Server:
             for line in self.process.stdout:
                 log.write(line)
                 log.flush()
+                # The first start prints the console's address, then the administrator's password.
                 if "password:" in line:
                     self.admin_password = line.split("password:", 1)[1].strip()
-                if "CityWatch console:" in line and self.admin_password is not None:
                     ready.set()
             ready.set()
             log.close()
@@ -209,6 +209,38 @@ def document_for(document, role, ids, destructive):
     return mine
 
 
+def split(document, size):
+    """The document's operations in parts of about `size` operations each (whole paths)."""
+    counts = [(path, len(item)) for path, item in document["paths"].items()]
+    total = sum(count for _, count in counts)
+    if total == 0:
+        return []
+    parts_wanted = max(1, round(total / size))
+    parts = [dict(document, paths={}) for _ in range(parts_wanted)]
+    loads = [0] * parts_wanted
+    for path, count in sorted(counts, key=lambda entry: -entry[1]):
+        lightest = loads.index(min(loads))
+        parts[lightest]["paths"][path] = document["paths"][path]
+        loads[lightest] += count
+    return parts
+
+
+def run_schemathesis(document, name, server, session, workdir, args, codes):
+    schema = os.path.join(workdir, f"openapi-{name}.json")
+    with open(schema, "w") as file:
+        json.dump(document, file)
+    command = [os.path.join(args.venv, "bin", "schemathesis"), "run", schema, "--url", server.base,
+               "--checks", CHECKS, "--phases", "examples,coverage,fuzzing" + (",stateful" if args.long else ""),
+               "--max-examples", str(args.max_examples), "--seed", str(args.seed), "--request-timeout", "60",
+               "--generation-with-security-parameters", "false", "--suppress-health-check", "all",
+               "--no-color", "--workers", "1",
+               "-H", f"Cookie: cw_session={session.cookie}", "-H", f"X-CSRF-Token: {session.csrf}"]
+    if args.long:
+        command += ["--max-time", str(args.max_time)]
+    with open(os.path.join(workdir, f"schemathesis-{name}.log"), "w") as log:
+        codes[name] = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT).returncode
+
+
 def fuzz(binary, role, document, workdir, args, results):
     started = time.monotonic()
     server = None
@@ -220,24 +252,21 @@ def fuzz(binary, role, document, workdir, args, results):
         outcome = "passed"
         for destructive in passes:
             mine = document_for(document, role, ids, destructive)
-            if not mine["paths"]:
-                continue
-            name = f"{role}{'-destructive' if destructive else ''}"
-            schema = os.path.join(workdir, f"openapi-{name}.json")
-            with open(schema, "w") as file:
-                json.dump(mine, file)
-            command = [os.path.join(args.venv, "bin", "schemathesis"), "run", schema, "--url", server.base,
-                       "--checks", CHECKS, "--phases", "examples,coverage,fuzzing" + (",stateful" if args.long else ""),
-                       "--max-examples", str(args.max_examples), "--seed", str(args.seed), "--request-timeout", "60",
-                       "--generation-with-security-parameters", "false", "--suppress-health-check", "all",
-                       "--no-color", "--workers", "1",
-                       "-H", f"Cookie: cw_session={session.cookie}", "-H", f"X-CSRF-Token: {session.csrf}"]
-            if args.long:
-                command += ["--max-time", str(args.max_time)]
-            with open(os.path.join(workdir, f"schemathesis-{name}.log"), "w") as log:
-                code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT).returncode
-            if code != 0:
-                outcome = f"failed (schemathesis exit {code}; {log.name})"
+            # The roles that may call most operations fuzz them in parts at once (one process
+            # each, same server and session), so the run ends when the others do.
+            parts = split(mine, args.part_size)
+            codes = {}
+            workers = []
+            for index, part in enumerate(parts):
+                name = f"{role}{'-destructive' if destructive else ''}{f'-{index + 1}' if len(parts) > 1 else ''}"
+                workers.append(threading.Thread(target=run_schemathesis, args=(part, name, server, session, workdir, args, codes)))
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            for name, code in sorted(codes.items()):
+                if code != 0:
+                    outcome = f"failed (schemathesis exit {code}; {os.path.join(workdir, f'schemathesis-{name}.log')})"
         if server.process.poll() is not None:
             outcome = f"failed: the server died (exit {server.process.returncode}; {server.log_path})"
         else:
@@ -262,6 +291,7 @@ def main():
     parser.add_argument("--long", action="store_true", help="fuzz everything, destructive operations too, for --max-time")
     parser.add_argument("--max-examples", type=int, default=8, help="test cases per operation and phase")
     parser.add_argument("--max-time", type=int, default=1800, help="with --long: seconds each role's run goes on")
+    parser.add_argument("--part-size", type=int, default=30, help="operations one schemathesis process fuzzes")
     parser.add_argument("--seed", type=int, default=1, help="schemathesis's random seed (the same cases each run)")
     parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated roles to fuzz")
     parser.add_argument("--workdir", default=None, help="where logs and the per-role documents go (default: a temporary folder)")
@@ -300,10 +330,12 @@ def main():
         print(f"fuzz-api: {role}: {outcome} in {seconds:.0f} s")
         if outcome != "passed":
             failed += 1
-            log = os.path.join(workdir, f"schemathesis-{role}.log")
-            if os.path.exists(log):
-                with open(log) as file:
-                    print("".join(file.readlines()[-60:]))
+            for name in sorted(os.listdir(workdir)):
+                if name.startswith(f"schemathesis-{role}") and name.endswith(".log"):
+                    with open(os.path.join(workdir, name)) as file:
+                        text = file.read()
+                    if "FAILURES" in text or "ERRORS" in text:
+                        print(text[text.find("====="):][-6000:])
     print(f"fuzz-api: {time.monotonic() - started:.0f} s in all; logs in {workdir}")
     print(f"fuzz-api: {len(threads) - failed} passed, {failed} failed")
     return 1 if failed else 0

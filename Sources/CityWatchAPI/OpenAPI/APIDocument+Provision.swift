@@ -115,7 +115,7 @@ extension APIDocument {
                     (201). Audit-logged as `subject.request`
                     """,
                 body: .json(object(nil, ["subjectName": text, "contact": text, "description": text, "cameraIds": optional(list(uuid))])),
-                answers: [.created(ref("SubjectRequestStatus"))]),
+                answers: [.created(ref("SubjectRequestStatus")), .refused(404, "A camera the user may not see.")]),
             APIEndpoint(
                 method: .get, path: "/api/provision/subjects", access: exporters, tag: .provision, summary: "Data-subject requests",
                 description: """

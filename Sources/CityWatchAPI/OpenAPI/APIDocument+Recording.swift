@@ -78,8 +78,8 @@ extension APIDocument {
             APIEndpoint(
                 method: .post, path: "/api/holds", access: keepers, tag: .retention, summary: "Place a legal hold",
                 description: "`{cameraId, from, to, reason}` (reason 3–500 characters) → `Hold` (201); audit-logged as `hold.create`",
-                body: .json(object(nil, ["cameraId": uuid, "from": time, "to": time, "reason": text])),
-                answers: [.created(ref("Hold"))]),
+                body: .json(object(nil, ["cameraId": uuid, "from": time, "to": time, "reason": .string(minLength: 3, maxLength: 500)])),
+                answers: [.created(ref("Hold")), .refused(404, "A camera the user may not see.")]),
             APIEndpoint(
                 method: .delete, path: "/api/holds/:id", access: keepers, tag: .retention, summary: "Release a legal hold",
                 description: "→ 204; 404 for a hold on a camera outside the user's groups",
@@ -100,7 +100,7 @@ extension APIDocument {
                     requester is an administrator or privacy officer; audit-logged as `video.export`
                     """,
                 body: .json(object(nil, ["cameraIds": list(uuid), "from": time, "to": time, "reason": text])),
-                answers: [.created(ref("Export"))]),
+                answers: [.created(ref("Export")), .refused(404, "A camera the user may not see.")]),
             APIEndpoint(
                 method: .get, path: "/api/exports/:id/download", access: exporters, tag: .retention, summary: "Download an export",
                 description: """
