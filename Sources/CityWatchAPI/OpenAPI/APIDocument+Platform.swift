@@ -26,7 +26,12 @@ extension APIDocument {
                     properties: ["evtId": .string, "evtNm": .string, "evtGrad": .any(of: [.string, .integer]), "ocrSts": .string,
                                  "ocrLc": .object(properties: ["crdntX": .any(of: [.string, .number]), "crdntY": .any(of: [.string, .number])]),
                                  "ocrEvtTime": .string, "ocrNbr": .string(required: false), "ocrPlc": .string(required: false),
-                                 "ocrEvtCn": .string(required: false), "svcTy": .string(required: false)])),
+                                 "ocrEvtCn": .string(required: false), "svcTy": .string(required: false)]),
+                                 example: AnyCodable([
+                                    "evtId": "EVT-20260528-0001", "evtNm": "112 긴급영상지원", "evtGrad": "1", "ocrNbr": "112-0528-7731",
+                                    "ocrSts": "발생", "ocrLc": ["crdntX": "127.0310", "crdntY": "37.4985"],
+                                    "ocrPlc": "서울 강남구 역삼동 강남역 11번 출구", "ocrEvtCn": "강도 신고", "ocrEvtTime": "20260528143000",
+                                 ] as [String: any Sendable])),
                 answers: [reply(200, "Acted on, or already received."), reply(400, "Malformed (`40`): `field` names it."),
                           reply(401, "Missing, forged or revoked secret (`41`)."),
                           reply(403, "An update from a partner other than the reporting one (`43`)."),

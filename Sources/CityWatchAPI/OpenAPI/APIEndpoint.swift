@@ -122,6 +122,8 @@ struct APIBody: Sendable {
     var schema: JSONSchema
     var required = true
     var description: String?
+    /// A body a client may send as it is (shown to readers, and the fuzzer's first case).
+    var example: AnyCodable?
 
     /// A JSON body with `schema`.
     static func json(_ schema: JSONSchema, required: Bool = true) -> APIBody {
@@ -129,7 +131,7 @@ struct APIBody: Sendable {
     }
 
     var request: OpenAPI.Request {
-        OpenAPI.Request(description: description, content: [contentType: .b(OpenAPI.Content(schema: schema))], required: required)
+        OpenAPI.Request(description: description, content: [contentType: .b(OpenAPI.Content(schema: schema, example: example))], required: required)
     }
 }
 
