@@ -12,7 +12,8 @@ extension APISchemas {
                 objects** meeting all criteria: `region` — a foot point (bottom middle of the box) inside it; `dwellSeconds` — \
                 that many seconds inside without leaving; `line` — a step of the path crossing it the way `crossing` says; \
                 `direction` — the track's direction, degrees clockwise from up (`{from: 300, to: 60}` is the fan around up); \
-                `size` — the median box height as a fraction of the picture. `limit` 1–500 (default 50), `offset` at most 10,000.
+                `size` — the median box height as a fraction of the picture. `order: "time"` is newest first, `"relevance"` \
+                by `score`. `limit` 1–500 (default 50), `offset` at most 10,000.
                 """, [
                     "cameras": optional(object(nil, [
                         "ids": optional(list(uuid)), "purposes": optional(list(text)), "area": optional(list(ref("GeoPoint"))),

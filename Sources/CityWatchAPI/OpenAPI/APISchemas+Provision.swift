@@ -12,7 +12,10 @@ extension APISchemas {
     /// Provision of footage to a third party and data-subject requests.
     static var provision: KeyValuePairs<String, JSONSchema> {
         [
-            "ProvisionRequest": object(nil, [
+            "ProvisionRequest": object("""
+                Footage asked for by a third party. `legalBasis`: `consent`, `specialLaw`, `urgentSafety`, \
+                `criminalInvestigation`, `courtProceedings`, `sentenceExecution`, `other` (개인정보 보호법 제18조② 1, 2, 3, 7, 8, 9).
+                """, [
                 "id": uuid, "officerName": text, "agency": text, "caseNumber": text, "legalBasis": legalBasis,
                 "legalBasisDetail": text, "purpose": text, "cameraIds": list(uuid), "from": time, "to": time,
                 "requestedBy": text, "requestedAt": time, "status": oneOf(["requested", "approved", "refused", "exported"]),
