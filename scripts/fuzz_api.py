@@ -375,7 +375,11 @@ def main():
                         text = file.read()
                     if "FAILURES" in text or "ERRORS" in text:
                         print(text[text.find("====="):][-6000:])
-    print(f"fuzz-api: {time.monotonic() - started:.0f} s in all; logs in {workdir}")
+    if failed or args.workdir:
+        print(f"fuzz-api: {time.monotonic() - started:.0f} s in all; logs in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+        print(f"fuzz-api: {time.monotonic() - started:.0f} s in all")
     print(f"fuzz-api: {len(threads) - failed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -67,7 +67,9 @@ public enum APIReferenceMarkdown {
             let fields = object.properties.map { name, property -> String in
                 let mark = property.required ? "" : "?"
                 let inner = shape(property)
+                // Plain scalars go by name alone; shapes, lists and short sets of values are spelled out.
                 let plain = property.reference == nil && property.objectContext?.properties.isEmpty != false && property.arrayContext == nil
+                    && (property.allowedValues?.count ?? 99) > 6
                 return plain ? name + mark : "\(name)\(mark): \(inner)"
             }
             return "{" + fields.joined(separator: ", ") + "}"
@@ -75,6 +77,8 @@ public enum APIReferenceMarkdown {
         if let array = schema.arrayContext { return "[" + (array.items.map(shape) ?? "") + "]" }
         if case .one(let choices, _) = schema.value { return choices.map(shape).joined(separator: " | ") }
         if schema.objectContext != nil { return "{…}" }
+        if let values = schema.allowedValues, values.count <= 6 { return values.map { "\($0.value)" }.joined(separator: "|") }
+        if let format = schema.formatString, !format.isEmpty { return format == "date-time" ? "time" : format }
         return schema.jsonType?.rawValue ?? "any"
     }
 }
