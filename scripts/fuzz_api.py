@@ -269,15 +269,16 @@ def run_schemathesis(document, name, server, session, workdir, args, codes):
                "--checks", CHECKS, "--phases", "examples,coverage,fuzzing" + (",stateful" if args.long else ""),
                "--max-examples", str(args.max_examples), "--seed", str(args.seed), "--request-timeout", "60",
                "--generation-with-security-parameters", "false", "--suppress-health-check", "all",
-               "--no-color", "--workers", "1",
+               "--no-color", "--workers", "1", "--generation-database", "none",
                "-H", f"Cookie: cw_session={session.cookie}", "-H", f"X-CSRF-Token: {session.csrf}"]
     if server.role == "administrator":
         # The platform's route is in the administrator's run: signed as the partner seeded.
         command += ["-H", f"Authorization: Bearer {session.partner_secret}"]
     if args.long:
         command += ["--max-time", str(args.max_time)]
+    # Run in the work folder: schemathesis keeps a crash cache in the folder it runs in.
     with open(os.path.join(workdir, f"schemathesis-{name}.log"), "w") as log:
-        codes[name] = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT).returncode
+        codes[name] = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir).returncode
 
 
 def fuzz(binary, role, document, workdir, args, results):
@@ -335,7 +336,8 @@ def main():
     parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated roles to fuzz")
     parser.add_argument("--workdir", default=None, help="where logs and the per-role documents go (default: a temporary folder)")
     args = parser.parse_args()
-    workdir = args.workdir or tempfile.mkdtemp(prefix="citywatch-fuzz-")
+    args.binary, args.venv = os.path.abspath(args.binary), os.path.abspath(args.venv)
+    workdir = os.path.abspath(args.workdir or tempfile.mkdtemp(prefix="citywatch-fuzz-"))
     os.makedirs(workdir, exist_ok=True)
     started = time.monotonic()
 
