@@ -78,6 +78,7 @@ class Server:
 
         threading.Thread(target=drain, daemon=True).start()
         if not ready.wait(120) or self.admin_password is None or self.process.poll() is not None:
+            self.stop()
             raise RuntimeError(f"the {role} server did not start (see {self.log_path})")
 
     def stop(self):
