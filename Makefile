@@ -2,6 +2,7 @@
 #   make run     install what is missing, build, start the demo (16 synthetic cameras recording) on SQLite under ./.citywatch/
 #   make test    the whole test suite: SQLite and PostgreSQL, the browser test
 #   make bench   the benchmarks recorded in BENCHMARKS.md
+#   make fuzz    the API fuzzer's long run: every operation, destructive ones too, 30 minutes a role
 #   make install PREFIX=/opt/citywatch   the release binary in PREFIX/bin, its console in PREFIX/share/citywatch/Public
 
 SWIFT ?= swift
@@ -9,10 +10,10 @@ ADDRESS ?= 127.0.0.1:8080
 DATA_DIR ?= .citywatch
 PREFIX ?= /usr/local
 
-.PHONY: run serve build release install test bench deps clean help
+.PHONY: run serve build release install test bench fuzz deps clean help
 
 help:
-	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make deps | make release | make install PREFIX=DIR | make clean"
+	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
 
 deps:
 	@scripts/install-deps.sh
@@ -44,13 +45,20 @@ TEST_WIDTH ?= 6
 # parallel suites a press waited 1–6 s for a thread, which says nothing about CityWatch.
 TIMED_SUITES ?= ImportBellPressTests|BellPressBrowserTests
 
+# The API fuzzer runs right after the build, before the suites: schemathesis against a fresh
+# server per role, about two minutes (scripts/fuzz-api.sh). Its tools install from PyPI while the
+# build runs.
 test: deps
-	$(SWIFT) build --build-tests
+	scripts/install-python-tools.sh > /dev/null & tools=$$!; $(SWIFT) build --build-tests; built=$$?; wait $$tools && [ $$built = 0 ]
+	scripts/fuzz-api.sh
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(TIMED_SUITES)'
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(TIMED_SUITES)'
 
 bench: release
 	scripts/bench.sh
+
+fuzz: build
+	scripts/fuzz-api.sh --long
 
 clean:
 	rm -rf .build .citywatch

@@ -99,4 +99,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: ExportController())
     try app.register(collection: ProvisionController())
     try app.register(collection: RetaskingController())
+    try app.register(collection: OpenAPIController())
 }

@@ -11,7 +11,7 @@ extension AccountError: AbortError {
         switch self {
         case .unknownUser, .unknownGroup: .notFound
         case .usernameTaken, .groupNameTaken, .lastAdministrator: .conflict
-        case .invalidUsername, .invalidRule, .passwordRejected, .wrongCurrentPassword: .badRequest
+        case .invalidUsername, .invalidGroupName, .invalidRule, .passwordRejected, .wrongCurrentPassword: .badRequest
         }
     }
 

@@ -12,6 +12,8 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     case unknownGroup(String)
     /// A group with that name exists.
     case groupNameTaken(String)
+    /// The group's name is empty or longer than 80 characters.
+    case invalidGroupName(String)
     /// The group's rule cannot hold cameras.
     case invalidRule(CameraGroupRule.Problem)
     /// The new password breaks the password rules.
@@ -29,6 +31,7 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
         case .unknownUser(let id): "no user '\(id)'"
         case .unknownGroup(let id): "no camera group '\(id)'"
         case .groupNameTaken(let name): "a camera group named '\(name)' exists already"
+        case .invalidGroupName(let name): "field 'name': a camera group's name is 1–80 characters, not \(name.count)"
         case .invalidRule(let problem): "rule: \(problem)"
         case .passwordRejected(let problem): problem.description
         case .wrongCurrentPassword: "the current password is wrong"

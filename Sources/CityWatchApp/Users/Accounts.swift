@@ -238,7 +238,7 @@ public struct Accounts: Sendable {
     /// Adds a camera group.
     public func createGroup(name: String, description: String, rule: CameraGroupRule, actor: String) async throws -> CameraGroupModel {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard (1...80).contains(trimmed.count) else { throw AccountError.unknownGroup("name must be 1–80 characters") }
+        guard (1...80).contains(trimmed.count) else { throw AccountError.invalidGroupName(trimmed) }
         do { try rule.validate() } catch { throw AccountError.invalidRule(error) }
         guard try await CameraGroupModel.query(on: database).filter(\.$name == trimmed).first() == nil else {
             throw AccountError.groupNameTaken(trimmed)

@@ -1,0 +1,115 @@
+import CityWatchDomain
+import OpenAPIKit
+
+extension APIDocument {
+    static let viewers = Access.only(.administrator, .operator, .police)
+
+    /// The answer of a WebSocket route to its handshake.
+    static var webSocketAnswer: APIAnswer {
+        APIAnswer(status: 101, description: "Switching to the WebSocket (`Upgrade: websocket`).")
+    }
+
+    static var recording: [APIEndpoint] {
+        [
+            APIEndpoint(
+                method: .get, path: "/api/cameras/:id/stream", access: .only(.administrator, .maintenance), tag: .recording,
+                summary: "A camera's stream", description: "→ `Stream`; 404 when the camera has none",
+                answers: [.ok(ref("Stream"))]),
+            APIEndpoint(
+                method: .put, path: "/api/cameras/:id/stream", access: .only(.administrator), tag: .recording,
+                summary: "Set a camera's stream",
+                description: """
+                    `{mainURL, subURL?, username?, password?, loop?}` → `Stream` (credentials inside the URL are moved out; omit \
+                    `password` to keep the stored one, `""` removes it)
+                    """,
+                body: .json(object(nil, [
+                    "mainURL": text, "subURL": optional(text), "username": optional(text), "password": optional(text),
+                    "loop": optional(boolean),
+                ])),
+                answers: [.ok(ref("Stream"))]),
+            APIEndpoint(
+                method: .delete, path: "/api/cameras/:id/stream", access: .only(.administrator), tag: .recording,
+                summary: "Remove a camera's stream", description: "→ 204 (the camera stops being recorded)",
+                answers: [.noContent()], fuzzing: .destructive),
+            APIEndpoint(
+                method: .get, path: "/api/cameras/:id/health", access: .signedIn, tag: .recording, summary: "A camera's health",
+                description: "→ `{cameraId, health, reason?, since?, recording, indexing?, history: [{at, from, to, reason}]}`",
+                answers: [.ok(ref("CameraHealth"))]),
+            APIEndpoint(
+                method: .get, path: "/api/cameras/:id/recordings", access: .signedIn, tag: .recording, summary: "What is recorded",
+                description: """
+                    `?from=&to=` ISO 8601 times (default: the last 24 h; at most 31 days) → `{cameraId, from, to, ranges: \
+                    [{start, end}], gaps: [{start, end}], segments: [{id, start, end, bytes}], recordingNow?: {start, end}}`
+                    """,
+                query: [query("from", time, "Default: 24 h before `to`."), query("to", time, "Default: now.")],
+                answers: [.ok(ref("Recordings"))]),
+            APIEndpoint(
+                method: .get, path: "/api/segments/:id/video", access: viewers, tag: .recording, summary: "Play a recorded segment",
+                description: """
+                    the segment as fragmented MP4 (`video/mp4`, byte ranges supported; a `<video src>` plays it). For a role that \
+                    may not see behind the camera's privacy masks (operator, police) it is a masked copy, made on the first \
+                    request, with `X-CityWatch-Masked: true`; 503 if it cannot be made. Audit-logged as `video.playback` \
+                    (`masked: true` when masked) once per viewing session (sign-in, or share) of the segment, whatever byte \
+                    ranges are asked
+                    """,
+                headers: [header("Range", text, "A byte range of the file.")],
+                answers: [.file(.mp4, "The segment."), .file(.mp4, "Part of the segment.", status: 206),
+                          .refused(416, "The range lies outside the file."),
+                          .refused(503, "The masked copy could not be made.")]),
+            APIEndpoint(
+                method: .get, path: "/api/cameras/:id/live", access: viewers, tag: .recording, summary: "Live video (WebSocket)",
+                description: """
+                    WebSocket: the messages described above. Audit-logged as `video.live.start` (`masked: true` when masked) \
+                    and `video.live.end` (from, to, seconds); a view ends (`{"type":"error","status":401,…}`, close code 4401) \
+                    with its session and, within 2 s, when the viewer's role changes or the camera leaves their groups, \
+                    through any node or the command line
+                    """,
+                answers: [webSocketAnswer], fuzzing: .skip("a WebSocket")),
+        ]
+    }
+
+    static var retention: [APIEndpoint] {
+        let keepers = Access.only(.administrator, .privacyOfficer)
+        let exporters = Access.only(.administrator, .operator, .privacyOfficer)
+        let days = whole(1...3650)
+        return [
+            APIEndpoint(
+                method: .get, path: "/api/holds", access: keepers, tag: .retention, summary: "Legal holds",
+                description: "→ `[Hold]` active legal holds on cameras the user may see", answers: [.ok(list(ref("Hold")))]),
+            APIEndpoint(
+                method: .post, path: "/api/holds", access: keepers, tag: .retention, summary: "Place a legal hold",
+                description: "`{cameraId, from, to, reason}` (reason 3–500 characters) → `Hold` (201); audit-logged as `hold.create`",
+                body: .json(object(nil, ["cameraId": uuid, "from": time, "to": time, "reason": .string(minLength: 3, maxLength: 500)])),
+                answers: [.created(ref("Hold")), .refused(404, "A camera the user may not see.")]),
+            APIEndpoint(
+                method: .delete, path: "/api/holds/:id", access: keepers, tag: .retention, summary: "Release a legal hold",
+                description: "→ 204; 404 for a hold on a camera outside the user's groups",
+                answers: [.noContent()], fuzzing: .destructive),
+            APIEndpoint(
+                method: .get, path: "/api/retention", access: keepers, tag: .retention, summary: "Retention periods",
+                description: "→ `{defaultDays, purposes: {code: days}}`", answers: [.ok(ref("Retention"))]),
+            APIEndpoint(
+                method: .put, path: "/api/retention", access: keepers, tag: .retention, summary: "Set retention periods",
+                description: "`{purposes: {code: days}}` (1–3,650 days; purposes left out return to the default) → the same",
+                body: .json(object(nil, ["defaultDays": optional(.integer), "purposes": map(days)])),
+                answers: [.ok(ref("Retention"))]),
+            APIEndpoint(
+                method: .post, path: "/api/exports", access: exporters, tag: .retention, summary: "Export evidence",
+                description: """
+                    `{cameraIds, from, to, reason}` (at most 24 h) → `{id, manifest, download, signingKeyFingerprint}` (201); \
+                    cameras with privacy masks are blacked out (re-encoded, `"masked": true` in the manifest) unless the \
+                    requester is an administrator or privacy officer; audit-logged as `video.export`
+                    """,
+                body: .json(object(nil, ["cameraIds": list(uuid), "from": time, "to": time, "reason": text])),
+                answers: [.created(ref("Export")), .refused(404, "A camera the user may not see.")]),
+            APIEndpoint(
+                method: .get, path: "/api/exports/:id/download", access: exporters, tag: .retention, summary: "Download an export",
+                description: """
+                    the export as a zip (clips, `manifest.json`, `manifest.json.sig`); audit-logged. 403 (audit-logged \
+                    `video.export.download.refused`) when it holds a masked camera's video without its masks and the user's \
+                    role may not see behind masks
+                    """,
+                answers: [.file(.zip, "The export.")]),
+        ]
+    }
+}

@@ -1,0 +1,105 @@
+import CityWatchDomain
+import OpenAPIKit
+
+extension APISchemas {
+    /// Streams, health, recordings, holds, retention and evidence exports.
+    static var recording: KeyValuePairs<String, JSONSchema> {
+        [
+            "Stream": object("The camera's stream; the password is never returned, only whether one is set.", [
+                "mainURL": text, "subURL": optional(text), "username": optional(text), "hasPassword": boolean, "loop": boolean,
+            ]),
+            "CameraHealth": object("""
+                `health` is `connecting`, `online`, `stalled`, `offline`, `reconnecting`, `disabled`, `unknown`, or \
+                `indexingStalled` while the camera's closed segments do not reach the index (`indexing` says how many wait).
+                """, [
+                    "cameraId": uuid, "health": text, "reason": optional(text), "since": optional(time), "recording": boolean,
+                    "indexing": optional(object(nil, [
+                        "state": oneOf(["ok", "stalled"]), "waiting": integer, "stalledSince": optional(time), "problem": optional(text),
+                    ])),
+                    "history": list(object(nil, ["at": time, "from": text, "to": text, "reason": text])),
+                ]),
+            "Recordings": object("""
+                `ranges`: stretches of continuous recording; `gaps`: outages the recorder noticed; `recordingNow`: the \
+                segment this server is writing (start to now), playable once it closes.
+                """, [
+                    "cameraId": uuid, "from": time, "to": time, "ranges": list(ref("TimeSpan")), "gaps": list(ref("TimeSpan")),
+                    "segments": list(object(nil, ["id": uuid, "start": time, "end": time, "bytes": integer])),
+                    "recordingNow": optionalRef("TimeSpan"),
+                ]),
+            "TimeSpan": object(nil, ["start": time, "end": time]),
+            "Hold": object(nil, [
+                "id": uuid, "cameraId": uuid, "from": time, "to": time, "reason": text, "createdBy": text, "createdAt": time,
+            ]),
+            "Retention": object("Days footage is kept: `defaultDays` from the configuration (read-only), and per purpose code.", [
+                "defaultDays": optional(integer), "purposes": map(integer),
+            ]),
+            "Export": object(nil, ["id": uuid, "manifest": ref("EvidenceManifest"), "download": text, "signingKeyFingerprint": text]),
+            "EvidenceManifest": object("""
+                What an export holds, signed (`manifest.json.sig`). A camera with privacy masks carries `masked: true` when its \
+                video was blacked out; a provision export lists per camera the `blurred` areas (`kind` `privacyZone` or `box`).
+                """, [
+                    "format": text, "exportId": uuid, "createdAt": time, "requestedBy": text, "reason": text, "from": time, "to": time,
+                    "cameras": list(object(nil, [
+                        "cameraId": uuid, "address": text, "purpose": text, "file": text, "from": time, "to": time,
+                        "coveredFrom": optional(time), "coveredTo": optional(time),
+                        "missing": list(object(nil, ["from": time, "to": time])), "masked": optional(boolean),
+                        "blurred": optional(list(object(nil, [
+                            "kind": oneOf(["privacyZone", "box"]), "x": number, "y": number, "width": number, "height": number,
+                            "from": optional(time), "to": optional(time),
+                        ]))),
+                    ])),
+                    "files": list(object(nil, ["name": text, "bytes": integer])), "signingKey": text,
+                    "provisionRequestId": optional(uuid),
+                ]),
+        ]
+    }
+
+    /// Analytics rules and events, in picture coordinates.
+    static var analytics: KeyValuePairs<String, JSONSchema> {
+        [
+            "Point": object("A point on a camera's picture, as fractions of its width and height; (0, 0) is top left.", [
+                "x": number, "y": number,
+            ]),
+            "Zone": object("A polygon on the picture: at least 3 corners, no crossing edges.", ["points": list(ref("Point"))]),
+            "Line": object("A line on the picture; its sides are seen from `start` looking at `end`.", [
+                "start": ref("Point"), "end": ref("Point"),
+            ]),
+            "Box": object("A box on the picture, in fractions.", ["x": number, "y": number, "width": number, "height": number]),
+            "AnalyticsSettings": object("`running`: this server analyses the camera now.", [
+                "cameraId": uuid, "enabled": boolean, "rules": list(ref("AnalyticsRule")), "privacyMasks": list(ref("Zone")),
+                "running": boolean,
+            ]),
+            "AnalyticsRule": object("""
+                `classes` empty means any class; `minimumHeight` is a fraction of the picture's height; `schedule` null or \
+                left out means always armed.
+                """, [
+                    "id": uuid, "name": text, "enabled": boolean, "kind": ref("RuleKind"), "classes": list(objectClass),
+                    "minimumHeight": number, "coolDownSeconds": number, "schedule": optional(ref("Schedule").nullableSchemaObject()),
+                ]),
+            "RuleKind": .one(of: [
+                object(nil, ["intrusion": object(nil, ["zone": ref("Zone")])]),
+                object(nil, ["loitering": object(nil, ["zone": ref("Zone"), "seconds": number])]),
+                object(nil, ["lineCrossing": object(nil, ["line": ref("Line"), "direction": oneOf(CrossingDirection.allCases.map(\.rawValue))])]),
+                object(nil, ["crowding": object("More than `count` objects in the zone.", ["zone": ref("Zone"), "count": integer])]),
+                object(nil, ["abandonedObject": object(nil, ["zone": ref("Zone"), "seconds": number])]),
+                object(nil, ["fall": object(nil, ["zone": ref("Zone"), "seconds": number])]),
+            ], core: .init(description: "What the rule watches for: one key naming the kind, with its geometry.")),
+            "Schedule": object("""
+                When the rule is armed: days are ISO (1 = Monday), minutes after midnight in the server's district time \
+                (Asia/Seoul); a window whose end is not after its start runs past midnight.
+                """, [
+                    "windows": list(object(nil, ["days": list(whole(1...7)),
+                                                 "startMinute": integer, "endMinute": integer])),
+                ]),
+            "Event": object("""
+                What an analytics rule raised. `severity` is the priority its alarm gets; `playbackURL` is the console's \
+                playback a few seconds before it.
+                """, [
+                    "id": uuid, "cameraId": uuid, "ruleId": optional(uuid), "ruleName": text, "kind": text, "severity": priority,
+                    "at": time, "lastAt": time, "repeats": integer, "trackIds": list(integer), "boxes": list(ref("Box")),
+                    "classes": list(objectClass), "snapshotURL": optional(text), "playbackURL": text,
+                    "acknowledgedBy": optional(text), "acknowledgedAt": optional(time), "note": optional(text),
+                ]),
+        ]
+    }
+}
