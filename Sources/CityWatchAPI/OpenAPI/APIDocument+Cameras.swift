@@ -144,7 +144,7 @@ extension APIDocument {
                 method: .get, path: "/api/audit/checkpoints", access: auditors, tag: .administration, summary: "The signed audit checkpoints",
                 description: """
                     → `audit-checkpoints.json` (attachment): `{format, exportedAt, signers: [{publicKey, fingerprint, checkpoints}], \
-                    checkpoints: [{seq, count, headHash, timeMicros, publicKey, signature}]}`, the file `citywatch audit checkpoints \
+                    checkpoints: [{seq, count, headHash, time, timeMicros, publicKey, signature}]}` (`time` is for people; `timeMicros` is signed), the file `citywatch audit checkpoints \
                     -o` writes, to keep off the machine and check the log against with `citywatch audit verify --checkpoints`
                     """,
                 answers: [.ok(ref("AuditCheckpointFile"))]),

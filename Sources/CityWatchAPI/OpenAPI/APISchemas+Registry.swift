@@ -65,7 +65,8 @@ extension APISchemas {
                 "format": text, "exportedAt": text,
                 "signers": list(object(nil, ["publicKey": text, "fingerprint": text, "checkpoints": integer])),
                 "checkpoints": list(object(nil, [
-                    "seq": integer, "count": integer, "headHash": text, "timeMicros": integer, "publicKey": text, "signature": text,
+                    "seq": integer, "count": integer, "headHash": text, "time": text, "timeMicros": integer, "publicKey": text,
+                    "signature": text,
                 ])),
             ]),
             "BellList": object(nil, ["bells": list(ref("Bell")), "total": integer]),
