@@ -10,7 +10,7 @@ ADDRESS ?= 127.0.0.1:8080
 DATA_DIR ?= .citywatch
 PREFIX ?= /usr/local
 
-.PHONY: run serve build release install test bench fuzz deps clean help
+.PHONY: run serve build release install test bench fuzz deps clean help api-doc
 
 help:
 	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
@@ -53,6 +53,10 @@ test: deps
 	scripts/fuzz-api.sh
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(TIMED_SUITES)'
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(TIMED_SUITES)'
+
+# docs/API.md is made from the OpenAPI document; a test fails when it is not current.
+api-doc: build
+	"$$($(SWIFT) build --show-bin-path)/citywatch" openapi --markdown > docs/API.md
 
 bench: release
 	scripts/bench.sh

@@ -9,7 +9,7 @@ import OpenAPIKit
 /// docs/API.md learns is what a client of `GET /api/openapi.json` gets.
 public enum APIReferenceMarkdown {
     /// The command that writes docs/API.md, named in its header and in the currency test.
-    public static let regenerate = "swift run citywatch openapi --markdown > docs/API.md"
+    public static let regenerate = "make api-doc"
 
     public static func render(_ document: OpenAPI.Document) -> String {
         var lines = [
