@@ -32,6 +32,23 @@ struct RuleIntrusionTests {
         #expect(event.serial == 1)
     }
 
+    /// A zone drawn to the picture's bottom edge holds an object cut off by that edge (its box
+    /// ends on the last row, its foot at y = 1, which the boundary rule left outside), also
+    /// when the hand stopped a little short of the edge; a zone's inner edges stay where drawn.
+    @Test(arguments: [1.0, 0.99])
+    func aZoneDrawnToTheBottomEdgeHoldsAnObjectCutOffByIt(bottom: Double) {
+        var engine = F.engine(AnalyticsRule(name: "crossing", kind: .intrusion(zone: F.rectangle(0.2, 0.5, 0.8, bottom))))
+        let events = engine.run([
+            RuleFrame(time: 0, tracks: [F.track(3, footX: 160, footY: F.height, height: 30)]),
+            RuleFrame(time: 0.2, tracks: [F.track(3, footX: 161, footY: F.height, height: 30)]),
+        ])
+        #expect(events.count == 1, "bottom at \(bottom)")
+        var above = F.engine(AnalyticsRule(name: "crossing", kind: .intrusion(zone: F.rectangle(0.2, 0.5, 0.8, bottom))))
+        #expect(above.run([RuleFrame(time: 0, tracks: [F.track(4, footX: 160, footY: 89)])]).isEmpty,
+                "a foot above the zone's drawn top is outside")
+        #expect(above.run([RuleFrame(time: 0.2, tracks: [F.track(4, footX: 160, footY: 91)])]).count == 1)
+    }
+
     @Test func intrusionOfATrackFirstSeenInsideFiresOnItsFirstFrame() {
         var engine = F.engine(AnalyticsRule(name: "yard", kind: .intrusion(zone: F.rightHalf)))
         let events = engine.run([

@@ -70,7 +70,7 @@ public struct RuleEngine: Sendable {
         for index in memories.indices {
             let rule = memories[index].rule
             let armed = rule.schedule?.isArmed(weekday: weekday, minute: minute) ?? true
-            switch rule.kind {
+            switch memories[index].evaluatedKind {
             case .intrusion(let zone), .loitering(let zone, _):
                 evaluateStays(index, zone: zone, tracks: tracks, time: time, armed: armed, into: &events)
             case .lineCrossing(let line, let direction):
@@ -94,7 +94,9 @@ public struct RuleEngine: Sendable {
 
     /// The foot point of `track` in picture fractions.
     func foot(of track: TrackedObject) -> ImagePoint {
-        ImagePoint(x: track.footX / Double(width), y: track.footY / Double(height))
+        // The centre of the box's last pixel row: on the picture even when the box touches its
+        // bottom edge (its lower edge is then y = 1, outside every zone by the boundary rule).
+        ImagePoint(x: track.footX / Double(width), y: (track.footY - 0.5) / Double(height))
     }
 
     /// True when `rule`'s class filter and minimum size let `track` count.

@@ -5,6 +5,8 @@ import CityWatchDomain
 struct RuleMemory: Sendable {
     /// The validated rule.
     let rule: AnalyticsRule
+    /// What is evaluated: the rule's kind with its zone reaching the picture edges it was drawn to.
+    let evaluatedKind: AnalyticsRule.Kind
     /// Per track id, for every kind but crowding.
     var tracks: [Int: RuleTrackMemory] = [:]
     /// True once the current crowd episode (more than `count` objects in a crowding rule's zone)
@@ -19,6 +21,7 @@ struct RuleMemory: Sendable {
 
     init(rule: AnalyticsRule) {
         self.rule = rule
+        evaluatedKind = rule.kind.zoneReachingEdges
     }
 }
 

@@ -20,6 +20,19 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
 
     /// What the rule watches for.
     public enum Kind: Codable, Sendable, Hashable {
+        /// The same kind with its zone's corners near a picture edge moved just past it (what
+        /// the rule engine evaluates; see ``ImagePolygon/reachingEdges(within:)``).
+        public var zoneReachingEdges: Kind {
+            switch self {
+            case .intrusion(let zone): .intrusion(zone: zone.reachingEdges())
+            case .loitering(let zone, let seconds): .loitering(zone: zone.reachingEdges(), seconds: seconds)
+            case .lineCrossing: self
+            case .crowding(let zone, let count): .crowding(zone: zone.reachingEdges(), count: count)
+            case .abandonedObject(let zone, let seconds): .abandonedObject(zone: zone.reachingEdges(), seconds: seconds)
+            case .fall(let zone, let seconds): .fall(zone: zone.reachingEdges(), seconds: seconds)
+            }
+        }
+
         /// An object enters the zone.
         case intrusion(zone: ImagePolygon)
         /// An object stays in the zone longer than `seconds`.

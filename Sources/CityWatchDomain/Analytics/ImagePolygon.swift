@@ -28,6 +28,18 @@ public struct ImagePolygon: Codable, Sendable, Hashable {
         return self
     }
 
+    /// Corners drawn within `margin` of a picture edge moved just past it. A zone drawn to the
+    /// bottom edge ends at y = 1, where a test of "inside" on its boundary says no: an object
+    /// cut off by that edge, its foot on the last row, would never be in the zone. A drawing
+    /// hand does not hit the edge exactly either; 2 % of the picture is taken as meaning it.
+    public func reachingEdges(within margin: Double = 0.02) -> ImagePolygon {
+        let past = 0.001
+        func pushed(_ value: Double) -> Double {
+            value <= margin ? -past : value >= 1 - margin ? 1 + past : value
+        }
+        return ImagePolygon(points: points.map { ImagePoint(x: pushed($0.x), y: pushed($0.y)) })
+    }
+
     /// The signed area in picture fractions (positive when the corners run clockwise on screen).
     public var signedArea: Double {
         var sum = 0.0
