@@ -31,6 +31,26 @@ struct RuleLineCrossingTests {
         #expect(event.kind == "lineCrossing")
     }
 
+    /// A track whose blob vanished above the line and coasts on across it (a person walking
+    /// into a doorway, a shadow gone) crosses nothing; one seen again below the line has crossed.
+    @Test func aCoastingTrackCrossesNothingUntilItIsSeenOnTheOtherSide() {
+        func frames(seenAgainAt row: Int?) -> [RuleFrame] {
+            var frames = Self.path(rows: [60, 70, 80])
+            for (step, row) in [100, 110, 120].enumerated() {
+                var coasting = F.track(1, footX: 160, footY: row, time: 0.6 + 0.2 * Double(step))
+                coasting.missedFrames = step + 1
+                frames.append(RuleFrame(time: 0.6 + 0.2 * Double(step), tracks: [coasting]))
+            }
+            if let row { frames.append(RuleFrame(time: 1.2, tracks: [F.track(1, footX: 160, footY: row, time: 1.2)])) }
+            return frames
+        }
+        var lost = Self.engine(.either)
+        #expect(lost.run(frames(seenAgainAt: nil)).isEmpty, "predicted positions crossed the line")
+        var found = Self.engine(.either)
+        let events = found.run(frames(seenAgainAt: 130))
+        #expect(events.map(\.direction) == [.leftToRight] && events.first?.time == 1.2)
+    }
+
     @Test func crossingTheWrongWayRaisesNothing() {
         var engine = Self.engine(.leftToRight)
         #expect(engine.run(Self.path(rows: [120, 110, 100, 80, 70, 60])).isEmpty)

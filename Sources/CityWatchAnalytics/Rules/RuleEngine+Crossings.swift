@@ -4,7 +4,10 @@ import CityWatchDomain
 extension RuleEngine {
     /// A crossing is a change of the side a foot point has *settled* on — at least the tuning's
     /// margin off the line — whose path from the last settled point crosses the drawn segment.
-    /// Wobbling on the line never settles, so it never crosses.
+    /// Wobbling on the line never settles, so it never crosses. Only observed positions count: a
+    /// track coasting on its last velocity after its blob vanished (through a wall, where nothing
+    /// moves) crosses nothing; seen again on the other side, its path from the last point seen
+    /// crosses the line then.
     mutating func evaluateLine(_ index: Int, line: ImageLine, direction wanted: CrossingDirection, tracks: [TrackedObject],
                                time: Double, armed: Bool, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
@@ -14,6 +17,10 @@ extension RuleEngine {
         let length = max(1e-9, (dx * dx + dy * dy).squareRoot())
         for track in tracks where track.isConfirmed {
             var memory = touch(index, track)
+            guard track.missedFrames == 0 else {
+                memories[index].tracks[track.id] = memory
+                continue
+            }
             let distance = abs(dx * (track.footY - ay) - dy * (track.footX - ax)) / length
             let point = foot(of: track)
             let side = line.side(of: point)
