@@ -54,7 +54,9 @@ struct SessionController: RouteCollection {
         let user = try req.requireUser()
         if let token = req.cookies[AccessMiddleware.cookieName]?.string {
             try await req.accounts.logout(token: token, actor: user.username)
-            req.cityWatch.access.changed()
+            // A session ended, nobody's rights changed: the sockets' own 2 s check ends that
+            // session's views; waking every socket in the process for it would be waste.
+            req.cityWatch.sessions.clear()
         }
         let response = Response(status: .noContent)
         response.cookies[AccessMiddleware.cookieName] = HTTPCookies.Value(
@@ -76,7 +78,7 @@ struct SessionController: RouteCollection {
         guard let user = try await UserModel.find(signedIn.id, on: req.db) else { throw Abort(.unauthorized, reason: "sign in first") }
         try await req.accounts.changePassword(user: user, current: body.currentPassword, new: body.newPassword,
                                               keepSession: signedIn.sessionID)
-        req.cityWatch.access.changed()
+        req.cityWatch.sessions.clear()
         return .noContent
     }
 }

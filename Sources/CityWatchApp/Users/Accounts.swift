@@ -142,7 +142,6 @@ public struct Accounts: Sendable {
     public func logout(token: String, actor: String) async throws {
         try await SessionModel.query(on: database).filter(\.$tokenHash == Self.digest(token)).delete()
         try await audit.append(AuditEvent(actor: actor, action: "logout"))
-        try await accessChanged()
     }
 
     /// Changes a user's own password after checking the current one; other sessions of the
@@ -160,7 +159,6 @@ public struct Accounts: Sendable {
         if let keepSession { others = others.filter(\.$id != keepSession) }
         try await others.delete()
         try await audit.append(AuditEvent(actor: user.username, action: "user.password.change", target: user.username))
-        try await accessChanged()
     }
 
     /// Gives a user a new generated password (to change at next login) and ends their sessions.
