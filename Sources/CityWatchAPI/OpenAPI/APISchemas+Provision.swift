@@ -61,10 +61,11 @@ extension APISchemas {
         [
             "PlatformReply": object("""
                 `resultCode` `00` acted on (opened or updated), `01` already received (nothing changed), `40` malformed \
-                (`field` names it), `41` partner not authenticated, `43` an update from a partner that did not report the \
+                (`field` names it), `41` partner not authenticated, `42` this address held off after a flood of refused messages \
+                (`Retry-After` says until when), `43` an update from a partner that did not report the \
                 event, `44` an update for an event never opened. Refusals also carry the API's usual `error` and `reason`.
                 """, [
-                    "resultCode": oneOf(["00", "01", "40", "41", "43", "44"]), "resultMsg": text, "evtId": optional(text),
+                    "resultCode": oneOf(["00", "01", "40", "41", "42", "43", "44"]), "resultMsg": text, "evtId": optional(text),
                     "incidentNo": optional(text), "incidentId": optional(uuid), "incidentStatus": optional(text),
                     "cameraCount": optional(integer), "field": optional(text), "error": optional(boolean), "reason": optional(text),
                 ]),
