@@ -65,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "CityWatchEvaluation",
-            dependencies: ["CityWatchAnalytics", "CityWatchMedia", "CityWatchDomain"],
+            dependencies: ["CityWatchAnalytics", "CityWatchDetection", "CityWatchMedia", "CityWatchDomain"],
             swiftSettings: optimisedInDebug
         ),
         .target(

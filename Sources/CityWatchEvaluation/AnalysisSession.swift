@@ -1,4 +1,5 @@
 import CityWatchAnalytics
+import CityWatchDetection
 import CityWatchDomain
 
 /// One clip going through a ``CameraAnalyzer`` for the evaluation: frames in, the events of each
@@ -10,13 +11,26 @@ public struct AnalysisSession: Sendable {
     private var detected: [[EventScore.Occurrence]]
     /// Frames given so far.
     public private(set) var frames = 0
-    /// Seconds spent inside ``CameraAnalyzer/process(yuv:time:weekday:minute:)``.
+    /// Seconds spent inside ``CameraAnalyzer/process(yuv:time:weekday:minute:look:)``.
     public private(set) var analysisSeconds = 0.0
+    /// The person/vehicle detector of the detector-led profile; nil for motion only.
+    private let detector: ObjectDetector?
+    /// Detector runs so far, and the seconds they took.
+    public private(set) var detectorRuns = 0
+    public private(set) var detectorSeconds = 0.0
+    /// Called after every frame with its time, what the analyzer made of it and the detector's
+    /// look, if one ran (`eval --trace`).
+    public var observer: (@Sendable (_ time: Double, _ analysis: FrameAnalysis, _ look: DetectorLook?) -> Void)?
 
-    /// A session for `width` × `height` frames with `rules` (cool-downs as given).
-    public init(width: Int, height: Int, rules: [AnalyticsRule]) {
+    /// A session for `width` × `height` frames with `rules` (cool-downs as given): the
+    /// detector-led profile when `detector` is given (run where the analyzer's schedule asks,
+    /// on the frame's luma), the motion-only profile otherwise.
+    public init(width: Int, height: Int, rules: [AnalyticsRule], detector: ObjectDetector? = nil,
+                schedule: DetectionSchedule = DetectionSchedule()) {
         self.rules = rules
-        analyzer = CameraAnalyzer(width: width, height: height, settings: CameraAnalyticsSettings(rules: rules))
+        self.detector = detector
+        analyzer = CameraAnalyzer(width: width, height: height, settings: CameraAnalyticsSettings(rules: rules),
+                                  detection: detector == nil ? nil : schedule)
         detected = Array(repeating: [], count: rules.count)
     }
 
@@ -25,9 +39,22 @@ public struct AnalysisSession: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         // A weekday noon: the evaluation's rules have no schedule, so any time arms them.
-        let result = analyzer.process(yuv: pixels, time: time, weekday: 3, minute: 12 * 60)
-        let spent = clock.now - started
-        analysisSeconds += Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18
+        var look: DetectorLook?
+        if let detector, let region = analyzer.detectionRegion(time: time) {
+            let width = analyzer.width, height = analyzer.height
+            let rgb = YUV420Conversion.rgb(fromYUV420p: pixels, width: width, height: height)
+            let found = (try? detector.detect(pixels: rgb ?? pixels, width: width, height: height, channels: rgb == nil ? 1 : 3,
+                                              region: region)) ?? []
+            look = DetectorLook(region: region, time: time, objects: found.map {
+                DetectedObject(objectClass: $0.objectClass, confidence: Double($0.score), box: $0.box)
+            })
+            detectorRuns += 1
+            detectorSeconds += Self.seconds(clock.now - started)
+        }
+        let analysed = clock.now
+        let result = analyzer.process(yuv: pixels, time: time, weekday: 3, minute: 12 * 60, look: look)
+        analysisSeconds += Self.seconds(clock.now - analysed)
+        observer?(time, result, look)
         frames += 1
         for event in result.events {
             guard let index = rules.firstIndex(where: { $0.id == event.ruleID }) else { continue }
@@ -35,6 +62,10 @@ public struct AnalysisSession: Sendable {
             let box = event.kind == "crowding" ? nil : event.boxes.first
             detected[index].append(EventScore.Occurrence(time: event.time, box: box))
         }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     /// The events each rule raised so far, in rule order.

@@ -1,3 +1,5 @@
+import CityWatchDetection
+
 /// Scores the rules on a real clip against hand labels: the clip is decoded by ffmpeg to the
 /// labels' analysis frame and rate, analysed, and each rule's events are matched to the
 /// labelled times (time only: the labels carry no boxes).
@@ -9,17 +11,27 @@ public struct RealClipEvaluator: Sendable {
     /// Pixels given to the analyzer.
     public var pixelFormat: AnalysisPixelFormat
 
-    public init(reader: VideoFrameReader = VideoFrameReader(), tolerance: Double = 2, pixelFormat: AnalysisPixelFormat = .yuv420p) {
+    /// The person/vehicle model (YOLOX ONNX) of the detector-led profile; nil for motion only.
+    public var detectorModel: String?
+
+    /// Prints every frame's tracks and detector looks to standard error (`eval --trace`).
+    public var trace = false
+
+    public init(reader: VideoFrameReader = VideoFrameReader(), tolerance: Double = 2, pixelFormat: AnalysisPixelFormat = .yuv420p,
+                detectorModel: String? = nil) {
         self.reader = reader
         self.tolerance = tolerance
         self.pixelFormat = pixelFormat
+        self.detectorModel = detectorModel
     }
 
     /// Scores `labels`' rules on the clip at `path`. Throws ``VideoFrameReader/Failure`` when
     /// ffmpeg cannot decode it.
     public func evaluate(video path: String, labels: RealClipLabels) async throws -> ClipEvaluation {
         let rules = labels.rules.map(\.analyticsRule)
-        var session = AnalysisSession(width: labels.analysisWidth, height: labels.analysisHeight, rules: rules)
+        let detector = try detectorModel.map { model in try ObjectDetector(modelPath: model) }
+        var session = AnalysisSession(width: labels.analysisWidth, height: labels.analysisHeight, rules: rules, detector: detector)
+        if trace { session.observer = FrameTrace.print }
         let frames = reader.frames(of: path, width: labels.analysisWidth, height: labels.analysisHeight,
                                    fps: labels.analysisFPS, format: pixelFormat)
         var index = 0

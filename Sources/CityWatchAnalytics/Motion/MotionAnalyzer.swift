@@ -42,7 +42,11 @@ public struct MotionAnalyzer: Sendable {
 
     /// Analyses the frame taken at `time` seconds, with its half-resolution chroma if the
     /// pipeline has it (see ``MotionDetector/process(_:color:time:)``).
-    public mutating func process(_ frame: GrayImage, color: ColorPlanes? = nil, time: Double) -> MotionAnalysis {
+    ///
+    /// `look`, when given, is what the person/vehicle detector found (in this frame or one a
+    /// little earlier): folded into the tracks after the blobs (see
+    /// ``ObjectTracker/apply(_:)``), also while the background is still being learnt.
+    public mutating func process(_ frame: GrayImage, color: ColorPlanes? = nil, time: Double, look: DetectorLook? = nil) -> MotionAnalysis {
         var resized = false
         if frame.width != detector.width || frame.height != detector.height {
             detector = MotionDetector(width: frame.width, height: frame.height, configuration: motion, exclusions: exclusions)
@@ -54,7 +58,11 @@ public struct MotionAnalyzer: Sendable {
         var finished: MotionGrid?
         if case .analysed = status {
             tracker.update(blobs: detector.blobs, time: time)
+            if let look { tracker.apply(look) }
             finished = detector.foreground.withUnsafeBufferPointer { grids.add($0, time: time) }
+        } else if case .learning = status, let look {
+            tracker.update(blobs: [], time: time)
+            tracker.apply(look)
         }
         return MotionAnalysis(status: status, blobs: detector.blobs, tracks: tracker.objects,
                               finishedGrid: finished, resized: resized)

@@ -23,18 +23,28 @@ public struct CameraAnalyzer: Sendable {
     var seen: Set<Int> = []
     /// The rule engine's thresholds, kept for the engines made when the rules change.
     let ruleTuning: RuleEngine.Tuning
+    /// When and where the detector looks, in the detector-led profile; nil in the motion-only one.
+    public private(set) var detection: DetectionSchedule?
 
     /// Tracks shorter than this (seconds) leave no summary: flickers, not objects.
     public static let shortestSummarised = 0.6
 
     /// An analyzer for `width × height` frames with `settings` (rules and privacy masks).
+    ///
+    /// With `detection`, the analyzer runs the detector-led profile: ``detectionRegion(time:)``
+    /// says where the caller should run the person/vehicle detector, what it finds comes back
+    /// through ``process(yuv:time:weekday:minute:look:)``, and the rules act on named objects
+    /// (see ``RuleEngine/Tuning/requiresClass``). Without it, the cheap motion-only profile.
     public init(width: Int, height: Int, settings: CameraAnalyticsSettings,
                 motion: MotionConfiguration = MotionConfiguration(), tracker: TrackerConfiguration = TrackerConfiguration(),
-                ruleTuning: RuleEngine.Tuning = RuleEngine.Tuning()) {
+                ruleTuning: RuleEngine.Tuning = RuleEngine.Tuning(), detection: DetectionSchedule? = nil) {
         self.width = width
         self.height = height
         self.settings = settings
+        var ruleTuning = ruleTuning
+        ruleTuning.requiresClass = detection != nil
         self.ruleTuning = ruleTuning
+        self.detection = detection
         self.motion = MotionAnalyzer(width: width, height: height, motion: motion, tracking: tracker, exclusions: settings.privacyMasks)
         self.rules = RuleEngine(rules: settings.rules.filter(\.enabled), width: width, height: height, tuning: ruleTuning)
         self.tamper = TamperDetector(width: width, height: height)
@@ -54,7 +64,9 @@ public struct CameraAnalyzer: Sendable {
     /// Analyses one frame taken at `time` (seconds since 1970, or any clock that does not go
     /// back). `pixels` is yuv420p (or luma only); `weekday` (1 = Monday) and `minute` after
     /// midnight are the camera's local time, for rule schedules.
-    public mutating func process(yuv pixels: [UInt8], time: Double, weekday: Int, minute: Int) -> FrameAnalysis {
+    /// `look` is what the detector found where ``detectionRegion(time:)`` asked (this frame's
+    /// or a recent one's), if anything.
+    public mutating func process(yuv pixels: [UInt8], time: Double, weekday: Int, minute: Int, look: DetectorLook? = nil) -> FrameAnalysis {
         let lumaCount = width * height
         guard pixels.count >= lumaCount else { return FrameAnalysis(motion: .wrongSize(width: pixels.count, height: 1)) }
         let chromaCount = chroma.width * chroma.height
@@ -74,7 +86,7 @@ public struct CameraAnalyzer: Sendable {
                 _ = target.baseAddress!.update(from: source.baseAddress!, count: lumaCount)
             }
         }
-        let moved = motion.process(luma, color: hasColor ? chroma : nil, time: time)
+        let moved = motion.process(luma, color: hasColor ? chroma : nil, time: time, look: look)
         var result = FrameAnalysis(motion: moved.status, tracks: moved.tracks, grid: moved.finishedGrid)
         result.tamper = tamper.process(luma, time: time)
         let tracks = moved.tracks
@@ -82,6 +94,17 @@ public struct CameraAnalyzer: Sendable {
         result.merges = rules.merges
         result.finishedTracks = summarise(tracks, time: time, pixels: pixels)
         return result
+    }
+
+    /// True in the detector-led profile.
+    public var isDetectorLed: Bool { detection != nil }
+
+    /// Where the detector should look in the frame of `time` (analysis-frame pixels), or nil
+    /// when no look is due or the profile is motion-only. Asked once per frame, before
+    /// ``process(yuv:time:weekday:minute:look:)``; a region returned counts as looked at.
+    public mutating func detectionRegion(time: Double) -> PixelBox? {
+        guard detection != nil else { return nil }
+        return detection!.region(time: time, tracks: motion.tracker.objects, blobs: motion.detector.blobs, width: width, height: height)
     }
 
     /// Gives track `id` the class a detector found.

@@ -15,6 +15,9 @@ extension RuleEngine {
         public var uprightAspect: Double
         /// Lying: box width more than this times its height.
         public var lyingAspect: Double
+        /// Down: a box no taller than this share of the object's upright height (with its
+        /// aspect no longer upright) counts as down like a lying one.
+        public var downHeightShare = 0.5
         /// Objects first seen within this many seconds of the first frame are part of the scene
         /// and never abandoned objects.
         public var sceneSettleSeconds: Double
@@ -22,6 +25,17 @@ extension RuleEngine {
         /// is a repeat of that event (the same object under a new track id). Off only to measure
         /// how many alarms the per-track cool-down alone lets through (`citywatch bench alarms`).
         public var mergesAcrossTracks = true
+        /// The detector-led profile: a rule without a class filter counts only objects the
+        /// detector named — persons for fall, loitering and crowding, anything named for intrusion
+        /// and line crossing — with two exceptions: intrusion and line crossing also count an
+        /// unnamed object at least ``motionFallbackHeight`` of the picture tall (night,
+        /// infrared, a car seen from straight above: the detector may see nothing), and
+        /// abandoned object counts anything but a person (the detector names no bags). Off in
+        /// the motion-only profile, where every object counts.
+        public var requiresClass = false
+        /// Height, as a share of the picture, an unnamed object needs to count for intrusion in
+        /// the detector-led profile.
+        public var motionFallbackHeight = 0.1
 
         public init(lineMarginPixels: Double = 3, zoneExitGraceSeconds: Double = 1, fallWindowSeconds: Double = 2,
                     uprightAspect: Double = 1.4, lyingAspect: Double = 1.0, sceneSettleSeconds: Double = 0) {

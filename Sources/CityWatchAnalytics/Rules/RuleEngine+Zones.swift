@@ -49,9 +49,13 @@ extension RuleEngine {
         }
     }
 
-    /// Fires when a person (or an unnamed object) whose box was upright is lying within the
-    /// tuning's fall window and has stayed lying `seconds`, in the zone. Getting up re-arms it.
-    /// Size is judged on the longer side of the box, so a lying person is as big as a standing one.
+    /// Fires when a person (or, motion-only, an unnamed object) whose box was upright is down
+    /// within the tuning's fall window and has stayed down `seconds`, in the zone. Down is
+    /// aspect and height together: a box wider than tall, or one no taller than
+    /// ``Tuning/downHeightShare`` of its upright height and no longer upright (a person fallen
+    /// toward the camera, or cut by the picture's bottom edge, is not wide). Getting up re-arms
+    /// it. Size is judged on the longer side of the box, so a lying person is as big as a
+    /// standing one.
     mutating func evaluateFalls(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject],
                                 time: Double, armed: Bool, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
@@ -60,13 +64,14 @@ extension RuleEngine {
             let width = Double(max(1, track.box.width)), height = Double(max(1, track.box.height))
             if height >= width * tuning.uprightAspect {
                 memory.lastUpright = time
+                memory.uprightHeight = height
                 memory.lyingSince = nil
                 memory.fallReported = false
-            } else if width > height * tuning.lyingAspect {
+            } else if width > height * tuning.lyingAspect || height <= memory.uprightHeight * tuning.downHeightShare {
                 if memory.lyingSince == nil, let upright = memory.lastUpright, time - upright <= tuning.fallWindowSeconds {
                     memory.lyingSince = time
                 }
-                let person = track.objectClass == .person || track.objectClass == .unknown
+                let person = track.objectClass == .person || (track.objectClass == .unknown && !tuning.requiresClass)
                 let size = max(width, height) / Double(self.height)
                 if let since = memory.lyingSince, time - since >= seconds, armed, !memory.fallReported, person,
                    rule.applies(to: track.objectClass, heightFraction: size), zone.contains(foot(of: track)) {

@@ -101,7 +101,14 @@ public struct RuleEngine: Sendable {
 
     /// True when `rule`'s class filter and minimum size let `track` count.
     func matches(_ rule: AnalyticsRule, _ track: TrackedObject) -> Bool {
-        rule.applies(to: track.objectClass, heightFraction: Double(track.box.height) / Double(height))
+        let heightFraction = Double(track.box.height) / Double(height)
+        guard rule.applies(to: track.objectClass, heightFraction: heightFraction) else { return false }
+        guard tuning.requiresClass, rule.classes.isEmpty else { return true }
+        switch rule.kind {
+        case .intrusion, .lineCrossing: return track.objectClass != .unknown || heightFraction >= tuning.motionFallbackHeight
+        case .abandonedObject: return track.objectClass != .person
+        case .fall, .loitering, .crowding: return track.objectClass == .person
+        }
     }
 
     /// The memory of rule `index` for `track`, stamped as seen in this frame.

@@ -74,6 +74,8 @@ struct RuleTrackMemory: Sendable {
 
     // Fall.
     var lastUpright: Double?
+    /// Box height (pixels) when last upright: a person down is far lower than that.
+    var uprightHeight = 0.0
     var lyingSince: Double?
     var fallReported = false
 

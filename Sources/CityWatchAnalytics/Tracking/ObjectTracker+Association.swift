@@ -94,10 +94,25 @@ extension ObjectTracker {
         }
         track.place(box)
         track.measured = box
+        track.measuredAt = time
         track.hits += 1
         track.missedFrames = 0
         track.lastSeen = time
         if track.hits >= configuration.confirmHits { track.isConfirmed = true }
+    }
+
+    /// A matched track takes the blob's box, unless the detector found the track lately and the
+    /// blob is less than half its box: then the blob is a piece of it (a hand, the legs below a
+    /// table), and the track only counts as seen where the detector put it.
+    func correct(_ track: inout Track, withBlob box: PixelBox, time: Double) {
+        guard track.isDetected(within: configuration.detectionHoldSeconds, of: time), box.area * 2 < track.box.area else {
+            correct(&track, with: box, time: time)
+            return
+        }
+        track.missedFrames = 0
+        track.lastSeen = time
+        track.velocityX *= 0.5
+        track.velocityY *= 0.5
     }
 
     /// A track inside a merge keeps its predicted box and velocity, only pushed back inside the
@@ -121,7 +136,9 @@ extension ObjectTracker {
             guard track.missedFrames > 0 else { return false }
             if track.missedFrames == Int.max { return true }   // fused into an older track
             if !track.isConfirmed && track.missedFrames > settings.tentativeMissedFrames { return true }
-            if time - track.lastSeen > settings.maximumMissedSeconds { return true }
+            // A person standing still makes no motion: the detector's finding keeps the track.
+            let hold = track.lastDetected == nil ? settings.maximumMissedSeconds : max(settings.maximumMissedSeconds, settings.detectionHoldSeconds)
+            if time - track.lastSeen > hold { return true }
             let box = track.box
             let visible = box.clipped(toWidth: frameWidth, height: frameHeight)?.area ?? 0
             return visible * 2 < box.area

@@ -22,7 +22,7 @@ public struct ObjectTracker: Sendable {
     public private(set) var height: Int
     /// Every track after the last update, tentative ones included (see
     /// ``TrackedObject/isConfirmed``), oldest first.
-    public private(set) var objects: [TrackedObject] = []
+    public internal(set) var objects: [TrackedObject] = []
 
     var tracks: [Track] = []
     var nextID = 1
@@ -79,7 +79,7 @@ public struct ObjectTracker: Sendable {
             if blob >= 0 && blobUse[blob] == Self.merged {
                 followInsideMerge(&tracks[index], merge: blobs[blob].box, time: time)
             } else if blob >= 0 {
-                correct(&tracks[index], with: blobs[blob].box, time: time)
+                correct(&tracks[index], withBlob: blobs[blob].box, time: time)
             } else if blob == Self.fused {
                 tracks[index].missedFrames = Int.max   // removed below
             } else {
@@ -91,12 +91,19 @@ public struct ObjectTracker: Sendable {
         removeLostTracks(time: time)
         for (blobIndex, blob) in blobs.enumerated() where blobUse[blobIndex] == Self.unused {
             guard tracks.count < configuration.maximumTracks else { break }
+            if isPieceOfDetected(blob.box, time: time) { continue }
             tracks.append(Track(id: nextID, blob: blob, time: time))
             nextID += 1
         }
         objects.removeAll(keepingCapacity: true)
         for track in tracks { objects.append(track.report(time: time)) }
         return objects
+    }
+
+    /// True when `box` lies mostly inside the box of a track a detector found lately: a piece
+    /// of that object, not an object of its own.
+    func isPieceOfDetected(_ box: PixelBox, time: Double) -> Bool {
+        tracks.contains { $0.isDetected(within: configuration.detectionHoldSeconds, of: time) && Self.coverage(of: box, by: $0.box) >= 0.6 }
     }
 
     /// Names what track `trackID` is, as a detector found it; a weaker opinion than the one

@@ -12,6 +12,9 @@ struct Track: Sendable {
     var velocityY = 0.0
     /// The last measured box and when, for the velocity.
     var measured: PixelBox
+    /// When a blob or a detection last gave the box (a piece of a detected object marks the
+    /// track seen without giving it).
+    var measuredAt = -Double.infinity
     var hits = 1
     var missedFrames = 0
     var firstSeen: Double
@@ -25,10 +28,15 @@ struct Track: Sendable {
     var classConfidence = 0.0
     /// When the detector last looked at it, if ever.
     var classifiedAt: Double?
+    /// When a detector last found it (its box is then the detector's), if ever.
+    var lastDetected: Double?
 
     init(id: Int, blob: Blob, time: Double) {
+        self.init(id: id, box: blob.box, time: time)
+    }
+
+    init(id: Int, box: PixelBox, time: Double) {
         self.id = id
-        let box = blob.box
         centerX = Double(box.x) + Double(box.width) / 2
         centerY = Double(box.y) + Double(box.height) / 2
         width = Double(box.width)
@@ -65,6 +73,12 @@ struct Track: Sendable {
             stillY = centerY
             stillSince = time
         }
+    }
+
+    /// True when a detector found it within `seconds` of `time`: its box is then a whole
+    /// object's, and blobs much smaller than it are pieces of it (a hand, the legs under a table).
+    func isDetected(within seconds: Double, of time: Double) -> Bool {
+        lastDetected.map { time - $0 <= seconds } ?? false
     }
 
     /// What the tracker reports.

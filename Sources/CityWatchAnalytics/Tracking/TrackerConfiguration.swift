@@ -27,10 +27,17 @@ public struct TrackerConfiguration: Sendable, Hashable, Codable {
     /// Confidence at which a track's class is settled and never asked for again.
     public var confidentClass: Double
 
+    /// Seconds a detector's finding holds a track: it is kept that long without a blob (a person
+    /// standing still is no motion) and a blob less than half its size only marks it seen.
+    public var detectionHoldSeconds: Double
+    /// Detections less sure than this are ignored.
+    public var minimumDetectionConfidence: Double
+
     public init(confirmHits: Int = 3, maximumMissedSeconds: Double = 1.5, tentativeMissedFrames: Int = 1,
                 minimumOverlap: Double = 0.1, gateFactor: Double = 1, velocitySmoothing: Double = 0.5,
                 stillRadius: Double = 2, maximumTracks: Int = 64, mergeCoverage: Double = 0.5,
-                reclassifySeconds: Double = 5, confidentClass: Double = 0.8) {
+                reclassifySeconds: Double = 5, confidentClass: Double = 0.8, detectionHoldSeconds: Double = 2.5,
+                minimumDetectionConfidence: Double = 0.35) {
         self.confirmHits = confirmHits
         self.maximumMissedSeconds = maximumMissedSeconds
         self.tentativeMissedFrames = tentativeMissedFrames
@@ -42,5 +49,7 @@ public struct TrackerConfiguration: Sendable, Hashable, Codable {
         self.mergeCoverage = mergeCoverage
         self.reclassifySeconds = reclassifySeconds
         self.confidentClass = confidentClass
+        self.detectionHoldSeconds = detectionHoldSeconds
+        self.minimumDetectionConfidence = minimumDetectionConfidence
     }
 }

@@ -31,11 +31,17 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Pixels given to the analyzer: yuv420p (as production) or gray.", valueName: "format"))
     var pixelFormat = AnalysisPixelFormat.yuv420p.rawValue
 
+    @Option(help: ArgumentHelp("Person/vehicle model (YOLOX ONNX) for the detector-led profile on --real clips, as cameras with rules run; \"none\" for the motion-only profile.", valueName: "file"))
+    var detector = ProcessInfo.processInfo.environment["CITYWATCH_DETECTOR_MODEL"] ?? "../shared/models/yolox_nano.onnx"
+
     @Option(help: ArgumentHelp("The ffmpeg that decodes --real clips.", valueName: "path"))
     var ffmpeg = "/usr/bin/ffmpeg"
 
     @Flag(help: "Print the whole report, every clip's expected and detected events included, as JSON.")
     var json = false
+
+    @Flag(help: "Print every frame of --real clips to standard error: tracks, detector looks, events.")
+    var trace = false
 
     @Flag(help: "Also list, per clip and rule, the events expected and found.")
     var verbose = false
@@ -48,6 +54,9 @@ struct EvalCommand: AsyncParsableCommand {
         }
     }
 
+    /// The model of the detector-led profile, or nil for motion only.
+    var detectorModel: String? { detector == "none" ? nil : detector }
+
     func run() async throws {
         let format = AnalysisPixelFormat(rawValue: pixelFormat) ?? .yuv420p
         var clips: [ClipEvaluation] = []
@@ -58,7 +67,9 @@ struct EvalCommand: AsyncParsableCommand {
         }
         if let real {
             let labelled = try RealClipLabels.load(from: labels)
-            let evaluator = RealClipEvaluator(reader: VideoFrameReader(ffmpeg: ffmpeg), tolerance: tolerance, pixelFormat: format)
+            var evaluator = RealClipEvaluator(reader: VideoFrameReader(ffmpeg: ffmpeg), tolerance: tolerance, pixelFormat: format,
+                                              detectorModel: detectorModel)
+            evaluator.trace = trace
             clips.append(try await evaluator.evaluate(video: real, labels: labelled))
         }
         let report = EvaluationReport(clips: clips, tolerance: tolerance, minimumOverlap: 0.5)
