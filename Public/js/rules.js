@@ -33,6 +33,18 @@ const KIND_DEFAULTS = {
   fall: { seconds: 5 },
 };
 
+/** What a rule without a class filter counts on a detector-led camera (see AnalysisProfile). */
+const DETECTOR_LED_COUNTS = {
+  intrusion: ['검출기가 찾은 사람·차량, 또는 화면 높이 10% 이상의 움직이는 물체를 셉니다 (야간 대비)',
+    'Counts persons and vehicles the detector finds, or a moving object at least 10% of the picture tall (for night)'],
+  lineCrossing: ['검출기가 찾은 사람·차량, 또는 화면 높이 10% 이상의 움직이는 물체를 셉니다',
+    'Counts persons and vehicles the detector finds, or a moving object at least 10% of the picture tall'],
+  loitering: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
+  crowding: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
+  fall: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
+  abandonedObject: ['사람이 아닌 물체만 셉니다', 'Counts anything but a person'],
+};
+
 function kindOf(rule) {
   return Object.keys(rule?.kind || {})[0] || 'intrusion';
 }
@@ -71,6 +83,9 @@ export function createRulesView(context) {
   const cameraName = h('p', { class: 'rules-camera' }, bi('카메라를 고르세요', 'Pick a camera'));
   const running = h('span', { class: 'rules-running' });
   const enabled = h('input', { type: 'checkbox', id: 'rules-enabled', disabled: !canWrite });
+  const profile = h('select', { id: 'rules-profile', disabled: !canWrite },
+    h('option', { value: 'automatic' }, '자동 (사람·차량 검출기) Automatic (detector)'),
+    h('option', { value: 'motionOnly' }, '움직임만 Motion only'));
   const save = h('button', { type: 'button', id: 'rule-save', class: 'button-primary', disabled: true, hidden: !canSave }, bi('저장', 'Save'));
   const revert = h('button', { type: 'button', class: 'button-quiet', disabled: true, hidden: !canSave }, bi('되돌리기', 'Revert'));
   const refreshPicture = h('button', { type: 'button', id: 'rule-picture-refresh', class: 'button-small' }, bi('사진 새로', 'New picture'));
@@ -91,6 +106,7 @@ export function createRulesView(context) {
   const editor = h('div', { id: 'rule-editor', class: 'rule-editor', hidden: true },
     h('div', { class: 'toolbar' },
       h('label', { class: 'check' }, enabled, ' ', bi('이 카메라 분석', 'Analyse this camera')),
+      h('label', { for: 'rules-profile' }, bi('분석 방식', 'Analysis')), profile,
       running,
       h('span', { class: 'spacer' }),
       revert, save),
@@ -344,6 +360,9 @@ export function createRulesView(context) {
         });
         return h('label', { class: 'check' }, check, ' ', bi(korean, english));
       }));
+    // Detector-led, a rule without a class filter does not count every moving thing: say what it counts.
+    const counts = saved?.detectorLed && !(rule.classes || []).length ? DETECTOR_LED_COUNTS[kind] : null;
+    const countsNote = counts ? h('p', { class: 'hint', id: 'rule-counts' }, bi(counts[0], counts[1])) : null;
     const fields = [];
     if ('seconds' in value) {
       fields.push(numberField('rule-seconds', bi('머무는 시간 (초)', 'Seconds'), value.seconds, { min: '0.5', step: '0.5' }, (number) => { value.seconds = number; }));
@@ -372,6 +391,7 @@ export function createRulesView(context) {
       h('h3', null, ruleKindLabel(kind)),
       h('label', { for: 'rule-name' }, bi('이름', 'Name')), name,
       classes,
+      countsNote,
       fields,
       h('h3', null, bi('감시 시간', 'Schedule')),
       scheduleEditor(rule),
@@ -395,7 +415,9 @@ export function createRulesView(context) {
       enabled: settings.enabled !== false,
       rules: structuredClone(Array.isArray(settings.rules) ? settings.rules : []),
       privacyMasks: structuredClone(Array.isArray(settings.privacyMasks) ? settings.privacyMasks : []),
+      profile: settings.profile === 'motionOnly' ? 'motionOnly' : 'automatic',
     };
+    profile.value = draft.profile;
     if (!draft.rules.some((rule) => rule.id === selected)) selected = null;
     enabled.checked = draft.enabled;
     replace(running, settings.running
@@ -468,7 +490,7 @@ export function createRulesView(context) {
     try {
       // Each role sends the part it may change; the server keeps what is left out.
       const answer = await context.api.put(`/api/cameras/${encodeURIComponent(camera.id)}/analytics`, {
-        ...(canWrite ? { enabled: enabled.checked, rules: draft.rules } : {}),
+        ...(canWrite ? { enabled: enabled.checked, rules: draft.rules, profile: draft.profile } : {}),
         ...(canMask ? { privacyMasks: draft.privacyMasks } : {}),
       });
       accept(answer);
@@ -499,6 +521,10 @@ export function createRulesView(context) {
   refreshPicture.addEventListener('click', loadPicture);
   enabled.addEventListener('change', () => {
     if (draft) draft.enabled = enabled.checked;
+    markDirty();
+  });
+  profile.addEventListener('change', () => {
+    if (draft) draft.profile = profile.value;
     markDirty();
   });
   save.addEventListener('click', saveSettings);

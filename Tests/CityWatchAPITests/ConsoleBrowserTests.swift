@@ -338,6 +338,22 @@ struct ConsoleBrowserTests {
         try await waitUntil("the corrected rules are saved") {
             try await browser.execute("return document.querySelectorAll('#rule-status.message-ok').length === 1 && document.querySelectorAll('#rule-list .rule-row').length === 2") == true
         }
+        // The analysis profile: switched in the toolbar, saved with the rules, as the server keeps it.
+        let chosen = try await browser.execute("""
+            const select = document.getElementById('rules-profile');
+            select.value = select.value === 'motionOnly' ? 'automatic' : 'motionOnly';
+            select.dispatchEvent(new Event('change', { bubbles: true }));
+            return select.value;
+            """).string
+        #expect(chosen != nil)
+        try await browser.click(browser.findElement("#rule-save"))
+        try await waitUntil("the profile is saved") {
+            try await browser.execute("""
+                return fetch('/api/cameras/' + encodeURIComponent(arguments[0]) + '/analytics').then((answer) => answer.json()).then((settings) => settings.profile);
+                """, [.string(id)]).string == chosen
+        }
+        // No detector in this server: no rule is detector-led, so no rule says it counts persons only.
+        #expect(try await browser.execute("return document.getElementById('rule-counts') === null") == true)
     }
 
     /// Opens the console, fills the login form and waits for the main screen.

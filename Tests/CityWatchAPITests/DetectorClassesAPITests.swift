@@ -11,7 +11,8 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// Person tracks on a real street get their class in a running server, beside cameras whose
+/// Person tracks on a real street get their class in a running server, and its tripwire (a
+/// detector-led camera) raises crossings by persons, beside cameras whose
 /// moving shapes the detector never names (issue 14, #1: in `serve`, 0 of 680 tracks on a real
 /// street clip were classified while other cameras kept the detector's one shared line full).
 @Suite("Detector classes in a running server")
@@ -44,6 +45,15 @@ struct DetectorClassesAPITests {
                 try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: index == 3 ? street : pattern, loop: true),
                                                                           for: camera, sealer: sealer, now: Date())
             }
+            // The street has a rule, so it runs detector-led: tracks from the detector's looks, the
+            // rule counting named objects. The pattern cameras have none: motion-only, tracks asking
+            // for a class one by one.
+            let tripwire = AnalyticsRule(name: "walkway", kind: .lineCrossing(line: ImageLine(start: ImagePoint(x: 0.4167, y: 0.6215),
+                                                                                               end: ImagePoint(x: 0.4167, y: 0.2986)),
+                                                                              direction: .either), coolDownSeconds: 0)
+            let streetSettings = CameraAnalyticsSettings(rules: [tripwire])
+            #expect(streetSettings.isDetectorLed(detectorLoaded: true) && !CameraAnalyticsSettings().isDetectorLed(detectorLoaded: true))
+            try await AnalyticsRepository(database: app.db).setSettings(streetSettings, for: cameras[3], by: "test", now: Date())
             let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
             app.recording = recording
             let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: folder.path,
@@ -54,6 +64,11 @@ struct DetectorClassesAPITests {
                     let tracks = try await SearchIndexRepository(database: app.db).tracks(cameras: [cameras[3]], from: Date().addingTimeInterval(-600),
                                                                                           to: Date().addingTimeInterval(60))
                     return tracks.filter { $0.objectClass == .person }.count >= 5
+                }
+                // People on the walkway cross the line within the clip's first 20 s.
+                try await RecordingAPITests.eventually(timeout: .seconds(60)) {
+                    try await AnalyticsRepository(database: app.db).events(cameras: [cameras[3]], kinds: ["lineCrossing"])
+                        .contains { $0.classes.contains(.person) }
                 }
                 let statistics = try #require(analytics.detectorStatistics)
                 #expect(statistics.runs > 0 && (statistics.answered[.person] ?? 0) > 0, "\(statistics)")

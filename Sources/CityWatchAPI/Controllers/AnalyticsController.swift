@@ -36,7 +36,8 @@ struct AnalyticsController: RouteCollection {
     func settings(req: Request) async throws -> AnalyticsSettingsDTO {
         let (camera, _) = try await req.visibleCamera()
         let settings = try await AnalyticsRepository(database: req.db).settings(for: camera.id)
-        return AnalyticsSettingsDTO(cameraId: camera.id, settings: settings, running: req.application.analytics?.isAnalysing(camera.id) ?? false)
+        return AnalyticsSettingsDTO(cameraId: camera.id, settings: settings, running: req.application.analytics?.isAnalysing(camera.id) ?? false,
+                                    detectorLoaded: req.application.analytics?.hasDetector ?? false)
     }
 
     /// Changes what the role may change (see ``AnalyticsSettingsChange``): rules and the switch
@@ -60,7 +61,8 @@ struct AnalyticsController: RouteCollection {
         let stored = try await repository.settings(for: camera.id)
         let change: AnalyticsSettingsChange
         do {
-            change = try AnalyticsSettingsChange(stored: stored, enabled: body.enabled, rules: body.rules, masks: body.privacyMasks, by: user.role)
+            change = try AnalyticsSettingsChange(stored: stored, enabled: body.enabled, rules: body.rules, masks: body.privacyMasks,
+                                                 profile: body.profile, by: user.role)
         } catch let refusal as AnalyticsSettingsChange.Refusal {
             try await req.audit.append(AuditEvent(actor: user.username, action: "analytics.settings.refused", target: camera.id.uuidString,
                                                   details: ["reason": .string(refusal.description)]))
@@ -69,12 +71,14 @@ struct AnalyticsController: RouteCollection {
         let settings = change.settings
         try await repository.setSettings(settings, for: camera.id, by: user.username, now: req.cityWatch.clock())
         var details: [String: AuditValue] = ["enabled": .bool(settings.enabled), "rules": .int(Int64(settings.rules.count)),
-                                             "privacyMasks": .int(Int64(settings.privacyMasks.count))]
+                                             "privacyMasks": .int(Int64(settings.privacyMasks.count)),
+                                             "profile": .string(settings.profile.rawValue)]
         if change.masksChanged { details["privacyMasksBefore"] = .int(Int64(stored.privacyMasks.count)) }
         try await req.audit.append(AuditEvent(actor: user.username, action: change.masksChanged ? "privacy.masks" : "analytics.settings",
                                               target: camera.id.uuidString, details: details))
         await req.application.analytics?.reloadSettings()
-        return AnalyticsSettingsDTO(cameraId: camera.id, settings: settings, running: req.application.analytics?.isAnalysing(camera.id) ?? false)
+        return AnalyticsSettingsDTO(cameraId: camera.id, settings: settings, running: req.application.analytics?.isAnalysing(camera.id) ?? false,
+                                    detectorLoaded: req.application.analytics?.hasDetector ?? false)
     }
 
     func cameraSnapshot(req: Request) async throws -> Response {

@@ -8,25 +8,33 @@ struct AnalyticsSettingsDTO: Content {
     var enabled: Bool
     var rules: [AnalyticsRule]
     var privacyMasks: [ImagePolygon]
+    /// The profile chosen (`automatic` or `motionOnly`).
+    var profile: AnalysisProfile
+    /// True when the camera runs the detector-led profile with these settings here: the rules
+    /// then count named objects (the rule editor says which).
+    var detectorLed: Bool
     /// True when this server analyses the camera right now (it records it with analysis frames).
     var running: Bool
 
-    init(cameraId: UUID, settings: CameraAnalyticsSettings, running: Bool) {
+    init(cameraId: UUID, settings: CameraAnalyticsSettings, running: Bool, detectorLoaded: Bool) {
         self.cameraId = cameraId
         enabled = settings.enabled
         rules = settings.rules
         privacyMasks = settings.privacyMasks
+        profile = settings.profile
+        detectorLed = settings.isDetectorLed(detectorLoaded: detectorLoaded)
         self.running = running
     }
 }
 
 /// `PUT /api/cameras/:id/analytics`: the whole settings document.
 struct SetAnalyticsRequest: Content, StrictContent {
-    static let allowedKeys: Set<String> = ["enabled", "rules", "privacyMasks"]
+    static let allowedKeys: Set<String> = ["enabled", "rules", "privacyMasks", "profile"]
     var enabled: Bool?
-    /// Absent: the rules stay as they are (as `enabled` and `privacyMasks`).
+    /// Absent: the rules stay as they are (as `enabled`, `privacyMasks` and `profile`).
     var rules: [AnalyticsRule]?
     var privacyMasks: [ImagePolygon]?
+    var profile: AnalysisProfile?
 }
 
 /// `POST /api/events/:id/acknowledge`.

@@ -12,20 +12,21 @@ extension APIDocument {
         return [
             APIEndpoint(
                 method: .get, path: "/api/cameras/:id/analytics", access: ruleAccess, tag: .analytics, summary: "A camera's rules and masks",
-                description: "→ `{cameraId, enabled, rules: [AnalyticsRule], privacyMasks: [Zone], running}`",
+                description: "→ `{cameraId, enabled, rules: [AnalyticsRule], privacyMasks: [Zone], profile, detectorLed, running}`",
                 answers: [.ok(ref("AnalyticsSettings"))]),
             APIEndpoint(
                 method: .put, path: "/api/cameras/:id/analytics", access: ruleAccess, tag: .analytics, summary: "Change a camera's rules or masks",
                 description: """
-                    `{enabled?, rules?, privacyMasks?}` → the same; a field left out stays as stored; each field given is \
+                    `{enabled?, rules?, privacyMasks?, profile?}` → the same; a field left out stays as stored; each field given is \
                     replaced whole, or nothing is (400 naming the rule and field, e.g. `rules[1] 'gate': kind.zone: point 2 \
-                    (1.4, 0.5) is outside the picture (0...1)`). `rules` and `enabled` change only for administrators and \
+                    (1.4, 0.5) is outside the picture (0...1)`). `rules`, `enabled` and `profile` change only for administrators and \
                     operators, `privacyMasks` only for administrators and privacy officers (a field sent unchanged is fine); \
                     otherwise 403 naming the field, audit-logged `analytics.settings.refused`. Audit-logged as \
                     `analytics.settings`, or `privacy.masks` when the masks changed
                     """,
                 body: .json(object(nil, [
                     "enabled": optional(boolean), "rules": optional(list(ref("AnalyticsRule"))), "privacyMasks": optional(list(ref("Zone"))),
+                    "profile": optional(oneOf(AnalysisProfile.allCases.map(\.rawValue))),
                 ])),
                 answers: [.ok(ref("AnalyticsSettings"))]),
             APIEndpoint(

@@ -65,9 +65,14 @@ extension APISchemas {
                 "start": ref("Point"), "end": ref("Point"),
             ]),
             "Box": object("A box on the picture, in fractions.", ["x": number, "y": number, "width": number, "height": number]),
-            "AnalyticsSettings": object("`running`: this server analyses the camera now.", [
+            "AnalyticsSettings": object("""
+                `running`: this server analyses the camera now. `profile` `automatic`: detector-led when the camera has \
+                enabled rules and this server has a detector (`detectorLed` true): rules without a class filter then count \
+                persons for fall, loitering and crowding, named objects (or a large unnamed one) for intrusion and line \
+                crossing, anything but a person for abandoned objects; `motionOnly`: every moving object counts.
+                """, [
                 "cameraId": uuid, "enabled": boolean, "rules": list(ref("AnalyticsRule")), "privacyMasks": list(ref("Zone")),
-                "running": boolean,
+                "profile": oneOf(AnalysisProfile.allCases.map(\.rawValue)), "detectorLed": boolean, "running": boolean,
             ]),
             "AnalyticsRule": object("""
                 `classes` empty means any class; `minimumHeight` is a fraction of the picture's height; `schedule` null or \

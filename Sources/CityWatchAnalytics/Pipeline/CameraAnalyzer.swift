@@ -22,7 +22,7 @@ public struct CameraAnalyzer: Sendable {
     var summaries: [Int: TrackSummaryBuilder] = [:]
     var seen: Set<Int> = []
     /// The rule engine's thresholds, kept for the engines made when the rules change.
-    let ruleTuning: RuleEngine.Tuning
+    var ruleTuning: RuleEngine.Tuning
     /// When and where the detector looks, in the detector-led profile; nil in the motion-only one.
     public private(set) var detection: DetectionSchedule?
 
@@ -94,6 +94,16 @@ public struct CameraAnalyzer: Sendable {
         result.merges = rules.merges
         result.finishedTracks = summarise(tracks, time: time, pixels: pixels)
         return result
+    }
+
+    /// Switches profile: detector-led with `schedule`, motion-only with nil. Tracks, background
+    /// and tamper reference stay; the rules start over (as after an edit), now counting the
+    /// objects the new profile counts.
+    public mutating func useDetection(_ schedule: DetectionSchedule?) {
+        guard (schedule == nil) != (detection == nil) else { return }
+        detection = schedule
+        ruleTuning.requiresClass = schedule != nil
+        rules = RuleEngine(rules: settings.rules.filter(\.enabled), width: width, height: height, tuning: ruleTuning)
     }
 
     /// True in the detector-led profile.

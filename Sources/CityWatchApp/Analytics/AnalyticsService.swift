@@ -28,8 +28,10 @@ public final class AnalyticsService: Service, Sendable {
     let classifier: TrackClassifier?
     private let settingsVersion = Mutex(0)
 
-    /// `detector`, when given, names the class of moving objects (person, car, …); without it
-    /// analytics run on motion alone and every object is `unknown`.
+    /// `detector`, when given, runs the detector-led profile on cameras with enabled rules (tracks
+    /// built from its findings, rules acting on named objects) and names the class of moving
+    /// objects on the others; without it analytics run on motion alone and every object is
+    /// `unknown`.
     public init(database: @escaping @Sendable () -> any Database, recording: RecordingService, dataDirectory: String,
                 detector: ObjectDetector? = nil, hub: AnalyticsEventHub = AnalyticsEventHub(), timeZone: TimeZone = TimeZone(identifier: "Asia/Seoul") ?? .current,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.analytics")) {
@@ -40,7 +42,7 @@ public final class AnalyticsService: Service, Sendable {
         self.timeZone = timeZone
         self.clock = clock
         self.logger = logger
-        self.worker = AnalyticsWorker()
+        self.worker = AnalyticsWorker(detectorLed: detector != nil)
         self.classifier = detector.map(TrackClassifier.init)
     }
 
@@ -49,6 +51,9 @@ public final class AnalyticsService: Service, Sendable {
 
     /// True when camera `id` is being analysed now.
     public func isAnalysing(_ id: UUID) -> Bool { worker.cameras.contains(id) }
+
+    /// True when a person/vehicle detector is loaded: cameras with rules run detector-led.
+    public var hasDetector: Bool { classifier != nil }
 
     /// Detector runs so far (0 without a detector).
     public var detectorRuns: Int { classifier?.inferences ?? 0 }
@@ -108,7 +113,14 @@ public final class AnalyticsService: Service, Sendable {
                     if result.frame != nil { result.pictureSize = pipeline.live.pictureSize }
                     return (camera, result)
                 }
-                if let classifier {
+                if let classifier, worker.isDetectorLed(camera: camera) {
+                    // Detector-led (a camera with rules): a look where its schedule asks, in colour.
+                    if let region = worker.detectionRegion(camera: camera, time: frame.capturedAt.timeIntervalSince1970) {
+                        classifier.offer(.look(camera: camera, region: region, yuv: frame.pixels, width: frame.width, height: frame.height,
+                                               time: frame.capturedAt.timeIntervalSince1970))
+                    }
+                } else if let classifier {
+                    // Motion-only: each new track asks once what it is, for searches by class.
                     let waiting = worker.tracksAwaitingClass(camera: camera).filter { !classifier.isWaiting(camera: camera, trackID: $0.id) }
                     // The luma is copied only when some track asks for a class (most frames none does).
                     let luma = waiting.isEmpty ? [] : Array(frame.pixels.prefix(frame.width * frame.height))
@@ -118,7 +130,11 @@ public final class AnalyticsService: Service, Sendable {
                 }
             }
             for answer in classifier?.takeAnswers() ?? [] {
-                worker.classify(camera: answer.camera, trackID: answer.trackID, as: answer.objectClass, confidence: answer.confidence)
+                if let look = answer.look {
+                    worker.deliver(look, camera: answer.camera)
+                } else {
+                    worker.classify(camera: answer.camera, trackID: answer.trackID, as: answer.objectClass, confidence: answer.confidence)
+                }
             }
             output += worker.forget(except: cameras, at: clock())
             for (camera, result) in output {

@@ -28,6 +28,20 @@ final class AnalyticsWorker: Sendable {
 
     private struct Camera {
         var analyzer: CameraAnalyzer
+        /// The detector's latest look, not yet given to the analyzer.
+        var look: DetectorLook?
+    }
+
+    /// True when cameras with enabled rules run the detector-led profile (a detector is loaded).
+    let detectorLed: Bool
+
+    init(detectorLed: Bool = false) {
+        self.detectorLed = detectorLed
+    }
+
+    /// The profile for `settings` (see ``CameraAnalyticsSettings/isDetectorLed(detectorLoaded:)``).
+    private func schedule(for settings: CameraAnalyticsSettings) -> DetectionSchedule? {
+        settings.isDetectorLed(detectorLoaded: detectorLed) ? DetectionSchedule() : nil
     }
 
     private let state = Mutex<[UUID: Camera]>([:])
@@ -55,12 +69,16 @@ final class AnalyticsWorker: Sendable {
                 outputs += Self.end(&cameras, camera, at: frame.capturedAt).map { [$0] } ?? []
             }
             if cameras[camera] == nil {
-                cameras[camera] = Camera(analyzer: CameraAnalyzer(width: frame.width, height: frame.height, settings: settings))
+                cameras[camera] = Camera(analyzer: CameraAnalyzer(width: frame.width, height: frame.height, settings: settings,
+                                                                  detection: schedule(for: settings)))
             } else if cameras[camera]!.analyzer.settings != settings {
                 cameras[camera]!.analyzer.update(settings: settings)
+                cameras[camera]!.analyzer.useDetection(schedule(for: settings))
             }
+            let look = cameras[camera]!.look
+            cameras[camera]!.look = nil
             let analysis = cameras[camera]!.analyzer.process(yuv: frame.pixels, time: frame.capturedAt.timeIntervalSince1970,
-                                                               weekday: weekday, minute: minute)
+                                                               weekday: weekday, minute: minute, look: look)
             let output = Output(frame: analysis.events.isEmpty ? nil : frame, analysis: analysis, at: frame.capturedAt,
                                 privacyMasks: settings.privacyMasks)
             if output.isWorthWriting { outputs.append(output) }
@@ -73,6 +91,26 @@ final class AnalyticsWorker: Sendable {
         guard var ending = cameras.removeValue(forKey: camera) else { return nil }
         let output = Output(frame: nil, analysis: ending.analyzer.finishStream(), at: time)
         return output.isWorthWriting ? output : nil
+    }
+
+    /// Where the detector should look in `camera`'s frame of `time` (the one just analysed), if
+    /// the camera is detector-led and a look is due.
+    func detectionRegion(camera: UUID, time: Double) -> PixelBox? {
+        state.withLock { $0[camera]?.analyzer.detectionRegion(time: time) }
+    }
+
+    /// Keeps the detector's `look` for `camera`'s next frame (a newer look replaces an older one).
+    func deliver(_ look: DetectorLook, camera: UUID) {
+        state.withLock { cameras in
+            guard cameras[camera] != nil else { return }
+            if let held = cameras[camera]!.look, held.time > look.time { return }
+            cameras[camera]!.look = look
+        }
+    }
+
+    /// True when `camera` runs the detector-led profile.
+    func isDetectorLed(camera: UUID) -> Bool {
+        state.withLock { $0[camera]?.analyzer.isDetectorLed ?? false }
     }
 
     /// Confirmed tracks of `camera` seen in its last frame that still need a class.

@@ -4,31 +4,49 @@ import CityWatchDomain
 import Foundation
 import Synchronization
 
-/// Names what moving objects are, off the analysis loop: a thread of its own runs the
-/// person/vehicle detector on the region around each track that asks for a class, and hands
-/// the answers back. Only tracks ask (so only where and when there is motion), at most once per
-/// track at a time. Each camera has a short line of its own and the detector serves the cameras
-/// in turn (``ClassifierQueue``): a request too old to matter is dropped, and no camera's
-/// requests can crowd out another's.
+/// The shared person/vehicle detector, off the analysis loop: a thread of its own runs it and
+/// hands the answers back. Two kinds of request: a detector-led camera's *look* (the region its
+/// ``DetectionSchedule`` asks for, answered with everything found there), and a motion-only
+/// camera's *track* asking for a class (the region around it, answered with the class of the
+/// detection overlapping it; at most once per track at a time). Each camera has a short line of
+/// its own and the detector serves the cameras in turn (``ClassifierQueue``): a request too old
+/// to matter is dropped, and no camera's requests can crowd out another's.
 final class TrackClassifier: Sendable {
-    /// A track to classify, with the frame it was seen in.
+    /// A track to classify or a region to look at, with the frame it was seen in.
     struct Request: Sendable {
         var camera: UUID
+        /// The track to name; ``lookID`` for a look.
         var trackID: Int
+        /// The track's box, or the region to look at.
         var box: PixelBox
+        /// Luma for a track; the whole yuv420p frame for a look (looked at in colour).
         var luma: [UInt8]
         var width: Int
         var height: Int
         /// When it was offered.
         var offered = Date()
+        /// The analysis clock of the frame, for a look.
+        var time = 0.0
+
+        /// A detector-led camera's look at `region` of a yuv420p frame taken at `time`.
+        static func look(camera: UUID, region: PixelBox, yuv: [UInt8], width: Int, height: Int, time: Double) -> Request {
+            Request(camera: camera, trackID: lookID, box: region, luma: yuv, width: width, height: height, time: time)
+        }
+
+        var isLook: Bool { trackID == lookID }
     }
 
-    /// What the detector said of a track (`unknown` with confidence 0: it saw nothing there).
+    /// The `trackID` of a look (tracks are numbered from 1).
+    static let lookID = -1
+
+    /// What the detector said of a track (`unknown` with confidence 0: it saw nothing there),
+    /// or, for a look, everything it found.
     struct Answer: Sendable, Equatable {
         var camera: UUID
         var trackID: Int
         var objectClass: ObjectClass
         var confidence: Double
+        var look: DetectorLook?
     }
 
     typealias Statistics = DetectorStatistics
@@ -121,12 +139,17 @@ final class TrackClassifier: Sendable {
                 state.answers.append(answer)
                 state.statistics.runs += 1
                 state.statistics.latencySeconds += latency
-                state.statistics.answered[answer.objectClass, default: 0] += 1
+                if let look = answer.look, !look.objects.isEmpty {
+                    for object in look.objects { state.statistics.answered[object.objectClass, default: 0] += 1 }
+                } else {
+                    state.statistics.answered[answer.objectClass, default: 0] += 1
+                }
             }
         }
     }
 
     private func classify(_ request: Request) -> Answer {
+        if request.isLook { return look(request) }
         let box = request.box
         // Look at the object with its surroundings: the detector needs some context.
         let margin = max(box.width, box.height) / 2 + 8
@@ -143,6 +166,19 @@ final class TrackClassifier: Sendable {
         return Answer(camera: request.camera, trackID: request.trackID, objectClass: detection.objectClass, confidence: Double(detection.score))
     }
 
+    /// A look: everything found in the region, in colour when the frame has it.
+    private func look(_ request: Request) -> Answer {
+        let rgb = YUV420Conversion.rgb(fromYUV420p: request.luma, width: request.width, height: request.height)
+        let found = (try? detector.detect(pixels: rgb ?? request.luma, width: request.width, height: request.height,
+                                          channels: rgb == nil ? 1 : 3, region: request.box)) ?? []
+        let look = DetectorLook(region: request.box, time: request.time, objects: found.map {
+            DetectedObject(objectClass: $0.objectClass, confidence: Double($0.score), box: $0.box)
+        })
+        let best = found.max { $0.score < $1.score }
+        return Answer(camera: request.camera, trackID: request.trackID, objectClass: best?.objectClass ?? .unknown,
+                      confidence: best.map { Double($0.score) } ?? 0, look: look)
+    }
+
 }
 
 /// What the detector has done since start, for `/metrics`.
@@ -155,6 +191,6 @@ public struct DetectorStatistics: Sendable, Equatable {
     public var dropped = 0
     /// Seconds from request to answer, summed over the runs.
     public var latencySeconds = 0.0
-    /// Answers by class (`unknown`: the detector saw nothing there).
+    /// Answers by class (`unknown`: the detector saw nothing there); a look counts each object found.
     public var answered: [ObjectClass: Int] = [:]
 }

@@ -123,7 +123,9 @@ public struct DemoDistrict: Sendable {
             }
             let analytics = AnalyticsRepository(database: database)
             if let built = scenes[place.scene], try await !analytics.hasSettings(for: camera.id) {
-                try await analytics.setSettings(CameraAnalyticsSettings(rules: Self.rules(for: place.scene, scene: built)),
+                // Rendered shapes, not people: the detector names nothing there, so the demo's
+                // cameras run on motion alone and every shape counts for their rules.
+                try await analytics.setSettings(CameraAnalyticsSettings(rules: Self.rules(for: place.scene, scene: built), profile: .motionOnly),
                                                 for: camera.id, by: "demo", now: Date())
             }
             ids.append(camera.id)

@@ -31,14 +31,17 @@ public struct AnalyticsSettingsChange: Sendable, Equatable {
 
     /// Applies `enabled`, `rules` and `masks` (nil: keep) to `stored` as `role` asks, or throws
     /// the first part the role may not change. Sending a part unchanged is always allowed.
-    public init(stored: CameraAnalyticsSettings, enabled: Bool?, rules: [AnalyticsRule]?, masks: [ImagePolygon]?, by role: Role) throws {
+    public init(stored: CameraAnalyticsSettings, enabled: Bool?, rules: [AnalyticsRule]?, masks: [ImagePolygon]?,
+                profile: AnalysisProfile? = nil, by role: Role) throws {
         var next = stored
         if let enabled { next.enabled = enabled }
+        if let profile { next.profile = profile }
         if let rules { next.rules = rules }
         if let masks { next.privacyMasks = masks }
         let ruleWorker = Self.ruleRoles.contains(role)
         if next.rules != stored.rules, !ruleWorker { throw Refusal.rulesNeedRuleRole(field: "rules", role: role) }
         if next.enabled != stored.enabled, !ruleWorker { throw Refusal.rulesNeedRuleRole(field: "enabled", role: role) }
+        if next.profile != stored.profile, !ruleWorker { throw Refusal.rulesNeedRuleRole(field: "profile", role: role) }
         masksChanged = next.privacyMasks != stored.privacyMasks
         if masksChanged, !role.seesBehindPrivacyMasks { throw Refusal.masksNeedPrivacyRole(role) }
         settings = next
