@@ -139,18 +139,21 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recording), .init(service: retention)]
     if configuration.analysisFrames {
         var detector: ObjectDetector?
+        var detectorProblem: String?
         if let model = configuration.detectorModel {
             do {
                 detector = try ObjectDetector(modelPath: model)
-                logger.notice("person and vehicle detection on", metadata: ["model": .string(model)])
+                logger.notice("person and vehicle detection on: cameras with rules run detector-led", metadata: ["model": .string(model)])
             } catch {
+                detectorProblem = error.description
                 logger.warning("the detector model cannot be used: analytics run on motion alone", metadata: ["error": .string(error.description)])
             }
         } else {
+            detectorProblem = "no model (CITYWATCH_DETECTOR_MODEL)"
             logger.notice("no detector model (CITYWATCH_DETECTOR_MODEL): analytics run on motion alone, objects are not classified")
         }
         let analytics = AnalyticsService(database: { app.db }, recording: recording, dataDirectory: configuration.dataDirectory,
-                                         detector: detector)
+                                         detector: detector, detectorProblem: detectorProblem)
         app.analytics = analytics
         services.append(.init(service: analytics))
         services.append(.init(service: AnalyticsAlarmBridge(hub: analytics.hub, center: app.cityWatch.alarms, directory: app.cityWatch.directory,

@@ -67,6 +67,9 @@ struct RecordingController: RouteCollection {
                             reason: model?.healthReason, since: model?.healthSince,
                             recording: req.application.recording?.pipeline(for: camera.id) != nil,
                             history: history.map { .init(at: $0.at, from: $0.from, to: $0.to, reason: $0.reason) })
+        if let analytics = req.application.analytics {
+            dto.analysis = analytics.analysisHealth(settings: try await AnalyticsRepository(database: req.db).settings(for: camera.id))
+        }
         if let recording = req.application.recording {
             // Known here even when the store could not take the health change (it may be why).
             let status = recording.indexingStatus(of: camera.id)

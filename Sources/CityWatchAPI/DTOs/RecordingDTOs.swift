@@ -1,3 +1,4 @@
+import CityWatchApp
 import CityWatchDomain
 import Foundation
 import Vapor
@@ -58,6 +59,8 @@ struct HealthDTO: Content {
     var since: Date?
     var recording: Bool
     var indexing: Indexing?
+    /// How this server analyses the camera, when it runs analytics.
+    var analysis: AnalyticsService.AnalysisHealth?
     var history: [Transition]
 }
 

@@ -10,9 +10,14 @@ extension APISchemas {
             ]),
             "CameraHealth": object("""
                 `health` is `connecting`, `online`, `stalled`, `offline`, `reconnecting`, `disabled`, `unknown`, or \
-                `indexingStalled` while the camera's closed segments do not reach the index (`indexing` says how many wait).
+                `indexingStalled` while the camera's closed segments do not reach the index (`indexing` says how many wait). \
+                `analysis` (where this server analyses): `detectorLed`, `motionOnly` or `off`, with the reason when a camera \
+                that should be detector-led runs on motion alone (no detector model, or one that cannot be loaded).
                 """, [
                     "cameraId": uuid, "health": text, "reason": optional(text), "since": optional(time), "recording": boolean,
+                    "analysis": optional(object(nil, [
+                        "profile": oneOf(["detectorLed", "motionOnly", "off"]), "reason": optional(text),
+                    ])),
                     "indexing": optional(object(nil, [
                         "state": oneOf(["ok", "stalled"]), "waiting": integer, "stalledSince": optional(time), "problem": optional(text),
                     ])),

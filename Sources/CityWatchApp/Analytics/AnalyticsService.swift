@@ -26,14 +26,34 @@ public final class AnalyticsService: Service, Sendable {
     public let hub: AnalyticsEventHub
     let worker: AnalyticsWorker
     let classifier: TrackClassifier?
+    /// Why there is no detector (no model configured, or one that cannot be loaded), if so.
+    let detectorProblem: String?
     private let settingsVersion = Mutex(0)
+
+    /// How a camera is analysed here, for its health: `detectorLed`, `motionOnly` or `off`, and
+    /// why a camera that should be detector-led runs on motion alone.
+    public struct AnalysisHealth: Codable, Sendable, Equatable {
+        public var profile: String
+        public var reason: String?
+    }
+
+    /// The analysis health of a camera with `settings`.
+    public func analysisHealth(settings: CameraAnalyticsSettings) -> AnalysisHealth {
+        guard settings.enabled else { return AnalysisHealth(profile: "off") }
+        if settings.isDetectorLed(detectorLoaded: classifier != nil) { return AnalysisHealth(profile: "detectorLed") }
+        let wanted = settings.isDetectorLed(detectorLoaded: true)
+        return AnalysisHealth(profile: "motionOnly",
+                              reason: wanted ? "no person/vehicle detector: \(detectorProblem ?? "none loaded"); rules count every moving object" : nil)
+    }
 
     /// `detector`, when given, runs the detector-led profile on cameras with enabled rules (tracks
     /// built from its findings, rules acting on named objects) and names the class of moving
     /// objects on the others; without it analytics run on motion alone and every object is
-    /// `unknown`.
+    /// `unknown`, and cameras that would be detector-led say so in their health with
+    /// `detectorProblem`.
     public init(database: @escaping @Sendable () -> any Database, recording: RecordingService, dataDirectory: String,
-                detector: ObjectDetector? = nil, hub: AnalyticsEventHub = AnalyticsEventHub(), timeZone: TimeZone = TimeZone(identifier: "Asia/Seoul") ?? .current,
+                detector: ObjectDetector? = nil, detectorProblem: String? = nil,
+                hub: AnalyticsEventHub = AnalyticsEventHub(), timeZone: TimeZone = TimeZone(identifier: "Asia/Seoul") ?? .current,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.analytics")) {
         self.database = database
         self.recording = recording
@@ -44,6 +64,7 @@ public final class AnalyticsService: Service, Sendable {
         self.logger = logger
         self.worker = AnalyticsWorker(detectorLed: detector != nil)
         self.classifier = detector.map(TrackClassifier.init)
+        self.detectorProblem = detectorProblem
     }
 
     /// How often the settings are read again even without an edit in this process.
