@@ -55,13 +55,14 @@ let package = Package(
         ),
         .target(
             name: "CCityWatchDetector",
-            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17"])],
+            // Optimised in debug builds too: the letterbox and decoding run on every detector call.
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-std=c++17"]), .unsafeFlags(["-O2"], .when(configuration: .debug))],
             linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]
         ),
         .target(
             name: "CityWatchDetection",
             dependencies: ["CityWatchDomain", "CCityWatchDetector"],
-            swiftSettings: strict
+            swiftSettings: optimisedInDebug
         ),
         .target(
             name: "CityWatchEvaluation",
