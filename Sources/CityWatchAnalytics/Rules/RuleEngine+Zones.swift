@@ -53,16 +53,36 @@ extension RuleEngine {
     /// within the tuning's fall window and has stayed down `seconds`, in the zone. Down is
     /// aspect and height together: a box wider than tall, or one no taller than
     /// ``Tuning/downHeightShare`` of its upright height and no longer upright (a person fallen
-    /// toward the camera, or cut by the picture's bottom edge, is not wide). Getting up re-arms
-    /// it. Size is judged on the longer side of the box, so a lying person is as big as a
+    /// toward the camera, or cut by the picture's bottom edge, is not wide). Standing up again
+    /// (to three quarters of the height stood at before) re-arms it; sitting up does not. Size is judged on the longer side of the box, so a lying person is as big as a
     /// standing one.
+    ///
+    /// Detector-led, an unnamed track counts when it is the body of a person going down: a
+    /// falling person often leaves their track (the blob splits, the detector does not name a
+    /// person lying) and the moving body is tracked anew. Such a track, born over a person's box
+    /// of the last ``Tuning/fallWindowSeconds``, takes that person's upright height and time, and
+    /// counts once its longer side is at least a third of that height (a hand or a foot never is).
     mutating func evaluateFalls(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject],
                                 time: Double, armed: Bool, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
+        if tuning.requiresClass {
+            memories[index].persons.removeAll { time - $0.time > tuning.fallWindowSeconds }
+        }
         for track in tracks where track.isConfirmed {
             var memory = touch(index, track)
             let width = Double(max(1, track.box.width)), height = Double(max(1, track.box.height))
-            if height >= width * tuning.uprightAspect {
+            if tuning.requiresClass, track.objectClass == .unknown, memory.bodyOf == nil, memory.lastUpright == nil,
+               let person = memories[index].persons.last(where: { Self.share(of: track.box, inside: $0.box) >= 0.3 }) {
+                memory.bodyOf = person.uprightHeight
+                memory.lastUpright = person.time
+                memory.uprightHeight = person.uprightHeight
+            }
+            // After a fall, only standing up again (near the height stood at before) re-arms the
+            // rule: a person sitting up on the ground is upright in shape, not standing.
+            let standing = !memory.fallReported || height >= 0.75 * memory.uprightHeight
+            if height >= width * tuning.uprightAspect, !standing {
+                // Sitting up after the fall: still down, already reported.
+            } else if height >= width * tuning.uprightAspect {
                 memory.lastUpright = time
                 memory.uprightHeight = height
                 memory.lyingSince = nil
@@ -71,7 +91,8 @@ extension RuleEngine {
                 if memory.lyingSince == nil, let upright = memory.lastUpright, time - upright <= tuning.fallWindowSeconds {
                     memory.lyingSince = time
                 }
-                let person = track.objectClass == .person || (track.objectClass == .unknown && !tuning.requiresClass)
+                let body = memory.bodyOf.map { max(width, height) >= 0.33 * $0 } ?? false
+                let person = track.objectClass == .person || (track.objectClass == .unknown && (!tuning.requiresClass || body))
                 let size = max(width, height) / Double(self.height)
                 if let since = memory.lyingSince, time - since >= seconds, armed, !memory.fallReported, person,
                    rule.applies(to: track.objectClass, heightFraction: size), zone.contains(foot(of: track)) {
@@ -79,7 +100,17 @@ extension RuleEngine {
                     memory.fallReported = true
                 }
             }
+            if tuning.requiresClass, track.objectClass == .person, let upright = memory.lastUpright {
+                memories[index].persons.append(FallenPersonTrace(box: track.box, uprightHeight: memory.uprightHeight, time: upright))
+                if memories[index].persons.count > 32 { memories[index].persons.removeFirst() }
+            }
             memories[index].tracks[track.id] = memory
         }
+    }
+
+    /// The share of `box` lying inside `other`.
+    static func share(of box: PixelBox, inside other: PixelBox) -> Double {
+        guard box.area > 0, let common = box.intersection(other) else { return 0 }
+        return Double(common.area) / Double(box.area)
     }
 }

@@ -18,11 +18,21 @@ struct RuleMemory: Sendable {
     /// where one of them was is taken for the same object under a new track id (it split, or
     /// was lost and found again) and merged as a repeat.
     var recent: [RecentRuleEvent] = []
+    /// Fall, detector-led: where persons were lately and how tall upright, for the bodies of
+    /// persons going down that are tracked anew.
+    var persons: [FallenPersonTrace] = []
 
     init(rule: AnalyticsRule) {
         self.rule = rule
         evaluatedKind = rule.kind.zoneReachingEdges
     }
+}
+
+/// A person seen by a fall rule: the box, the upright height, and when last upright.
+struct FallenPersonTrace: Sendable {
+    var box: PixelBox
+    var uprightHeight: Double
+    var time: Double
 }
 
 /// The last event of a rule on one track (or crowd), for the cool-down.
@@ -76,6 +86,8 @@ struct RuleTrackMemory: Sendable {
     var lastUpright: Double?
     /// Box height (pixels) when last upright: a person down is far lower than that.
     var uprightHeight = 0.0
+    /// Detector-led: the upright height of the person this unnamed track is the body of.
+    var bodyOf: Double?
     var lyingSince: Double?
     var fallReported = false
 
