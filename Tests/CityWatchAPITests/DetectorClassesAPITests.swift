@@ -76,6 +76,7 @@ struct DetectorClassesAPITests {
                 #expect(metrics.contains("citywatch_detector_runs "), "\(metrics.prefix(400))")
                 #expect(metrics.contains("citywatch_detector_answers{class=\"person\"}"))
                 #expect(metrics.contains("citywatch_detector_queue "))
+                #expect(metrics.contains("citywatch_analytics_write_queue "))
             }
         }
     }

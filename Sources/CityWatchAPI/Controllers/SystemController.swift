@@ -72,11 +72,16 @@ struct SystemController: RouteCollection {
                 registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: name, unitName: "", helpText: help)).set(Double(value))
             }
         }
+        if let analytics = req.application.analytics {
+            registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: "analytics_write_queue", unitName: "",
+                                                 helpText: "Analysis results (events, track summaries, motion) waiting for the store"))
+                .set(Double(analytics.writeQueueLength))
+        }
         if let detector = req.application.analytics?.detectorStatistics {
             // Gauges set from the classifier's own counts on each scrape (it runs on a thread of its own).
             for (name, help, value) in [
                 ("detector_runs", "Detector runs since start", Double(detector.runs)),
-                ("detector_queue", "Track classification requests waiting for the detector", Double(detector.waiting)),
+                ("detector_queue", "Requests (looks and track classifications) waiting for the detector", Double(detector.waiting)),
                 ("detector_dropped", "Requests dropped unanswered since start: too old, or pushed out by a newer one of their camera", Double(detector.dropped)),
                 ("detector_latency_seconds_average", "Mean seconds from a track's request to its answer", detector.runs == 0 ? 0 : detector.latencySeconds / Double(detector.runs)),
             ] {
