@@ -21,10 +21,10 @@ struct RealSetTests {
         "lineCrossing": 0.90, // measured 0.952 (vtest walkway both ways, car-detection mid-line)
         "fall": 0.50,         // measured 0.600 (GMDCSA24, 6 falls, 3 activities of daily living)
         "crowding": 0.40,     // measured 0.500 (vtest lamp-post walkway, 5 crowds of 3, time only)
-        // Measured 0.000: the rule fires near 5 of the 9 labelled times, but the person has
-        // moved between the labelled box and the detection (IoU < 0.5), or the track is another
-        // person's. A floor of 0 guards nothing yet; raise it with the first loitering gain.
-        "loitering": 0.0,
+        // Measured 0.273 (vtest, 20 stays of 5 s in two walkway zones, with boxes): the rule fires
+        // within 2 s of about 14 of them, but a walking person's box at the detection often overlaps the
+        // labelled one (at the labelled time) by less than 0.5, or the track is another person's.
+        "loitering": 0.20,
     ]
 
     @Test(.enabled(if: present, "needs ffmpeg, ../shared/data/real and ../shared/data/vtest.avi"))
