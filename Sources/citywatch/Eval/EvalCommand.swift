@@ -51,7 +51,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Pixels given to the analyzer: yuv420p (as production) or gray.", valueName: "format"))
     var pixelFormat = AnalysisPixelFormat.yuv420p.rawValue
 
-    @Option(help: ArgumentHelp("Person/vehicle model (YOLOX ONNX) for the detector-led profile on --real clips, as cameras with rules run; \"none\" for the motion-only profile.", valueName: "file"))
+    @Option(help: ArgumentHelp("Person/vehicle model (YOLOX ONNX) for the detector-led profile on --real and --real-set clips, as cameras with rules run; \"none\" for the motion-only profile.", valueName: "file"))
     var detector = ProcessInfo.processInfo.environment["CITYWATCH_DETECTOR_MODEL"] ?? "../shared/models/yolox_nano.onnx"
 
     @Option(help: ArgumentHelp("The ffmpeg that decodes --real clips.", valueName: "path"))
@@ -112,7 +112,8 @@ struct EvalCommand: AsyncParsableCommand {
     func runRealSets(format: AnalysisPixelFormat) async throws {
         let roots = clipRoot.isEmpty ? ["../shared/data"].filter { FileManager.default.fileExists(atPath: $0) } : clipRoot
         let set = RealSet.load(folders: realSets, clipRoots: roots)
-        let evaluator = RealClipEvaluator(reader: VideoFrameReader(ffmpeg: ffmpeg), tolerance: tolerance, pixelFormat: format)
+        let evaluator = RealClipEvaluator(reader: VideoFrameReader(ffmpeg: ffmpeg), tolerance: tolerance, pixelFormat: format,
+                                          detectorModel: detectorModel)
         let result = await RealSetRunner(evaluator: evaluator).run(set)
         if json {
             try printJSON(result)
