@@ -98,7 +98,9 @@ public struct EventScore: Sendable, Hashable, Codable {
 
     /// One detection matched to one expected event, by their indices in the lists matched.
     public struct Pair: Sendable, Hashable {
+        /// Index of the detection in the detected list.
         public var detected: Int
+        /// Index of the event in the expected list.
         public var expected: Int
     }
 

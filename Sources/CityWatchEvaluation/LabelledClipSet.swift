@@ -22,8 +22,9 @@ public struct LabelledClipSet: Codable, Sendable, Hashable {
     public var clips: String
     /// What every clip of the set should do with every rule.
     public var clipLevel: ClipLevelTruth
-    /// Frame each clip is analysed at (scaled to fit, its aspect kept).
+    /// Width of the frame each clip is analysed at (scaled to fit, its aspect kept).
     public var analysisWidth: Int
+    /// Height of the analysis frame.
     public var analysisHeight: Int
     /// Frames per second fed to the analyzer.
     public var analysisFPS: Int
