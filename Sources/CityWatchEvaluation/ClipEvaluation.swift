@@ -29,13 +29,26 @@ public struct ClipEvaluation: Sendable, Codable, Hashable {
         public var detected: [EventScore.Occurrence]
         /// How they matched.
         public var score: EventScore
+        /// For each matched event of a real clip, the detection's time minus the labelled time
+        /// (negative when the rule fired early); nil for synthetic clips and clip-level rules.
+        public var timesToDetect: [Double]?
+        /// Set when the rule was scored on the whole clip (``ClipLevelTruth``) rather than on times.
+        public var clipLevel: ClipLevelTruth?
 
-        public init(rule: String, kind: String, expected: [EventScore.Occurrence], detected: [EventScore.Occurrence], score: EventScore) {
+        public init(rule: String, kind: String, expected: [EventScore.Occurrence], detected: [EventScore.Occurrence], score: EventScore,
+                    timesToDetect: [Double]? = nil, clipLevel: ClipLevelTruth? = nil) {
             self.rule = rule
             self.kind = kind
             self.expected = expected
             self.detected = detected
             self.score = score
+            self.timesToDetect = timesToDetect
+            self.clipLevel = clipLevel
+        }
+
+        /// True for a clip-level rule that should raise nothing and raised nothing.
+        public var isTrueNegative: Bool {
+            clipLevel == .raisesNothing && detected.isEmpty
         }
     }
 }

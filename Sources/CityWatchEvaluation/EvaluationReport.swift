@@ -20,6 +20,33 @@ public struct EvaluationReport: Sendable, Codable, Hashable {
         /// Clips with at least one rule of this kind.
         public var clips: Int
         public var score: EventScore
+        /// Clip-level rules that should raise nothing and raised nothing (``ClipLevelTruth``).
+        public var trueNegatives: Int
+        /// Detection time minus labelled time of every matched event of a real clip, in order;
+        /// empty for synthetic clips and clip-level rules.
+        public var timesToDetect: [Double]
+
+        public init(kind: String, clips: Int, score: EventScore, trueNegatives: Int = 0, timesToDetect: [Double] = []) {
+            self.kind = kind
+            self.clips = clips
+            self.score = score
+            self.trueNegatives = trueNegatives
+            self.timesToDetect = timesToDetect
+        }
+
+        /// Events that should have been raised (true positives and misses; a clip-level clip that
+        /// should raise the rule counts one).
+        public var expectedEvents: Int { score.truePositives + score.falseNegatives }
+
+        /// The middle of ``timesToDetect`` (the mean of the two middle ones for an even count).
+        public var medianTimeToDetect: Double? {
+            guard !timesToDetect.isEmpty else { return nil }
+            let middle = timesToDetect.count / 2
+            return timesToDetect.count % 2 == 1 ? timesToDetect[middle] : (timesToDetect[middle - 1] + timesToDetect[middle]) / 2
+        }
+
+        /// The latest detection relative to its labelled time.
+        public var worstTimeToDetect: Double? { timesToDetect.last }
     }
 
     /// Adds up `clips` scored with `tolerance` and `minimumOverlap`.
@@ -32,14 +59,17 @@ public struct EvaluationReport: Sendable, Codable, Hashable {
             var counted: Set<String> = []
             for outcome in clip.rules {
                 let firstOfKind = counted.insert(outcome.kind).inserted ? 1 : 0
-                if let row = kinds.firstIndex(where: { $0.kind == outcome.kind }) {
-                    kinds[row].clips += firstOfKind
-                    kinds[row].score = kinds[row].score + outcome.score
-                } else {
-                    kinds.append(KindScore(kind: outcome.kind, clips: 1, score: outcome.score))
-                }
+                let row = kinds.firstIndex { $0.kind == outcome.kind } ?? {
+                    kinds.append(KindScore(kind: outcome.kind, clips: 0, score: EventScore()))
+                    return kinds.count - 1
+                }()
+                kinds[row].clips += firstOfKind
+                kinds[row].score = kinds[row].score + outcome.score
+                kinds[row].trueNegatives += outcome.isTrueNegative ? 1 : 0
+                kinds[row].timesToDetect += outcome.timesToDetect ?? []
             }
         }
+        for row in kinds.indices { kinds[row].timesToDetect.sort() }
         self.kinds = kinds
         self.overall = kinds.reduce(EventScore()) { $0 + $1.score }
         let frames = clips.reduce(0) { $0 + $1.frames }
@@ -66,6 +96,18 @@ public struct EvaluationReport: Sendable, Codable, Hashable {
     public var ruleTable: String {
         let rows = clips.flatMap { clip in clip.rules.map { Self.row("\(clip.clip) · \($0.rule)", clips: 1, $0.score) } }
         return Self.layout(header: ["clip · rule", "clips", "TP", "FP", "FN", "precision", "recall", "F1"], rows: rows)
+    }
+
+    /// One line per rule of every clip: the times (seconds) expected and detected, with the
+    /// clip-level verdict for rules scored on the whole clip.
+    public var eventList: String {
+        func times(_ events: [EventScore.Occurrence]) -> String { events.map { Self.fixed($0.time, 1) }.joined(separator: " ") }
+        return clips.flatMap { clip in
+            clip.rules.map { rule in
+                let wanted = rule.clipLevel.map { "clip \($0.rawValue)" } ?? "[\(times(rule.expected))]"
+                return "\(clip.clip) · \(rule.rule): expected \(wanted) detected [\(times(rule.detected))]"
+            }
+        }.joined(separator: "\n")
     }
 
     /// Right-aligned columns (the first left-aligned) two spaces apart.

@@ -3,7 +3,7 @@ import CityWatchDomain
 /// Precision, recall and F1 of detected events against expected ones, matched one to one.
 ///
 /// A detected event matches an expected event of the same rule when their times differ by at
-/// most `tolerance` seconds and, when both carry a box, the boxes overlap at IoU ≥
+/// most `tolerance` seconds (or lie in a ``Window``) and, when both carry a box, the boxes overlap at IoU ≥
 /// `minimumOverlap`. Matching is greedy by time difference, which is optimal enough for events
 /// that are seconds apart; a detection can match one expectation only, so duplicates count as
 /// false positives.
@@ -63,24 +63,76 @@ public struct EventScore: Sendable, Hashable, Codable {
     /// given, supplies the expected event's box at a detection's time (nil: use its own box).
     public static func match(detected: [Occurrence], expected: [Occurrence], tolerance: Double = 2, minimumOverlap: Double = 0.5,
                              boxAt: ((_ expected: Occurrence, _ time: Double) -> PixelBox?)? = nil) -> EventScore {
-        var pairs: [(gap: Double, detected: Int, expected: Int)] = []
-        for (d, found) in detected.enumerated() {
-            for (e, wanted) in expected.enumerated() {
-                let gap = abs(found.time - wanted.time)
-                guard gap <= tolerance else { continue }
-                let wantedBox = boxAt?(wanted, found.time) ?? wanted.box
-                if let a = found.box, let b = wantedBox, a.intersectionOverUnion(b) < minimumOverlap { continue }
-                pairs.append((gap, d, e))
-            }
-        }
-        pairs.sort { $0.gap < $1.gap }
-        var usedDetected = Set<Int>(), usedExpected = Set<Int>()
-        for pair in pairs where !usedDetected.contains(pair.detected) && !usedExpected.contains(pair.expected) {
-            usedDetected.insert(pair.detected)
-            usedExpected.insert(pair.expected)
-        }
-        return EventScore(truePositives: usedDetected.count, falsePositives: detected.count - usedDetected.count,
-                          falseNegatives: expected.count - usedExpected.count)
+        let matched = pairs(detected: detected, expected: expected, window: .symmetric(tolerance), minimumOverlap: minimumOverlap, boxAt: boxAt)
+        return EventScore(matched: matched.count, detected: detected.count, expected: expected.count)
     }
 
+    /// The counts of `matched` pairs out of `detected` detections and `expected` events.
+    public init(matched: Int, detected: Int, expected: Int) {
+        self.init(truePositives: matched, falsePositives: detected - matched, falseNegatives: expected - matched)
+    }
+
+    /// How far a detection's time may lie from an expected event's: from `before` seconds
+    /// earlier to `after` seconds later.
+    public struct Window: Sendable, Hashable, Codable {
+        /// Seconds a detection may come before the expected time.
+        public var before: Double
+        /// Seconds a detection may come after the expected time.
+        public var after: Double
+
+        public init(before: Double, after: Double) {
+            self.before = before
+            self.after = after
+        }
+
+        /// `tolerance` seconds either side.
+        public static func symmetric(_ tolerance: Double) -> Window {
+            Window(before: tolerance, after: tolerance)
+        }
+
+        /// True when a detection `delay` seconds after the expected time (negative: before) is inside.
+        public func admits(_ delay: Double) -> Bool {
+            delay >= -before && delay <= after
+        }
+    }
+
+    /// One detection matched to one expected event, by their indices in the lists matched.
+    public struct Pair: Sendable, Hashable {
+        /// Index of the detection in the detected list.
+        public var detected: Int
+        /// Index of the event in the expected list.
+        public var expected: Int
+    }
+
+    /// Matches `detected` to `expected` one to one, greedily by time difference, inside `window`.
+    /// Where the expected event has a box (from `boxAt` at the detection's time, else its own),
+    /// a detection with a box needs IoU ≥ `minimumOverlap` with it; with `boxesRequired`, a
+    /// detection without a box cannot match a boxed event at all (real labels), while without it
+    /// such a detection matches on time (synthetic crowding, whose events carry no box).
+    public static func pairs(detected: [Occurrence], expected: [Occurrence], window: Window, minimumOverlap: Double,
+                             boxesRequired: Bool = false,
+                             boxAt: ((_ expected: Occurrence, _ time: Double) -> PixelBox?)? = nil) -> [Pair] {
+        var candidates: [(gap: Double, pair: Pair)] = []
+        for (d, found) in detected.enumerated() {
+            for (e, wanted) in expected.enumerated() {
+                guard window.admits(found.time - wanted.time) else { continue }
+                if let wantedBox = boxAt?(wanted, found.time) ?? wanted.box {
+                    if let box = found.box {
+                        if box.intersectionOverUnion(wantedBox) < minimumOverlap { continue }
+                    } else if boxesRequired {
+                        continue
+                    }
+                }
+                candidates.append((abs(found.time - wanted.time), Pair(detected: d, expected: e)))
+            }
+        }
+        candidates.sort { $0.gap < $1.gap }
+        var usedDetected = Set<Int>(), usedExpected = Set<Int>(), chosen: [Pair] = []
+        for candidate in candidates where !usedDetected.contains(candidate.pair.detected) && !usedExpected.contains(candidate.pair.expected) {
+            usedDetected.insert(candidate.pair.detected)
+            usedExpected.insert(candidate.pair.expected)
+            chosen.append(candidate.pair)
+        }
+        return chosen
+    }
 }

@@ -1,8 +1,8 @@
 import CityWatchDetection
 
 /// Scores the rules on a real clip against hand labels: the clip is decoded by ffmpeg to the
-/// labels' analysis frame and rate, analysed, and each rule's events are matched to the
-/// labelled times (time only: the labels carry no boxes).
+/// labels' analysis frame and rate, analysed, and each rule's events are scored by
+/// ``RealClipScoring`` (labelled times and boxes, the fall deadline, clip-level truth).
 public struct RealClipEvaluator: Sendable {
     /// Decodes the clip.
     public var reader: VideoFrameReader
@@ -39,7 +39,7 @@ public struct RealClipEvaluator: Sendable {
             session.add(frame, time: Double(index) / Double(labels.analysisFPS))
             index += 1
         }
-        let expected = labels.rules.map { rule in rule.events.map { EventScore.Occurrence(time: $0.time) }.sorted { $0.time < $1.time } }
-        return session.outcome(clip: labels.clip, expected: expected, tolerance: tolerance, minimumOverlap: 0)
+        return RealClipScoring(tolerance: tolerance).evaluation(of: labels, detections: session.detections, frames: session.frames,
+                                                               analysisSeconds: session.analysisSeconds)
     }
 }

@@ -1,0 +1,98 @@
+import CityWatchDomain
+import CityWatchEvaluation
+import Foundation
+import Testing
+
+/// The whole real set — ../shared/data/real/labels and the repo's data/ — run through the
+/// evaluation API as `citywatch eval --real-set` runs it (the detector-led profile, as cameras with
+/// rules run), with per-kind F1 floors.
+@Suite("Real set")
+struct RealSetTests {
+    static let labelFolders = [RealClipTests.root.appendingPathComponent("../shared/data/real/labels").standardized.path,
+                               RealClipTests.root.appendingPathComponent("data").path]
+    static let clipRoots = [RealClipTests.root.appendingPathComponent("../shared/data").standardized.path]
+    /// The person/vehicle model of the detector-led profile (`eval --detector`'s default).
+    static let detectorModel = ProcessInfo.processInfo.environment["CITYWATCH_DETECTOR_MODEL"]
+        ?? RealClipTests.root.appendingPathComponent("../shared/models/yolox_nano.onnx").standardized.path
+    static let present = RealClipTests.ffmpegPresent && FileManager.default.fileExists(atPath: labelFolders[0])
+        && FileManager.default.fileExists(atPath: clipRoots[0] + "/vtest.avi")
+
+    /// Per-kind F1 floors of the detector-led profile: regression guards, set just below what the
+    /// analytics reached when measured (2026-12-05, 5 fps, yuv420p, tolerance 2 s, falls within
+    /// 3 s of the onset), to be raised as the analytics improve. They are NOT the issue's targets,
+    /// which are not met yet: issue 14 asks for fall, line crossing and loitering F1 ≥ 0.90 and
+    /// fight ≥ 0.80 on real clips. (Motion only, the same day: line crossing 0.952, fall 0.600,
+    /// loitering 0.273, crowding 0.605.)
+    static let f1Floors: [String: Double] = [
+        "lineCrossing": 0.90, // measured 0.967 (vtest walkway both ways, car-detection mid-line)
+        "fall": 0.60,         // measured 0.727 (GMDCSA24, 6 falls, 3 activities of daily living)
+        "crowding": 0.40,     // measured 0.512 (vtest, 15 crowds of 3 in two walkway zones, time only)
+        // Measured 0.213 (vtest, 20 stays of 5 s in two walkway zones, with boxes): the rule fires
+        // within 2 s of most of them, but a walking person's box at the detection often overlaps
+        // the labelled one (at the labelled time) by less than 0.5, or the track is another person's.
+        "loitering": 0.15,
+    ]
+
+    @Test(.enabled(if: present, "needs ffmpeg, ../shared/data/real and ../shared/data/vtest.avi"),
+          .enabled(if: FileManager.default.isReadableFile(atPath: detectorModel), "needs ../shared/models/yolox_nano.onnx"))
+    func everyLabelledClipRunsAndEachKindStaysAboveItsFloor() async throws {
+        let set = RealSet.load(folders: Self.labelFolders, clipRoots: Self.clipRoots)
+        #expect(set.failures.isEmpty, "\(set.failures)")
+        let labelFiles = try Self.labelFolders.flatMap { folder in
+            try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(RealSet.labelFileSuffix) }
+        }
+        #expect(set.entries.count == labelFiles.count)
+
+        let result = await RealSetRunner(evaluator: RealClipEvaluator(detectorModel: Self.detectorModel), clipsAtOnce: 2).run(set)
+        print(result.report.eventList + "\n\n" + result.table)
+        #expect(result.failures.isEmpty, "\(result.failures)")
+        #expect(result.report.clips.count == set.entries.count)
+        #expect(result.report.clips.allSatisfy { $0.frames > 0 })
+
+        for row in result.report.kinds {
+            let outcomes = result.report.clips.flatMap(\.rules).filter { $0.kind == row.kind }
+            let entries = set.entries.filter { entry in entry.labels.rules.contains { $0.kind.name == row.kind } }
+            // A clip-level rule that should raise counts one expected event, a timed rule its events.
+            let expected = entries.reduce(0) { sum, entry in
+                sum + entry.labels.rules.filter { $0.kind.name == row.kind }.reduce(0) { count, rule in
+                    count + (entry.labels.clipLevel(of: rule) == .raises ? 1 : rule.events.count)
+                }
+            }
+            #expect(row.clips == entries.count, "\(row.kind)")
+            #expect(row.expectedEvents == expected, "\(row.kind)")
+            #expect(row.score.truePositives + row.score.falsePositives == outcomes.reduce(0) { $0 + $1.detected.count }, "\(row.kind)")
+            #expect(row.timesToDetect.count == row.score.truePositives, "\(row.kind)")
+            #expect(row.timesToDetect.allSatisfy { $0 >= -2 && $0 <= 2 || row.kind == "fall" && $0 <= RealClipScoring.fallDeadline })
+            let floor = try #require(Self.f1Floors[row.kind], "no F1 floor for \(row.kind): measure it and add one")
+            #expect(row.score.f1 >= floor, "\(row.kind) F1 \(row.score.f1) fell below its floor \(floor)")
+        }
+        #expect(Set(result.report.kinds.map(\.kind)) == Set(Self.f1Floors.keys))
+    }
+
+    /// The clip-level machinery on real footage, with intrusion over the whole picture standing in
+    /// for the fight kind that does not exist yet: figures are not asserted, only the counting.
+    @Test(.enabled(if: present, "needs ffmpeg and ../shared/data/real/fight"))
+    func aClipSetOfFightClipsCountsOncePerClip() async throws {
+        let fights = RealClipTests.root.appendingPathComponent("../shared/data/real/fight").standardized.path
+        let setFile = """
+            { "about": "test", "clips": "\(fights)/fight/fi00*.mp4", "clipLevel": "raises",
+              "analysisWidth": 320, "analysisHeight": 240, "analysisFPS": 5,
+              "rules": [ { "name": "anywhere", "kind": { "intrusion": { "zone": { "points": [
+                { "x": 0, "y": 0 }, { "x": 1, "y": 0 }, { "x": 1, "y": 1 }, { "x": 0, "y": 1 } ] } } } } ] }
+            """
+        let quiet = setFile.replacingOccurrences(of: "/fight/fi00*", with: "/noFight/nofi00*")
+            .replacingOccurrences(of: "\"raises\"", with: "\"raisesNothing\"")
+        let folder = try RealSetLoadingTests.folder(["fight.set.json": setFile, "nofight.set.json": quiet])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = await RealSetRunner().run(RealSet.load(folders: [folder.path]))
+        #expect(result.failures.isEmpty, "\(result.failures)")
+        #expect(result.report.clips.map(\.clip) == ["fi003.mp4", "fi008.mp4", "nofi003.mp4", "nofi008.mp4"].map { name in
+            "\(fights)/\(name.hasPrefix("no") ? "noFight" : "fight")/\(name)"
+        })
+        let row = try #require(result.report.kinds.first)
+        #expect(row.kind == "intrusion" && row.clips == 4 && row.expectedEvents == 2)
+        #expect(row.score.truePositives + row.score.falseNegatives == 2)
+        #expect(row.score.falsePositives + row.trueNegatives == 2)
+        print(result.table)
+    }
+}
