@@ -29,8 +29,10 @@ extension ObjectTracker {
             for (trackIndex, track) in tracks.enumerated() where trackBlob[trackIndex] == -1 && track.isConfirmed
                 && Self.coverage(of: track.box, by: blob.box) >= configuration.mergeCoverage {
                 // Pieces of one object (born together, moving together) are fused into the
-                // oldest piece rather than followed as a merge.
-                if oldest >= 0 && Self.arePieces(tracks[oldest], track) {
+                // oldest piece rather than followed as a merge — unless the detector found both
+                // as objects of their own (people standing together in a crowd).
+                let bothDetected = oldest >= 0 && tracks[oldest].lastDetected != nil && track.lastDetected != nil
+                if oldest >= 0 && !bothDetected && Self.arePieces(tracks[oldest], track) {
                     trackBlob[trackIndex] = Self.fused
                     continue
                 }
