@@ -82,6 +82,7 @@ export const RULE_KINDS = {
   crowding: ['밀집', 'Crowding'],
   abandonedObject: ['방치 물체', 'Abandoned object'],
   fall: ['쓰러짐', 'Fall'],
+  fight: ['싸움', 'Fight'],
 };
 
 /** Object classes the detector names (ObjectClass): [Korean, English]. */

@@ -31,6 +31,7 @@ const KIND_DEFAULTS = {
   crowding: { count: 5 },
   abandonedObject: { seconds: 60 },
   fall: { seconds: 5 },
+  fight: { seconds: 1 },
 };
 
 /** What a rule without a class filter counts on a detector-led camera (see AnalysisProfile). */
@@ -42,6 +43,7 @@ const DETECTOR_LED_COUNTS = {
   loitering: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
   crowding: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
   fall: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
+  fight: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
   abandonedObject: ['사람이 아닌 물체만 셉니다', 'Counts anything but a person'],
 };
 

@@ -31,6 +31,10 @@ struct RealSetTests {
         // within 2 s of most of them, but a walking person's box at the detection often overlaps
         // the labelled one (at the labelled time) by less than 0.5, or the track is another person's.
         "loitering": 0.15,
+        // Measured 0.737 (data/fight.set.json and nofight.set.json: 30 fight and 30 no-fight clips
+        // of about 2 s, clip level): 21 found, 6 false, 9 missed — mostly clips where the detector
+        // finds no person at all. The target is 0.80.
+        "fight": 0.65,
     ]
 
     @Test(.enabled(if: present, "needs ffmpeg, ../shared/data/real and ../shared/data/vtest.avi"),
@@ -41,7 +45,10 @@ struct RealSetTests {
         let labelFiles = try Self.labelFolders.flatMap { folder in
             try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(RealSet.labelFileSuffix) }
         }
-        #expect(set.entries.count == labelFiles.count)
+        // Every label file is one clip; the clip sets (fight, no fight) add one entry per clip.
+        let timed = set.entries.filter { entry in entry.labels.rules.allSatisfy { entry.labels.clipLevel(of: $0) == nil } }
+        #expect(timed.count == labelFiles.count)
+        #expect(set.entries.count - timed.count == 60, "30 fight and 30 no-fight clips")
 
         let result = await RealSetRunner(evaluator: RealClipEvaluator(detectorModel: Self.detectorModel), clipsAtOnce: 2).run(set)
         print(result.report.eventList + "\n\n" + result.table)
@@ -60,9 +67,15 @@ struct RealSetTests {
             }
             #expect(row.clips == entries.count, "\(row.kind)")
             #expect(row.expectedEvents == expected, "\(row.kind)")
-            #expect(row.score.truePositives + row.score.falsePositives == outcomes.reduce(0) { $0 + $1.detected.count }, "\(row.kind)")
-            #expect(row.timesToDetect.count == row.score.truePositives, "\(row.kind)")
-            #expect(row.timesToDetect.allSatisfy { $0 >= -2 && $0 <= 2 || row.kind == "fall" && $0 <= RealClipScoring.fallDeadline })
+            let clipLevel = entries.allSatisfy { entry in entry.labels.rules.allSatisfy { entry.labels.clipLevel(of: $0) != nil } }
+            if clipLevel {
+                // One verdict per clip, however often the rule fired in it.
+                #expect(row.score.truePositives + row.score.falsePositives + row.score.falseNegatives + row.trueNegatives == entries.count, "\(row.kind)")
+            } else {
+                #expect(row.score.truePositives + row.score.falsePositives == outcomes.reduce(0) { $0 + $1.detected.count }, "\(row.kind)")
+                #expect(row.timesToDetect.count == row.score.truePositives, "\(row.kind)")
+                #expect(row.timesToDetect.allSatisfy { $0 >= -2 && $0 <= 2 || row.kind == "fall" && $0 <= RealClipScoring.fallDeadline })
+            }
             let floor = try #require(Self.f1Floors[row.kind], "no F1 floor for \(row.kind): measure it and add one")
             #expect(row.score.f1 >= floor, "\(row.kind) F1 \(row.score.f1) fell below its floor \(floor)")
         }

@@ -93,6 +93,7 @@ extension APISchemas {
                 object(nil, ["crowding": object("More than `count` objects in the zone.", ["zone": ref("Zone"), "count": integer])]),
                 object(nil, ["abandonedObject": object(nil, ["zone": ref("Zone"), "seconds": number])]),
                 object(nil, ["fall": object(nil, ["zone": ref("Zone"), "seconds": number])]),
+                object(nil, ["fight": object("Two or more persons close together move violently for `seconds`.", ["zone": ref("Zone"), "seconds": number])]),
             ], core: .init(description: "What the rule watches for: one key naming the kind, with its geometry.")),
             "Schedule": object("""
                 When the rule is armed: days are ISO (1 = Monday), minutes after midnight in the server's district time \

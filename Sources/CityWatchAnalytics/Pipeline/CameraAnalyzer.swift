@@ -16,6 +16,8 @@ public struct CameraAnalyzer: Sendable {
     public private(set) var rules: RuleEngine
     public private(set) var tamper: TamperDetector
     var luma: GrayImage
+    /// The previous frame's luma, for the fight rule's frame-to-frame activity.
+    var previousLuma: [UInt8] = []
     /// The chroma of the last frame, when frames come as yuv420p (helps find objects whose
     /// brightness matches the background's).
     var chroma: ColorPlanes
@@ -90,7 +92,24 @@ public struct CameraAnalyzer: Sendable {
         var result = FrameAnalysis(motion: moved.status, tracks: moved.tracks, grid: moved.finishedGrid)
         result.tamper = tamper.process(luma, time: time)
         let tracks = moved.tracks
-        result.events = rules.evaluate(tracks: tracks, time: time, weekday: weekday, minute: minute)
+        if rules.needsActivity, previousLuma.count == lumaCount {
+            result.events = luma.pixels.withUnsafeBufferPointer { current in
+                previousLuma.withUnsafeBufferPointer { previous in
+                    rules.evaluate(tracks: tracks, time: time, weekday: weekday, minute: minute) { [width, height] box in
+                        Self.changedShare(in: box, current: current, previous: previous, width: width, height: height)
+                    }
+                }
+            }
+        } else {
+            result.events = rules.evaluate(tracks: tracks, time: time, weekday: weekday, minute: minute)
+        }
+        if rules.needsActivity {
+            if previousLuma.count != lumaCount { previousLuma = luma.pixels } else {
+                previousLuma.withUnsafeMutableBufferPointer { target in
+                    luma.pixels.withUnsafeBufferPointer { source in _ = target.baseAddress!.update(from: source.baseAddress!, count: lumaCount) }
+                }
+            }
+        }
         result.merges = rules.merges
         result.finishedTracks = summarise(tracks, time: time, pixels: pixels)
         return result
@@ -160,6 +179,26 @@ public struct CameraAnalyzer: Sendable {
         }
         seen = now
         return finished
+    }
+
+    /// The share of `box`'s pixels (every second row and column) whose luma changed by more than
+    /// 20 levels between `previous` and `current`.
+    static func changedShare(in box: PixelBox, current: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>,
+                             width: Int, height: Int) -> Double {
+        guard let inside = box.clipped(toWidth: width, height: height) else { return 0 }
+        var changed = 0, counted = 0
+        var row = inside.y
+        while row < inside.maxY {
+            var column = inside.x
+            while column < inside.maxX {
+                let index = row * width + column
+                if abs(Int(current[index]) - Int(previous[index])) > 20 { changed += 1 }
+                counted += 1
+                column += 2
+            }
+            row += 2
+        }
+        return counted == 0 ? 0 : Double(changed) / Double(counted)
     }
 
     /// Mean luma and chroma over the middle half of `box` (the object, less its background).

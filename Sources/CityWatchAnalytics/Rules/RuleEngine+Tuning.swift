@@ -18,6 +18,18 @@ extension RuleEngine {
         /// Down: a box no taller than this share of the object's upright height (with its
         /// aspect no longer upright) counts as down like a lying one.
         public var downHeightShare = 0.5
+        /// Fight: the share of the pixels of two persons' joint box that must change from one
+        /// frame to the next for their motion to count as violent.
+        public var fightActivity = 0.2
+        /// Fight: the share of a lone person's widened box that must change for it to count as
+        /// two people locked together (the detector often sees them as one).
+        public var fightSingleActivity = 0.3
+        /// Fight: persons fighting stay in place; a pair whose joint box moves faster than this
+        /// many of its heights per second is walking, however much its pixels change.
+        public var fightMaximumSpeed = 0.6
+        /// Fight: two persons are close together when the gap between their boxes is at most
+        /// this share of the taller one's height.
+        public var fightGap = 0.5
         /// Objects first seen within this many seconds of the first frame are part of the scene
         /// and never abandoned objects.
         public var sceneSettleSeconds: Double

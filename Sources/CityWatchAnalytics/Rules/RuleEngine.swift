@@ -60,7 +60,11 @@ public struct RuleEngine: Sendable {
     /// and returns the events it raises. `weekday` (1 = Monday … 7 = Sunday) and `minute` (after
     /// midnight) are the camera's local time, for schedules. Only confirmed tracks count; state
     /// of tracks no longer reported is dropped.
-    public mutating func evaluate(tracks: [TrackedObject], time: Double, weekday: Int, minute: Int) -> [RuleEvent] {
+    ///
+    /// `activity`, when given, is the share of a box's pixels that changed since the previous
+    /// frame (0…1): what the fight rule calls violent motion. Without it, no fight is raised.
+    public mutating func evaluate(tracks: [TrackedObject], time: Double, weekday: Int, minute: Int,
+                                  activity: ((PixelBox) -> Double)? = nil) -> [RuleEvent] {
         if startTime == nil { startTime = time }
         frame &+= 1
         merges.removeAll(keepingCapacity: true)
@@ -81,6 +85,9 @@ public struct RuleEngine: Sendable {
                 evaluateAbandoned(index, zone: zone, seconds: seconds, tracks: tracks, time: time, armed: armed, into: &events)
             case .fall(let zone, let seconds):
                 evaluateFalls(index, zone: zone, seconds: seconds, tracks: tracks, time: time, armed: armed, into: &events)
+            case .fight(let zone, let seconds):
+                evaluateFight(index, zone: zone, seconds: seconds, tracks: tracks, time: time, armed: armed, activity: activity,
+                              into: &events)
             }
             if memories[index].tracks.count > confirmed {
                 let current = frame
@@ -91,6 +98,11 @@ public struct RuleEngine: Sendable {
     }
 
     // MARK: - Shared steps
+
+    /// True when a rule needs the frame-to-frame activity (a fight rule).
+    public var needsActivity: Bool {
+        memories.contains { if case .fight = $0.rule.kind { true } else { false } }
+    }
 
     /// The foot point of `track` in picture fractions.
     func foot(of track: TrackedObject) -> ImagePoint {
@@ -107,7 +119,7 @@ public struct RuleEngine: Sendable {
         switch rule.kind {
         case .intrusion, .lineCrossing: return track.objectClass != .unknown || heightFraction >= tuning.motionFallbackHeight
         case .abandonedObject: return track.objectClass != .person
-        case .fall, .loitering, .crowding: return track.objectClass == .person
+        case .fall, .loitering, .crowding, .fight: return track.objectClass == .person
         }
     }
 

@@ -14,6 +14,13 @@ struct RuleMemory: Sendable {
     var crowdReported = false
     /// Crowding's cool-down is per rule, not per track.
     var crowdCoolDown: RuleCoolDown?
+    /// Fight: since when violent motion between persons close together has gone on (nil: none
+    /// now), when it was last seen, whether this episode has raised its event, and the
+    /// rule-wide cool-down.
+    var fightSince: Double?
+    var fightLastSeen = 0.0
+    var fightReported = false
+    var fightCoolDown: RuleCoolDown?
     /// The rule's events still within their cool-down, newest last: a track that fires near
     /// where one of them was is taken for the same object under a new track id (it split, or
     /// was lost and found again) and merged as a repeat.

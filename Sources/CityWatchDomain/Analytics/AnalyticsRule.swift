@@ -30,6 +30,7 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
             case .crowding(let zone, let count): .crowding(zone: zone.reachingEdges(), count: count)
             case .abandonedObject(let zone, let seconds): .abandonedObject(zone: zone.reachingEdges(), seconds: seconds)
             case .fall(let zone, let seconds): .fall(zone: zone.reachingEdges(), seconds: seconds)
+            case .fight(let zone, let seconds): .fight(zone: zone.reachingEdges(), seconds: seconds)
             }
         }
 
@@ -45,6 +46,8 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
         case abandonedObject(zone: ImagePolygon, seconds: Double)
         /// A person drops (upright to lying) in the zone and stays down for `seconds`.
         case fall(zone: ImagePolygon, seconds: Double)
+        /// Two or more persons close together in the zone move violently for `seconds`.
+        case fight(zone: ImagePolygon, seconds: Double)
 
         /// The name used in events, logs and the evaluation report.
         public var name: String {
@@ -55,6 +58,7 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
             case .crowding: "crowding"
             case .abandonedObject: "abandonedObject"
             case .fall: "fall"
+            case .fight: "fight"
             }
         }
 
@@ -62,7 +66,7 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
         public var zone: ImagePolygon {
             switch self {
             case .intrusion(let zone), .loitering(let zone, _), .crowding(let zone, _),
-                 .abandonedObject(let zone, _), .fall(let zone, _): zone
+                 .abandonedObject(let zone, _), .fall(let zone, _), .fight(let zone, _): zone
             case .lineCrossing: .wholePicture
             }
         }
@@ -104,7 +108,8 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
             switch kind {
             case .intrusion(let zone):
                 _ = try zone.validated()
-            case .loitering(let zone, let seconds), .abandonedObject(let zone, let seconds), .fall(let zone, let seconds):
+            case .loitering(let zone, let seconds), .abandonedObject(let zone, let seconds), .fall(let zone, let seconds),
+                 .fight(let zone, let seconds):
                 _ = try zone.validated()
                 guard seconds > 0, seconds.isFinite else { throw Problem(field: "kind.seconds", reason: "must be more than 0 seconds") }
             case .crowding(let zone, let count):

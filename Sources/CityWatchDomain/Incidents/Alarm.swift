@@ -126,7 +126,7 @@ extension Alarm {
     /// The priority an analytics event of `kind` gets: people where they must not be come first.
     public static func priority(forAnalyticsKind kind: String) -> Priority {
         switch kind {
-        case "intrusion", "fall": .high
+        case "intrusion", "fall", "fight": .high
         case "tamper": .normal
         case "loitering", "lineCrossing", "crowding", "abandonedObject": .normal
         default: .low

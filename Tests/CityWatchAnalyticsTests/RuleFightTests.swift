@@ -1,0 +1,75 @@
+import CityWatchAnalytics
+import CityWatchDomain
+import Testing
+
+private typealias F = RuleFixtures
+
+/// The fight rule: persons close together, staying in place, with violent motion between them.
+@Suite("Fight rule")
+struct RuleFightTests {
+    static let rule = AnalyticsRule(name: "fight", kind: .fight(zone: F.rectangle(0, 0, 1, 1), seconds: 1), coolDownSeconds: 0)
+
+    static func person(_ id: Int, x: Int, velocityX: Double = 0, time: Double) -> TrackedObject {
+        var track = F.track(id, footX: x, footY: 150, width: 20, height: 60, objectClass: .person, time: time)
+        track.velocityX = velocityX
+        return track
+    }
+
+    /// Runs 3 s at 5 fps with `tracks` at each time and every box's activity `activity`.
+    static func run(_ engine: inout RuleEngine, activity: Double?, tracks: (Double) -> [TrackedObject]) -> [RuleEvent] {
+        var events: [RuleEvent] = []
+        for step in 0...15 {
+            let time = Double(step) / 5
+            events += engine.evaluate(tracks: tracks(time), time: time, weekday: 3, minute: 720, activity: activity.map { value in { _ in value } })
+        }
+        return events
+    }
+
+    @Test func twoPeopleInPlaceWithViolentMotionAreOneFightAfterTheSeconds() throws {
+        var engine = F.engine(Self.rule)
+        let events = Self.run(&engine, activity: 0.5) { time in [Self.person(1, x: 150, time: time), Self.person(2, x: 172, time: time)] }
+        let fight = try #require(events.first)
+        #expect(events.count == 1, "one event per episode")
+        #expect(fight.kind == "fight" && fight.time == 1 && Set(fight.trackIDs) == [1, 2])
+    }
+
+    @Test func walkersSideBySideFarApartOrCalmAreNoFight() {
+        var walking = F.engine(Self.rule)
+        #expect(Self.run(&walking, activity: 0.5) { time in
+            [Self.person(1, x: 100 + Int(time * 60), velocityX: 60, time: time), Self.person(2, x: 122 + Int(time * 60), velocityX: 60, time: time)]
+        }.isEmpty, "a pair moving a height a second is walking")
+        // Between the pair's threshold and a lone person's: only persons close together fight.
+        var apart = F.engine(Self.rule)
+        #expect(Self.run(&apart, activity: 0.25) { time in [Self.person(1, x: 60, time: time), Self.person(2, x: 260, time: time)] }.isEmpty)
+        var calm = F.engine(Self.rule)
+        #expect(Self.run(&calm, activity: 0.1) { time in [Self.person(1, x: 150, time: time), Self.person(2, x: 172, time: time)] }.isEmpty)
+        var unmeasured = F.engine(Self.rule)
+        #expect(Self.run(&unmeasured, activity: nil) { time in [Self.person(1, x: 150, time: time), Self.person(2, x: 172, time: time)] }.isEmpty)
+    }
+
+    @Test func twoPeopleSeenAsOneBoxFightWhenTheirSurroundingsChurnMore() {
+        var churning = F.engine(Self.rule)
+        #expect(Self.run(&churning, activity: 0.4) { time in [Self.person(1, x: 150, time: time)] }.count == 1)
+        var lively = F.engine(Self.rule)
+        #expect(Self.run(&lively, activity: 0.25) { time in [Self.person(1, x: 150, time: time)] }.isEmpty,
+                "one person moving as much as a fighting pair is not a fight")
+    }
+
+    @Test func theAnalyzerMeasuresTheChangeBetweenFrames() throws {
+        // Two persons the detector finds, standing together; their box flickers every frame.
+        var analyzer = CameraAnalyzer(width: 320, height: 180, settings: CameraAnalyticsSettings(rules: [Self.rule]),
+                                      detection: DetectionSchedule())
+        let pair = [PixelBox(x: 140, y: 80, width: 20, height: 60), PixelBox(x: 162, y: 80, width: 20, height: 60)]
+        var events: [RuleEvent] = []
+        for step in 0..<12 {
+            let time = Double(step) / 5
+            var pixels = [UInt8](repeating: 90, count: 320 * 180)
+            for row in 80..<140 { for column in 140..<182 where (row + column + step) % 2 == 0 { pixels[row * 320 + column] = 220 } }
+            let look = analyzer.detectionRegion(time: time).map { region in
+                DetectorLook(region: region, time: time, objects: pair.map { DetectedObject(objectClass: .person, confidence: 0.9, box: $0) })
+            }
+            events += analyzer.process(yuv: pixels, time: time, weekday: 3, minute: 720, look: look).events
+        }
+        #expect(events.map(\.kind) == ["fight"])
+    }
+}
