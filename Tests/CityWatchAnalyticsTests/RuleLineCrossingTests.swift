@@ -51,6 +51,28 @@ struct RuleLineCrossingTests {
         #expect(events.map(\.direction) == [.leftToRight] && events.first?.time == 1.2)
     }
 
+    @Test func aTrackLostAtThePictureEdgeCrossesALineDrawnThereOnItsWayOut() {
+        // A line near the bottom edge (y = 0.97, 174.6 px); a walker going down at 50 px/s is
+        // last seen touching the edge, just short of the line, and is gone the frame after.
+        let low = ImageLine(start: ImagePoint(x: 0.2, y: 0.97), end: ImagePoint(x: 0.9, y: 0.97))
+        func walk(rows: [Int]) -> [RuleFrame] {
+            var frames = rows.enumerated().map { index, row in
+                var track = F.track(1, footX: 160, footY: row, time: Double(index) * 0.2)
+                track.velocityY = 50
+                return RuleFrame(time: Double(index) * 0.2, tracks: [track])
+            }
+            frames.append(RuleFrame(time: Double(rows.count) * 0.2, tracks: []))
+            return frames
+        }
+        var atEdge = F.engine(AnalyticsRule(name: "exit", kind: .lineCrossing(line: low, direction: .leftToRight), coolDownSeconds: 0))
+        let events = atEdge.run(walk(rows: [150, 160, 168, 177]))
+        #expect(events.map(\.direction) == [.leftToRight] && abs((events.first?.time ?? 0) - 0.8) < 1e-9, "\(events)")
+        // Lost in the middle of the picture (behind a wall), heading the same way: nothing.
+        let middle = ImageLine(start: ImagePoint(x: 0.2, y: 0.5), end: ImagePoint(x: 0.9, y: 0.5))
+        var inside = F.engine(AnalyticsRule(name: "gate", kind: .lineCrossing(line: middle, direction: .either), coolDownSeconds: 0))
+        #expect(inside.run(walk(rows: [60, 70, 80, 86])).isEmpty)
+    }
+
     @Test func crossingTheWrongWayRaisesNothing() {
         var engine = Self.engine(.leftToRight)
         #expect(engine.run(Self.path(rows: [120, 110, 100, 80, 70, 60])).isEmpty)

@@ -35,8 +35,41 @@ extension RuleEngine {
                 memory.settledSide = side
                 memory.anchor = point
             }
+            memory.lastObserved = track
             memories[index].tracks[track.id] = memory
         }
+        crossingsLeavingThePicture(index, line: line, direction: wanted, time: time, armed: armed, into: &events)
+    }
+
+    /// A track gone since the last frame, last seen at the picture's edge, may have crossed the
+    /// line on its way out, unseen: its foot point carried on by its velocity for
+    /// ``Tuning/exitSeconds`` from where it was last seen is taken as its way out, and a crossing
+    /// of the drawn segment on that way counts. A track lost in the middle of the picture (behind
+    /// a wall) crosses nothing.
+    mutating func crossingsLeavingThePicture(_ index: Int, line: ImageLine, direction wanted: CrossingDirection, time: Double,
+                                             armed: Bool, into events: inout [RuleEvent]) {
+        let rule = memories[index].rule
+        let previous = frame &- 1
+        for (id, memory) in memories[index].tracks where memory.stamp == previous && memory.settledSide != 0 {
+            guard let last = memory.lastObserved, isAtEdge(last.box) else { continue }
+            let ahead = tuning.exitSeconds
+            let out = ImagePoint(x: (last.footX + last.velocityX * ahead) / Double(width),
+                                 y: (last.footY - 0.5 + last.velocityY * ahead) / Double(height))
+            let side = line.side(of: out)
+            guard side != 0, side != memory.settledSide, line.isCrossed(from: memory.anchor, to: out), armed, matches(rule, last) else { continue }
+            let went: CrossingDirection = memory.settledSide < 0 ? .leftToRight : .rightToLeft
+            guard wanted == .either || wanted == went else { continue }
+            var left = memory
+            left.settledSide = side
+            raise(index, coolDown: &left.coolDown, tracks: [last], time: time, direction: went, into: &events)
+            memories[index].tracks[id] = left
+        }
+    }
+
+    /// True when `box` touches, or comes within 2 % of, an edge of the picture.
+    func isAtEdge(_ box: PixelBox) -> Bool {
+        let marginX = max(1, width / 50), marginY = max(1, height / 50)
+        return box.x <= marginX || box.y <= marginY || box.maxX >= width - marginX || box.maxY >= height - marginY
     }
 
     /// One event per crowd episode: more than `count` matching objects in the zone at once. The

@@ -18,6 +18,9 @@ extension RuleEngine {
         /// Down: a box no taller than this share of the object's upright height (with its
         /// aspect no longer upright) counts as down like a lying one.
         public var downHeightShare = 0.5
+        /// Line crossing: seconds a track gone at the picture's edge is carried on by its velocity
+        /// to find whether it crossed the line on its way out.
+        public var exitSeconds = 0.5
         /// Fight: the share of the pixels of two persons' joint box that must change from one
         /// frame to the next for their motion to count as violent.
         public var fightActivity = 0.2
