@@ -194,7 +194,14 @@ struct ConsoleFrictionBrowserTests {
         #expect(oneMinute["span"]?.int == 60_000, "three more: \(oneMinute)")
         let secondLabels = oneMinute["labels"]?.array?.compactMap(\.string) ?? []
         #expect(!secondLabels.isEmpty && secondLabels.allSatisfy { $0.wholeMatch(of: /\d\d:\d\d:\d\d/) != nil }, "labels: \(secondLabels)")
-        if case .number(let share) = oneMinute["openWidth"] { #expect(share > 0.04, "the open segment drawn \(share) of the width") }
+        // The wheel keeps the time under the pointer where it is on screen, and in the day view the
+        // open segment sits at its time of day: within two hours of the browser's midnight it stays
+        // at the timeline's edge through the zoom, partly off it, so there only being drawn is checked.
+        let intoDay = Date().timeIntervalSince(Calendar.current.startOfDay(for: Date()))
+        let nearMidnight = min(intoDay, 86_400 - intoDay) < 7_200
+        if case .number(let share) = oneMinute["openWidth"] {
+            #expect(share > (nearMidnight ? 0 : 0.04), "the open segment drawn \(share) of the width")
+        }
         try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-playback-minute.png"))
         try await browser.click(browser.findElement("#timeline-zoom-day"))
         let day = try await browser.execute("return Number(document.getElementById('timeline').dataset.span)").int ?? 0
