@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "CityWatchDetection",
-            dependencies: ["CityWatchDomain", "CCityWatchDetector"],
+            dependencies: ["CityWatchAnalytics", "CityWatchDomain", "CCityWatchDetector"],
             swiftSettings: optimisedInDebug
         ),
         .target(

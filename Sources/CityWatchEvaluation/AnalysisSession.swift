@@ -41,13 +41,7 @@ public struct AnalysisSession: Sendable {
         // A weekday noon: the evaluation's rules have no schedule, so any time arms them.
         var look: DetectorLook?
         if let detector, let region = analyzer.detectionRegion(time: time) {
-            let width = analyzer.width, height = analyzer.height
-            let rgb = YUV420Conversion.rgb(fromYUV420p: pixels, width: width, height: height)
-            let found = (try? detector.detect(pixels: rgb ?? pixels, width: width, height: height, channels: rgb == nil ? 1 : 3,
-                                              region: region)) ?? []
-            look = DetectorLook(region: region, time: time, objects: found.map {
-                DetectedObject(objectClass: $0.objectClass, confidence: Double($0.score), box: $0.box)
-            })
+            look = detector.look(yuv: pixels, width: analyzer.width, height: analyzer.height, region: region, time: time)
             detectorRuns += 1
             detectorSeconds += Self.seconds(clock.now - started)
         }

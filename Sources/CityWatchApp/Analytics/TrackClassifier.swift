@@ -168,15 +168,10 @@ final class TrackClassifier: Sendable {
 
     /// A look: everything found in the region, in colour when the frame has it.
     private func look(_ request: Request) -> Answer {
-        let rgb = YUV420Conversion.rgb(fromYUV420p: request.luma, width: request.width, height: request.height)
-        let found = (try? detector.detect(pixels: rgb ?? request.luma, width: request.width, height: request.height,
-                                          channels: rgb == nil ? 1 : 3, region: request.box)) ?? []
-        let look = DetectorLook(region: request.box, time: request.time, objects: found.map {
-            DetectedObject(objectClass: $0.objectClass, confidence: Double($0.score), box: $0.box)
-        })
-        let best = found.max { $0.score < $1.score }
+        let look = detector.look(yuv: request.luma, width: request.width, height: request.height, region: request.box, time: request.time)
+        let best = look.objects.max { $0.confidence < $1.confidence }
         return Answer(camera: request.camera, trackID: request.trackID, objectClass: best?.objectClass ?? .unknown,
-                      confidence: best.map { Double($0.score) } ?? 0, look: look)
+                      confidence: best?.confidence ?? 0, look: look)
     }
 
 }
