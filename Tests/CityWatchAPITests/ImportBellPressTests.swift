@@ -13,7 +13,8 @@ import VaporTesting
 
 /// A registry import never blocks the control room: while `citywatch cameras import` works
 /// through a file in its own process, a bell pressed at the server puts its cameras on the wall
-/// within a second — while a 100,000-row file is staged, and while an import is switched in.
+/// within a second — while a 100,000-row file is staged, while an import is switched in, and
+/// right after.
 @Suite("Import and bell presses", .serialized,
        .enabled(if: FileManager.default.isExecutableFile(atPath: RepositoryPaths.root.appendingPathComponent(".build/debug/citywatch").path),
                 "needs the built executable"))
@@ -90,6 +91,9 @@ struct ImportBellPressTests {
             _ = try RegistryFileGenerator(rows: 4_000, seed: 4).write(to: small)
             presses += try await pressWhileImporting(small, every: .milliseconds(150), limit: 200)
             #expect(presses.contains { $0.phase == "committed" }, "no press while switching in: \(presses)")
+            // And once it is in: the first press after an import must not wait for the server to
+            // reload the registry it changed.
+            presses.append(Press(seconds: try await press(), phase: "after"))
             print("bell press → wall during imports:", presses.map { "\($0.phase) \(Int($0.seconds * 1000)) ms" }.joined(separator: ", "))
             // Within a second, every one (`make test` runs this suite on its own: beside other
             // suites in this process a press waits for the process's async threads, not the store).

@@ -31,12 +31,16 @@ public struct BellDirectory: Sendable {
 
     let database: any Database
     let cameras: CameraDirectory
+    /// Links to the cameras at hand rather than waiting for a reload of the registry an import
+    /// just changed (``CameraDirectory/snapshotAtHand(on:now:)``): what a press does.
+    let promptly: Bool
 
     /// Bells of `database`, linked to the cameras of `cameras` (the server's shared directory,
     /// so a press does not read the whole registry; a fresh one loads it once).
-    public init(database: any Database, cameras: CameraDirectory = CameraDirectory()) {
+    public init(database: any Database, cameras: CameraDirectory = CameraDirectory(), promptly: Bool = false) {
         self.database = database
         self.cameras = cameras
+        self.promptly = promptly
     }
 
     /// Every bell with the enabled cameras within `radius` metres whose view covers it.
@@ -50,7 +54,7 @@ public struct BellDirectory: Sendable {
     }
 
     private func listings(of bells: [Bell], radius: Double) async throws -> [Listing] {
-        let snapshot = try await cameras.snapshot(on: database)
+        let snapshot = try await promptly ? cameras.snapshotAtHand(on: database) : cameras.snapshot(on: database)
         var castNetCameras: [CastNetCamera] = []
         var details: [String: (camera: UUID, site: Site)] = [:]
         for (index, camera) in snapshot.cameras.enumerated() where camera.enabled {

@@ -118,7 +118,7 @@ public struct BellPressService: Sendable {
         do {
             let window = try await reading.drill(bell: bell.id, at: now)
             let drill = press.drill || window != nil
-            let links = try await BellDirectory(database: reader, cameras: cameras).listing(bell: bell)
+            let links = try await BellDirectory(database: reader, cameras: cameras, promptly: true).listing(bell: bell)
             let place = bell.record.location.isEmpty ? bell.record.displayAddress : bell.record.location
             let alarm = Alarm(source: .bell, sourceRef: key, priority: .critical,
                               title: "\(drill ? "[훈련] " : "")비상벨 · \(place)",

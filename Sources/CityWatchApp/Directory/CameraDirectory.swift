@@ -57,13 +57,10 @@ public final class CameraDirectory: Sendable {
     private struct State {
         var snapshot: Snapshot?
         var checkedAt: Date = .distantPast
-        /// The one reload in progress; concurrent callers wait for it instead of starting their own.
+        /// The one check or reload in progress; concurrent callers wait for it instead of starting their own.
         var loading: Task<Snapshot, any Error>?
-    }
-
-    private enum Pending {
-        case cached(Snapshot)
-        case loading(Task<Snapshot, any Error>)
+        /// Moves on ``invalidate()``: a load started before then does not store what it read.
+        var generation = 0
     }
 
     private let state = Mutex(State())
@@ -78,40 +75,66 @@ public final class CameraDirectory: Sendable {
     /// At most one check or reload runs at a time: when a hundred requests arrive together
     /// after an import they share one load instead of a hundred.
     public func snapshot(on database: any Database, now: Date = Date()) async throws -> Snapshot {
-        let pending = state.withLock { state -> Pending in
+        switch pending(on: database, now: now) {
+        case .cached(let cached): cached
+        case .loading(let task): try await task.value
+        }
+    }
+
+    /// The snapshot at hand, without waiting for a check or a reload that is due: it starts in
+    /// the background and later calls see its result. Only a directory that has never loaded
+    /// waits. For the paths that must answer at once whatever an import is doing (a bell press
+    /// puts its cameras on the wall within a second; reloading a city's registry takes longer).
+    public func snapshotAtHand(on database: any Database, now: Date = Date()) async throws -> Snapshot {
+        let pending = pending(on: database, now: now)
+        if let cached = state.withLock({ $0.snapshot }) { return cached }
+        switch pending {
+        case .cached(let cached): return cached
+        case .loading(let task): return try await task.value
+        }
+    }
+
+    private enum Pending {
+        case cached(Snapshot)
+        case loading(Task<Snapshot, any Error>)
+    }
+
+    /// The cached snapshot while it is recent, else the load in progress (started here if none
+    /// is). A load stores its own result, so one nobody waits for still lands.
+    private func pending(on database: any Database, now: Date) -> Pending {
+        state.withLock { state -> Pending in
             if let cached = state.snapshot, now.timeIntervalSince(state.checkedAt) < recheckInterval { return .cached(cached) }
             if let loading = state.loading { return .loading(loading) }
-            let cached = state.snapshot
-            let task = Task<Snapshot, any Error> {
-                let version = try await Settings(database: database).get(.registryVersion)
-                if let cached, cached.version == version { return cached }
-                let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
-                return Snapshot(version: version, sites: sites, cameras: cameras)
+            let cached = state.snapshot, generation = state.generation
+            let task = Task<Snapshot, any Error> { [self] in
+                do {
+                    let version = try await Settings(database: database).get(.registryVersion)
+                    let fresh: Snapshot
+                    if let cached, cached.version == version {
+                        fresh = cached
+                    } else {
+                        let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
+                        fresh = Snapshot(version: version, sites: sites, cameras: cameras)
+                    }
+                    self.state.withLock {
+                        guard $0.generation == generation else { return }
+                        $0.loading = nil
+                        $0.snapshot = fresh
+                        $0.checkedAt = now
+                    }
+                    return fresh
+                } catch {
+                    self.state.withLock { if $0.generation == generation { $0.loading = nil } }
+                    throw error
+                }
             }
             state.loading = task
             return .loading(task)
-        }
-        switch pending {
-        case .cached(let cached):
-            return cached
-        case .loading(let task):
-            do {
-                let fresh = try await task.value
-                state.withLock {
-                    if $0.loading == task { $0.loading = nil }
-                    $0.snapshot = fresh
-                    $0.checkedAt = now
-                }
-                return fresh
-            } catch {
-                state.withLock { if $0.loading == task { $0.loading = nil } }
-                throw error
-            }
         }
     }
 
     /// Forgets the snapshot so the next request reloads (after a change made by this process).
     public func invalidate() {
-        state.withLock { $0 = State() }
+        state.withLock { $0 = State(generation: $0.generation + 1) }
     }
 }
