@@ -65,11 +65,13 @@ extension EvaluationSet {
         return (60, cast, .crowding(zone: zone(0.1, 0.45, 0.9, 1), count: 3))
     }
 
-    /// Most of the picture, 5 s. Two people each carry a bag, put it down without stopping and
-    /// walk on (expected: 2 events, 5 s after each bag is left alone); two others walk by far off.
-    static func abandonedObject() -> (duration: Double, cast: EvaluationCast, rule: AnalyticsRule.Kind) {
+    /// Most of the picture, 5 s, for object left and abandoned object alike. Two people each
+    /// carry a bag and put it down: the first steps aside and stands by it for 10 s before
+    /// walking on, the second walks on at once; two others walk by far off. Expected: object
+    /// left 5 s after each bag is down; abandoned object 5 s after each owner is out of reach.
+    static func leftBags(_ kind: (ImagePolygon, Double) -> AnalyticsRule.Kind) -> (duration: Double, cast: EvaluationCast, rule: AnalyticsRule.Kind) {
         var cast = EvaluationCast(height: height)
-        let first: [(Double, Double, Double)] = [(3, -10, 150), (9, 150, 150), (15, 330, 150)]
+        let first: [(Double, Double, Double)] = [(3, -10, 150), (9, 150, 150), (10, 160, 150), (20, 160, 150), (26, 330, 150)]
         cast.person(first)
         cast.bag(carriedAlong: first, dx: -12, dropAt: 9)
         cast.person([(5, -10, 95), (15, 330, 95)])
@@ -77,7 +79,7 @@ extension EvaluationSet {
         cast.person(second)
         cast.bag(carriedAlong: second, dx: 12, dropAt: 23)
         cast.person([(28, 330, 70), (38, -10, 70)])
-        return (40, cast, .abandonedObject(zone: zone(0.05, 0.4, 0.95, 1), seconds: 5))
+        return (40, cast, kind(zone(0.05, 0.4, 0.95, 1), 5))
     }
 
     /// Most of the picture, 3 s. One person falls, lies 11 s and gets up; a second falls and

@@ -47,7 +47,7 @@ public enum EvaluationSet {
     }
 
     /// The rule kinds covered, in report order, each the base name of its scenes.
-    public static let kinds = ["intrusion", "loitering", "lineCrossing", "crowding", "abandonedObject", "fall"]
+    public static let kinds = ["intrusion", "loitering", "lineCrossing", "crowding", "objectLeft", "abandonedObject", "fall"]
 
     /// Every clip: each kind in each variant, named `KIND-VARIANT` (`fall-shaky`).
     public static func clips() -> [EvaluationClip] {
@@ -67,7 +67,8 @@ public enum EvaluationSet {
         case "loitering": made = loitering()
         case "lineCrossing": made = lineCrossing()
         case "crowding": made = crowding()
-        case "abandonedObject": made = abandonedObject()
+        case "objectLeft": made = leftBags { .objectLeft(zone: $0, seconds: $1) }
+        case "abandonedObject": made = leftBags { .abandonedObject(zone: $0, seconds: $1) }
         case "fall": made = fall()
         default: return nil
         }

@@ -11,8 +11,11 @@ import CityWatchMedia
 /// - line crossing: the foot point changes side of the line, the step between two frames
 ///   passing through the drawn segment, in the counted direction;
 /// - crowding: the number of objects standing in the zone rises above the rule's count;
-/// - abandoned object: an object not in the first frame has kept still, with no other object's
-///   box touching it, for the rule's seconds, in the zone;
+/// - object left: an object not in the first frame, and not a person, has kept still, with no other object's box
+///   touching it, for the rule's seconds, in the zone;
+/// - abandoned object: the same, counting only while the person who carried it in (the person
+///   nearest it, within their height foot to foot, when it is first visible) is out of the
+///   picture or farther than ``unattendedReach`` of their heights;
 /// - fall: a scripted fall posture in the zone has lasted the rule's seconds.
 ///
 /// Each event carries the object's id and true box at that frame (crowding: neither, a crowd
@@ -22,6 +25,9 @@ public enum ExpectedEvents {
     /// Seconds a foot point may be out of a zone without ending the stay (the rule engine's
     /// documented grace).
     public static let stayGrace = 1.0
+    /// How far, in their own heights, an owner must be from a left object for it to be
+    /// unattended (the rule engine's documented default).
+    public static let unattendedReach = 1.5
     /// Pixels a box centre may wander (beyond camera shake) and still be still.
     public static let stillRadius = 2.0
 
@@ -46,10 +52,12 @@ public enum ExpectedEvents {
             events = trails.flatMap { crossings(of: $0, line: line, direction: direction, times: times, geometry: geometry) }
         case .crowding(let zone, let count):
             events = crowds(trails, zone: zone, above: count, times: times, geometry: geometry)
-        case .abandonedObject(let zone, let seconds):
+        case .objectLeft(let zone, let seconds), .abandonedObject(let zone, let seconds):
             let shake = Double(truth.scene.effects.shake)
-            events = trails.flatMap { unattended(trail: $0, among: trails, zone: zone, seconds: seconds, shake: shake,
-                                                 times: times, geometry: geometry) }
+            let persons = Set(truth.scene.objects.filter { $0.objectClass == .person }.map(\.id))
+            let unattended = rule.kind.name == "abandonedObject"
+            events = trails.flatMap { left(trail: $0, among: trails, zone: zone, seconds: seconds, shake: shake, times: times,
+                                           geometry: geometry, persons: persons, unattended: unattended) }
         case .fall(let zone, let seconds):
             events = falls(in: truth, trails: trails, zone: zone, seconds: seconds, geometry: geometry)
         case .fight:
@@ -136,9 +144,14 @@ public enum ExpectedEvents {
 
     /// One object left on its own: still (its box centre within ``stillRadius`` plus the shake of
     /// where the spell began) and untouched by any other box, for `seconds`, in `zone`.
-    static func unattended(trail: Trail, among trails: [Trail], zone: ImagePolygon, seconds: Double, shake: Double,
-                           times: [Double], geometry: PictureGeometry) -> [EventScore.Occurrence] {
+    /// Still spells of one object not in the first frame and not a person (`persons`: their
+    /// ids): an event once one has lasted `seconds` with no other box touching it. With
+    /// `unattended`, only the time its owner is away counts (see the type's notes).
+    static func left(trail: Trail, among trails: [Trail], zone: ImagePolygon, seconds: Double, shake: Double,
+                     times: [Double], geometry: PictureGeometry, persons: Set<Int>, unattended: Bool) -> [EventScore.Occurrence] {
         guard trail.boxes.first.flatMap({ $0 }) == nil else { return [] }   // part of the scene from the start
+        guard !persons.contains(trail.id) else { return [] }
+        let carrier = unattended ? owner(of: trail, among: trails.filter { persons.contains($0.id) }) : nil
         var events: [EventScore.Occurrence] = []
         var start: Double?, anchor = (x: 0.0, y: 0.0), reported = false
         for (index, box) in trail.boxes.enumerated() {
@@ -147,8 +160,9 @@ public enum ExpectedEvents {
             let near = PixelBox(x: box.x - 2, y: box.y - 2, width: box.width + 4, height: box.height + 4)
             let touched = trails.contains { $0.id != trail.id && $0.boxes[index].flatMap { near.intersection($0) } != nil }
             let moved = abs(centre.x - anchor.x) > stillRadius + 2 * shake || abs(centre.y - anchor.y) > stillRadius + 2 * shake
-            if touched || start == nil || moved {
-                start = touched ? nil : times[index]
+            let attended = carrier.map { isNear(box, $0.boxes[index], heights: unattendedReach) } ?? false
+            if touched || start == nil || moved || attended {
+                start = touched || attended ? nil : times[index]
                 anchor = centre
                 reported = false
                 continue
@@ -160,6 +174,26 @@ public enum ExpectedEvents {
             }
         }
         return events
+    }
+
+    /// The person trail nearest to `trail` in the first frame it is visible, within that
+    /// person's height foot to foot: who carried it in.
+    static func owner(of trail: Trail, among persons: [Trail]) -> Trail? {
+        guard let first = trail.boxes.firstIndex(where: { $0 != nil }), let box = trail.boxes[first] else { return nil }
+        return persons.filter { isNear(box, $0.boxes[first], heights: 1) }
+            .min { footDistance(box, $0.boxes[first]!) < footDistance(box, $1.boxes[first]!) }
+    }
+
+    /// True when `person` is visible and its foot point within `heights` of its box height of
+    /// `box`'s.
+    static func isNear(_ box: PixelBox, _ person: PixelBox?, heights: Double) -> Bool {
+        guard let person else { return false }
+        return footDistance(box, person) <= heights * Double(max(1, person.height))
+    }
+
+    static func footDistance(_ a: PixelBox, _ b: PixelBox) -> Double {
+        let (ax, ay) = PictureGeometry.foot(of: a), (bx, by) = PictureGeometry.foot(of: b)
+        return ((ax - bx) * (ax - bx) + (ay - by) * (ay - by)).squareRoot()
     }
 
     /// Scripted falls in `zone` whose lying posture lasts `seconds`: one event that long after.

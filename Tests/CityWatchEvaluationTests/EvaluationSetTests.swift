@@ -18,8 +18,15 @@ struct EvaluationSetTests {
     @Test func scriptedScenesExpectTheEventsTheirStoriesTell() {
         let counts = EvaluationSet.kinds.map { kind in EvaluationSet.clips(named: kind)[0].expectedEvents()[0].count }
         // intrusion 2, loitering 2, line crossing 5 (of 9 crossings), crowding 2 (of 3 gatherings),
-        // abandoned 2, fall 2.
-        #expect(counts == [2, 2, 5, 2, 2, 2])
+        // object left 2, abandoned 2 (the same two bags), fall 2.
+        #expect(counts == [2, 2, 5, 2, 2, 2, 2])
+        // Left and abandoned differ on the bag whose owner stands by it: left 5 s after it is
+        // down (9 s), abandoned 5 s after the owner walks off at 20 s and is out of reach.
+        let left = EvaluationSet.clips(named: "objectLeft")[0].expectedEvents()[0].map(\.time)
+        let abandoned = EvaluationSet.clips(named: "abandonedObject")[0].expectedEvents()[0].map(\.time)
+        #expect(left.count == 2 && abandoned.count == 2)
+        #expect(left.first.map { (14...15).contains($0) } == true, "\(left)")
+        #expect(abandoned.first.map { (25...28).contains($0) } == true, "\(abandoned)")
     }
 
     @Test func grayAndYUVConversionsFollowBT601LimitedRange() {

@@ -60,15 +60,30 @@ struct ExpectedEventsTests {
         #expect(expected(.crowding(zone: .wholePicture, count: 3), standers).isEmpty)
     }
 
-    @Test func abandonedObjectIsDueWhenTheBagHasBeenAloneAndStillForTheRulesSeconds() {
+    @Test func anObjectIsLeftWhenTheBagHasBeenAloneAndStillForTheRulesSeconds() {
         // Carried beside its owner until 3 s, then left at x = 30 while the owner walks on;
         // the owner's box (x ± 5) stops touching the bag's (27…33, with a 2-pixel margin) at 3.2 s.
         let owner = person(1, [(0, 0, 60), (3, 38, 60), (8, 100, 60)])
         let bag = person(2, [(0, -8, 60), (3, 30, 60)], objectClass: .bag, size: (6, 6))
-        let events = expected(.abandonedObject(zone: .wholePicture, seconds: 2), [owner, bag])
+        let events = expected(.objectLeft(zone: .wholePicture, seconds: 2), [owner, bag])
         #expect(events.count == 1)
         #expect(events.first.map { abs($0.time - 5.2) < 1e-9 } == true)
         #expect(events.first?.box == PixelBox(x: 27, y: 54, width: 6, height: 6))
+    }
+
+    @Test func anAbandonedObjectIsDueWhenItsOwnerHasBeenOutOfReachForTheRulesSeconds() {
+        // The same walk: the owner (20 px tall, 12.4 px/s; boxes on whole pixels) is more than
+        // 1.5 heights (30 px) from the bag's foot from 4.9 s, so the bag is abandoned 2 s later.
+        let owner = person(1, [(0, 0, 60), (3, 38, 60), (8, 100, 60)])
+        let bag = person(2, [(0, -8, 60), (3, 30, 60)], objectClass: .bag, size: (6, 6))
+        let events = expected(.abandonedObject(zone: .wholePicture, seconds: 2), [owner, bag])
+        #expect(events.count == 1)
+        #expect(events.first.map { abs($0.time - 6.9) < 1e-9 } == true, "\(events)")
+        // A stranger standing by it from 5 s does not attend it; its owner coming back does.
+        let stranger = person(3, [(5, 44, 60)], appear: 5)
+        #expect(expected(.abandonedObject(zone: .wholePicture, seconds: 2), [owner, bag, stranger]).count == 1)
+        let returning = person(1, [(0, 0, 60), (3, 38, 60), (5, 62, 60), (6, 40, 60)])
+        #expect(expected(.abandonedObject(zone: .wholePicture, seconds: 2), [returning, bag]).isEmpty)
     }
 
     @Test func somethingStillFromTheFirstFrameIsNeverAbandoned() {

@@ -33,6 +33,10 @@ extension RuleEngine {
         /// Fight: two persons are close together when the gap between their boxes is at most
         /// this share of the taller one's height.
         public var fightGap = 0.5
+        /// Abandoned object: a left object is unattended when its owner's foot point is farther
+        /// than this many of the owner's heights from its own (about 2.5 m for a grown-up), or
+        /// the owner is gone; with no owner seen, when no person is that near.
+        public var unattendedReach = 1.5
         /// Objects first seen within this many seconds of the first frame are part of the scene
         /// and never abandoned objects.
         public var sceneSettleSeconds: Double

@@ -1,6 +1,6 @@
 import CityWatchDomain
 
-/// The zone kinds followed per track: intrusion, loitering, abandoned object, fall.
+/// The zone kinds followed per track: intrusion, loitering, object left, abandoned object, fall.
 extension RuleEngine {
     /// Intrusion fires once per stay, as soon as a matching object is in the zone while armed
     /// (entering, first seen inside, or inside when the schedule arms); loitering fires once per
@@ -30,23 +30,81 @@ extension RuleEngine {
         }
     }
 
-    /// Fires once per still spell of an object that came after the first frame (not part of the
-    /// scene) and has stood still in the zone for `seconds`.
-    mutating func evaluateAbandoned(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject],
-                                    time: Double, armed: Bool, into events: inout [RuleEvent]) {
+    /// Object left (`unattended` false): fires once per still spell of an object that came
+    /// after the first frame (not part of the scene) and has stood still in the zone for
+    /// `seconds`, whoever is beside it.
+    ///
+    /// Abandoned object (`unattended` true): the object must also have been unattended for
+    /// `seconds`. Its owner is the person nearest to it (within their own height, foot to foot)
+    /// when its track was first seen — the one who carried it in; it is unattended while the
+    /// owner is gone or farther than ``Tuning/unattendedReach`` of the owner's heights, and,
+    /// when no owner was seen, while no person is that near. Persons are the detector's;
+    /// motion-only, any upright-shaped object (which is then never the object left).
+    mutating func evaluateLeft(_ index: Int, zone: ImagePolygon, seconds: Double, unattended: Bool, tracks: [TrackedObject],
+                               time: Double, armed: Bool, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
         let sceneEnd = (startTime ?? time) + tuning.sceneSettleSeconds
         for track in tracks where track.isConfirmed {
             var memory = touch(index, track)
-            if track.stillSeconds < seconds {
+            if unattended, !memory.ownerLooked {
+                memory.ownerLooked = true
+                memory.owner = nearestPerson(to: track, among: tracks, within: 1)?.id
+            }
+            if track.stillSeconds <= 0 {
                 memory.stillReported = false
-            } else if armed, !memory.stillReported, track.firstSeen > sceneEnd, matches(rule, track),
-                      zone.contains(foot(of: track)) {
-                raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, seconds: track.stillSeconds, into: &events)
+                memory.unattendedSince = nil
+            } else if unattended {
+                if isAttended(track, owner: memory.owner, among: tracks) {
+                    memory.unattendedSince = nil
+                } else if memory.unattendedSince == nil {
+                    memory.unattendedSince = time
+                }
+            }
+            let held = unattended ? memory.unattendedSince.map { time - $0 } ?? 0 : track.stillSeconds
+            if track.stillSeconds < seconds, !unattended {
+                memory.stillReported = false
+            } else if held >= seconds, armed, !memory.stillReported, track.firstSeen > sceneEnd, matches(rule, track),
+                      !isPerson(track), zone.contains(foot(of: track)) {
+                raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, seconds: held, into: &events)
                 memory.stillReported = true
             }
             memories[index].tracks[track.id] = memory
         }
+    }
+
+    /// True when `object` is attended: its owner (a track id) is among `tracks` within reach,
+    /// or, with no owner known, some person is.
+    func isAttended(_ object: TrackedObject, owner: Int?, among tracks: [TrackedObject]) -> Bool {
+        if let owner {
+            guard let person = tracks.first(where: { $0.id == owner }) else { return false }
+            return footDistance(object, person) <= tuning.unattendedReach * Double(max(1, person.box.height))
+        }
+        return nearestPerson(to: object, among: tracks, within: tuning.unattendedReach) != nil
+    }
+
+    /// The person nearest to `object` whose foot point is within `heights` of their own box
+    /// height of its foot point.
+    func nearestPerson(to object: TrackedObject, among tracks: [TrackedObject], within heights: Double) -> TrackedObject? {
+        var best: (track: TrackedObject, distance: Double)?
+        for track in tracks where track.isConfirmed && track.id != object.id && isPerson(track) {
+            let distance = footDistance(object, track)
+            guard distance <= heights * Double(max(1, track.box.height)), distance < best?.distance ?? .infinity else { continue }
+            best = (track, distance)
+        }
+        return best?.track
+    }
+
+    /// A person for attending objects: the detector's, or — with no detector — an object whose
+    /// box stands upright (a bag is about as wide as tall).
+    func isPerson(_ track: TrackedObject) -> Bool {
+        if track.objectClass == .person { return true }
+        guard !tuning.requiresClass, track.objectClass == .unknown else { return false }
+        return Double(track.box.height) >= tuning.uprightAspect * Double(max(1, track.box.width))
+    }
+
+    /// Distance between two tracks' foot points, in analysis pixels.
+    func footDistance(_ a: TrackedObject, _ b: TrackedObject) -> Double {
+        ((a.footX - b.footX) * (a.footX - b.footX) + (a.footY - b.footY) * (a.footY - b.footY)).squareRoot()
     }
 
     /// Fires when a person (or, motion-only, an unnamed object) whose box was upright is down

@@ -82,7 +82,9 @@ public struct RuleEngine: Sendable {
             case .crowding(let zone, let count):
                 evaluateCrowd(index, zone: zone, count: count, tracks: tracks, time: time, armed: armed, into: &events)
             case .abandonedObject(let zone, let seconds):
-                evaluateAbandoned(index, zone: zone, seconds: seconds, tracks: tracks, time: time, armed: armed, into: &events)
+                evaluateLeft(index, zone: zone, seconds: seconds, unattended: true, tracks: tracks, time: time, armed: armed, into: &events)
+            case .objectLeft(let zone, let seconds):
+                evaluateLeft(index, zone: zone, seconds: seconds, unattended: false, tracks: tracks, time: time, armed: armed, into: &events)
             case .fall(let zone, let seconds):
                 evaluateFalls(index, zone: zone, seconds: seconds, tracks: tracks, time: time, armed: armed, into: &events)
             case .fight(let zone, let seconds):
@@ -118,7 +120,7 @@ public struct RuleEngine: Sendable {
         guard tuning.requiresClass, rule.classes.isEmpty else { return true }
         switch rule.kind {
         case .intrusion, .lineCrossing: return track.objectClass != .unknown || heightFraction >= tuning.motionFallbackHeight
-        case .abandonedObject: return track.objectClass != .person
+        case .abandonedObject, .objectLeft: return track.objectClass != .person
         case .fall, .loitering, .crowding, .fight: return track.objectClass == .person
         }
     }

@@ -88,8 +88,14 @@ struct RuleTrackMemory: Sendable {
     /// The track as last observed (not coasting), for a crossing made while leaving the picture.
     var lastObserved: TrackedObject?
 
-    // Abandoned object.
+    // Object left, abandoned object.
     var stillReported = false
+    /// Whether the person who brought the object has been looked for (at the track's first
+    /// sight), and who it was: their track id (nil: nobody was near).
+    var ownerLooked = false
+    var owner: Int?
+    /// Since when the still object has been unattended (nil: attended, or moving).
+    var unattendedSince: Double?
 
     // Fall.
     var lastUpright: Double?

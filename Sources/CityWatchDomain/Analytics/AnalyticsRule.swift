@@ -29,6 +29,7 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
             case .lineCrossing: self
             case .crowding(let zone, let count): .crowding(zone: zone.reachingEdges(), count: count)
             case .abandonedObject(let zone, let seconds): .abandonedObject(zone: zone.reachingEdges(), seconds: seconds)
+            case .objectLeft(let zone, let seconds): .objectLeft(zone: zone.reachingEdges(), seconds: seconds)
             case .fall(let zone, let seconds): .fall(zone: zone.reachingEdges(), seconds: seconds)
             case .fight(let zone, let seconds): .fight(zone: zone.reachingEdges(), seconds: seconds)
             }
@@ -42,8 +43,14 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
         case lineCrossing(line: ImageLine, direction: CrossingDirection)
         /// More than `count` objects are in the zone at once.
         case crowding(zone: ImagePolygon, count: Int)
-        /// An object that was not there before stays still in the zone longer than `seconds`.
+        /// An object brought in and left has been *unattended* in the zone for `seconds`: still,
+        /// with the person who brought it gone beyond reach (about 1.5 of their heights, foot to
+        /// foot) or out of the picture — or, when nobody was seen bringing it, with no person
+        /// within that reach. Its owner standing beside it keeps it attended.
         case abandonedObject(zone: ImagePolygon, seconds: Double)
+        /// An object that was not there before stays still in the zone longer than `seconds`,
+        /// attended or not (a bag set down, a parked cart, a dumped box).
+        case objectLeft(zone: ImagePolygon, seconds: Double)
         /// A person drops (upright to lying) in the zone and stays down for `seconds`.
         case fall(zone: ImagePolygon, seconds: Double)
         /// Two or more persons close together in the zone move violently for `seconds`.
@@ -57,6 +64,7 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
             case .lineCrossing: "lineCrossing"
             case .crowding: "crowding"
             case .abandonedObject: "abandonedObject"
+            case .objectLeft: "objectLeft"
             case .fall: "fall"
             case .fight: "fight"
             }
@@ -66,7 +74,7 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
         public var zone: ImagePolygon {
             switch self {
             case .intrusion(let zone), .loitering(let zone, _), .crowding(let zone, _),
-                 .abandonedObject(let zone, _), .fall(let zone, _), .fight(let zone, _): zone
+                 .abandonedObject(let zone, _), .objectLeft(let zone, _), .fall(let zone, _), .fight(let zone, _): zone
             case .lineCrossing: .wholePicture
             }
         }
@@ -108,8 +116,8 @@ public struct AnalyticsRule: Codable, Sendable, Hashable, Identifiable {
             switch kind {
             case .intrusion(let zone):
                 _ = try zone.validated()
-            case .loitering(let zone, let seconds), .abandonedObject(let zone, let seconds), .fall(let zone, let seconds),
-                 .fight(let zone, let seconds):
+            case .loitering(let zone, let seconds), .abandonedObject(let zone, let seconds), .objectLeft(let zone, let seconds),
+                 .fall(let zone, let seconds), .fight(let zone, let seconds):
                 _ = try zone.validated()
                 guard seconds > 0, seconds.isFinite else { throw Problem(field: "kind.seconds", reason: "must be more than 0 seconds") }
             case .crowding(let zone, let count):

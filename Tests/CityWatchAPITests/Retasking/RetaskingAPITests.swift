@@ -76,7 +76,7 @@ struct RetaskingAPITests {
 
     static let ownRules = """
         {"enabled": false, "rules": [{"id": "7E57A000-0000-4000-8000-000000000001", "name": "no parking bay", "enabled": true, "classes": ["car"],
-          "minimumHeight": 0.1, "coolDownSeconds": 600, "kind": {"abandonedObject": {"zone": {"points": [{"x": 0.1, "y": 0.6}, {"x": 0.9, "y": 0.6}, {"x": 0.9, "y": 0.95}]}, "seconds": 300}},
+          "minimumHeight": 0.1, "coolDownSeconds": 600, "kind": {"objectLeft": {"zone": {"points": [{"x": 0.1, "y": 0.6}, {"x": 0.9, "y": 0.6}, {"x": 0.9, "y": 0.95}]}, "seconds": 300}},
           "schedule": {"windows": [{"days": [1, 2, 3, 4, 5], "startMinute": 480, "endMinute": 1200}]}}],
          "privacyMasks": [{"points": [{"x": 0, "y": 0}, {"x": 0.2, "y": 0}, {"x": 0.2, "y": 0.2}]}]}
         """

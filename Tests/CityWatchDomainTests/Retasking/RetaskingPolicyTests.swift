@@ -14,7 +14,7 @@ struct RetaskingPolicyTests {
         let zone = ImagePolygon(points: [ImagePoint(x: 0.1, y: 0.6), ImagePoint(x: 0.9, y: 0.6), ImagePoint(x: 0.9, y: 0.95)])
         let mask = ImagePolygon(points: [ImagePoint(x: 0, y: 0), ImagePoint(x: 0.2, y: 0), ImagePoint(x: 0.2, y: 0.2)])
         return CameraAnalyticsSettings(enabled: false, rules: [
-            AnalyticsRule(name: "no parking bay", kind: .abandonedObject(zone: zone, seconds: 300), classes: [.car, .truck], coolDownSeconds: 600),
+            AnalyticsRule(name: "no parking bay", kind: .objectLeft(zone: zone, seconds: 300), classes: [.car, .truck], coolDownSeconds: 600),
         ], privacyMasks: [mask])
     }()
 
