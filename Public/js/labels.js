@@ -80,6 +80,7 @@ export const RULE_KINDS = {
   loitering: ['배회', 'Loitering'],
   lineCrossing: ['선 넘음', 'Line crossing'],
   crowding: ['밀집', 'Crowding'],
+  objectLeft: ['물체 놓임', 'Object left'],
   abandonedObject: ['방치 물체', 'Abandoned object'],
   fall: ['쓰러짐', 'Fall'],
   fight: ['싸움', 'Fight'],

@@ -29,6 +29,7 @@ const KIND_DEFAULTS = {
   loitering: { seconds: 60 },
   lineCrossing: { direction: 'either' },
   crowding: { count: 5 },
+  objectLeft: { seconds: 60 },
   abandonedObject: { seconds: 60 },
   fall: { seconds: 5 },
   fight: { seconds: 1 },
@@ -44,7 +45,25 @@ const DETECTOR_LED_COUNTS = {
   crowding: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
   fall: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
   fight: ['검출기가 사람으로 찾은 대상만 셉니다', 'Counts only what the detector finds to be a person'],
-  abandonedObject: ['사람이 아닌 물체만 셉니다', 'Counts anything but a person'],
+  objectLeft: ['사람이 아닌 물체만 셉니다', 'Counts anything but a person'],
+  abandonedObject: ['사람이 아닌 물체만 셉니다. 곁을 지키는 사람은 검출기가 사람으로 찾은 대상입니다',
+    'Counts anything but a person; who stays by it is what the detector finds to be a person'],
+};
+
+/** What the kinds that are easily confused mean, shown under the rule's title. */
+const KIND_MEANINGS = {
+  objectLeft: ['처음에 없던 물체가 정한 시간 동안 멈춰 있으면 알립니다. 곁에 사람이 있어도 알립니다.',
+    'Raised when an object that was not there stays still this long, even with someone beside it.'],
+  abandonedObject: ['물체를 가져온 사람이 떠난 뒤(키의 1.5배보다 멀리, 또는 화면 밖) 정한 시간이 지나면 알립니다. 가져온 사람이 보이지 않았으면 가까이 아무도 없을 때부터 셉니다.',
+    'Raised once the person who brought the object has been away (farther than 1.5 times their height, or out of view) this long. If nobody was seen bringing it, counted while nobody is near.'],
+};
+
+/** The label of a rule's seconds, by kind. */
+const SECONDS_LABELS = {
+  objectLeft: ['멈춰 있는 시간 (초)', 'Still for (seconds)'],
+  abandonedObject: ['홀로 남은 시간 (초)', 'Unattended for (seconds)'],
+  fall: ['쓰러져 있는 시간 (초)', 'Down for (seconds)'],
+  fight: ['지속 시간 (초)', 'Lasting (seconds)'],
 };
 
 function kindOf(rule) {
@@ -366,8 +385,10 @@ export function createRulesView(context) {
     const counts = saved?.detectorLed && !(rule.classes || []).length ? DETECTOR_LED_COUNTS[kind] : null;
     const countsNote = counts ? h('p', { class: 'hint', id: 'rule-counts' }, bi(counts[0], counts[1])) : null;
     const fields = [];
+    const meaning = KIND_MEANINGS[kind] ? h('p', { class: 'hint', id: 'rule-meaning' }, bi(KIND_MEANINGS[kind][0], KIND_MEANINGS[kind][1])) : null;
     if ('seconds' in value) {
-      fields.push(numberField('rule-seconds', bi('머무는 시간 (초)', 'Seconds'), value.seconds, { min: '0.5', step: '0.5' }, (number) => { value.seconds = number; }));
+      const [korean, english] = SECONDS_LABELS[kind] || ['머무는 시간 (초)', 'Seconds'];
+      fields.push(numberField('rule-seconds', bi(korean, english), value.seconds, { min: '0.5', step: '0.5' }, (number) => { value.seconds = number; }));
     }
     if ('count' in value) {
       fields.push(numberField('rule-count', bi('인원/개수 초과', 'More than (count)'), value.count, { min: '1', step: '1' }, (number) => { value.count = Math.round(number); }));
@@ -391,6 +412,7 @@ export function createRulesView(context) {
       bi(kind === 'lineCrossing' ? '선 다시 그리기' : '영역 다시 그리기', kind === 'lineCrossing' ? 'Redraw line' : 'Redraw zone'));
     return h('form', { id: 'rule-form', class: 'stack rule-form', novalidate: true, on: { submit: (event) => event.preventDefault() } },
       h('h3', null, ruleKindLabel(kind)),
+      meaning,
       h('label', { for: 'rule-name' }, bi('이름', 'Name')), name,
       classes,
       countsNote,

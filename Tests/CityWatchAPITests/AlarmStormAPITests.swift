@@ -110,6 +110,8 @@ struct AlarmStormAPITests {
                                        trackIDs: [3, 4], boxes: [], classes: [.person, .person])
             try await repository.insert(crowd, snapshotPath: nil)
             _ = try await repository.acknowledge(crowd.id, by: "kim", note: nil, at: Date())
+            try await repository.insert(AnalyticsEvent(cameraID: cameras[0], ruleID: UUID(), ruleName: "bay", kind: "objectLeft", at: Date().addingTimeInterval(-40),
+                                                       trackIDs: [5], boxes: [], classes: [.unknown]), snapshotPath: nil)
             let admin = try await app.signIn(as: .administrator)
             func kinds(_ query: String) async throws -> [String] {
                 let response = try await app.testing().sendRequest(.GET, "/api/events" + query, headers: admin.headers)
@@ -121,6 +123,9 @@ struct AlarmStormAPITests {
             #expect(try await kinds("?severity=normal&state=unacknowledged") == ["lineCrossing"])
             #expect(try await kinds("?state=acknowledged") == ["crowding"])
             #expect(try await kinds("?camera=\(cameras[1])&kind=lineCrossing") == ["lineCrossing"])
+            // An object left (attended or not) is the least urgent of them.
+            #expect(try await kinds("?kind=objectLeft,abandonedObject") == ["objectLeft"])
+            #expect(try await kinds("?severity=low") == ["objectLeft"])
             let bad = try await app.testing().sendRequest(.GET, "/api/events?kind=explosion", headers: admin.headers)
             #expect(bad.status == .badRequest && bad.body.string.contains("kind 'explosion'"))
 

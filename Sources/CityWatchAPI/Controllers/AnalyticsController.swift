@@ -120,7 +120,7 @@ struct AnalyticsController: RouteCollection {
     }
 
     /// The kinds of event a rule raises.
-    static let eventKinds = ["intrusion", "loitering", "lineCrossing", "crowding", "abandonedObject", "fall", "fight"]
+    static let eventKinds = ["intrusion", "loitering", "lineCrossing", "crowding", "objectLeft", "abandonedObject", "fall", "fight"]
 
     func one(req: Request) async throws -> EventDTO {
         EventDTO(try await visibleEvent(req).event)

@@ -42,7 +42,8 @@ extension APIDocument {
                 description: """
                     `?camera=&kind=&severity=&state=&since=&until=&unacknowledged=true&limit=` → `[Event]` newest first (at \
                     most 500), only of visible cameras. Filters: `camera` (an id the user may see; 404 otherwise), `kind` (rule \
-                    kinds, comma-separated: `intrusion`, `loitering`, `lineCrossing`, `crowding`, `abandonedObject`, `fall`, `fight`), \
+                    kinds, comma-separated: `intrusion`, `loitering`, `lineCrossing`, `crowding`, `objectLeft`, `abandonedObject`, `fall`, \
+                    `fight`), \
                     `severity` (the priority the event's alarm gets: `critical`, `high`, `normal`, `low`), `state` \
                     (`unacknowledged`, `acknowledged`); a value outside these is a 400 naming the filter and the values it takes
                     """,

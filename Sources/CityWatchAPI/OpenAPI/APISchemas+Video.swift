@@ -91,7 +91,12 @@ extension APISchemas {
                 object(nil, ["loitering": object(nil, ["zone": ref("Zone"), "seconds": number])]),
                 object(nil, ["lineCrossing": object(nil, ["line": ref("Line"), "direction": oneOf(CrossingDirection.allCases.map(\.rawValue))])]),
                 object(nil, ["crowding": object("More than `count` objects in the zone.", ["zone": ref("Zone"), "count": integer])]),
-                object(nil, ["abandonedObject": object(nil, ["zone": ref("Zone"), "seconds": number])]),
+                object(nil, ["objectLeft": object("An object not there before stays still `seconds`, attended or not.",
+                                                  ["zone": ref("Zone"), "seconds": number])]),
+                object(nil, ["abandonedObject": object("""
+                    An object brought in has been unattended `seconds`: the person who brought it gone or farther than 1.5 of \
+                    their heights (nobody seen bringing it: no person that near).
+                    """, ["zone": ref("Zone"), "seconds": number])]),
                 object(nil, ["fall": object(nil, ["zone": ref("Zone"), "seconds": number])]),
                 object(nil, ["fight": object("Two or more persons close together move violently for `seconds`.", ["zone": ref("Zone"), "seconds": number])]),
             ], core: .init(description: "What the rule watches for: one key naming the kind, with its geometry.")),

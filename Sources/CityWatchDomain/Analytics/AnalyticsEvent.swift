@@ -8,7 +8,8 @@ public struct AnalyticsEvent: Codable, Sendable, Hashable, Identifiable {
     public var ruleID: UUID?
     /// The rule's name when it fired.
     public var ruleName: String
-    /// `intrusion`, `loitering`, `lineCrossing`, `crowding`, `abandonedObject`, `fall`.
+    /// `intrusion`, `loitering`, `lineCrossing`, `crowding`, `objectLeft`, `abandonedObject`,
+    /// `fall`, `fight`.
     public var kind: String
     /// When it happened (the frame that triggered it).
     public var at: Date

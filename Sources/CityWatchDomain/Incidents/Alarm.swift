@@ -129,6 +129,7 @@ extension Alarm {
         case "intrusion", "fall", "fight": .high
         case "tamper": .normal
         case "loitering", "lineCrossing", "crowding", "abandonedObject": .normal
+        case "objectLeft": .low
         default: .low
         }
     }
