@@ -54,7 +54,7 @@ public struct AnalysisSession: Sendable {
             guard let index = rules.firstIndex(where: { $0.id == event.ruleID }) else { continue }
             // One box per event; crowding names many objects, so it is scored on time alone.
             let box = event.kind == "crowding" ? nil : event.boxes.first
-            detected[index].append(EventScore.Occurrence(time: event.time, box: box))
+            detected[index].append(EventScore.Occurrence(time: event.time, box: box, boxTime: event.time == time ? nil : time))
         }
     }
 

@@ -51,11 +51,15 @@ public struct EventScore: Sendable, Hashable, Codable {
         /// where that object was at the detection's own time (see `boxAt` of
         /// ``EventScore/match(detected:expected:tolerance:minimumOverlap:boxAt:)``).
         public var trackId: Int?
+        /// For a detection: the time of the frame its box was seen on, when that is not
+        /// ``time`` (a line crossing is timed between two frames).
+        public var boxTime: Double?
 
-        public init(time: Double, box: PixelBox? = nil, trackId: Int? = nil) {
+        public init(time: Double, box: PixelBox? = nil, trackId: Int? = nil, boxTime: Double? = nil) {
             self.time = time
             self.box = box
             self.trackId = trackId
+            self.boxTime = boxTime
         }
     }
 
@@ -116,7 +120,7 @@ public struct EventScore: Sendable, Hashable, Codable {
         for (d, found) in detected.enumerated() {
             for (e, wanted) in expected.enumerated() {
                 guard window.admits(found.time - wanted.time) else { continue }
-                if let wantedBox = boxAt?(wanted, found.time) ?? wanted.box {
+                if let wantedBox = boxAt?(wanted, found.boxTime ?? found.time) ?? wanted.box {
                     if let box = found.box {
                         if box.intersectionOverUnion(wantedBox) < minimumOverlap { continue }
                     } else if boxesRequired {

@@ -26,7 +26,10 @@ struct RuleLineCrossingTests {
         let events = engine.run(Self.path(rows: [60, 70, 80, 100, 110, 120]))
         let event = try #require(events.first)
         #expect(events.count == 1)
-        #expect(abs(event.time - 0.6) < 1e-9)   // frame 3: foot row 100, past the line at 90
+        // Raised at frame 3 (foot row 100, past the line at 90), timed when the step from row 80
+        // (0.4 s) met the line: foot points are on the last pixel row, 79.5 → 99.5, so
+        // 10.5 / 20 of the way, 0.505 s.
+        #expect(abs(event.time - 0.505) < 1e-9, "\(event.time)")
         #expect(event.direction == .leftToRight)
         #expect(event.kind == "lineCrossing")
     }
@@ -48,7 +51,9 @@ struct RuleLineCrossingTests {
         #expect(lost.run(frames(seenAgainAt: nil)).isEmpty, "predicted positions crossed the line")
         var found = Self.engine(.either)
         let events = found.run(frames(seenAgainAt: 130))
-        #expect(events.map(\.direction) == [.leftToRight] && events.first?.time == 1.2)
+        // Timed on the straight way from the last sight (79.5 at 0.4 s) to the next (129.5 at
+        // 1.2 s): 10.5 / 50 of it, 0.568 s.
+        #expect(events.map(\.direction) == [.leftToRight] && abs((events.first?.time ?? 0) - 0.568) < 1e-9, "\(events)")
     }
 
     @Test func aTrackLostAtThePictureEdgeCrossesALineDrawnThereOnItsWayOut() {
@@ -66,7 +71,9 @@ struct RuleLineCrossingTests {
         }
         var atEdge = F.engine(AnalyticsRule(name: "exit", kind: .lineCrossing(line: low, direction: .leftToRight), coolDownSeconds: 0))
         let events = atEdge.run(walk(rows: [150, 160, 168, 177]))
-        #expect(events.map(\.direction) == [.leftToRight] && abs((events.first?.time ?? 0) - 0.8) < 1e-9, "\(events)")
+        // Timed on the way from the last settled point (167.5 at 0.4 s) to where its velocity
+        // takes it 0.5 s after the last sight (201.5 at 1.1 s): 7.1 / 34 of it, 0.546 s.
+        #expect(events.map(\.direction) == [.leftToRight] && abs((events.first?.time ?? 0) - (0.4 + 0.7 * 7.1 / 34)) < 1e-9, "\(events)")
         // Lost in the middle of the picture (behind a wall), heading the same way: nothing.
         let middle = ImageLine(start: ImagePoint(x: 0.2, y: 0.5), end: ImagePoint(x: 0.9, y: 0.5))
         var inside = F.engine(AnalyticsRule(name: "gate", kind: .lineCrossing(line: middle, direction: .either), coolDownSeconds: 0))

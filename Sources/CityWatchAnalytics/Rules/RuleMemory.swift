@@ -85,6 +85,8 @@ struct RuleTrackMemory: Sendable {
     /// point seen clearly on it, in picture fractions.
     var settledSide = 0.0
     var anchor = ImagePoint(x: 0, y: 0)
+    /// When the foot point was at ``anchor``.
+    var anchorTime = 0.0
     /// The track as last observed (not coasting), for a crossing made while leaving the picture.
     var lastObserved: TrackedObject?
 
