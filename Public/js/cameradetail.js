@@ -9,6 +9,13 @@
 import { ApiError, errorText } from './api.js';
 import { bi, confirmButton, formatTime, h, message, replace, text } from './dom.js';
 import { healthBadge } from './labels.js';
+
+/** Analysis profiles of GET /api/cameras/:id/health's `analysis`: [Korean, English]. */
+const ANALYSIS_PROFILES = {
+  detectorLed: ['검출기 기반', 'detector-led'],
+  motionOnly: ['움직임만', 'motion only'],
+  off: ['꺼짐', 'off'],
+};
 import { cameraLabel } from './camerapicker.js';
 import { addToWall } from './wallstore.js';
 import { createRetaskingBlock } from './retasking.js';
@@ -94,6 +101,14 @@ export function createCameraDetail(context, camera, { colspan, onUpdated, onClos
       h('div', { class: 'camera-detail-grid' }, blocks)));
   closeButton.addEventListener('click', () => onClose?.());
 
+  /** Where this server analyses the camera; a camera that should be detector-led and is not says why. */
+  function analysisLine(analysis) {
+    if (!analysis?.profile) return null;
+    const [korean, english] = ANALYSIS_PROFILES[analysis.profile] || [analysis.profile, analysis.profile];
+    return h('p', { class: 'detail-analysis', dataset: { profile: analysis.profile } }, bi('분석', 'Analysis'), ': ', bi(korean, english),
+      analysis.reason ? h('span', { class: 'analysis-warning' }, ' — ', text(analysis.reason)) : null);
+  }
+
   async function loadHealth() {
     try {
       const health = await context.api.get(`/api/cameras/${id}/health`);
@@ -104,6 +119,7 @@ export function createCameraDetail(context, camera, { colspan, onUpdated, onClos
         health?.reason ? h('p', null, text(health.reason)) : null,
         h('p', null, bi('녹화', 'Recording'), ': ',
           health?.recording ? h('span', { class: 'flag-on' }, bi('중', 'yes')) : h('span', { class: 'flag-off' }, bi('안 함', 'no'))),
+        analysisLine(health?.analysis),
         history.length
           ? h('table', { class: 'data compact' },
             h('caption', null, bi('최근 변화', 'Recent changes')),

@@ -253,6 +253,7 @@ struct ConsoleBrowserTests {
                 }
                 #expect(problems.isEmpty, "browser console errors: \(problems)")
                 try await checkRuleProblemShown(browser, camera: id)
+                try await checkAnalysisInCameraDetail(browser, camera: id)
                 return eventID
             }
         }
@@ -354,6 +355,28 @@ struct ConsoleBrowserTests {
         }
         // No detector in this server: no rule is detector-led, so no rule says it counts persons only.
         #expect(try await browser.execute("return document.getElementById('rule-counts') === null") == true)
+    }
+
+    /// The camera's detail row says where it is analysed: motion only here (this server has no
+    /// detector), and — when its rules would have it detector-led — why not.
+    func checkAnalysisInCameraDetail(_ browser: WebDriver, camera id: String) async throws {
+        try await browser.click(browser.findElement("#main-nav a[data-view=cameras]"))
+        try await waitUntil("the camera table") {
+            try await browser.execute("return document.querySelector('.camera-open') !== null") == true
+        }
+        try await browser.click(browser.findElement(".camera-open"))
+        try await waitUntil("the detail row's analysis line") {
+            try await browser.execute("return document.querySelector('.detail-analysis')?.dataset.profile ?? null").string == "motionOnly"
+        }
+        let profile = try await browser.execute("""
+            return fetch('/api/cameras/' + encodeURIComponent(arguments[0]) + '/analytics').then((answer) => answer.json()).then((settings) => settings.profile);
+            """, [.string(id)]).string
+        let warning = try await browser.execute("return document.querySelector('.detail-analysis .analysis-warning')?.textContent ?? ''").string ?? ""
+        if profile == "automatic" {
+            #expect(warning.contains("no person/vehicle detector"), "\(warning)")
+        } else {
+            #expect(warning.isEmpty, "a camera set to motion only has nothing to explain: \(warning)")
+        }
     }
 
     /// Opens the console, fills the login form and waits for the main screen.
