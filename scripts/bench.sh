@@ -21,3 +21,4 @@ PGLINE=$(scripts/start-postgres.sh)
 $BIN bench search --cameras 1100 --hours 24 --year-days 365 --queries 40 --brute-runs 10 --database-url "${PGLINE% *}"
 $BIN bench alarms --alarms 500 --runs 5 --database-url "${PGLINE% *}"
 scripts/stop-postgres.sh "${PGLINE#* }"
+scripts/bench-detector-batch.sh
