@@ -9,6 +9,8 @@ public struct AnalysisSession: Sendable {
     public let rules: [AnalyticsRule]
     private var analyzer: CameraAnalyzer
     private var detected: [[EventScore.Occurrence]]
+    /// Where each track was seen (not coasting), frame by frame: the paths of detections.
+    private var seen: [Int: [EventScore.TimedBox]] = [:]
     /// Frames given so far.
     public private(set) var frames = 0
     /// Seconds spent inside ``CameraAnalyzer/process(yuv:time:weekday:minute:look:)``.
@@ -50,11 +52,15 @@ public struct AnalysisSession: Sendable {
         analysisSeconds += Self.seconds(clock.now - analysed)
         observer?(time, result, look)
         frames += 1
+        for track in result.tracks where track.isConfirmed && track.missedFrames == 0 {
+            seen[track.id, default: []].append(EventScore.TimedBox(time: time, box: track.box))
+        }
         for event in result.events {
             guard let index = rules.firstIndex(where: { $0.id == event.ruleID }) else { continue }
             // One box per event; crowding names many objects, so it is scored on time alone.
             let box = event.kind == "crowding" ? nil : event.boxes.first
-            detected[index].append(EventScore.Occurrence(time: event.time, box: box, boxTime: event.time == time ? nil : time))
+            detected[index].append(EventScore.Occurrence(time: event.time, box: box, trackId: box == nil ? nil : event.trackIDs.first,
+                                                         boxTime: event.time == time ? nil : time))
         }
     }
 
@@ -62,8 +68,17 @@ public struct AnalysisSession: Sendable {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
-    /// The events each rule raised so far, in rule order.
-    public var detections: [[EventScore.Occurrence]] { detected }
+    /// The events each rule raised so far, in rule order, each with its object's path over the
+    /// clip so far.
+    public var detections: [[EventScore.Occurrence]] {
+        detected.map { events in
+            events.map { event in
+                var event = event
+                if let id = event.trackId { event.path = seen[id] ?? [] }
+                return event
+            }
+        }
+    }
 
     /// Scores each rule's detections against `expected` (in rule order) and names the clip;
     /// `boxAt` as in ``EventScore/match(detected:expected:tolerance:minimumOverlap:boxAt:)``.

@@ -54,12 +54,41 @@ public struct EventScore: Sendable, Hashable, Codable {
         /// For a detection: the time of the frame its box was seen on, when that is not
         /// ``time`` (a line crossing is timed between two frames).
         public var boxTime: Double?
+        /// For a detection on a real clip: where its object was seen over the clip, so its box
+        /// can be compared with a labelled box at the labelled moment (not kept in JSON).
+        public var path: [TimedBox] = []
 
-        public init(time: Double, box: PixelBox? = nil, trackId: Int? = nil, boxTime: Double? = nil) {
+        enum CodingKeys: String, CodingKey {
+            case time, box, trackId, boxTime
+        }
+
+        public init(time: Double, box: PixelBox? = nil, trackId: Int? = nil, boxTime: Double? = nil, path: [TimedBox] = []) {
             self.time = time
             self.box = box
             self.trackId = trackId
             self.boxTime = boxTime
+            self.path = path
+        }
+
+        /// Where the object was at `time`: the box of ``path`` seen nearest to it, within a
+        /// frame or two (0.3 s); nil when it was not seen then.
+        public func box(at time: Double) -> PixelBox? {
+            var best: TimedBox?
+            for sample in path where abs(sample.time - time) <= 0.3 && abs(sample.time - time) < abs((best?.time ?? .infinity) - time) {
+                best = sample
+            }
+            return best?.box
+        }
+    }
+
+    /// A box and when it was seen.
+    public struct TimedBox: Sendable, Hashable {
+        public var time: Double
+        public var box: PixelBox
+
+        public init(time: Double, box: PixelBox) {
+            self.time = time
+            self.box = box
         }
     }
 
@@ -110,7 +139,10 @@ public struct EventScore: Sendable, Hashable, Codable {
 
     /// Matches `detected` to `expected` one to one, greedily by time difference, inside `window`.
     /// Where the expected event has a box (from `boxAt` at the detection's time, else its own),
-    /// a detection with a box needs IoU ≥ `minimumOverlap` with it; with `boxesRequired`, a
+    /// a detection with a box needs IoU ≥ `minimumOverlap` with it — without `boxAt`, the
+    /// detection's box at the expected time when its ``Occurrence/path`` shows it then (a
+    /// labelled box is where the object was at the labelled moment, and a walker's box a second
+    /// earlier or later hardly overlaps it), else its own; with `boxesRequired`, a
     /// detection without a box cannot match a boxed event at all (real labels), while without it
     /// such a detection matches on time (synthetic crowding, whose events carry no box).
     public static func pairs(detected: [Occurrence], expected: [Occurrence], window: Window, minimumOverlap: Double,
@@ -121,7 +153,7 @@ public struct EventScore: Sendable, Hashable, Codable {
             for (e, wanted) in expected.enumerated() {
                 guard window.admits(found.time - wanted.time) else { continue }
                 if let wantedBox = boxAt?(wanted, found.boxTime ?? found.time) ?? wanted.box {
-                    if let box = found.box {
+                    if let box = (boxAt == nil ? found.box(at: wanted.time) : nil) ?? found.box {
                         if box.intersectionOverUnion(wantedBox) < minimumOverlap { continue }
                     } else if boxesRequired {
                         continue

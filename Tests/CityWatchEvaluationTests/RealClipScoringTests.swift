@@ -26,6 +26,29 @@ struct RealClipScoringTests {
         #expect(boxless.score == EventScore(truePositives: 0, falsePositives: 1, falseNegatives: 1))
     }
 
+    @Test func aDetectionIsComparedWithALabelledBoxWhereItsObjectWasAtTheLabelledMoment() {
+        // The label: a walker at (80, 60) 20×40 at 10 s. The detection fires 1.5 s later, when
+        // its walker has gone 30 px on: its own box hardly overlaps the label's.
+        let label = RealClipLabels.LabelledEvent(time: 10, box: ImageBox(x: 0.25, y: 0.25, width: 0.0625, height: 1.0 / 6))
+        let kind = AnalyticsRule.Kind.loitering(zone: Self.wholePicture, seconds: 5)
+        let walked = (0...20).map { step in
+            EventScore.TimedBox(time: 9 + Double(step) * 0.2, box: PixelBox(x: 60 + step * 4, y: 60, width: 20, height: 40))
+        }
+        let later = PixelBox(x: 110, y: 60, width: 20, height: 40)
+        #expect(outcome(kind, events: [label], detected: [.init(time: 11.5, box: later)]).score.truePositives == 0)
+        // Its path shows it at the label's box at 10 s: the same object, matched.
+        let matched = outcome(kind, events: [label], detected: [.init(time: 11.5, box: later, trackId: 7, path: walked)])
+        #expect(matched.score == EventScore(truePositives: 1))
+        // Another walker's path, 40 px off at 10 s: not matched, whatever its box.
+        let other = walked.map { EventScore.TimedBox(time: $0.time, box: $0.box.offsetBy(dx: 40, dy: 0)) }
+        #expect(outcome(kind, events: [label], detected: [.init(time: 10.5, box: PixelBox(x: 82, y: 60, width: 20, height: 40), trackId: 8,
+                                                                  path: other)]).score.truePositives == 0)
+        // Not seen within 0.3 s of the labelled moment: its own box decides.
+        let gap = walked.filter { abs($0.time - 10) > 0.5 }
+        #expect(outcome(kind, events: [label], detected: [.init(time: 10.2, box: PixelBox(x: 81, y: 60, width: 20, height: 40), trackId: 9,
+                                                                  path: gap)]).score.truePositives == 1)
+    }
+
     @Test func aLabelWithoutABoxIsMatchedOnTimeAlone() {
         let result = outcome(.loitering(zone: Self.wholePicture, seconds: 5), events: [.init(time: 10)],
                              detected: [.init(time: 11.5, box: PixelBox(x: 0, y: 0, width: 4, height: 4))])

@@ -18,7 +18,9 @@ struct EvalCommand: AsyncParsableCommand {
             An event counts as found when the rule fires within --tolerance seconds of the expected time — falls \
             only up to \(Int(RealClipScoring.fallDeadline)) s after the labelled onset, the issue's deadline — and, \
             where the expected event has a box (picture fractions), the boxes overlap at IoU >= 0.5 in analysis \
-            pixels. A rule labelled "clipLevel": "raises" counts one TP if it fired at all on the clip, else one \
+            pixels, both at the same moment: on a real clip the detected object's box where it was seen at the \
+            labelled time (within 0.3 s; else the detection's own box), on a synthetic clip the true box at the \
+            detection's time. A rule labelled "clipLevel": "raises" counts one TP if it fired at all on the clip, else one \
             FN; "raisesNothing" counts one FP if it fired, else one TN.
 
             A label file's clip is a path relative to its folder, or a data set tag and a path suffix \
