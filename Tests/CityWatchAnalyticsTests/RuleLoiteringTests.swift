@@ -36,6 +36,34 @@ struct RuleLoiteringTests {
         #expect(events.map(\.time) == [12.5])
     }
 
+    /// A person standing in the zone from 1 s whose track is lost at 3.5 s and found again as
+    /// track 2 at 4 s, `shift` pixels away; someone else, track 3, arrives at 4 s 120 px off.
+    static func handOverFrames(shift: Int, gap: Double = 0.5) -> [RuleFrame] {
+        stride(from: 0.0, through: 12, by: 0.5).map { time in
+            var tracks: [TrackedObject] = []
+            if time >= 1, time <= 3.5 { tracks.append(F.track(1, footX: 250, footY: 120, firstSeen: 1, time: time)) }
+            if time >= 3.5 + gap { tracks.append(F.track(2, footX: 250 + shift, footY: 120, firstSeen: 3.5 + gap, time: time)) }
+            if time >= 4 { tracks.append(F.track(3, footX: 290, footY: 40, firstSeen: 4, time: time)) }
+            return RuleFrame(time: time, tracks: tracks)
+        }
+    }
+
+    @Test func aStayCarriesOnWhenThePersonsTrackIsLostAndFoundAgainNearby() {
+        let rule = AnalyticsRule(name: "linger", kind: .loitering(zone: F.rightHalf, seconds: 5), coolDownSeconds: 0)
+        var engine = F.engine(rule)
+        // One event for the person, at 6 s (5 s after they came), not at 9 s under track 2;
+        // track 3 raises its own at 9 s.
+        let events = engine.run(Self.handOverFrames(shift: 10))
+        #expect(events.map(\.time) == [6, 9])
+        #expect(events.map(\.trackIDs) == [[2], [3]])
+        // Found again farther than their height (40 px) away: someone else, a stay of its own.
+        var far = F.engine(rule)
+        #expect(far.run(Self.handOverFrames(shift: 45)).map(\.time) == [9, 9])
+        // Found again after more than a second: too late to be the same stay.
+        var late = F.engine(rule)
+        #expect(late.run(Self.handOverFrames(shift: 10, gap: 1.5)).map(\.time) == [9, 10])
+    }
+
     @Test func repeatWithinTheCoolDownIsMergedIntoTheFirstEvent() throws {
         var engine = F.engine(AnalyticsRule(name: "yard", kind: .intrusion(zone: F.rightHalf), coolDownSeconds: 10))
         // Enters at 0, out 2…4.5, back at 5 (merged), out 7…11.5, back at 12 (cool-down over: new event).

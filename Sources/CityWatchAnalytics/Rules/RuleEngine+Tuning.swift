@@ -37,6 +37,9 @@ extension RuleEngine {
         /// than this many of the owner's heights from its own (about 2.5 m for a grown-up), or
         /// the owner is gone; with no owner seen, when no person is that near.
         public var unattendedReach = 1.5
+        /// Intrusion and loitering: a track born this soon after another was lost near it
+        /// carries the lost track's stay on (see the stays of ``RuleEngine``).
+        public var stayHandOverSeconds = 1.0
         /// Objects first seen within this many seconds of the first frame are part of the scene
         /// and never abandoned objects.
         public var sceneSettleSeconds: Double

@@ -5,13 +5,32 @@ extension RuleEngine {
     /// Intrusion fires once per stay, as soon as a matching object is in the zone while armed
     /// (entering, first seen inside, or inside when the schedule arms); loitering fires once per
     /// stay when it has lasted `seconds`.
+    ///
+    /// A stay belongs to the person, not the track id: a track born within
+    /// ``Tuning/stayHandOverSeconds`` of another's loss, its foot point within that object's
+    /// height of where it was last, carries the lost track's stay on (when it began, whether it
+    /// was reported) — the tracker lost a person standing among others and found them again. So
+    /// one person's stay is timed from when they came, and raises one event, whatever the
+    /// tracker did meanwhile.
     mutating func evaluateStays(_ index: Int, zone: ImagePolygon, tracks: [TrackedObject], time: Double, armed: Bool,
                                 into events: inout [RuleEvent]) {
         let rule = memories[index].rule
         var loiterSeconds: Double?
         if case .loitering(_, let seconds) = rule.kind { loiterSeconds = seconds }
+        noteLostStays(index, tracks: tracks, time: time)
         for track in tracks where track.isConfirmed {
+            let known = memories[index].tracks[track.id] != nil
             var memory = touch(index, track)
+            if !known, time - track.firstSeen <= tuning.stayHandOverSeconds, let lost = takeLostStay(index, near: track) {
+                memory.stayStart = lost.stayStart
+                memory.lastInside = lost.lastInside
+                memory.stayReported = lost.stayReported
+                memory.coolDown = lost.coolDown
+            }
+            memory.lastFootX = track.footX
+            memory.lastFootY = track.footY
+            memory.lastHeight = Double(track.box.height)
+            memory.lastTime = time
             let inside = matches(rule, track) && zone.contains(foot(of: track))
             memory.observeStay(inside: inside, time: time, grace: tuning.zoneExitGraceSeconds)
             if inside, armed, !memory.stayReported, let start = memory.stayStart {
@@ -28,6 +47,33 @@ extension RuleEngine {
             }
             memories[index].tracks[track.id] = memory
         }
+    }
+
+    /// Keeps the stays of tracks seen in the last frame and gone from this one, and forgets
+    /// those lost longer ago than ``Tuning/stayHandOverSeconds``.
+    mutating func noteLostStays(_ index: Int, tracks: [TrackedObject], time: Double) {
+        memories[index].lostStays.removeAll { time - $0.time > tuning.stayHandOverSeconds }
+        let previous = frame &- 1
+        let present = Set(tracks.lazy.filter(\.isConfirmed).map(\.id))
+        for (id, memory) in memories[index].tracks where memory.stamp == previous && !present.contains(id) && memory.stayStart != nil {
+            memories[index].lostStays.append(LostStay(footX: memory.lastFootX, footY: memory.lastFootY, height: memory.lastHeight,
+                                                      time: memory.lastTime, memory: memory))
+        }
+        if memories[index].lostStays.count > 32 { memories[index].lostStays.removeFirst(memories[index].lostStays.count - 32) }
+    }
+
+    /// The lost stay nearest to `track`'s foot point within the larger of their heights, taken
+    /// (each is handed over once).
+    mutating func takeLostStay(_ index: Int, near track: TrackedObject) -> RuleTrackMemory? {
+        var best: (index: Int, distance: Double)?
+        for (position, lost) in memories[index].lostStays.enumerated() {
+            let dx = track.footX - lost.footX, dy = track.footY - lost.footY
+            let distance = (dx * dx + dy * dy).squareRoot()
+            guard distance <= max(lost.height, Double(track.box.height)), distance < best?.distance ?? .infinity else { continue }
+            best = (position, distance)
+        }
+        guard let best else { return nil }
+        return memories[index].lostStays.remove(at: best.index).memory
     }
 
     /// Object left (`unattended` false): fires once per still spell of an object that came

@@ -28,11 +28,24 @@ struct RuleMemory: Sendable {
     /// Fall, detector-led: where persons were lately and how tall upright, for the bodies of
     /// persons going down that are tracked anew.
     var persons: [FallenPersonTrace] = []
+    /// Intrusion and loitering: stays of tracks lost lately, for a track born where one was
+    /// lost to carry on (the same person under a new track id).
+    var lostStays: [LostStay] = []
 
     init(rule: AnalyticsRule) {
         self.rule = rule
         evaluatedKind = rule.kind.zoneReachingEdges
     }
+}
+
+/// A stay whose track was lost: where its foot point was last, how tall the object was, when,
+/// and the stay itself.
+struct LostStay: Sendable {
+    var footX: Double
+    var footY: Double
+    var height: Double
+    var time: Double
+    var memory: RuleTrackMemory
 }
 
 /// A person seen by a fall rule: the box, the upright height, and when last upright.
@@ -74,6 +87,11 @@ struct RuleTrackMemory: Sendable {
     var coolDown: RuleCoolDown?
 
     // Zone stays (intrusion, loitering).
+    /// The track as last seen by a stay rule: foot point (pixels), box height and time.
+    var lastFootX = 0.0
+    var lastFootY = 0.0
+    var lastHeight = 0.0
+    var lastTime = 0.0
     /// When the current stay in the zone began; nil while outside.
     var stayStart: Double?
     /// Last time the foot point was inside; a stay survives short excursions (tuning grace).
