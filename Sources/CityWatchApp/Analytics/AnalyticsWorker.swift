@@ -4,8 +4,11 @@ import CityWatchMedia
 import Foundation
 import Synchronization
 
-/// The analyzers of every camera, behind one lock: the analysis loop is their only user, the
-/// lock only lets the API ask which cameras are analysed.
+/// The analyzers of every camera, each behind its own lock: every camera's analysis task works
+/// on its own analyzer while the others work on theirs (one lock over all of them made the
+/// cameras take turns, whatever the cores), and the detector thread and the API reach one
+/// camera's analyzer without waiting for another's frame. The map of cameras has a lock of its
+/// own, held only to find, add or remove a camera.
 final class AnalyticsWorker: Sendable {
     /// What one frame produced that must be stored or shown.
     struct Output: Sendable {
@@ -32,6 +35,15 @@ final class AnalyticsWorker: Sendable {
         var look: DetectorLook?
     }
 
+    /// One camera's analyzer and its lock.
+    private final class Slot: Sendable {
+        let camera: Mutex<Camera>
+
+        init(_ camera: Camera) {
+            self.camera = Mutex(camera)
+        }
+    }
+
     /// True when cameras with enabled rules run the detector-led profile (a detector is loaded).
     let detectorLed: Bool
 
@@ -44,11 +56,11 @@ final class AnalyticsWorker: Sendable {
         settings.isDetectorLed(detectorLoaded: detectorLed) ? DetectionSchedule() : nil
     }
 
-    private let state = Mutex<[UUID: Camera]>([:])
+    private let slots = Mutex<[UUID: Slot]>([:])
     private let stored = Mutex(0)
 
     /// Cameras with an analyzer now.
-    var cameras: Set<UUID> { state.withLock { Set($0.keys) } }
+    var cameras: Set<UUID> { slots.withLock { Set($0.keys) } }
 
     var eventsStored: Int { stored.withLock { $0 } }
 
@@ -56,29 +68,38 @@ final class AnalyticsWorker: Sendable {
         stored.withLock { $0 += count }
     }
 
+    private func slot(_ camera: UUID) -> Slot? {
+        slots.withLock { $0[camera] }
+    }
+
     /// Analyses `frame` of `camera`: what came of it worth writing (nothing, mostly). A camera
     /// whose analytics are off loses its analyzer; a change of frame size starts a new one; an
     /// analyzer that goes leaves what it still held (open tracks, the second in progress).
     func analyse(camera: UUID, frame: FrameTap.Frame, settings: CameraAnalyticsSettings, weekday: Int, minute: Int) -> [Output] {
-        state.withLock { cameras -> [Output] in
-            guard settings.enabled else {
-                return Self.end(&cameras, camera, at: frame.capturedAt).map { [$0] } ?? []
-            }
+        guard settings.enabled else {
+            return end(camera, at: frame.capturedAt).map { [$0] } ?? []
+        }
+        let slot = slots.withLock { slots -> Slot in
+            if let slot = slots[camera] { return slot }
+            let slot = Slot(Camera(analyzer: CameraAnalyzer(width: frame.width, height: frame.height, settings: settings,
+                                                            detection: schedule(for: settings))))
+            slots[camera] = slot
+            return slot
+        }
+        return slot.camera.withLock { camera -> [Output] in
             var outputs: [Output] = []
-            if let existing = cameras[camera], existing.analyzer.width != frame.width || existing.analyzer.height != frame.height {
-                outputs += Self.end(&cameras, camera, at: frame.capturedAt).map { [$0] } ?? []
+            if camera.analyzer.width != frame.width || camera.analyzer.height != frame.height {
+                outputs += Self.finish(&camera.analyzer, at: frame.capturedAt).map { [$0] } ?? []
+                camera = Camera(analyzer: CameraAnalyzer(width: frame.width, height: frame.height, settings: settings,
+                                                         detection: schedule(for: settings)))
+            } else if camera.analyzer.settings != settings {
+                camera.analyzer.update(settings: settings)
+                camera.analyzer.useDetection(schedule(for: settings))
             }
-            if cameras[camera] == nil {
-                cameras[camera] = Camera(analyzer: CameraAnalyzer(width: frame.width, height: frame.height, settings: settings,
-                                                                  detection: schedule(for: settings)))
-            } else if cameras[camera]!.analyzer.settings != settings {
-                cameras[camera]!.analyzer.update(settings: settings)
-                cameras[camera]!.analyzer.useDetection(schedule(for: settings))
-            }
-            let look = cameras[camera]!.look
-            cameras[camera]!.look = nil
-            let analysis = cameras[camera]!.analyzer.process(yuv: frame.pixels, time: frame.capturedAt.timeIntervalSince1970,
-                                                               weekday: weekday, minute: minute, look: look)
+            let look = camera.look
+            camera.look = nil
+            let analysis = camera.analyzer.process(yuv: frame.pixels, time: frame.capturedAt.timeIntervalSince1970,
+                                                   weekday: weekday, minute: minute, look: look)
             let output = Output(frame: analysis.events.isEmpty ? nil : frame, analysis: analysis, at: frame.capturedAt,
                                 privacyMasks: settings.privacyMasks)
             if output.isWorthWriting { outputs.append(output) }
@@ -87,53 +108,52 @@ final class AnalyticsWorker: Sendable {
     }
 
     /// Removes the analyzer of `camera`, returning what it still held, if anything.
-    private static func end(_ cameras: inout [UUID: Camera], _ camera: UUID, at time: Date) -> Output? {
-        guard var ending = cameras.removeValue(forKey: camera) else { return nil }
-        let output = Output(frame: nil, analysis: ending.analyzer.finishStream(), at: time)
+    private func end(_ camera: UUID, at time: Date) -> Output? {
+        guard let ending = slots.withLock({ $0.removeValue(forKey: camera) }) else { return nil }
+        return ending.camera.withLock { Self.finish(&$0.analyzer, at: time) }
+    }
+
+    /// What `analyzer` still holds at the end of its stream, if worth writing.
+    private static func finish(_ analyzer: inout CameraAnalyzer, at time: Date) -> Output? {
+        let output = Output(frame: nil, analysis: analyzer.finishStream(), at: time)
         return output.isWorthWriting ? output : nil
     }
 
     /// Where the detector should look in `camera`'s frame of `time` (the one just analysed), if
     /// the camera is detector-led and a look is due.
     func detectionRegion(camera: UUID, time: Double) -> PixelBox? {
-        state.withLock { $0[camera]?.analyzer.detectionRegion(time: time) }
+        slot(camera)?.camera.withLock { $0.analyzer.detectionRegion(time: time) }
     }
 
     /// Keeps the detector's `look` for `camera`'s next frame (a newer look replaces an older one).
     func deliver(_ look: DetectorLook, camera: UUID) {
-        state.withLock { cameras in
-            guard cameras[camera] != nil else { return }
-            if let held = cameras[camera]!.look, held.time > look.time { return }
-            cameras[camera]!.look = look
+        slot(camera)?.camera.withLock { camera in
+            if let held = camera.look, held.time > look.time { return }
+            camera.look = look
         }
     }
 
     /// True when `camera` runs the detector-led profile.
     func isDetectorLed(camera: UUID) -> Bool {
-        state.withLock { $0[camera]?.analyzer.isDetectorLed ?? false }
+        slot(camera)?.camera.withLock { $0.analyzer.isDetectorLed } ?? false
     }
 
     /// Confirmed tracks of `camera` seen in its last frame that still need a class.
     func tracksAwaitingClass(camera: UUID) -> [TrackedObject] {
-        state.withLock { cameras in
-            var result: [TrackedObject] = []
-            cameras[camera]?.analyzer.tracker.tracksAwaitingClass(into: &result)
-            return result
-        }
+        var result: [TrackedObject] = []
+        slot(camera)?.camera.withLock { $0.analyzer.tracker.tracksAwaitingClass(into: &result) }
+        return result
     }
 
     /// Gives a track of `camera` the class the detector found.
     func classify(camera: UUID, trackID: Int, as objectClass: ObjectClass, confidence: Double) {
-        state.withLock { cameras in
-            cameras[camera]?.analyzer.classify(trackID: trackID, as: objectClass, confidence: confidence)
-        }
+        slot(camera)?.camera.withLock { $0.analyzer.classify(trackID: trackID, as: objectClass, confidence: confidence) }
     }
 
     /// Drops the analyzers of cameras no longer recorded; returns what they still held.
     func forget(except keep: Set<UUID>, at time: Date) -> [(UUID, Output)] {
-        state.withLock { cameras in
-            cameras.keys.filter { !keep.contains($0) }.compactMap { id in Self.end(&cameras, id, at: time).map { (id, $0) } }
-        }
+        let gone = slots.withLock { slots in slots.keys.filter { !keep.contains($0) } }
+        return gone.compactMap { id in end(id, at: time).map { (id, $0) } }
     }
 
     /// What every analyzer still holds (open tracks, the second in progress), at shutdown.
