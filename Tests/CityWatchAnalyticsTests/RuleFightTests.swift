@@ -55,6 +55,42 @@ struct RuleFightTests {
                 "one person moving as much as a fighting pair is not a fight")
     }
 
+    @Test func personsHeldWhereTheTrackerLastHadThemAreNoFight() {
+        // The same pair, last seen 0.4 s before each frame (held between looks, or while the
+        // background is learnt): whatever changes inside their boxes, nothing is measured of them.
+        var held = F.engine(Self.rule)
+        #expect(Self.run(&held, activity: 0.5) { time in
+            [Self.person(1, x: 150, time: time), Self.person(2, x: 172, time: time)].map { track in
+                var track = track
+                track.lastSeen = time - 0.4
+                return track
+            }
+        }.isEmpty)
+    }
+
+    @Test func aCameraWithAFightRuleIsLookedAtEveryFrameWhileTheBackgroundIsLearnt() {
+        func looks(_ rule: AnalyticsRule) -> [Double] {
+            var analyzer = CameraAnalyzer(width: 320, height: 180, settings: CameraAnalyticsSettings(rules: [rule]),
+                                          detection: DetectionSchedule())
+            var times: [Double] = []
+            let pixels = [UInt8](repeating: 90, count: 320 * 180 * 3 / 2)
+            for step in 0..<8 {
+                let time = Double(step) / 5
+                let region = analyzer.detectionRegion(time: time)
+                let look = region.map { region in
+                    DetectorLook(region: region, time: time, objects: [DetectedObject(objectClass: .person, confidence: 0.9,
+                                                                                      box: PixelBox(x: 140, y: 80, width: 20, height: 60))])
+                }
+                if region != nil { times.append(time) }
+                _ = analyzer.process(yuv: pixels, time: time, weekday: 3, minute: 720, look: look)
+            }
+            return times
+        }
+        #expect(looks(Self.rule).count == 8, "every frame of the warm-up")
+        let gate = AnalyticsRule(name: "gate", kind: .intrusion(zone: F.rectangle(0, 0, 1, 1)))
+        #expect(looks(gate) == [0, 1], "once a second, as after the warm-up")
+    }
+
     @Test func theAnalyzerMeasuresTheChangeBetweenFrames() throws {
         // Two persons the detector finds, standing together; their box flickers every frame.
         var analyzer = CameraAnalyzer(width: 320, height: 180, settings: CameraAnalyticsSettings(rules: [Self.rule]),

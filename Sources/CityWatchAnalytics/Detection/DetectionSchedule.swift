@@ -7,7 +7,10 @@ import CityWatchDomain
 /// looked at sooner; a still picture gets a look at the whole frame every ``idleSeconds`` —
 /// at the first frame too — so people standing there since before the camera started are
 /// found although motion never shows them. Its cost follows activity: a quiet scene costs one
-/// run every few seconds, a busy one about one a second.
+/// run every few seconds, a busy one about one a second. A camera whose rules judge motion
+/// between frames (fight) also gets a look every ``learningSeconds`` while the background is
+/// learnt and something is followed: motion shows nothing then, and a box held where a look
+/// left it would make anyone walking inside it look violent and standing still.
 public struct DetectionSchedule: Sendable, Hashable {
     /// Seconds between looks while something moves or is followed.
     public var activeSeconds: Double
@@ -15,6 +18,9 @@ public struct DetectionSchedule: Sendable, Hashable {
     public var idleSeconds: Double
     /// Seconds after the last look that a confirmed object nobody has named gets one.
     public var newObjectSeconds: Double
+    /// Seconds between looks while the background is learnt, when asked for (see `learning`
+    /// of ``region(time:tracks:blobs:width:height:learning:)``).
+    public var learningSeconds = 0.2
     /// Margin around motion and tracks, as a share of each box's larger side.
     public var margin: Double
     /// A region covering more than this share of the frame is widened to the whole frame.
@@ -32,8 +38,10 @@ public struct DetectionSchedule: Sendable, Hashable {
     }
 
     /// The region to look at in the frame of `time`, or nil when no look is due. `tracks` and
-    /// `blobs` are the state after the previous frame; the look is counted as made.
-    public mutating func region(time: Double, tracks: [TrackedObject], blobs: [Blob], width: Int, height: Int) -> PixelBox? {
+    /// `blobs` are the state after the previous frame; the look is counted as made. `learning`:
+    /// the background is being learnt and the tracks must be measured all the same.
+    public mutating func region(time: Double, tracks: [TrackedObject], blobs: [Blob], width: Int, height: Int,
+                                learning: Bool = false) -> PixelBox? {
         let frame = PixelBox(x: 0, y: 0, width: width, height: height)
         guard let last = lastLook, time >= last else {
             lastLook = time
@@ -42,7 +50,10 @@ public struct DetectionSchedule: Sendable, Hashable {
         let since = time - last
         let active = !blobs.isEmpty || tracks.contains { $0.isConfirmed }
         let unnamed = tracks.contains { $0.isConfirmed && $0.objectClass == .unknown && $0.missedFrames == 0 && $0.firstSeen > last }
+        // (a millisecond's slack for learning looks: frame times are sums of 1/fps, and 0.6 - 0.4
+        // falls just short of 0.2)
         let due = since >= idleSeconds || (active && since >= activeSeconds) || (unnamed && since >= newObjectSeconds)
+            || (learning && active && since + 0.001 >= learningSeconds)
         guard due else { return nil }
         lastLook = time
         guard active else { return frame }

@@ -72,6 +72,9 @@ public struct MotionDetector: Sendable {
     var binScratch: [Int32]
     var labeler: BlobLabeler
     var framesLearned = 0
+    /// True while the background is (re)learnt: the next frame shows no motion, so nothing but
+    /// a detector's look moves the tracks.
+    public var isLearning: Bool { framesLearned < max(1, configuration.warmUpFrames) }
     /// The chroma background, at half resolution (see ``MotionDetector+Chroma``).
     var chromaU: [Float]
     var chromaV: [Float]

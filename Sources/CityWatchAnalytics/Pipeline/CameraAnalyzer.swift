@@ -133,7 +133,8 @@ public struct CameraAnalyzer: Sendable {
     /// ``process(yuv:time:weekday:minute:look:)``; a region returned counts as looked at.
     public mutating func detectionRegion(time: Double) -> PixelBox? {
         guard detection != nil else { return nil }
-        return detection!.region(time: time, tracks: motion.tracker.objects, blobs: motion.detector.blobs, width: width, height: height)
+        return detection!.region(time: time, tracks: motion.tracker.objects, blobs: motion.detector.blobs, width: width, height: height,
+                                 learning: rules.needsActivity && motion.detector.isLearning)
     }
 
     /// Gives track `id` the class a detector found.

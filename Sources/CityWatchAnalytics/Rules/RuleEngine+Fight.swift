@@ -5,12 +5,15 @@ import CityWatchDomain
 extension RuleEngine {
     /// One event per episode: violent motion between persons close together in the zone,
     /// lasting `seconds` (gaps under a second forgiven). The episode ends, and the rule re-arms,
-    /// after a second without.
+    /// after a second without. Only persons seen in this frame count: a box held where the
+    /// tracker last had it (a person standing still between looks, or every track while the
+    /// background is learnt) says nothing of how its person moves now.
     mutating func evaluateFight(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject], time: Double,
                                 armed: Bool, activity: ((PixelBox) -> Double)?, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
         var people: [TrackedObject] = []
-        for track in tracks where track.isConfirmed && matches(rule, track) && zone.contains(foot(of: track)) { people.append(track) }
+        for track in tracks where track.isConfirmed && track.lastSeen >= time - 0.001 && matches(rule, track)
+            && zone.contains(foot(of: track)) { people.append(track) }
         var fighters: [TrackedObject] = []
         if let activity {
             // Two people locked together are often one box to the detector: a person whose
