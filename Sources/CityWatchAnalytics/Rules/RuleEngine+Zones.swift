@@ -53,9 +53,10 @@ extension RuleEngine {
     /// those lost longer ago than ``Tuning/stayHandOverSeconds``.
     mutating func noteLostStays(_ index: Int, tracks: [TrackedObject], time: Double) {
         memories[index].lostStays.removeAll { time - $0.time > tuning.stayHandOverSeconds }
+        // (no set of this frame's ids: a per-frame allocation, for a handful of stays at most)
         let previous = frame &- 1
-        let present = Set(tracks.lazy.filter(\.isConfirmed).map(\.id))
-        for (id, memory) in memories[index].tracks where memory.stamp == previous && !present.contains(id) && memory.stayStart != nil {
+        for (id, memory) in memories[index].tracks where memory.stamp == previous && memory.stayStart != nil
+            && !tracks.contains(where: { $0.id == id && $0.isConfirmed }) {
             memories[index].lostStays.append(LostStay(footX: memory.lastFootX, footY: memory.lastFootY, height: memory.lastHeight,
                                                       time: memory.lastTime, memory: memory))
         }
@@ -67,8 +68,7 @@ extension RuleEngine {
     mutating func takeLostStay(_ index: Int, near track: TrackedObject) -> RuleTrackMemory? {
         var best: (index: Int, distance: Double)?
         for (position, lost) in memories[index].lostStays.enumerated() {
-            let dx = track.footX - lost.footX, dy = track.footY - lost.footY
-            let distance = (dx * dx + dy * dy).squareRoot()
+            let distance = ((track.footX - lost.footX) * (track.footX - lost.footX) + (track.footY - lost.footY) * (track.footY - lost.footY)).squareRoot()
             guard distance <= max(lost.height, Double(track.box.height)), distance < best?.distance ?? .infinity else { continue }
             best = (position, distance)
         }

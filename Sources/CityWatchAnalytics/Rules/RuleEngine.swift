@@ -54,6 +54,7 @@ public struct RuleEngine: Sendable {
                 problems.append(RejectedRule(rule: rule, problem: error))
             }
         }
+        needsActivity = memories.contains { if case .fight = $0.rule.kind { true } else { false } }
     }
 
     /// Evaluates every rule on the tracks of one frame taken at `time` (seconds, analysis clock)
@@ -101,10 +102,9 @@ public struct RuleEngine: Sendable {
 
     // MARK: - Shared steps
 
-    /// True when a rule needs the frame-to-frame activity (a fight rule).
-    public var needsActivity: Bool {
-        memories.contains { if case .fight = $0.rule.kind { true } else { false } }
-    }
+    /// True when a rule needs the frame-to-frame activity (a fight rule); set once with the
+    /// rules, as the analyzer asks every frame.
+    public private(set) var needsActivity = false
 
     /// The foot point of `track` in picture fractions.
     func foot(of track: TrackedObject) -> ImagePoint {
