@@ -73,31 +73,37 @@ actor AnalyticsWriter {
         await motionQueue.flush()
     }
 
+    /// Stores and pushes `ruleEvent` at once, then makes its snapshot (the very frame that fired)
+    /// and pushes the event again with it: an alarm never waits for ffmpeg to start, which on a
+    /// busy machine can take seconds.
     private func raise(_ ruleEvent: RuleEvent, output: AnalyticsWorker.Output, camera: UUID, repository: AnalyticsRepository) async throws {
         let id = UUID()
         eventIDs[camera, default: [:]][ruleEvent.serial] = id
         if eventIDs[camera]!.count > 1000, let oldest = eventIDs[camera]!.keys.min() { eventIDs[camera]![oldest] = nil }
-        var snapshotPath: String?
-        if let frame = output.frame {
-            let path = ((snapshotFolder as NSString).appendingPathComponent(camera.uuidString) as NSString).appendingPathComponent("\(id).jpg")
-            do {
-                try await snapshots.jpeg(yuv420p: frame.pixels, width: frame.width, height: frame.height,
-                                         pictureSize: output.pictureSize, masks: output.privacyMasks, to: path)
-                snapshotPath = path
-            } catch {
-                logger.warning("event snapshot failed", metadata: ["camera": "\(camera)", "error": "\(error)"])
-            }
-        }
         let width = output.frame?.width ?? 1, height = output.frame?.height ?? 1
         let classes = ruleEvent.trackIDs.map { track in output.analysis.tracks.first { $0.id == track }?.objectClass ?? .unknown }
         let event = AnalyticsEvent(id: id, cameraID: camera, ruleID: ruleEvent.ruleID, ruleName: ruleEvent.ruleName, kind: ruleEvent.kind,
                                    at: Date(timeIntervalSince1970: ruleEvent.time), trackIDs: ruleEvent.trackIDs,
                                    boxes: ruleEvent.boxes.map { ImageBox($0, frameWidth: width, frameHeight: height) },
-                                   classes: classes, hasSnapshot: snapshotPath != nil)
-        try await repository.insert(event, snapshotPath: snapshotPath)
+                                   classes: classes)
+        try await repository.insert(event, snapshotPath: nil)
         stored += 1
         hub.publish(.raised(event))
         logger.notice("analytics event", metadata: ["camera": "\(camera)", "rule": "\(ruleEvent.ruleName)", "kind": "\(ruleEvent.kind)"])
+        guard let frame = output.frame else { return }
+        let path = ((snapshotFolder as NSString).appendingPathComponent(camera.uuidString) as NSString).appendingPathComponent("\(id).jpg")
+        do {
+            try await snapshots.jpeg(yuv420p: frame.pixels, width: frame.width, height: frame.height,
+                                     pictureSize: output.pictureSize, masks: output.privacyMasks, to: path)
+        } catch {
+            logger.warning("event snapshot failed", metadata: ["camera": "\(camera)", "error": "\(error)"])
+            return
+        }
+        if let withSnapshot = try await repository.setSnapshot(of: id, path: path) {
+            hub.publish(.updated(withSnapshot))
+        } else {
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     /// Seconds of a minute gathered before its part so far is stored: a search finds motion

@@ -75,6 +75,13 @@ public struct AnalyticsRepository: Sendable {
         try await model.create(on: database)
     }
 
+    /// Gives event `id` its snapshot, written after the event was raised. Returns the event as it
+    /// now stands (nil when there is no such event, e.g. expired meanwhile).
+    public func setSnapshot(of id: UUID, path: String) async throws -> AnalyticsEvent? {
+        try await AnalyticsEventModel.query(on: database).filter(\.$id == id).set(\.$snapshotPath, to: path).update()
+        return try await event(id)?.event
+    }
+
     /// Merges a repeat within the cool-down into event `id`: one more repeat, seen again at `at`.
     /// Returns the event as it now stands (nil when there is no such event).
     @discardableResult
