@@ -63,7 +63,12 @@ public func prepareStore(_ app: Application, configuration: Configuration) async
             }
         }
     }
-    try await app.autoMigrate()
+    if case .postgres(let url) = configuration.database {
+        // Nodes of a cluster starting together migrate one at a time.
+        try await MigrationLock.whileHeld(url: url, logger: app.logger) { try await app.autoMigrate() }
+    } else {
+        try await app.autoMigrate()
+    }
 }
 
 /// How long an SQLite write waits for the lock before it fails "database is locked" (a registry

@@ -125,6 +125,10 @@ func runServer(configuration given: Configuration, logger: Logger,
     }
 }
 
+/// The version a node reports to the cluster (the schema's migration count: nodes of one
+/// version run the same store).
+let clusterVersion = "schema \(CityWatchMigrations.all.count)"
+
 /// The recorder, the retention sweeper and analytics, when this process records and ffmpeg is installed.
 func recordingServices(app: Application, configuration: Configuration, sealer: CredentialSealer, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     guard configuration.recording else { return [] }
@@ -133,10 +137,23 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
         logger.warning("ffmpeg is not installed: cameras are not recorded (apt-get install ffmpeg)")
         return []
     }
-    let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer)
+    // On PostgreSQL this process is a node of a cluster: it records the cameras it holds a lease on.
+    var ownership: CameraOwnership?
+    if case .postgres = configuration.database { ownership = CameraOwnership(node: configuration.nodeName) }
+    let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer, ownership: ownership)
     app.recording = recording
-    let retention = RetentionSweeper(database: { app.db }, configuration: configuration)
+    let retention = RetentionSweeper(database: { app.db }, configuration: configuration, node: ownership?.node)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recording), .init(service: retention)]
+    if ownership != nil {
+        let host = configuration.httpHost == "0.0.0.0" || configuration.httpHost == "::" ? configuration.nodeName : configuration.httpHost
+        let membership = ClusterMembership(database: { app.db }, settings: .init(
+            node: configuration.nodeName, address: configuration.nodeAddress ?? "http://\(host):\(configuration.httpPort)",
+            capacity: configuration.nodeCapacity, leaseSeconds: Double(configuration.leaseSeconds),
+            camerasMovedPerMinute: configuration.camerasMovedPerMinute, version: clusterVersion), recording: recording)
+        // Before the recorder: services stop in reverse order, so the node lets go of its cameras
+        // only after every pipeline has cut and indexed its segment.
+        services.insert(.init(service: membership), at: 0)
+    }
     if configuration.analysisFrames {
         var detector: ObjectDetector?
         var detectorProblem: String?

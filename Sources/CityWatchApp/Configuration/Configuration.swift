@@ -86,6 +86,21 @@ public struct Configuration: Sendable {
     /// `none` or no file: cast-net draws rings only, and says so.
     public var roadNetwork: String?
 
+    /// This node's name in a cluster (PostgreSQL store): unique among the nodes. Default: the
+    /// host's name.
+    public var nodeName: String = RegistryStaging.hostName.isEmpty ? "node" : RegistryStaging.hostName
+    /// The address the other nodes reach this one at (`http://host:port`). Default: the HTTP
+    /// address, with the host's name for 0.0.0.0.
+    public var nodeAddress: String?
+    /// Cameras this node may record. Default 64; 0: it records none (an API-only node).
+    public var nodeCapacity = 64
+    /// Seconds a camera lease lasts without renewal: a dead node's cameras are taken over after
+    /// about this long. Default 10.
+    public var leaseSeconds = 10
+    /// Cameras a minute that may move to a node that joins (the others keep theirs otherwise).
+    /// Default 30.
+    public var camerasMovedPerMinute = 30
+
     /// The shape of log lines.
     public enum LogFormat: String, Sendable, CaseIterable {
         case text, json
@@ -129,6 +144,11 @@ public struct Configuration: Sendable {
         case roadNetwork = "CITYWATCH_ROAD_NETWORK"
         case metricsToken = "CITYWATCH_METRICS_TOKEN"
         case trustedProxies = "CITYWATCH_TRUSTED_PROXIES"
+        case nodeName = "CITYWATCH_NODE_NAME"
+        case nodeAddress = "CITYWATCH_NODE_ADDRESS"
+        case nodeCapacity = "CITYWATCH_NODE_CAPACITY"
+        case leaseSeconds = "CITYWATCH_LEASE_SECONDS"
+        case camerasMovedPerMinute = "CITYWATCH_CAMERAS_MOVED_PER_MINUTE"
     }
 
     /// OpenStreetMap's standard tiles, the default base map.
@@ -254,6 +274,21 @@ public struct Configuration: Sendable {
             }
         }
         configuration.auditCheckpointMinutes = try integer(.auditCheckpointMinutes, default: 15, range: 1...1_440)
+        if let (name, source) = lookup(.nodeName) {
+            guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw problem(.nodeName, source, "'\(name.prefix(70))' is not a node name (1-64 letters, digits, '-', '_', '.')")
+            }
+            configuration.nodeName = name
+        }
+        if let (address, source) = lookup(.nodeAddress), !address.isEmpty {
+            guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw problem(.nodeAddress, source, "'\(address.prefix(80))' is not an http(s)://host:port address other nodes can reach")
+            }
+            configuration.nodeAddress = address
+        }
+        configuration.nodeCapacity = try integer(.nodeCapacity, default: 64, range: 0...100_000)
+        configuration.leaseSeconds = try integer(.leaseSeconds, default: 10, range: 2...600)
+        configuration.camerasMovedPerMinute = try integer(.camerasMovedPerMinute, default: 30, range: 1...100_000)
         return configuration
     }
 

@@ -9,6 +9,9 @@ import Synchronization
 
 /// Records every enabled camera that has a stream: one ``CameraPipeline`` each, started and
 /// stopped as cameras and streams change, with everything they report written to the store.
+/// On a node of a cluster (`ownership` given) only the cameras it holds a lease on, and every
+/// write for one carries the lease's epoch: a write refused as stale stops that camera's
+/// pipeline at once and its file is reported as unadopted footage.
 ///
 /// Run it in the process's `ServiceGroup`; on graceful shutdown every ffmpeg finishes its
 /// segment and the index is brought up to date before `run()` returns.
@@ -27,7 +30,13 @@ public final class RecordingService: Service, Sendable {
     let settings: CameraPipeline.Settings
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// The cameras this node holds, on a node of a cluster; nil: every camera is recorded here.
+    public let ownership: CameraOwnership?
     private let running = Mutex<[UUID: Running]>([:])
+    /// The lease each camera's pipeline was started under (kept after it stops, for its last segment).
+    private let pipelineLeases = Mutex<[UUID: LeaseToken]>([:])
+    /// Writes refused because the camera's lease had moved on.
+    private let fencedWrites = Mutex(0)
     private let events: AsyncStream<PipelineEvent>
     private let eventSink: AsyncStream<PipelineEvent>.Continuation
     private let written = Mutex<Int>(0)
@@ -47,9 +56,10 @@ public final class RecordingService: Service, Sendable {
     }
 
     public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, tools: MediaTools = MediaTools(),
-                sealer: CredentialSealer, clock: @escaping @Sendable () -> Date = { Date() },
+                sealer: CredentialSealer, ownership: CameraOwnership? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 logger: Logger = Logger(label: "citywatch.recording")) {
         self.database = database
+        self.ownership = ownership
         self.configuration = configuration
         self.tools = tools
         self.sealer = sealer
@@ -89,6 +99,9 @@ public final class RecordingService: Service, Sendable {
 
     /// Cameras being recorded now.
     public var recordingCameras: Set<UUID> { running.withLock { Set($0.keys) } }
+
+    /// Writes the store refused because the camera's lease had moved to another node.
+    public var fencedWriteCount: Int { fencedWrites.withLock { $0 } }
 
     /// Events written to the store so far (tests wait on this instead of sleeping).
     public var eventsWritten: Int { written.withLock { $0 } }
@@ -185,7 +198,8 @@ public final class RecordingService: Service, Sendable {
     /// Reconciles the index with the disk for every camera that has a stream.
     public func reconcile() async throws -> SegmentReconciler.Report {
         let cameras = try await RecordingRepository(database: database()).camerasWithStreams()
-        let report = try await SegmentReconciler(database: database(), recordingsDirectory: configuration.recordingsDirectory, tools: tools)
+        let report = try await SegmentReconciler(database: database(), recordingsDirectory: configuration.recordingsDirectory, tools: tools,
+                                                 node: ownership?.node)
             .reconcile(cameras: cameras)
         if report.changedAnything {
             try await AuditLog(database: database(), clock: clock).append(AuditEvent(
@@ -198,16 +212,19 @@ public final class RecordingService: Service, Sendable {
 
     /// Starts pipelines for cameras that should record and stops the others.
     public func synchronise() async throws {
-        let wanted = Dictionary(try await RecordingRepository(database: database()).recordableStreams(sealer: sealer)
+        var wanted = Dictionary(try await RecordingRepository(database: database()).recordableStreams(sealer: sealer)
             .map { ($0.cameraID, $0.stream) }, uniquingKeysWith: { a, _ in a })
+        let held = ownership?.tokens
+        if let held { wanted = wanted.filter { held[$0.key] != nil } }
         let current = running.withLock { $0 }
         for (camera, entry) in current where wanted[camera] != entry.stream {
-            let removed = running.withLock { $0.removeValue(forKey: camera) }
-            await entry.pipeline.stop(reason: wanted[camera] == nil ? "camera disabled or stream removed" : "stream changed")
-            entry.pipeline.live.finishAll()
-            await removed?.masked?.stop()
+            let reason = held != nil && held?[camera] == nil ? "camera held by another node" :
+                wanted[camera] == nil ? "camera disabled or stream removed" : "stream changed"
+            await stopPipeline(camera, reason: reason)
         }
         for (camera, stream) in wanted where running.withLock({ $0[camera] == nil }) {
+            // A camera just let go of while this ran is not started again.
+            if let ownership, ownership.token(for: camera) == nil { continue }
             let pipeline = CameraPipeline(
                 cameraID: camera, stream: stream,
                 segmentFolder: (configuration.recordingsDirectory as NSString).appendingPathComponent(camera.uuidString),
@@ -219,10 +236,32 @@ public final class RecordingService: Service, Sendable {
                     }
                     eventSink.yield(event)
                 }
-            let indexed = try await RecordingRepository(database: database()).allSegments(camera: camera)
+            let indexed = try await RecordingRepository(database: database()).allSegments(camera: camera, node: ownership?.node)
             await pipeline.markIndexed(indexed.map { ($0.path as NSString).lastPathComponent })
+            pipelineLeases.withLock { $0[camera] = held?[camera] }
             running.withLock { $0[camera] = Running(pipeline: pipeline, stream: stream) }
             await pipeline.start()
+        }
+    }
+
+    /// Stops camera `camera`'s pipeline, if it runs: ffmpeg finishes its segment, viewers are let go.
+    private func stopPipeline(_ camera: UUID, reason: String) async {
+        guard let entry = running.withLock({ $0.removeValue(forKey: camera) }) else { return }
+        await entry.pipeline.stop(reason: reason)
+        entry.pipeline.live.finishAll()
+        await entry.masked?.stop()
+    }
+
+    /// Stops the pipelines of `cameras` now (their lease is being handed over or was lost), and
+    /// waits until the segment each was writing has been offered to the store.
+    public func letGo(_ cameras: some Collection<UUID>, reason: String) async {
+        await withTaskGroup(of: Void.self) { group in
+            for camera in cameras { group.addTask { await self.stopPipeline(camera, reason: reason) } }
+        }
+        // The last segments' rows go through the event queue; wait until it is empty of them.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, indexing.withLock({ state in cameras.contains { state.status(of: $0).waiting > 0 } }) {
+            try? await Task.sleep(for: .milliseconds(50))
         }
     }
 
@@ -257,6 +296,8 @@ public final class RecordingService: Service, Sendable {
             if case .segmentClosed(let segment) = event {
                 await carryOut(indexing.withLock { $0.indexed(camera: segment.cameraID, path: segment.path, now: clock()) })
             }
+        } catch let refusal as FencedWrite {
+            await fenced(refusal, event: event)
         } catch {
             let problem = String(describing: error)
             if case .segmentClosed(let segment) = event {
@@ -319,16 +360,53 @@ public final class RecordingService: Service, Sendable {
         let repository = RecordingRepository(database: database())
         switch event {
         case .segmentClosed(let segment):
-            try await repository.addSegment(RecordedSegment(cameraID: segment.cameraID, path: segment.path, start: segment.start,
-                                                               end: segment.end, bytes: segment.bytes), now: clock())
+            let recorded = RecordedSegment(cameraID: segment.cameraID, path: segment.path, start: segment.start, end: segment.end, bytes: segment.bytes)
+            let now = clock(), node = ownership?.node
+            try await withLease(of: segment.cameraID, repository) { try await $0.addSegment(recorded, now: now, node: node) }
         case let .health(camera, from, to, at, reason):
-            try await repository.recordHealth(camera: camera, from: from.rawValue, to: to.rawValue, at: at, reason: reason)
+            try await withLease(of: camera, repository) { try await $0.recordHealth(camera: camera, from: from.rawValue, to: to.rawValue, at: at, reason: reason) }
         case let .gap(camera, from, to):
-            try await repository.recordGap(camera: camera, from: from, to: to)
+            try await withLease(of: camera, repository) { try await $0.recordGap(camera: camera, from: from, to: to) }
         case let .unusableSegment(camera, path, reason):
             logger.warning("segment not indexed", metadata: ["camera": .string(camera.uuidString), "path": .string(path), "reason": .string(reason)])
         case let .segmentsFoundInFolder(_, paths):
             foundInFolders.withLock { $0 += paths.count }
+        }
+    }
+
+    /// Runs `write` under the lease camera `camera`'s pipeline was started with (a node of a
+    /// cluster), or as it is (a single node).
+    private func withLease(of camera: UUID, _ repository: RecordingRepository,
+                           _ write: @escaping @Sendable (RecordingRepository) async throws -> Void) async throws {
+        guard ownership != nil else { return try await write(repository) }
+        guard let lease = pipelineLeases.withLock({ $0[camera] }) else {
+            throw FencedWrite(camera: camera, token: LeaseToken(node: ownership?.node ?? "", epoch: 0), holder: nil, holderEpoch: nil)
+        }
+        try await repository.fenced(lease, camera: camera, write)
+    }
+
+    /// A write refused as stale: the camera's pipeline stops now (if it still runs under the old
+    /// lease), and a segment's file is kept and reported as unadopted footage.
+    private func fenced(_ refusal: FencedWrite, event: PipelineEvent) async {
+        fencedWrites.withLock { $0 += 1 }
+        logger.error("write refused: this node no longer holds the camera", metadata: [
+            "camera": .string(refusal.camera.uuidString), "lease": .string(refusal.token.description),
+            "holder": .string(refusal.holder ?? "none"),
+        ])
+        if ownership?.token(for: refusal.camera) != refusal.token {
+            ownership?.remove([refusal.camera])
+            await stopPipeline(refusal.camera, reason: "camera held by another node")
+        }
+        guard case .segmentClosed(let segment) = event else { return }
+        // Not waiting for the index any more: it is reported instead.
+        await carryOut(indexing.withLock { $0.indexed(camera: segment.cameraID, path: segment.path, now: clock()) })
+        do {
+            try await ClusterStore(database: database()).recordUnadopted(.init(
+                camera: segment.cameraID, node: ownership?.node ?? "", path: segment.path, start: segment.start, end: segment.end,
+                bytes: segment.bytes, reason: "written after the lease moved to \(refusal.holder.map { $0.isEmpty ? "nobody" : $0 } ?? "nobody") (this node held \(refusal.token))",
+                foundAt: clock()))
+        } catch {
+            logger.error("unadopted footage could not be reported", metadata: ["path": .string(segment.path), "error": .string("\(error)")])
         }
     }
 }

@@ -29,10 +29,13 @@ public final class RetentionSweeper: Service, Sendable {
     let configuration: Configuration
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// This node's name in a cluster: it sweeps the segments on its own disk (nil: every segment).
+    let node: String?
 
-    public init(database: @escaping @Sendable () -> any Database, configuration: Configuration,
+    public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, node: String? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.retention")) {
         self.database = database
+        self.node = node
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -76,7 +79,7 @@ public final class RetentionSweeper: Service, Sendable {
                 ?? site?.record.retentionDayCount.flatMap { $0 > 0 ? $0 : nil } ?? configuration.defaultRetentionDays
         }
         let repository = RecordingRepository(database: db)
-        let segments = try await repository.allSegmentsOldestFirst()
+        let segments = try await repository.allSegmentsOldestFirst(node: node)
         let holds = try await repository.activeHolds().map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
         let planner = RetentionPlanner(retentionDays: days, defaultDays: configuration.defaultRetentionDays, quotaBytes: configuration.recordingQuotaBytes)
         let plan = planner.plan(segments: segments.map { .init(id: $0.id!, cameraID: $0.cameraID, start: $0.start, end: $0.end, bytes: $0.bytes) },

@@ -7,12 +7,18 @@ import Foundation
 /// Makes the segment index and the disk agree after a crash or a restart: segments on disk that
 /// the index lacks are probed and adopted (or removed when nothing in them plays), and index
 /// entries whose file has gone are marked missing. So a crash leaves no lie in the index.
+///
+/// On a node of a cluster (`node` given) only the segments that node wrote are its to check,
+/// and a file whose time another node has indexed for the camera (written while that node held
+/// it) is not adopted: it is kept and reported as unadopted footage.
 public struct SegmentReconciler: Sendable {
     /// What reconciling found.
     public struct Report: Sendable, Equatable {
         public var adopted: [String] = []
         public var removed: [String] = []
         public var missing: [String] = []
+        /// Files kept but not indexed: another node recorded the camera at that time.
+        public var unadopted: [String] = []
         /// Folders that belong to no known camera.
         public var strayFolders: [String] = []
 
@@ -22,11 +28,14 @@ public struct SegmentReconciler: Sendable {
     let database: any Database
     let recordingsDirectory: String
     let probe: MediaProbe
+    /// This node's name in a cluster; nil on a single node.
+    let node: String?
 
-    public init(database: any Database, recordingsDirectory: String, tools: MediaTools = MediaTools()) {
+    public init(database: any Database, recordingsDirectory: String, tools: MediaTools = MediaTools(), node: String? = nil) {
         self.database = database
         self.recordingsDirectory = recordingsDirectory
         self.probe = MediaProbe(tools: tools)
+        self.node = node
     }
 
     /// Reconciles every camera folder with the index.
@@ -42,7 +51,7 @@ public struct SegmentReconciler: Sendable {
             try await reconcile(camera: camera, repository: repository, into: &report)
         }
         for camera in cameras where !folders.contains(camera.uuidString) {
-            let indexed = try await repository.allSegments(camera: camera).filter { $0.status == "ok" }
+            let indexed = try await repository.allSegments(camera: camera, node: node).filter { $0.status == "ok" }
             report.missing += indexed.map(\.path)
             try await repository.markMissing(indexed.compactMap(\.id))
         }
@@ -52,7 +61,7 @@ public struct SegmentReconciler: Sendable {
     private func reconcile(camera: UUID, repository: RecordingRepository, into report: inout Report) async throws {
         let folder = (recordingsDirectory as NSString).appendingPathComponent(camera.uuidString)
         let onDisk = Set(((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".mp4") })
-        let indexed = try await repository.allSegments(camera: camera)
+        let indexed = try await repository.allSegments(camera: camera, node: node)
         let indexedNames = Dictionary(indexed.map { (($0.path as NSString).lastPathComponent, $0) }, uniquingKeysWith: { a, _ in a })
         var missing: [UUID] = []
         for (name, segment) in indexedNames where segment.status == "ok" && !onDisk.contains(name) {
@@ -67,8 +76,16 @@ public struct SegmentReconciler: Sendable {
                     ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date)?.addingTimeInterval(-facts.duration)
                     ?? Date()
                 let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-                try await repository.addSegment(RecordedSegment(cameraID: camera, path: path, start: start,
-                                                                   end: start.addingTimeInterval(facts.duration), bytes: bytes), now: Date())
+                let end = start.addingTimeInterval(facts.duration)
+                if let node, let other = try await repository.segments(camera: camera, from: start, to: end).first(where: { $0.node != node }) {
+                    try await ClusterStore(database: database).recordUnadopted(.init(
+                        camera: camera, node: node, path: path, start: start, end: end, bytes: bytes,
+                        reason: "not indexed: node \(other.node ?? "?") recorded the camera at that time", foundAt: Date()))
+                    report.unadopted.append(path)
+                    continue
+                }
+                try await repository.addSegment(RecordedSegment(cameraID: camera, path: path, start: start, end: end, bytes: bytes),
+                                                now: Date(), node: node)
                 report.adopted.append(path)
             } else {
                 try? FileManager.default.removeItem(atPath: path)

@@ -25,5 +25,6 @@ public enum CityWatchMigrations {
         KeyBellsByRowKey(),
         CreateLoginThrottle(),
         CreateAuditCheckpoints(),
+        CreateCluster(),
     ]
 }

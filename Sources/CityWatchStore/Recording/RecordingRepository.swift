@@ -58,10 +58,17 @@ public struct RecordingRepository: Sendable {
 
     // MARK: Segments
 
-    /// Indexes a closed segment (again: a second report of the same file is ignored).
-    public func addSegment(_ segment: RecordedSegment, now: Date) async throws {
+    /// Indexes a closed segment (again: a second report of the same file is ignored), written on
+    /// `node` (nil on a single node). With `lease`, only while it is the camera's current lease
+    /// (``FencedWrite`` otherwise): the check and the row are one transaction.
+    public func addSegment(_ segment: RecordedSegment, now: Date, node: String? = nil, lease: LeaseToken? = nil) async throws {
+        if let lease {
+            try await fenced(lease, camera: segment.cameraID) { try await $0.addSegment(segment, now: now, node: node) }
+            return
+        }
         if try await SegmentModel.query(on: database).filter(\.$path == segment.path).first() != nil { return }
         let model = SegmentModel()
+        model.node = node
         model.cameraID = segment.cameraID
         model.start = segment.start
         model.end = segment.end
@@ -72,6 +79,15 @@ public struct RecordingRepository: Sendable {
         try await model.create(on: database)
     }
 
+    /// Runs `body` in a transaction that holds `camera`'s lease row (shared) after checking that
+    /// `lease` is its current lease; throws ``FencedWrite`` otherwise, writing nothing.
+    public func fenced<T: Sendable>(_ lease: LeaseToken, camera: UUID, _ body: @escaping @Sendable (RecordingRepository) async throws -> T) async throws -> T {
+        try await database.writeTransaction { tx in
+            try await ClusterStore(database: tx).requireHolder(lease, camera: camera)
+            return try await body(RecordingRepository(database: tx))
+        }
+    }
+
     /// Segments of a camera that overlap `from…to`, in time order.
     public func segments(camera: UUID, from: Date, to: Date) async throws -> [SegmentModel] {
         try await SegmentModel.query(on: database).filter(\.$cameraID == camera)
@@ -79,14 +95,19 @@ public struct RecordingRepository: Sendable {
             .sort(\.$start).all()
     }
 
-    /// Every segment of a camera (for reconciling with the disk).
-    public func allSegments(camera: UUID) async throws -> [SegmentModel] {
-        try await SegmentModel.query(on: database).filter(\.$cameraID == camera).sort(\.$start).all()
+    /// Every segment of a camera (for reconciling with the disk); with `node`, only those written
+    /// there (in a cluster each node reconciles its own disk).
+    public func allSegments(camera: UUID, node: String? = nil) async throws -> [SegmentModel] {
+        var query = SegmentModel.query(on: database).filter(\.$cameraID == camera)
+        if let node { query = query.filter(\.$node == node) }
+        return try await query.sort(\.$start).all()
     }
 
-    /// Every segment, oldest first (for retention).
-    public func allSegmentsOldestFirst() async throws -> [SegmentModel] {
-        try await SegmentModel.query(on: database).filter(\.$status == "ok").sort(\.$start).all()
+    /// Every segment, oldest first (for retention); with `node`, only those written there.
+    public func allSegmentsOldestFirst(node: String? = nil) async throws -> [SegmentModel] {
+        var query = SegmentModel.query(on: database).filter(\.$status == "ok")
+        if let node { query = query.filter(\.$node == node) }
+        return try await query.sort(\.$start).all()
     }
 
     /// Marks segments whose file is gone.

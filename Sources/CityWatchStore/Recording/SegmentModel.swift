@@ -17,6 +17,8 @@ public final class SegmentModel: Model, @unchecked Sendable {
     /// `ok`, or `missing` when the file vanished from disk.
     @Field(key: "status") public var status: String
     @Field(key: "created_at") public var createdAt: Date
+    /// The cluster node that wrote it (nil on a single node, and before clusters).
+    @OptionalField(key: "node") public var node: String?
 
     public init() {}
 }

@@ -1,0 +1,209 @@
+import CityWatchDomain
+import CityWatchStore
+import FluentKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// This process as a node of a cluster on PostgreSQL: registered with a heartbeat, holding camera
+/// leases (renewed in bulk, expiry judged by the database's clock), claiming its share and
+/// handing cameras over, and telling the recorder which cameras are its own.
+///
+/// Each round (a third of the lease): beat, renew, stop the pipelines of cameras lost (another
+/// node holds them now), then claim free cameras up to this node's share (``LeasePlan``) or let
+/// go of some when a node joined. On SIGTERM it stops after the recorder (services stop in
+/// reverse order: every segment is cut and indexed) and lets go of every camera, so another
+/// node takes them over at once rather than after the lease.
+///
+/// A node claims only after the store has answered it for a whole lease: after a store outage
+/// every holder renews its leases before anyone takes an expired one, and a node that just
+/// started has seen the nodes that started with it.
+public final class ClusterMembership: Service, Sendable {
+    public struct Settings: Sendable {
+        public var node: String
+        public var address: String
+        public var capacity: Int
+        public var leaseSeconds: Double
+        public var camerasMovedPerMinute: Int
+        public var version: String
+
+        public init(node: String, address: String, capacity: Int, leaseSeconds: Double, camerasMovedPerMinute: Int, version: String) {
+            self.node = node
+            self.address = address
+            self.capacity = capacity
+            self.leaseSeconds = leaseSeconds
+            self.camerasMovedPerMinute = camerasMovedPerMinute
+            self.version = version
+        }
+    }
+
+    /// How the node stands, for its health and the Nodes view.
+    public enum State: String, Sendable, Codable {
+        case starting, active, storeUnreachable, nameInUse, stopped
+    }
+
+    let database: @Sendable () -> any Database
+    let settings: Settings
+    let recording: RecordingService
+    public let ownership: CameraOwnership
+    let instance = UUID()
+    let logger: Logger
+    private let status = Mutex<(state: State, detail: String?)>((.starting, nil))
+    private let counters = Mutex<Counters>(Counters())
+
+    /// What the node has done since it started.
+    public struct Counters: Sendable, Equatable {
+        public var claimed = 0
+        public var released = 0
+        /// Cameras lost without letting go (another node took them after the lease ran out).
+        public var lost = 0
+    }
+
+    public init(database: @escaping @Sendable () -> any Database, settings: Settings, recording: RecordingService,
+                logger: Logger = Logger(label: "citywatch.cluster")) {
+        precondition(recording.ownership != nil, "the recorder of a cluster node records the cameras it holds")
+        self.database = database
+        self.settings = settings
+        self.recording = recording
+        self.ownership = recording.ownership!
+        self.logger = logger
+    }
+
+    public var state: (state: State, detail: String?) { status.withLock { $0 } }
+    public var counts: Counters { counters.withLock { $0 } }
+
+    var round: Duration { .milliseconds(Int(settings.leaseSeconds * 1000 / 3)) }
+
+    public func run() async throws {
+        let store: @Sendable () -> ClusterStore = { ClusterStore(database: self.database()) }
+        if settings.capacity == 0 {
+            logger.notice("node capacity is 0: this node records no camera (CITYWATCH_NODE_CAPACITY)", metadata: ["node": .string(settings.node)])
+        }
+        await cancelWhenGracefulShutdown {
+            guard await self.register(store: store) else { return }
+            // Cameras are claimed once the store has answered for a whole lease (see the type's notes).
+            var answeredSince: ContinuousClock.Instant? = .now
+            var allowance = Double(self.settings.camerasMovedPerMinute) / 6  // the first ten seconds' worth
+            var last = ContinuousClock.now
+            while !Task.isCancelled {
+                let now = ContinuousClock.now
+                let perMinute = Double(self.settings.camerasMovedPerMinute)
+                allowance = min(perMinute, allowance + perMinute * (now - last).seconds / 60)
+                last = now
+                do {
+                    let mayClaim = answeredSince.map { now - $0 >= .seconds(self.settings.leaseSeconds) } ?? false
+                    allowance -= Double(try await self.oneRound(store: store(), mayClaim: mayClaim, allowance: Int(allowance)))
+                    if answeredSince == nil { answeredSince = now }
+                    if self.state.state == .storeUnreachable {
+                        self.logger.notice("the store answers again", metadata: ["node": .string(self.settings.node)])
+                        self.setState(.active, nil)
+                    }
+                } catch {
+                    answeredSince = nil
+                    if self.state.state != .storeUnreachable {
+                        self.logger.error("cannot reach the store: recording goes on, leases are renewed when it is back",
+                                          metadata: ["error": .string("\(error)")])
+                    }
+                    self.setState(.storeUnreachable, "\(error)")
+                }
+                try? await Task.sleep(for: self.round)
+            }
+        }
+        await leave(store: store())
+    }
+
+    /// Registers this node, trying again each lease until the store takes it; false when the
+    /// process stops first. A name in use is refused until its holder stops or falls silent.
+    private func register(store: @Sendable () -> ClusterStore) async -> Bool {
+        while !Task.isCancelled {
+            do {
+                try await store().register(name: settings.node, instance: instance, address: settings.address, capacity: settings.capacity,
+                                           version: settings.version, liveSeconds: settings.leaseSeconds)
+                setState(.active, nil)
+                logger.notice("joined the cluster", metadata: ["node": .string(settings.node), "address": .string(settings.address),
+                                                             "capacity": .stringConvertible(settings.capacity)])
+                return true
+            } catch let taken as NodeNameInUse {
+                setState(.nameInUse, taken.description)
+                logger.error("cannot join the cluster", metadata: ["error": .string(taken.description)])
+            } catch {
+                setState(.storeUnreachable, "\(error)")
+                logger.error("cannot reach the store to join the cluster", metadata: ["error": .string("\(error)")])
+            }
+            try? await Task.sleep(for: .seconds(settings.leaseSeconds))
+        }
+        return false
+    }
+
+    /// One round; returns how many cameras it let go of.
+    func oneRound(store: ClusterStore, mayClaim: Bool, allowance: Int) async throws -> Int {
+        guard try await store.heartbeat(name: settings.node, instance: instance) else {
+            // Another process took this node's name after it was silent too long: it holds nothing.
+            setState(.nameInUse, "another process registered as node '\(settings.node)' while this one was silent")
+            let held = Set(ownership.tokens.keys)
+            ownership.set([:])
+            await recording.letGo(held, reason: "node name taken over")
+            return 0
+        }
+        let renewed = try await store.renew(node: settings.node, seconds: settings.leaseSeconds)
+        let before = ownership.tokens
+        let lost = before.filter { renewed[$0.key] != $0.value }.map(\.key)
+        ownership.set(renewed)
+        if !lost.isEmpty {
+            counters.withLock { $0.lost += lost.count }
+            logger.warning("cameras lost: another node holds them now", metadata: ["cameras": .stringConvertible(lost.count)])
+            await recording.letGo(lost, reason: "camera held by another node")
+        }
+        guard mayClaim else { return 0 }
+        let nodes = try await store.nodes(liveSeconds: settings.leaseSeconds).filter(\.alive)
+        let leases = Dictionary(try await store.leases().filter(\.isLive).map { ($0.camera, $0.node) }, uniquingKeysWith: { a, _ in a })
+        let cameras = try await store.recordableCameras().map { (camera: $0.camera, group: $0.group) }
+        let plan = LeasePlan.make(me: settings.node,
+                                  nodes: nodes.map { LeasePlan.Node(name: $0.name, capacity: $0.capacity, draining: $0.draining, holds: $0.cameras) },
+                                  cameras: cameras, leases: leases, releaseAllowance: allowance)
+        if !plan.release.isEmpty {
+            try await handOver(plan.release, store: store, reason: "camera handed to another node")
+        }
+        if !plan.claim.isEmpty {
+            let claimed = try await store.claim(plan.claim, node: settings.node, seconds: settings.leaseSeconds)
+            if !claimed.isEmpty {
+                ownership.add(claimed)
+                counters.withLock { $0.claimed += claimed.count }
+                logger.notice("cameras claimed", metadata: ["cameras": .stringConvertible(claimed.count), "node": .string(settings.node)])
+                try? await recording.synchronise()
+            }
+        }
+        return plan.release.count
+    }
+
+    /// Stops recording `cameras` (their segments cut and indexed), then lets go of their leases.
+    func handOver(_ cameras: [UUID], store: ClusterStore, reason: String) async throws {
+        ownership.remove(cameras)
+        await recording.letGo(cameras, reason: reason)
+        try await store.release(cameras, node: settings.node)
+        counters.withLock { $0.released += cameras.count }
+        logger.notice("cameras handed over", metadata: ["cameras": .stringConvertible(cameras.count), "reason": .string(reason)])
+    }
+
+    /// At a clean stop (after the recorder stopped): every camera let go, the node marked stopped.
+    private func leave(store: ClusterStore) async {
+        let held = Array(ownership.tokens.keys)
+        do {
+            try await handOver(held, store: store, reason: "node stopping")
+            try await store.markStopped(name: settings.node, instance: instance)
+        } catch {
+            logger.error("could not hand the cameras over at stop; they move when their leases run out", metadata: ["error": .string("\(error)")])
+        }
+        setState(.stopped, nil)
+    }
+
+    private func setState(_ state: State, _ detail: String?) {
+        status.withLock { $0 = (state, detail) }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
