@@ -88,6 +88,9 @@ public final class ClusterMembership: Service, Sendable {
             var last = ContinuousClock.now
             while !Task.isCancelled {
                 let now = ContinuousClock.now
+                // Woken after a freeze (SIGSTOP, a stalled machine): like after a store outage,
+                // the others' view of this node is stale, so it renews before it claims.
+                if now - last > .seconds(self.settings.leaseSeconds) { answeredSince = nil }
                 let perMinute = Double(self.settings.camerasMovedPerMinute)
                 allowance = min(perMinute, allowance + perMinute * (now - last).seconds / 60)
                 last = now
@@ -103,9 +106,9 @@ public final class ClusterMembership: Service, Sendable {
                     answeredSince = nil
                     if self.state.state != .storeUnreachable {
                         self.logger.error("cannot reach the store: recording goes on, leases are renewed when it is back",
-                                          metadata: ["error": .string("\(error)")])
+                                          metadata: ["error": .string(String(reflecting: error))])
                     }
-                    self.setState(.storeUnreachable, "\(error)")
+                    self.setState(.storeUnreachable, String(reflecting: error))
                 }
                 try? await Task.sleep(for: self.round)
             }
@@ -136,7 +139,7 @@ public final class ClusterMembership: Service, Sendable {
         return false
     }
 
-    /// One round; returns how many cameras it let go of.
+    /// One round; returns how much of the moving allowance it spent.
     func oneRound(store: ClusterStore, mayClaim: Bool, allowance: Int) async throws -> Int {
         guard try await store.heartbeat(name: settings.node, instance: instance) else {
             // Another process took this node's name after it was silent too long: it holds nothing.
@@ -159,9 +162,10 @@ public final class ClusterMembership: Service, Sendable {
         let nodes = try await store.nodes(liveSeconds: settings.leaseSeconds).filter(\.alive)
         let leases = Dictionary(try await store.leases().filter(\.isLive).map { ($0.camera, $0.node) }, uniquingKeysWith: { a, _ in a })
         let cameras = try await store.recordableCameras().map { (camera: $0.camera, group: $0.group) }
-        let plan = LeasePlan.make(me: settings.node,
-                                  nodes: nodes.map { LeasePlan.Node(name: $0.name, capacity: $0.capacity, draining: $0.draining, holds: $0.cameras) },
-                                  cameras: cameras, leases: leases, releaseAllowance: allowance)
+        let planNodes = nodes.map { LeasePlan.Node(name: $0.name, capacity: $0.capacity, draining: $0.draining, holds: $0.cameras) }
+        // The rate is the cluster's: each node over its share gives its part of it.
+        let over = max(1, planNodes.filter { $0.holds > LeasePlan.share(of: $0, among: planNodes, total: cameras.count) }.count)
+        let plan = LeasePlan.make(me: settings.node, nodes: planNodes, cameras: cameras, leases: leases, releaseAllowance: allowance / over)
         if !plan.release.isEmpty {
             try await handOver(plan.release, store: store, reason: "camera handed to another node")
         }
@@ -174,7 +178,8 @@ public final class ClusterMembership: Service, Sendable {
                 try? await recording.synchronise()
             }
         }
-        return plan.release.count
+        // Spent of the cluster's allowance: as if every node over its share let go of as many.
+        return plan.release.count * over
     }
 
     /// Stops recording `cameras` (their segments cut and indexed), then lets go of their leases.

@@ -37,6 +37,9 @@ public final class RecordingService: Service, Sendable {
     private let pipelineLeases = Mutex<[UUID: LeaseToken]>([:])
     /// Writes refused because the camera's lease had moved on.
     private let fencedWrites = Mutex(0)
+    /// Cameras taken on under a lease whose first segment has not been written: the time since
+    /// the camera's last segment (another node's, or this one's before it stopped) is a gap.
+    private let takenOn = Mutex<Set<UUID>>([])
     private let events: AsyncStream<PipelineEvent>
     private let eventSink: AsyncStream<PipelineEvent>.Continuation
     private let written = Mutex<Int>(0)
@@ -239,6 +242,7 @@ public final class RecordingService: Service, Sendable {
             let indexed = try await RecordingRepository(database: database()).allSegments(camera: camera, node: ownership?.node)
             await pipeline.markIndexed(indexed.map { ($0.path as NSString).lastPathComponent })
             pipelineLeases.withLock { $0[camera] = held?[camera] }
+            if held != nil { takenOn.withLock { _ = $0.insert(camera) } }
             running.withLock { $0[camera] = Running(pipeline: pipeline, stream: stream) }
             await pipeline.start()
         }
@@ -347,6 +351,9 @@ public final class RecordingService: Service, Sendable {
         }
     }
 
+    /// Seconds between the last holder's footage and a new holder's first segment that count as a gap.
+    static let handOverGapSeconds = 1.5
+
     /// The health value a camera has while its segments do not reach the index.
     public static let indexingStalled = "indexingStalled"
 
@@ -362,7 +369,16 @@ public final class RecordingService: Service, Sendable {
         case .segmentClosed(let segment):
             let recorded = RecordedSegment(cameraID: segment.cameraID, path: segment.path, start: segment.start, end: segment.end, bytes: segment.bytes)
             let now = clock(), node = ownership?.node
-            try await withLease(of: segment.cameraID, repository) { try await $0.addSegment(recorded, now: now, node: node) }
+            let first = takenOn.withLock { $0.contains(segment.cameraID) }
+            try await withLease(of: segment.cameraID, repository) { repository in
+                // Footage stopped where the last holder's ended (its segment in flight when it died is not in the index).
+                if first, let end = try await repository.lastSegmentEnd(camera: recorded.cameraID, before: recorded.start.addingTimeInterval(0.5)),
+                   recorded.start.timeIntervalSince(end) > Self.handOverGapSeconds {
+                    try await repository.recordGap(camera: recorded.cameraID, from: end, to: recorded.start)
+                }
+                try await repository.addSegment(recorded, now: now, node: node)
+            }
+            if first { takenOn.withLock { _ = $0.remove(segment.cameraID) } }
         case let .health(camera, from, to, at, reason):
             try await withLease(of: camera, repository) { try await $0.recordHealth(camera: camera, from: from.rawValue, to: to.rawValue, at: at, reason: reason) }
         case let .gap(camera, from, to):

@@ -171,7 +171,7 @@ public struct ClusterStore: Sendable {
     public func recordableCameras() async throws -> [Recordable] {
         try await database.sql.raw("""
             SELECT c.id, s.purpose, s.latitude, s.longitude FROM cameras c
-            JOIN camera_streams t ON t.id = c.id JOIN sites s ON s.id = c.site_id WHERE c.enabled
+            JOIN camera_streams t ON t.camera_id = c.id JOIN sites s ON s.id = c.site_id WHERE c.enabled
             """).all().map { row in
             let latitude = try row.decode(column: "latitude", as: Double.self), longitude = try row.decode(column: "longitude", as: Double.self)
             return Recordable(camera: try row.decode(column: "id", as: UUID.self),

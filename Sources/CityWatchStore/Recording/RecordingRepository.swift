@@ -152,6 +152,12 @@ public struct RecordingRepository: Sendable {
         try await gap.create(on: database)
     }
 
+    /// The end of the camera's last segment that ended by `time` (any node's), if any.
+    public func lastSegmentEnd(camera: UUID, before time: Date) async throws -> Date? {
+        try await SegmentModel.query(on: database).filter(\.$cameraID == camera).filter(\.$end <= time)
+            .sort(\.$end, .descending).first()?.end
+    }
+
     /// Gaps of a camera overlapping `from…to`.
     public func gaps(camera: UUID, from: Date, to: Date) async throws -> [RecordingGapModel] {
         try await RecordingGapModel.query(on: database).filter(\.$cameraID == camera)

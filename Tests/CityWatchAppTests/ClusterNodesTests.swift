@@ -1,0 +1,234 @@
+import CityWatchAPI
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import CityWatchTestSupport
+import Crypto
+import Fluent
+import Foundation
+import Testing
+import Vapor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Three `citywatch serve` processes on one throwaway PostgreSQL database, as three nodes of a
+/// cluster, recording twelve file cameras with 2 s segments and 5 s leases (analysis off).
+final class ThreeNodeCluster: Sendable {
+    static let leaseSeconds = 5
+    static let movedPerMinute = 12
+    let database: TestDatabase
+    let url: String
+    let folder: URL
+    let cameras: [UUID]
+    let key = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }).base64EncodedString()
+
+    init(cameraCount: Int) async throws {
+        database = try await TestDatabase.make(.postgres)
+        guard case .postgres(let url) = database.location else { throw CancellationError() }
+        self.url = url
+        folder = try RepositoryPaths.temporaryFolder("cluster")
+        let clip = try MediaFixtures.clip(seconds: 6, gop: 25, bFrames: true)
+        var configuration = testConfiguration(database.location, dataDirectory: folder.appendingPathComponent("setup").path)
+        configuration.recording = false
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, configuration: configuration)
+            cameras = try await app.makeCameras(cameraCount)
+            let sealer = try CredentialSealer.load(base64: key, folder: folder.path)
+            for camera in cameras {
+                try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
+            }
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    /// Starts node `name` with its own data folder.
+    func start(_ name: String) throws -> MediaProcess {
+        let data = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        return try MediaProcess(path: CommandLineTests.binary, arguments: [
+            "serve", "--data-dir", data.path, "--database-url", url, "--address", "127.0.0.1:0",
+        ], environment: ProcessInfo.processInfo.environment.merging([
+            "CITYWATCH_NODE_NAME": name, "CITYWATCH_LEASE_SECONDS": "\(Self.leaseSeconds)",
+            "CITYWATCH_CAMERAS_MOVED_PER_MINUTE": "\(Self.movedPerMinute)", "CITYWATCH_CREDENTIALS_KEY": key,
+            "CITYWATCH_SEGMENT_SECONDS": "2", "CITYWATCH_ANALYSIS_FRAMES": "false", "CITYWATCH_BCRYPT_COST": "4",
+            "CITYWATCH_LOG_LEVEL": "notice", "CITYWATCH_PUBLIC_DIR": RepositoryPaths.publicDirectory.path,
+        ]) { $1 })
+    }
+
+    func query(_ sql: String) throws -> [[String]] {
+        try runProgram("/usr/bin/psql", [url, "-qAt", "-F", "|", "-c", sql]).split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// Live leases: camera → node.
+    func holders() throws -> [UUID: String] {
+        Dictionary(try query("SELECT camera_id, node FROM camera_leases WHERE node <> '' AND expires_at > now()").compactMap { row in
+            UUID(uuidString: row[0]).map { ($0, row[1]) }
+        }, uniquingKeysWith: { a, _ in a })
+    }
+
+    struct Segment: Equatable {
+        var camera: UUID
+        var node: String
+        var start: Double
+        var end: Double
+        var path: String
+    }
+
+    func segments() throws -> [Segment] {
+        try query("SELECT camera_id, coalesce(node, ''), extract(epoch FROM start_at), extract(epoch FROM end_at), path FROM segments").compactMap { row in
+            guard let camera = UUID(uuidString: row[0]), let start = Double(row[2]), let end = Double(row[3]) else { return nil }
+            return Segment(camera: camera, node: row[1], start: start, end: end, path: row[4])
+        }
+    }
+
+    /// ffmpeg processes recording `camera`, on any node.
+    func recorders(of camera: UUID) -> Int {
+        let listing = (try? runProgram("/usr/bin/pgrep", ["-f", "ffmpeg.*\(camera.uuidString)"])) ?? ""
+        return listing.split(separator: "\n").count
+    }
+
+    /// Pairs of one camera's segments that overlap by more than `slack` seconds (a segment's
+    /// start is named to the second, so one second of overlap is naming, not footage twice).
+    func overlaps(slack: Double = 1.2) throws -> [(Segment, Segment)] {
+        var found: [(Segment, Segment)] = []
+        for (_, list) in Dictionary(grouping: try segments(), by: \.camera) {
+            let sorted = list.sorted { $0.start < $1.start }
+            for (a, b) in zip(sorted, sorted.dropFirst()) where a.end - b.start > slack { found.append((a, b)) }
+        }
+        return found
+    }
+
+    func tearDown(_ nodes: [MediaProcess]) {
+        for node in nodes where node.isRunning {
+            kill(node.pid, SIGCONT)
+            node.forceKill()
+        }
+        database.drop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+@Suite("Cluster of three nodes", .serialized,
+       .enabled(if: MediaFixtures.available && FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "needs ffmpeg and the built executable"))
+struct ClusterNodesTests {
+    func eventually(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
+        try await RecordingServiceTests.eventually(what, timeout: timeout, condition)
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func camerasAreSharedOutFencedAndTakenOverWhenNodesStopDieOrFreeze() async throws {
+        let cluster = try await ThreeNodeCluster(cameraCount: 12)
+        var nodes: [String: MediaProcess] = [:]
+        defer { cluster.tearDown(Array(nodes.values)) }
+        func tail(_ name: String) -> String { nodes[name]?.standardErrorTail.suffix(15).joined(separator: "\n") ?? "" }
+        for name in ["node-a", "node-b", "node-c"] { nodes[name] = try cluster.start(name) }
+
+        // Shared out: every camera held by one node, four each, and recording there only.
+        do {
+            try await eventually("every camera leased, four to a node", timeout: .seconds(60)) {
+                let holders = try cluster.holders()
+                return holders.count == 12 && Dictionary(grouping: holders.values, by: { $0 }).values.allSatisfy { $0.count == 4 }
+            }
+        } catch {
+            Issue.record("leases: \(try cluster.query("SELECT node, count(*) FROM camera_leases GROUP BY node"))\nnodes: \(try cluster.query("SELECT * FROM cluster_nodes"))\n\(["node-a", "node-b", "node-c"].map(tail).joined(separator: "\n---\n"))")
+            throw error
+        }
+        try await eventually("two segments of every camera", timeout: .seconds(60)) {
+            let counts = Dictionary(grouping: try cluster.segments(), by: \.camera).mapValues(\.count)
+            return cluster.cameras.allSatisfy { counts[$0, default: 0] >= 2 }
+        }
+        let holders = try cluster.holders()
+        for camera in cluster.cameras {
+            #expect(cluster.recorders(of: camera) == 1, "camera \(camera) has one ffmpeg, on its holder")
+            #expect(Set(try cluster.segments().filter { $0.camera == camera }.map(\.node)) == [holders[camera]!])
+        }
+        let overlaps = try cluster.overlaps()
+        #expect(overlaps.isEmpty, "no camera recorded twice: \(overlaps.prefix(3).map { "\($0.0) / \($0.1)" })")
+
+        // Frozen past the lease: node-c's cameras go to the others; woken, it writes nothing more for them.
+        let frozen = try #require(nodes["node-c"])
+        let cOwned = Set(holders.filter { $0.value == "node-c" }.keys)
+        kill(frozen.pid, SIGSTOP)
+        let stoppedAt = Date()
+        try await eventually("node-c's cameras held by the others", timeout: .seconds(30)) {
+            let now = try cluster.holders()
+            return cOwned.allSatisfy { now[$0] != nil && now[$0] != "node-c" }
+        }
+        let failover = Date().timeIntervalSince(stoppedAt)
+        print("failover after a freeze: \(String(format: "%.1f", failover)) s")
+        #expect(failover < Double(ThreeNodeCluster.leaseSeconds) * 3, "taken over within a few seconds of the lease")
+        // Its ffmpegs went on writing meanwhile; let them finish a segment or two.
+        try await Task.sleep(for: .seconds(3))
+        kill(frozen.pid, SIGCONT)
+        let rejoined = ContinuousClock.now
+        try await eventually("node-c's recorders stopped", timeout: .seconds(20)) {
+            cOwned.allSatisfy { cluster.recorders(of: $0) == 1 }
+        }
+        try await eventually("node-c's late files reported as unadopted footage", timeout: .seconds(20)) {
+            !(try cluster.query("SELECT path FROM unadopted_footage WHERE node = 'node-c'")).isEmpty
+        }
+        let late = try cluster.segments().filter { $0.node == "node-c" && cOwned.contains($0.camera) && $0.start > stoppedAt.timeIntervalSince1970 }
+        #expect(late.isEmpty, "rows node-c wrote after its lease moved: \(late.map(\.path))\n\(tail("node-c"))")
+        #expect(try cluster.overlaps().isEmpty)
+
+        // node-c is back with nothing: it takes cameras over at the stated rate, not all at once.
+        var most = 0
+        try await eventually("four cameras back on node-c", timeout: .seconds(90)) {
+            let count = try cluster.holders().values.filter { $0 == "node-c" }.count
+            let elapsed = (ContinuousClock.now - rejoined).seconds
+            // The first ten seconds' worth at once, then the rate (a lease's grace before the first claim).
+            let allowed = Double(ThreeNodeCluster.movedPerMinute) * (1.0 / 6 + max(0, elapsed - Double(ThreeNodeCluster.leaseSeconds)) / 60) + 1
+            #expect(Double(count) <= allowed.rounded(.up), "\(count) cameras moved to node-c \(elapsed) s after it came back")
+            most = max(most, count)
+            return count == 4
+        }
+        #expect(try cluster.overlaps().isEmpty)
+
+        // Killed outright: its cameras record elsewhere, with the gap recorded, nothing duplicated.
+        let killed = try #require(nodes["node-b"])
+        let bOwned = Set(try cluster.holders().filter { $0.value == "node-b" }.keys)
+        killed.forceKill()
+        let killedAt = Date()
+        try await eventually("node-b's cameras recording elsewhere", timeout: .seconds(40)) {
+            let segments = try cluster.segments()
+            return bOwned.allSatisfy { camera in
+                segments.contains { $0.camera == camera && $0.node != "node-b" && $0.start > killedAt.timeIntervalSince1970 }
+            }
+        }
+        print("failover after SIGKILL, first new segment indexed: \(String(format: "%.1f", Date().timeIntervalSince(killedAt))) s")
+        let gaps = try cluster.query("SELECT camera_id FROM recording_gaps").compactMap { UUID(uuidString: $0[0]) }
+        #expect(bOwned.isSubset(of: Set(gaps)), "a gap is recorded for each camera node-b had")
+        #expect(try cluster.overlaps().isEmpty)
+
+        // Stopped cleanly: node-a cuts its segments and hands over at once.
+        let stopping = try #require(nodes["node-a"])
+        let aOwned = Set(try cluster.holders().filter { $0.value == "node-a" }.keys)
+        stopping.terminate()
+        let terminatedAt = Date()
+        try await eventually("node-a to stop", timeout: .seconds(30)) { !stopping.isRunning }
+        #expect(stopping.exitStatus?.status == 0 && stopping.exitStatus?.signalled == false, "\(tail("node-a"))")
+        try await eventually("node-a's cameras on node-c", timeout: .seconds(20)) {
+            let now = try cluster.holders()
+            return aOwned.allSatisfy { now[$0] == "node-c" }
+        }
+        print("handover after SIGTERM: \(String(format: "%.1f", Date().timeIntervalSince(terminatedAt))) s")
+        let aFiles = Set(try cluster.segments().filter { $0.node == "node-a" }.map(\.path))
+        for camera in aOwned {
+            let folder = cluster.folder.appendingPathComponent("node-a/recordings/\(camera.uuidString)")
+            let onDisk = Set(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".mp4") }
+                .map { folder.appendingPathComponent($0).path })
+            #expect(onDisk.isSubset(of: aFiles), "node-a's last segments are cut and indexed: \(onDisk.subtracting(aFiles))")
+        }
+        #expect(try cluster.overlaps().isEmpty)
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
