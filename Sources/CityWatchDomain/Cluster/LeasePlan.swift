@@ -16,6 +16,11 @@ public struct LeasePlan: Sendable, Equatable {
     public var claim: [UUID] = []
     public var release: [UUID] = []
 
+    public init(claim: [UUID] = [], release: [UUID] = []) {
+        self.claim = claim
+        self.release = release
+    }
+
     /// A live node as the plan sees it.
     public struct Node: Sendable, Equatable {
         public var name: String

@@ -1,0 +1,74 @@
+import CityWatchDomain
+import Foundation
+import Testing
+
+/// How a node decides which cameras to claim and which to hand over.
+@Suite("Lease plan")
+struct LeasePlanTests {
+    /// `count` cameras in groups of `perGroup` ("school 0", "school 1", …).
+    func cameras(_ count: Int, perGroup: Int = 4) -> [(camera: UUID, group: String)] {
+        (0..<count).map { (camera: UUID(), group: "school \($0 / perGroup)") }
+    }
+
+    func node(_ name: String, capacity: Int = 64, draining: Bool = false, holds: Int = 0) -> LeasePlan.Node {
+        LeasePlan.Node(name: name, capacity: capacity, draining: draining, holds: holds)
+    }
+
+    @Test func sharesFollowCapacityAndNeverExceedIt() {
+        let nodes = [node("a", capacity: 10), node("b", capacity: 30), node("c", capacity: 0), node("d", draining: true)]
+        #expect(LeasePlan.share(of: nodes[0], among: nodes, total: 20) == 5)
+        #expect(LeasePlan.share(of: nodes[1], among: nodes, total: 20) == 15)
+        #expect(LeasePlan.share(of: nodes[2], among: nodes, total: 20) == 0)
+        #expect(LeasePlan.share(of: nodes[3], among: nodes, total: 20) == 0)
+        // More cameras than the cluster holds: each node takes its capacity.
+        #expect(LeasePlan.share(of: nodes[0], among: nodes, total: 100) == 10)
+    }
+
+    @Test func nodesStartingTogetherSpreadEveryGroup() {
+        let all = cameras(12)
+        var leases: [UUID: String] = [:]
+        let nodes = ["a", "b", "c"].map { node($0) }
+        for me in ["a", "b", "c"] {
+            let plan = LeasePlan.make(me: me, nodes: nodes, cameras: all, leases: leases, releaseAllowance: 0)
+            #expect(plan.claim.count == 4 && plan.release.isEmpty)
+            for camera in plan.claim { leases[camera] = me }
+        }
+        #expect(leases.count == 12)
+        // No node holds more than two of one group of four: one death never takes most of a school zone.
+        for me in ["a", "b", "c"] {
+            let groups = Dictionary(grouping: all.filter { leases[$0.camera] == me }, by: \.group).values.map(\.count)
+            #expect(groups.allSatisfy { $0 <= 2 }, "\(me): \(groups)")
+        }
+    }
+
+    @Test func aHealthyHolderKeepsItsCamerasUnlessANodeNeedsSome() {
+        let all = cameras(12)
+        let leases = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.camera, $0 < 6 ? "a" : "b") })
+        // Two nodes, six each: nothing moves.
+        let settled = LeasePlan.make(me: "a", nodes: [node("a", holds: 6), node("b", holds: 6)], cameras: all, leases: leases, releaseAllowance: 10)
+        #expect(settled == LeasePlan())
+        // A third joins with nothing: each gives up to its allowance, never below its share.
+        let joined = [node("a", holds: 6), node("b", holds: 6), node("c")]
+        let limited = LeasePlan.make(me: "a", nodes: joined, cameras: all, leases: leases, releaseAllowance: 1)
+        #expect(limited.release.count == 1 && limited.claim.isEmpty)
+        let generous = LeasePlan.make(me: "a", nodes: joined, cameras: all, leases: leases, releaseAllowance: 10)
+        #expect(generous.release.count == 2)
+        #expect(Set(generous.release).isSubset(of: Set(all.prefix(6).map(\.camera))))
+    }
+
+    @Test func aDrainingNodeLetsGoOfEverythingAndADeadNodesCamerasAreClaimed() {
+        let all = cameras(8)
+        let leases = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.camera, $0 < 4 ? "a" : "b") })
+        let draining = LeasePlan.make(me: "a", nodes: [node("a", draining: true, holds: 4), node("b", holds: 4)], cameras: all,
+                                      leases: leases, releaseAllowance: 0)
+        #expect(Set(draining.release) == Set(all.prefix(4).map(\.camera)))
+        // b died: its leases ran out, so they are not in the live leases; a claims them all.
+        let alone = LeasePlan.make(me: "a", nodes: [node("a", holds: 4)], cameras: all, leases: leases.filter { $0.value == "a" },
+                                   releaseAllowance: 0)
+        #expect(Set(alone.claim) == Set(all.suffix(4).map(\.camera)))
+    }
+
+    @Test func aNodeNotInTheLiveListDoesNothing() {
+        #expect(LeasePlan.make(me: "x", nodes: [node("a")], cameras: cameras(4), leases: [:], releaseAllowance: 5) == LeasePlan())
+    }
+}
