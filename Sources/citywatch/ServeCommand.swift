@@ -153,6 +153,7 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
         // Before the recorder: services stop in reverse order, so the node lets go of its cameras
         // only after every pipeline has cut and indexed its segment.
         services.insert(.init(service: membership), at: 0)
+        app.cluster = membership
     }
     if configuration.analysisFrames {
         var detector: ObjectDetector?

@@ -121,6 +121,11 @@ struct ClusterNodesTests {
         try await RecordingServiceTests.eventually(what, timeout: timeout, condition)
     }
 
+    func expectNoOverlap(_ cluster: ThreeNodeCluster, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let overlaps = try cluster.overlaps()
+        #expect(overlaps.isEmpty, "no camera recorded twice: \(overlaps.prefix(3).map { "\($0.0) / \($0.1)" })", sourceLocation: sourceLocation)
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func camerasAreSharedOutFencedAndTakenOverWhenNodesStopDieOrFreeze() async throws {
         let cluster = try await ThreeNodeCluster(cameraCount: 12)
@@ -148,8 +153,7 @@ struct ClusterNodesTests {
             #expect(cluster.recorders(of: camera) == 1, "camera \(camera) has one ffmpeg, on its holder")
             #expect(Set(try cluster.segments().filter { $0.camera == camera }.map(\.node)) == [holders[camera]!])
         }
-        let overlaps = try cluster.overlaps()
-        #expect(overlaps.isEmpty, "no camera recorded twice: \(overlaps.prefix(3).map { "\($0.0) / \($0.1)" })")
+        try expectNoOverlap(cluster)
 
         // Frozen past the lease: node-c's cameras go to the others; woken, it writes nothing more for them.
         let frozen = try #require(nodes["node-c"])
@@ -175,7 +179,7 @@ struct ClusterNodesTests {
         }
         let late = try cluster.segments().filter { $0.node == "node-c" && cOwned.contains($0.camera) && $0.start > stoppedAt.timeIntervalSince1970 }
         #expect(late.isEmpty, "rows node-c wrote after its lease moved: \(late.map(\.path))\n\(tail("node-c"))")
-        #expect(try cluster.overlaps().isEmpty)
+        try expectNoOverlap(cluster)
 
         // node-c is back with nothing: it takes cameras over at the stated rate, not all at once.
         var most = 0
@@ -188,7 +192,16 @@ struct ClusterNodesTests {
             most = max(most, count)
             return count == 4
         }
-        #expect(try cluster.overlaps().isEmpty)
+        try expectNoOverlap(cluster)
+
+        // Drained (before maintenance): node-c hands every camera over at once and takes none.
+        _ = try cluster.query("UPDATE cluster_nodes SET draining = true WHERE name = 'node-c'")
+        try await eventually("node-c drained", timeout: .seconds(20)) {
+            let now = try cluster.holders()
+            return now.count == 12 && !now.values.contains("node-c")
+        }
+        _ = try cluster.query("UPDATE cluster_nodes SET draining = false WHERE name = 'node-c'")
+        try expectNoOverlap(cluster)
 
         // Killed outright: its cameras record elsewhere, with the gap recorded, nothing duplicated.
         let killed = try #require(nodes["node-b"])
@@ -204,7 +217,7 @@ struct ClusterNodesTests {
         print("failover after SIGKILL, first new segment indexed: \(String(format: "%.1f", Date().timeIntervalSince(killedAt))) s")
         let gaps = try cluster.query("SELECT camera_id FROM recording_gaps").compactMap { UUID(uuidString: $0[0]) }
         #expect(bOwned.isSubset(of: Set(gaps)), "a gap is recorded for each camera node-b had")
-        #expect(try cluster.overlaps().isEmpty)
+        try expectNoOverlap(cluster)
 
         // Stopped cleanly: node-a cuts its segments and hands over at once.
         let stopping = try #require(nodes["node-a"])
@@ -225,7 +238,7 @@ struct ClusterNodesTests {
                 .map { folder.appendingPathComponent($0).path })
             #expect(onDisk.isSubset(of: aFiles), "node-a's last segments are cut and indexed: \(onDisk.subtracting(aFiles))")
         }
-        #expect(try cluster.overlaps().isEmpty)
+        try expectNoOverlap(cluster)
     }
 }
 

@@ -62,6 +62,10 @@ struct LeasePlanTests {
         let draining = LeasePlan.make(me: "a", nodes: [node("a", draining: true, holds: 4), node("b", holds: 4)], cameras: all,
                                       leases: leases, releaseAllowance: 0)
         #expect(Set(draining.release) == Set(all.prefix(4).map(\.camera)))
+        // The last node draining has nobody to hand over to: it keeps recording.
+        let last = LeasePlan.make(me: "a", nodes: [node("a", draining: true, holds: 4)], cameras: Array(all.prefix(4)),
+                                  leases: leases.filter { $0.value == "a" }, releaseAllowance: 0)
+        #expect(last == LeasePlan())
         // b died: its leases ran out, so they are not in the live leases; a claims them all.
         let alone = LeasePlan.make(me: "a", nodes: [node("a", holds: 4)], cameras: all, leases: leases.filter { $0.value == "a" },
                                    releaseAllowance: 0)

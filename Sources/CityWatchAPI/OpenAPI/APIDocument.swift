@@ -12,7 +12,7 @@ public enum APIDocument: APIVocabulary {
     /// Every operation, in the order docs/API.md lists them.
     static var endpoints: [APIEndpoint] {
         session + system + cameras + administration + recording + retention + analytics + search + alarms + bells
-            + provision + platform + retasking
+            + provision + platform + retasking + cluster
     }
 
     static let introduction = """

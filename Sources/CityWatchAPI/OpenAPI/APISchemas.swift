@@ -84,7 +84,7 @@ enum APISchemas: APIVocabulary {
     /// Every component schema, in the order docs/API.md lists them.
     static var components: OrderedDictionary<String, JSONSchema> {
         var all = OrderedDictionary<String, JSONSchema>()
-        for part in [core, registry, recording, analytics, search, alarms, provision, sharing] {
+        for part in [core, registry, recording, analytics, search, alarms, provision, sharing, clusterShapes] {
             for (name, schema) in part { all[name] = schema }
         }
         return all

@@ -40,6 +40,10 @@ public final class RecordingService: Service, Sendable {
     /// Cameras taken on under a lease whose first segment has not been written: the time since
     /// the camera's last segment (another node's, or this one's before it stopped) is a gap.
     private let takenOn = Mutex<Set<UUID>>([])
+    /// Starting and stopping pipelines (`synchronise`, `letGo`) one at a time: both await between
+    /// deciding and doing, and a camera let go of must not be started again by a sync that
+    /// read the cameras held just before.
+    private let pipelineChanges = OneAtATime()
     private let events: AsyncStream<PipelineEvent>
     private let eventSink: AsyncStream<PipelineEvent>.Continuation
     private let written = Mutex<Int>(0)
@@ -215,6 +219,10 @@ public final class RecordingService: Service, Sendable {
 
     /// Starts pipelines for cameras that should record and stops the others.
     public func synchronise() async throws {
+        try await pipelineChanges.run { try await synchroniseNow() }
+    }
+
+    private func synchroniseNow() async throws {
         var wanted = Dictionary(try await RecordingRepository(database: database()).recordableStreams(sealer: sealer)
             .map { ($0.cameraID, $0.stream) }, uniquingKeysWith: { a, _ in a })
         let held = ownership?.tokens
@@ -226,8 +234,9 @@ public final class RecordingService: Service, Sendable {
             await stopPipeline(camera, reason: reason)
         }
         for (camera, stream) in wanted where running.withLock({ $0[camera] == nil }) {
-            // A camera just let go of while this ran is not started again.
-            if let ownership, ownership.token(for: camera) == nil { continue }
+            // Under the lease it is held by now (nil on a single node).
+            let lease = ownership?.token(for: camera)
+            if ownership != nil, lease == nil { continue }
             let pipeline = CameraPipeline(
                 cameraID: camera, stream: stream,
                 segmentFolder: (configuration.recordingsDirectory as NSString).appendingPathComponent(camera.uuidString),
@@ -241,7 +250,7 @@ public final class RecordingService: Service, Sendable {
                 }
             let indexed = try await RecordingRepository(database: database()).allSegments(camera: camera, node: ownership?.node)
             await pipeline.markIndexed(indexed.map { ($0.path as NSString).lastPathComponent })
-            pipelineLeases.withLock { $0[camera] = held?[camera] }
+            pipelineLeases.withLock { $0[camera] = lease }
             if held != nil { takenOn.withLock { _ = $0.insert(camera) } }
             running.withLock { $0[camera] = Running(pipeline: pipeline, stream: stream) }
             await pipeline.start()
@@ -258,9 +267,11 @@ public final class RecordingService: Service, Sendable {
 
     /// Stops the pipelines of `cameras` now (their lease is being handed over or was lost), and
     /// waits until the segment each was writing has been offered to the store.
-    public func letGo(_ cameras: some Collection<UUID>, reason: String) async {
-        await withTaskGroup(of: Void.self) { group in
-            for camera in cameras { group.addTask { await self.stopPipeline(camera, reason: reason) } }
+    public func letGo(_ cameras: some Collection<UUID> & Sendable, reason: String) async {
+        await pipelineChanges.run {
+            await withTaskGroup(of: Void.self) { group in
+                for camera in cameras { group.addTask { await self.stopPipeline(camera, reason: reason) } }
+            }
         }
         // The last segments' rows go through the event queue; wait until it is empty of them.
         let deadline = ContinuousClock.now + .seconds(10)

@@ -11,7 +11,8 @@ import Foundation
 /// - A camera does not move while its holder is healthy, except when another node is under its
 ///   share and this one is over (a node joined, or this one drains): then this node lets go of
 ///   the excess, from the groups it holds most of — no more than `releaseAllowance` (the rate at
-///   which cameras may move), all at once only when draining.
+///   which cameras may move), all at once only when draining. A draining node that no other node
+///   can relieve keeps recording.
 public struct LeasePlan: Sendable, Equatable {
     public var claim: [UUID] = []
     public var release: [UUID] = []
@@ -75,7 +76,8 @@ public struct LeasePlan: Sendable, Equatable {
             let someoneWants = nodes.contains { other in
                 other.name != me && other.holds < share(of: other, among: nodes, total: recordable.count)
             }
-            guard someoneWants || node.draining || node.capacity == 0 else { return plan }
+            // Nobody to take them (the last node drains): recording goes on here.
+            guard someoneWants else { return plan }
             let limit = node.draining ? mine.count : min(mine.count - target, max(0, releaseAllowance))
             var held = mine
             for _ in 0..<limit {
