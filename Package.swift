@@ -90,6 +90,8 @@ let package = Package(
             dependencies: [
                 "CityWatchDomain",
                 .product(name: "Logging", package: "swift-log"),
+                // Counters of restarts and gaps, for whatever backend the process bootstraps.
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
