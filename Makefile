@@ -1,7 +1,7 @@
 # CityWatch — the two commands of the README, and a few more.
 #   make run     install what is missing, build, start the demo (16 synthetic cameras recording) on SQLite under ./.citywatch/
 #   make test    the whole test suite: SQLite and PostgreSQL, the browser test
-#   make bench   the benchmarks recorded in BENCHMARKS.md
+#   make bench   the benchmarks recorded in BENCHMARKS.md (citywatch-bench, an executable of its own)
 #   make fuzz    the API fuzzer's long run: every operation, destructive ones too, 30 minutes a role
 #   make install PREFIX=/opt/citywatch   the release binary in PREFIX/bin, its console in PREFIX/share/citywatch/Public
 
@@ -21,6 +21,7 @@ deps:
 build: deps
 	$(SWIFT) build --product citywatch
 
+# The shipped binary only; the benchmarks are a product of their own (make bench).
 release: deps
 	$(SWIFT) build -c release --product citywatch
 
@@ -59,6 +60,7 @@ api-doc: build
 	"$$($(SWIFT) build --show-bin-path)/citywatch" openapi --markdown > docs/API.md
 
 bench: release
+	$(SWIFT) build -c release --product citywatch-bench
 	scripts/bench.sh
 
 fuzz: build

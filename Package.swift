@@ -13,11 +13,27 @@ let strict: [SwiftSetting] = [
 /// rendering and analysing pixels.
 let optimisedInDebug: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+/// What both executables (`citywatch` and `citywatch-bench`) are built on.
+let commandDependencies: [Target.Dependency] = [
+    "CityWatchAnalytics",
+    "CityWatchDetection",
+    "CityWatchEvaluation",
+    "CityWatchDomain",
+    "CityWatchMedia",
+    "CityWatchStore",
+    "CityWatchApp",
+    "CityWatchCommandLine",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Vapor", package: "vapor"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+
 let package = Package(
     name: "citywatch",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "citywatch", targets: ["citywatch"]),
+        .executable(name: "citywatch-bench", targets: ["citywatch-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -74,6 +90,8 @@ let package = Package(
             dependencies: [
                 "CityWatchDomain",
                 .product(name: "Logging", package: "swift-log"),
+                // Counters of restarts and gaps, for whatever backend the process bootstraps.
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -128,22 +146,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "citywatch",
+        .target(
+            name: "CityWatchCommandLine",
             dependencies: [
-                "CityWatchAnalytics",
-                "CityWatchDetection",
-                "CityWatchEvaluation",
-                "CityWatchDomain",
-                "CityWatchMedia",
-                "CityWatchStore",
                 "CityWatchApp",
                 "CityWatchAPI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CityWatchStore",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "citywatch",
+            dependencies: commandDependencies + [
+                "CityWatchAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        // The benchmarks of BENCHMARKS.md, kept out of the shipped binary with their baselines' libraries.
+        .executableTarget(
+            name: "citywatch-bench",
+            dependencies: commandDependencies + [
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                // Latency percentiles (geo, cast-net).
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Only the cast-net benchmark's baseline for shortest paths.
                 .product(name: "SwiftGraph", package: "SwiftGraph"),
             ],

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Baseline for `citywatch bench import`: Python's csv + sqlite3 doing the same inserts.
+"""Baseline for `citywatch-bench import`: Python's csv + sqlite3 doing the same inserts.
 
 Reads a registry CSV (UTF-8 with or without BOM, or CP949), and inserts one row per site and
 one row per camera into a new SQLite file in one transaction, with the same columns CityWatch

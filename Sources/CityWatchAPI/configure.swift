@@ -25,7 +25,6 @@ public func configure(_ app: Application, configuration: Configuration, clock: @
 
     app.middleware = Middlewares()
     app.middleware.use(app.cityWatch.inFlight)
-    app.middleware.use(RequestMetricsMiddleware(registry: app.cityWatch.metrics))
     app.middleware.use(APIErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(VendorFilesMiddleware(root: configuration.vendorDirectory))

@@ -9,7 +9,7 @@ import Foundation
 /// covered when an alarm of its rule covers its time (give or take a tolerance), so folding
 /// that hides an intrusion shows up as a miss.
 ///
-/// Pure: fed what a ``CameraAnalyzer`` returns frame by frame (`citywatch bench alarm-rate`
+/// Pure: fed what a ``CameraAnalyzer`` returns frame by frame (`citywatch-bench alarm-rate`
 /// plays the demo's clips through one).
 public struct AlarmRateTally: Sendable {
     /// One alarm in the queue: its rule and the span of the events it stands for.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CityWatchAPI
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDetection
 import CityWatchMedia
 import CityWatchStore

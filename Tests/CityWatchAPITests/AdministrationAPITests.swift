@@ -110,8 +110,9 @@ struct AdministrationAPITests {
             let metrics = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer \(token)"]).body.string
             #expect(metrics.contains("citywatch_cameras{purpose=\"crimePrevention\",state=\"enabled\"} 3473"))
             #expect(metrics.contains("citywatch_cameras{purpose=\"childProtection\",state=\"enabled\"} 608"))
-            #expect(metrics.contains("citywatch_http_requests_total{method=\"GET\",route=\"/api/sites\",status=\"401\"} 1"))
-            #expect(metrics.contains("citywatch_http_request_duration_seconds_bucket"))
+            // Vapor's own request metrics (process-wide: other tests' requests count there too).
+            #expect(metrics.contains("http_requests_total{method=\"GET\",path=\"/api/sites\",status=\"401\"} "))
+            #expect(metrics.contains("http_request_duration_seconds_bucket{method=\"GET\",path=\"/api/sites\",status=\"401\","))
         }
     }
 

@@ -171,9 +171,11 @@ struct RecordingAPITests {
 
     /// Opens the live WebSocket with the session cookie and counts what arrives.
     /// A recording service for the app that records `clip` in a loop as `camera`'s stream, in
-    /// 2-second segments under `folder` (not yet running).
+    /// 2-second segments under `folder` (not yet running); the cameras of `others` record their
+    /// streams beside it.
     static func recordLooping(_ clip: String, camera: UUID, into folder: URL, app: Application,
-                              segmentSeconds: Int = 2, analysisFrames: Bool = true) async throws -> RecordingService {
+                              segmentSeconds: Int = 2, analysisFrames: Bool = true,
+                              others: [UUID: CameraStream] = [:]) async throws -> RecordingService {
         var configuration = app.cityWatch.configuration
         configuration.recordingsDirectory = folder.appendingPathComponent("recordings").path
         configuration.dataDirectory = folder.path
@@ -181,6 +183,9 @@ struct RecordingAPITests {
         configuration.analysisFrames = analysisFrames
         let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))
         try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
+        for (other, stream) in others {
+            try await RecordingRepository(database: app.db).setStream(stream, for: other, sealer: sealer, now: Date())
+        }
         let recording = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer)
         app.recording = recording
         return recording

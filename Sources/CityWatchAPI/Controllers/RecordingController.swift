@@ -172,6 +172,7 @@ extension Request {
         }
         let audit = self.audit
         let clock = cityWatch.clock
+        let viewers = cityWatch.liveViewers
         let masked = filter != nil
         let startDetails = masked ? extraDetails.merging(["masked": .bool(true)]) { _, masked in masked } : extraDetails
         // Written before the socket opens: no video is shown that the log does not hold.
@@ -182,17 +183,19 @@ extension Request {
             let watchdog = SocketGuard.watch(socket, request: self, stillAllowed)
             let feed = Task {
                 // The viewer stops being counted when this returns, however it ends.
-                await watch { messages in
-                    for await message in messages {
-                        switch message {
-                        case let .initialization(bytes, codec):
-                            let header = "{\"type\":\"init\",\"codec\":\"\(codec ?? "")\",\"masked\":\(masked)}"
-                            try? await socket.send(header)
-                            try? await socket.send(raw: bytes, opcode: .binary)
-                        case .fragment(let bytes):
-                            try? await socket.send(raw: bytes, opcode: .binary)
+                await viewers.watching {
+                    await watch { messages in
+                        for await message in messages {
+                            switch message {
+                            case let .initialization(bytes, codec):
+                                let header = "{\"type\":\"init\",\"codec\":\"\(codec ?? "")\",\"masked\":\(masked)}"
+                                try? await socket.send(header)
+                                try? await socket.send(raw: bytes, opcode: .binary)
+                            case .fragment(let bytes):
+                                try? await socket.send(raw: bytes, opcode: .binary)
+                            }
+                            if socket.isClosed { break }
                         }
-                        if socket.isClosed { break }
                     }
                 }
                 try? await socket.close()

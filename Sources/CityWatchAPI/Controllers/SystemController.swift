@@ -47,55 +47,12 @@ struct SystemController: RouteCollection {
             throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer realm=\"citywatch metrics\""],
                         reason: "metrics need the configured token as Authorization: Bearer <token>")
         }
-        let registry = req.cityWatch.metrics
-        if let snapshot = try? await req.cityWatch.directory.snapshot(on: req.db) {
-            var counts: [String: [String: Int]] = [:]
-            for camera in snapshot.cameras {
-                counts[snapshot.site(of: camera).record.purpose.code, default: [:]][camera.enabled ? "enabled" : "disabled", default: 0] += 1
-            }
-            for purpose in CameraPurpose.standard + [.other("")] {
-                for state in ["enabled", "disabled"] {
-                    registry.makeGauge(
-                        descriptor: .init(namespace: "citywatch", metricName: "cameras", unitName: "", helpText: "Cameras in the registry by purpose and state"),
-                        labels: [("purpose", purpose.code), ("state", state)]
-                    ).set(Double(counts[purpose.code]?[state] ?? 0))
-                }
-            }
-        }
-        if let recording = req.application.recording {
-            let indexing = recording.indexingSummary
-            for (name, help, value) in [
-                ("recording_indexing_stalled_cameras", "Cameras whose closed segments have waited too long for the index", indexing.stalledCameras),
-                ("recording_segments_waiting_for_index", "Closed segments not in the index yet", indexing.waitingSegments),
-                ("recording_segments_found_in_folder", "Closed segments the segment list missed and the folder gave, since start", indexing.foundInFolders),
-            ] {
-                registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: name, unitName: "", helpText: help)).set(Double(value))
-            }
-        }
-        if let analytics = req.application.analytics {
-            registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: "analytics_write_queue", unitName: "",
-                                                 helpText: "Analysis results (events, track summaries, motion) waiting for the store"))
-                .set(Double(analytics.writeQueueLength))
-        }
-        if let detector = req.application.analytics?.detectorStatistics {
-            // Gauges set from the classifier's own counts on each scrape (it runs on a thread of its own).
-            for (name, help, value) in [
-                ("detector_runs", "Detector runs since start", Double(detector.runs)),
-                ("detector_queue", "Requests (looks and track classifications) waiting for the detector", Double(detector.waiting)),
-                ("detector_dropped", "Requests dropped unanswered since start: too old, or pushed out by a newer one of their camera", Double(detector.dropped)),
-                ("detector_latency_seconds_average", "Mean seconds from a track's request to its answer", detector.runs == 0 ? 0 : detector.latencySeconds / Double(detector.runs)),
-            ] {
-                registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: name, unitName: "", helpText: help)).set(value)
-            }
-            for objectClass in ObjectClass.allCases {
-                registry.makeGauge(descriptor: .init(namespace: "citywatch", metricName: "detector_answers", unitName: "",
-                                                     helpText: "Detector answers since start by class (unknown: nothing found there)"),
-                                   labels: [("class", objectClass.rawValue)]).set(Double(detector.answered[objectClass] ?? 0))
-            }
-        }
+        // This application's figures, read now, then the process's (Vapor's HTTP metrics, the pipelines' counters).
+        var text = await NodeGauges.text(for: req)
+        req.cityWatch.metrics.emit(into: &text)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
-        return Response(status: .ok, headers: headers, body: .init(string: registry.emitToString()))
+        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: text)))
     }
 
     func config(req: Request) async throws -> ConsoleConfigDTO {

@@ -47,9 +47,11 @@ extension APIDocument {
             APIEndpoint(
                 method: .get, path: "/metrics", access: .credential("metrics token"), tag: .system, summary: "Prometheus metrics",
                 description: """
-                    `Authorization: Bearer <CITYWATCH_METRICS_TOKEN>` → Prometheus text format (HTTP metrics, cameras by purpose \
-                    and state, recording index, the detector's runs, queue, latency and answers by class); 401 without the \
-                    configured token, or when none is configured (metrics off)
+                    `Authorization: Bearer <CITYWATCH_METRICS_TOKEN>` → Prometheus text format, for this node: Vapor's HTTP \
+                    metrics by method, route and status; cameras by purpose and state; cameras recorded here by health, ffmpeg \
+                    restarts, recording gaps, the recording index; analysis frames analysed and dropped, the analytics write \
+                    queue, the detector's runs, queue, latency and answers by class; live viewers; 401 without the configured \
+                    token, or when none is configured (metrics off)
                     """,
                 answers: [APIAnswer(status: 200, description: "The metrics.", content: [(.txt, text)]),
                           .refused(401, "No token, a wrong one, or metrics off.")],

@@ -14,10 +14,14 @@ public struct CityWatchServices: Sendable {
     public let directory: CameraDirectory
     public let loginGuard: LoginGuard
     public let hasher: BcryptPasswordHasher
-    public let metrics: PrometheusCollectorRegistry
+    /// The process's metrics registry (``ProcessMetrics``), shared by every application of the
+    /// process: Vapor's HTTP metrics and the camera pipelines' counters.
+    public let metrics = ProcessMetrics.registry
     public let clock: @Sendable () -> Date
     /// Requests being answered (shutdown waits for them).
     let inFlight = InFlightRequests()
+    /// Live video sockets open now.
+    let liveViewers = LiveViewers()
     /// Encoded `GET /api/sites` answers per registry version and camera scope.
     let siteLists = EncodedResponseCache(capacity: 64)
     /// The encoded `GET /api/roads` answer: the road network as GeoJSON, made once per process.
@@ -43,13 +47,11 @@ public struct CityWatchServices: Sendable {
 
     /// `database`: the application's, for the work that outlives a request.
     public init(configuration: Configuration, database: any Database, directory: CameraDirectory = CameraDirectory(), loginGuard: LoginGuard = LoginGuard(),
-                hasher: BcryptPasswordHasher, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                hasher: BcryptPasswordHasher, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
         self.directory = directory
         self.loginGuard = loginGuard
         self.hasher = hasher
-        self.metrics = metrics
         self.clock = clock
         sessions = SessionCache()
         access = AccessWatch(sessions: sessions)

@@ -22,7 +22,7 @@ import CityWatchDomain
 /// the gain, which samples half as many pixels.
 ///
 /// Budget: ≤ 0.15 ms per 320×180 luma frame, ≤ 0.2 ms with chroma (release, one core;
-/// measured ~0.095 and ~0.13 ms with the tracker on `bench analytics`'s walkers scene, where
+/// measured ~0.095 and ~0.13 ms with the tracker on `citywatch-bench analytics`'s walkers scene, where
 /// OpenCV's MOG2 + opening + contours takes ~0.5 ms and this detector took ~0.37 and ~0.49 ms
 /// before packing and vectorising). Every buffer is allocated at init for the configured
 /// size; ``process(_:time:)`` allocates nothing, logs nothing and formats nothing.

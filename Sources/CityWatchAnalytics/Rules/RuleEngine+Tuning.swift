@@ -45,7 +45,7 @@ extension RuleEngine {
         public var sceneSettleSeconds: Double
         /// Within a rule's cool-down, an event of another track near where the rule last fired
         /// is a repeat of that event (the same object under a new track id). Off only to measure
-        /// how many alarms the per-track cool-down alone lets through (`citywatch bench alarms`).
+        /// how many alarms the per-track cool-down alone lets through (`citywatch-bench alarms`).
         public var mergesAcrossTracks = true
         /// The detector-led profile: a rule without a class filter counts only objects the
         /// detector named — persons for fall, loitering and crowding, anything named for intrusion

@@ -6,7 +6,7 @@ import FluentKit
 import Foundation
 
 /// Realistic search metadata without video: motion minutes and track summaries for many
-/// cameras, as analytics would write them, for scale tests and `citywatch bench search`.
+/// cameras, as analytics would write them, for scale tests and `citywatch-bench search`.
 ///
 /// Activity follows the time of day in Seoul (quiet from 1 to 5 a.m., peaks at the commutes)
 /// and each camera is busy, ordinary or quiet. Objects walk or drive across the picture along

@@ -152,8 +152,10 @@ public actor CameraPipeline {
                 let reason = stream.scrubbed(reason)
                 if to == .offline || to == .stalled { lastProblem = reason }
                 logger.notice("camera health", metadata: ["from": .string(from.rawValue), "to": .string(to.rawValue), "reason": .string(reason)])
+                if to == .reconnecting { PipelineMetrics.count(PipelineMetrics.ffmpegRestarts) }
                 onEvent(.health(cameraID: cameraID, from: from, to: to, at: at, reason: reason))
             case let .gap(from, to):
+                PipelineMetrics.count(PipelineMetrics.recordingGaps)
                 onEvent(.gap(cameraID: cameraID, from: from, to: to))
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchMedia
 import CityWatchStore
 import Fluent

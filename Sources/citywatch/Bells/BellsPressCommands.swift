@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import CityWatchStore
 import Fluent

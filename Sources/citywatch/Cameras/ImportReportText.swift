@@ -1,4 +1,5 @@
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchMedia
 import Fluent
 import FluentKit

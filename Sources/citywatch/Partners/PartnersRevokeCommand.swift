@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import Fluent
 
 /// `citywatch partners revoke NAME`.

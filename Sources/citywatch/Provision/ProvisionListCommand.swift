@@ -1,4 +1,5 @@
 import ArgumentParser
+import CityWatchCommandLine
 import CityWatchDomain
 import CityWatchStore
 import Fluent

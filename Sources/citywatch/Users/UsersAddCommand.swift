@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 
 /// `citywatch users add NAME --role R`.

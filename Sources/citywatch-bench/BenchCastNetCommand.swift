@@ -1,11 +1,12 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import Foundation
 import Histogram
 import SwiftGraph
 
-/// `citywatch bench castnet`: cast-net rings on 100,000 cameras against a linear scan, and
+/// `citywatch-bench castnet`: cast-net rings on 100,000 cameras against a linear scan, and
 /// escape routes on the Gangnam road network and on a generated grid 100× its size.
 struct BenchCastNetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,10 @@
 import ArgumentParser
+import CityWatchCommandLine
 import CityWatchDomain
 import Foundation
 import Histogram
 
-/// `citywatch bench geo`: radius queries on the spatial index against a linear scan.
+/// `citywatch-bench geo`: radius queries on the spatial index against a linear scan.
 struct BenchGeoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geo",

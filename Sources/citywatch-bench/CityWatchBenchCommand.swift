@@ -1,9 +1,13 @@
 import ArgumentParser
 
-/// `citywatch bench`: measured figures for BENCHMARKS.md.
-struct BenchCommand: AsyncParsableCommand {
+/// `citywatch-bench`: measured figures for BENCHMARKS.md, in an executable of its own so the
+/// shipped `citywatch` carries neither the benchmarks nor their baselines' libraries
+/// (SwiftGraph, hdrhistogram-swift).
+@main
+struct CityWatchBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "citywatch-bench",
         abstract: "Measure performance: geo queries, registry import, API under load, recording, live video, export, analytics, smart search, cast-net, alarms.",
+        discussion: "The benchmarks that run a server (api, live) or an import (import) start the `citywatch` built beside this program.",
         subcommands: [BenchGeoCommand.self, BenchImportCommand.self, BenchAPICommand.self, BenchRecordCommand.self, BenchLiveCommand.self, BenchLiveViewersCommand.self, BenchExportCommand.self, BenchAnalyticsCommand.self, BenchSearchCommand.self, BenchCastNetCommand.self, BenchAlarmsCommand.self, BenchAlarmRateCommand.self, BenchProfilesCommand.self])
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import CityWatchMedia
 import CityWatchStore
@@ -9,7 +10,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `citywatch bench record`: CPU per recorded camera against plain ffmpeg segmenting.
+/// `citywatch-bench record`: CPU per recorded camera against plain ffmpeg segmenting.
 struct BenchRecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",

@@ -1,4 +1,3 @@
-import ArgumentParser
 import CityWatchAPI
 import CityWatchApp
 import CityWatchStore
@@ -9,7 +8,7 @@ import Logging
 import Vapor
 
 /// Opens the store for a command, runs `body`, and always shuts the application down.
-func withStore<Result: Sendable>(
+public func withStore<Result: Sendable>(
     _ configuration: Configuration, _ body: @Sendable (Application) async throws -> Result
 ) async throws -> Result {
     bootstrapLogging(configuration, quiet: true)
@@ -26,7 +25,7 @@ func withStore<Result: Sendable>(
 }
 
 /// The audit actor for commands: `cli:<login name>`.
-var commandLineActor: String {
+public var commandLineActor: String {
     let environment = ProcessInfo.processInfo.environment
     if let name = environment["SUDO_USER"] ?? environment["USER"], !name.isEmpty { return "cli:" + name }
     if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return "cli:" + String(cString: name) }
@@ -35,7 +34,7 @@ var commandLineActor: String {
 
 /// Sets up logging once per process from the configuration. Store-only commands log
 /// warnings and up so their own output stays readable.
-func bootstrapLogging(_ configuration: Configuration, quiet: Bool) {
+public func bootstrapLogging(_ configuration: Configuration, quiet: Bool) {
     let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
     let threshold = quiet ? max(level, .warning) : level
     LoggingBootstrap.once {
@@ -64,12 +63,12 @@ enum LoggingBootstrap {
 
 extension Configuration {
     /// A hasher for commands that set passwords.
-    func hasher(_ app: Application) -> BcryptPasswordHasher {
+    public func hasher(_ app: Application) -> BcryptPasswordHasher {
         BcryptPasswordHasher(cost: bcryptCost, pool: app.threadPool)
     }
 
     /// Accounts on the command's store.
-    func accounts(_ app: Application) -> Accounts {
+    public func accounts(_ app: Application) -> Accounts {
         Accounts(database: app.db, hasher: hasher(app), sessionIdleTimeout: sessionIdleTimeout, sessionLifetime: sessionLifetime)
     }
 }

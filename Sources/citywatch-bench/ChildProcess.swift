@@ -1,3 +1,4 @@
+import ArgumentParser
 import CityWatchMedia
 import Foundation
 #if canImport(Glibc)
@@ -38,6 +39,15 @@ struct ChildProcess {
     /// The path of the running executable.
     static var selfPath: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The `citywatch` built beside this program: the server and the import the benchmarks measure.
+    static func cityWatchPath() throws -> String {
+        let path = URL(fileURLWithPath: selfPath).deletingLastPathComponent().appendingPathComponent("citywatch").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw ValidationError("this benchmark runs citywatch, and there is none beside \(selfPath): build both products (`swift build -c release`)")
+        }
+        return path
     }
 }
 

@@ -5,7 +5,7 @@ import CityWatchEvaluation
 import CityWatchMedia
 import Foundation
 
-/// `citywatch bench alarm-rate`: alarms queued per camera-hour on the demo's scripted scenes,
+/// `citywatch-bench alarm-rate`: alarms queued per camera-hour on the demo's scripted scenes,
 /// with CityWatch's folding of repeats (merging across track ids, storms) against the per-track
 /// cool-down alone, in the same run; and whether every scripted intrusion still has an alarm.
 struct BenchAlarmRateCommand: AsyncParsableCommand {

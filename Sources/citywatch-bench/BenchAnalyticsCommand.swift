@@ -5,7 +5,7 @@ import CityWatchDomain
 import CityWatchMedia
 import Foundation
 
-/// `citywatch bench analytics`: motion + tracking speed and accuracy against OpenCV's MOG2 on the
+/// `citywatch-bench analytics`: motion + tracking speed and accuracy against OpenCV's MOG2 on the
 /// same frames, the detector's cost and how often it is needed, and the metadata bytes per
 /// camera-day.
 struct BenchAnalyticsCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 extension Int {
     /// The number with thousands separators: 1,234,567.
-    var grouped: String {
+    public var grouped: String {
         let digits = String(magnitude)
         var out = ""
         for (i, digit) in digits.enumerated() {
@@ -13,7 +13,7 @@ extension Int {
 
 extension String {
     /// Columns the text takes in a terminal: Hangul and other wide characters take two.
-    var terminalWidth: Int {
+    public var terminalWidth: Int {
         unicodeScalars.reduce(0) { width, scalar in
             let v = scalar.value
             let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
@@ -23,7 +23,7 @@ extension String {
     }
 
     /// The text padded with spaces to `columns` terminal columns.
-    func padded(to columns: Int) -> String {
+    public func padded(to columns: Int) -> String {
         self + String(repeating: " ", count: max(0, columns - terminalWidth))
     }
 }

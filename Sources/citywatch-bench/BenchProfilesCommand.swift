@@ -5,7 +5,7 @@ import CityWatchDomain
 import CityWatchEvaluation
 import Foundation
 
-/// `citywatch bench profiles`: what the detector-led profile costs and gives, against the
+/// `citywatch-bench profiles`: what the detector-led profile costs and gives, against the
 /// motion-only profile and against running the detector on every frame, on labelled real clips.
 struct BenchProfilesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

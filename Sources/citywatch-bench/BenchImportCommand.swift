@@ -1,8 +1,9 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import Foundation
 
-/// `citywatch bench import`: registry import throughput and memory against Python's csv + sqlite3.
+/// `citywatch-bench import`: registry import throughput and memory against Python's csv + sqlite3.
 struct BenchImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -26,9 +27,10 @@ struct BenchImportCommand: AsyncParsableCommand {
         let cameras = try RegistryFileGenerator(rows: rows).write(to: file)
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
         print("registry import: \(rows.grouped) rows, \(cameras.grouped) cameras, \(String(format: "%.1f", Double(size) / 1_048_576)) MiB UTF-8, \(runs) runs each")
+        let cityWatch = try ChildProcess.cityWatchPath()
         var ours: [ChildProcess.Outcome] = [], theirs: [ChildProcess.Outcome] = []
         for run in 0..<runs {
-            let a = try ChildProcess.run([ChildProcess.selfPath, "cameras", "import", file, "--json",
+            let a = try ChildProcess.run([cityWatch, "cameras", "import", file, "--json",
                                           "--database-url", "sqlite://\(folder)/citywatch-\(run).sqlite"], outputPath: folder + "/a.out")
             guard a.status == 0 else { throw ValidationError("citywatch import failed: \((try? String(contentsOfFile: folder + "/a.out.err", encoding: .utf8)) ?? "")") }
             ours.append(a)

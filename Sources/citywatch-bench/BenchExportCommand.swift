@@ -3,7 +3,7 @@ import ArgumentParser
 import CityWatchMedia
 import Foundation
 
-/// `citywatch bench export`: evidence export throughput against plain ffmpeg concatenation.
+/// `citywatch-bench export`: evidence export throughput against plain ffmpeg concatenation.
 struct BenchExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",

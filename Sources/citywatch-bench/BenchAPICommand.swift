@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import CityWatchStore
 import Fluent
@@ -9,7 +10,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// `citywatch bench api`: the camera API under load from wrk, against a static file of the same server.
+/// `citywatch-bench api`: the camera API under load from wrk, against a static file of the same server.
 struct BenchAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
@@ -24,6 +25,7 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Folder of the console files (default: where `serve` finds them).") var publicDirectory: String?
 
     func run() async throws {
+        let cityWatch = try ChildProcess.cityWatchPath()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-bench-api-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -45,7 +47,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             try await user.update(on: app.db)
         }
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: ChildProcess.selfPath)
+        server.executableURL = URL(fileURLWithPath: cityWatch)
         server.arguments = ["serve", "--address", "127.0.0.1:\(port)", "--database-url", "sqlite://\(folder)/citywatch.sqlite",
                             "--data-dir", folder, "--tile-url", "none"] + (publicDirectory.map { ["--public-dir", $0] } ?? [])
         server.environment = ProcessInfo.processInfo.environment.merging(["CITYWATCH_LOG_LEVEL": "warning"]) { $1 }

@@ -6,10 +6,10 @@ import NIOPosix
 import Synchronization
 import WebSocketKit
 
-/// `citywatch bench live-viewers`: N WebSocket viewers of one live camera (used by `bench live`).
+/// `citywatch-bench live-viewers`: N WebSocket viewers of one live camera (used by `citywatch-bench live`).
 struct BenchLiveViewersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "live-viewers", abstract: "Connect N viewers to a live camera and count what they receive (a helper of `bench live`).",
+        commandName: "live-viewers", abstract: "Connect N viewers to a live camera and count what they receive (a helper of `citywatch-bench live`).",
         shouldDisplay: false)
 
     @Option(help: "The live WebSocket URL.") var url: String

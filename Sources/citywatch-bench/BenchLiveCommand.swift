@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import CityWatchMedia
 import CityWatchStore
@@ -10,7 +11,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// `citywatch bench live`: live video's server cost with 1 and with many viewers, and its
+/// `citywatch-bench live`: live video's server cost with 1 and with many viewers, and its
 /// glass-to-glass latency.
 struct BenchLiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,6 +24,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
     @Option(help: "First port to use (three are used).") var port = 18_451
 
     func run() async throws {
+        let cityWatch = try ChildProcess.cityWatchPath()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-bench-live-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -50,7 +52,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             return camera
         }
         let serverPort = port + 1
-        let server = try MediaProcess(path: ChildProcess.selfPath, arguments: [
+        let server = try MediaProcess(path: cityWatch, arguments: [
             "serve", "--data-dir", folder.path, "--database-url", "sqlite://\(folder.path)/citywatch.sqlite", "--address", "127.0.0.1:\(serverPort)",
         ], environment: ProcessInfo.processInfo.environment.merging(["CITYWATCH_LOG_LEVEL": "warning", "CITYWATCH_ANALYSIS_FRAMES": "false"]) { $1 })
         defer { server.terminate() }
@@ -62,7 +64,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         // Latency: one viewer decoding.
         let decoded = folder.appendingPathComponent("seen.txt").path
         let latencyViewer = try MediaProcess(path: ChildProcess.selfPath, arguments: [
-            "bench", "live-viewers", "--url", url, "--cookie", cookie, "--count", "1", "--seconds", "\(seconds)", "--decode-to", decoded,
+            "live-viewers", "--url", url, "--cookie", cookie, "--count", "1", "--seconds", "\(seconds)", "--decode-to", decoded,
         ], standardOutputPath: folder.appendingPathComponent("viewer.out").path)
         while latencyViewer.isRunning { try await Task.sleep(for: .milliseconds(200)) }
         let flips = source.flips
@@ -92,7 +94,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             let before = cpu(server.pid)
             let start = Date()
             let viewer = try MediaProcess(path: ChildProcess.selfPath, arguments: [
-                "bench", "live-viewers", "--url", url, "--cookie", cookie, "--count", "\(count)", "--seconds", "\(seconds)",
+                "live-viewers", "--url", url, "--cookie", cookie, "--count", "\(count)", "--seconds", "\(seconds)",
             ], standardOutputPath: folder.appendingPathComponent("viewers-\(count).out").path)
             while viewer.isRunning { try await Task.sleep(for: .milliseconds(200)) }
             let used = cpu(server.pid) - before

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CityWatchAnalytics
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import CityWatchEvaluation
 import CityWatchMedia
@@ -9,7 +10,7 @@ import Fluent
 import FluentKit
 import Foundation
 
-/// `citywatch bench search`: smart-search latency on generated metadata at district scale,
+/// `citywatch-bench search`: smart-search latency on generated metadata at district scale,
 /// against reading every row and against decoding the same footage.
 struct BenchSearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,11 +1,12 @@
 import ArgumentParser
 import CityWatchApp
+import CityWatchCommandLine
 import CityWatchDomain
 import CityWatchStore
 import Fluent
 import Foundation
 
-/// `citywatch bench alarms`: a burst of false alarms dismissed at once, as one bulk action
+/// `citywatch-bench alarms`: a burst of false alarms dismissed at once, as one bulk action
 /// (one read, one transaction with its audit entries) against the same dismissals one by one.
 struct BenchAlarmsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

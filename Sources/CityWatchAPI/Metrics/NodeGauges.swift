@@ -1,0 +1,102 @@
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import Fluent
+import FluentKit
+import Prometheus
+import Vapor
+
+/// What this node is doing, read when `/metrics` is scraped: the registry's cameras, the
+/// cameras recorded here and their health, indexing, analysis (frames analysed and dropped,
+/// results waiting for the store, the detector), live viewers and requests in flight.
+///
+/// Read at scrape time rather than counted along the way: the values already live in the
+/// services. The registry is made for the one scrape, so it holds this application's figures
+/// alone (a test process runs many applications beside one another) and never a stale series.
+struct NodeGauges {
+    private let registry = PrometheusCollectorRegistry()
+
+    /// The figures of `request`'s application in Prometheus text format.
+    static func text(for request: Request) async -> [UInt8] {
+        let gauges = NodeGauges()
+        await gauges.readRegistry(request)
+        if let recording = request.application.recording { await gauges.readRecording(recording) }
+        if let analytics = request.application.analytics { gauges.readAnalytics(analytics) }
+        gauges.set("citywatch_live_viewers", "Live video sockets open on this node, plain and masked",
+                   request.cityWatch.liveViewers.current)
+        gauges.set("citywatch_http_requests_in_flight", "Requests being answered now, this scrape included", request.cityWatch.inFlight.current)
+        var text: [UInt8] = []
+        gauges.registry.emit(into: &text)
+        return text
+    }
+
+    /// Cameras in the registry by purpose and state (the store is shared by every node).
+    private func readRegistry(_ request: Request) async {
+        guard let snapshot = try? await request.cityWatch.directory.snapshot(on: request.db) else { return }
+        var counts: [String: [String: Int]] = [:]
+        for camera in snapshot.cameras {
+            counts[snapshot.site(of: camera).record.purpose.code, default: [:]][camera.enabled ? "enabled" : "disabled", default: 0] += 1
+        }
+        for purpose in CameraPurpose.standard + [.other("")] {
+            for state in ["enabled", "disabled"] {
+                set("citywatch_cameras", "Cameras in the registry by purpose and state", counts[purpose.code]?[state] ?? 0,
+                    labels: [("purpose", purpose.code), ("state", state)])
+            }
+        }
+    }
+
+    /// The cameras this node records, their health, their analysis frames and indexing.
+    private func readRecording(_ recording: RecordingService) async {
+        var health: [CameraHealth: Int] = [:]
+        var analysed: UInt64 = 0
+        var dropped: UInt64 = 0
+        for camera in recording.recordingCameras {
+            guard let pipeline = recording.pipeline(for: camera) else { continue }  // stopped meanwhile
+            health[await pipeline.health, default: 0] += 1
+            let counts = pipeline.frames.counts
+            analysed += counts.taken
+            dropped += counts.dropped
+        }
+        for state in CameraHealth.allCases {
+            set("citywatch_recording_cameras", "Cameras recorded on this node by the health of their stream", health[state] ?? 0,
+                labels: [("health", state.rawValue)])
+        }
+        set("citywatch_analysis_frames_analysed", "Analysis frames analysed, over the cameras recorded now since their recording started",
+            Int(clamping: analysed))
+        set("citywatch_analysis_frames_dropped",
+            "Analysis frames dropped because the analysis was busy, over the cameras recorded now since their recording started",
+            Int(clamping: dropped))
+        let indexing = recording.indexingSummary
+        set("citywatch_recording_indexing_stalled_cameras", "Cameras whose closed segments have waited too long for the index",
+            indexing.stalledCameras)
+        set("citywatch_recording_segments_waiting_for_index", "Closed segments not in the index yet", indexing.waitingSegments)
+        set("citywatch_recording_segments_found_in_folder", "Closed segments the segment list missed and the folder gave, since start",
+            indexing.foundInFolders)
+    }
+
+    /// The analysis's write queue and the detector.
+    private func readAnalytics(_ analytics: AnalyticsService) {
+        set("citywatch_analytics_write_queue", "Analysis results (events, track summaries, motion) waiting for the store",
+            analytics.writeQueueLength)
+        // The classifier's own counts (it runs on a thread of its own).
+        guard let detector = analytics.detectorStatistics else { return }
+        set("citywatch_detector_runs", "Detector runs since start", Double(detector.runs))
+        set("citywatch_detector_queue", "Requests (looks and track classifications) waiting for the detector", Double(detector.waiting))
+        set("citywatch_detector_dropped", "Requests dropped unanswered since start: too old, or pushed out by a newer one of their camera",
+            Double(detector.dropped))
+        set("citywatch_detector_latency_seconds_average", "Mean seconds from a track's request to its answer",
+            detector.runs == 0 ? 0 : detector.latencySeconds / Double(detector.runs))
+        for objectClass in ObjectClass.allCases {
+            set("citywatch_detector_answers", "Detector answers since start by class (unknown: nothing found there)",
+                Double(detector.answered[objectClass] ?? 0), labels: [("class", objectClass.rawValue)])
+        }
+    }
+
+    private func set(_ name: String, _ help: String, _ value: Int, labels: [(String, String)] = []) {
+        set(name, help, Double(value), labels: labels)
+    }
+
+    private func set(_ name: String, _ help: String, _ value: Double, labels: [(String, String)] = []) {
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).set(value)
+    }
+}
