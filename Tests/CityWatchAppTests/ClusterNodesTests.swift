@@ -7,6 +7,7 @@ import CityWatchTestSupport
 import Crypto
 import Fluent
 import Foundation
+import Synchronization
 import Testing
 import Vapor
 #if canImport(Glibc)
@@ -23,6 +24,9 @@ final class ThreeNodeCluster: Sendable {
     let folder: URL
     let cameras: [UUID]
     let key = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }).base64EncodedString()
+    static let metricsToken = "cluster-test-metrics-token-0123456789"
+    /// Each node's HTTP port.
+    let ports = Mutex<[String: Int]>([:])
 
     init(cameraCount: Int) async throws {
         database = try await TestDatabase.make(.postgres)
@@ -51,14 +55,26 @@ final class ThreeNodeCluster: Sendable {
     func start(_ name: String) throws -> MediaProcess {
         let data = folder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        return try MediaProcess(path: CommandLineTests.binary, arguments: [
-            "serve", "--data-dir", data.path, "--database-url", url, "--address", "127.0.0.1:0",
+        let port = SyntheticRTSPCamera.freePort()
+        ports.withLock { $0[name] = port }
+        let log = folder.appendingPathComponent("\(name).log").path
+        return try MediaProcess(path: "/bin/sh", arguments: [
+            "-c", "exec \"$0\" \"$@\" 2>>\(log)", CommandLineTests.binary,
+            "serve", "--data-dir", data.path, "--database-url", url, "--address", "127.0.0.1:\(port)",
         ], environment: ProcessInfo.processInfo.environment.merging([
+            "CITYWATCH_METRICS_TOKEN": Self.metricsToken,
             "CITYWATCH_NODE_NAME": name, "CITYWATCH_LEASE_SECONDS": "\(Self.leaseSeconds)",
             "CITYWATCH_CAMERAS_MOVED_PER_MINUTE": "\(Self.movedPerMinute)", "CITYWATCH_CREDENTIALS_KEY": key,
             "CITYWATCH_SEGMENT_SECONDS": "2", "CITYWATCH_ANALYSIS_FRAMES": "false", "CITYWATCH_BCRYPT_COST": "4",
             "CITYWATCH_LOG_LEVEL": "notice", "CITYWATCH_PUBLIC_DIR": RepositoryPaths.publicDirectory.path,
         ]) { $1 })
+    }
+
+    /// Node `name`'s gauge `metric` from its `/metrics`.
+    func metric(_ name: String, _ metric: String) throws -> Double? {
+        let port = try #require(ports.withLock { $0[name] })
+        let text = try runProgram("/usr/bin/curl", ["-sf", "-H", "Authorization: Bearer \(Self.metricsToken)", "http://127.0.0.1:\(port)/metrics"])
+        return text.split(separator: "\n").first { $0.hasPrefix(metric + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
     }
 
     func query(_ sql: String) throws -> [[String]] {
@@ -110,7 +126,7 @@ final class ThreeNodeCluster: Sendable {
             node.forceKill()
         }
         database.drop()
-        try? FileManager.default.removeItem(at: folder)
+        if ProcessInfo.processInfo.environment["CITYWATCH_KEEP_CLUSTER"] == nil { try? FileManager.default.removeItem(at: folder) }
     }
 }
 
@@ -154,6 +170,9 @@ struct ClusterNodesTests {
             #expect(Set(try cluster.segments().filter { $0.camera == camera }.map(\.node)) == [holders[camera]!])
         }
         try expectNoOverlap(cluster)
+        for name in ["node-a", "node-b", "node-c"] {
+            #expect(try cluster.metric(name, "citywatch_cluster_cameras_held") == 4, "\(name)'s /metrics")
+        }
 
         // Frozen past the lease: node-c's cameras go to the others; woken, it writes nothing more for them.
         let frozen = try #require(nodes["node-c"])
@@ -177,6 +196,8 @@ struct ClusterNodesTests {
         try await eventually("node-c's late files reported as unadopted footage", timeout: .seconds(20)) {
             !(try cluster.query("SELECT path FROM unadopted_footage WHERE node = 'node-c'")).isEmpty
         }
+        #expect(try cluster.metric("node-c", "citywatch_cluster_cameras_lost") == 4)
+        #expect((try cluster.metric("node-c", "citywatch_cluster_fenced_writes") ?? 0) >= 1)
         let late = try cluster.segments().filter { $0.node == "node-c" && cOwned.contains($0.camera) && $0.start > stoppedAt.timeIntervalSince1970 }
         #expect(late.isEmpty, "rows node-c wrote after its lease moved: \(late.map(\.path))\n\(tail("node-c"))")
         try expectNoOverlap(cluster)

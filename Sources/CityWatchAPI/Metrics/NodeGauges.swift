@@ -22,6 +22,7 @@ struct NodeGauges {
         await gauges.readRegistry(request)
         if let recording = request.application.recording { await gauges.readRecording(recording) }
         if let analytics = request.application.analytics { gauges.readAnalytics(analytics) }
+        if let cluster = request.application.cluster { gauges.readCluster(cluster) }
         gauges.set("citywatch_live_viewers", "Live video sockets open on this node, plain and masked",
                    request.cityWatch.liveViewers.current)
         gauges.set("citywatch_http_requests_in_flight", "Requests being answered now, this scrape included", request.cityWatch.inFlight.current)
@@ -72,6 +73,21 @@ struct NodeGauges {
         set("citywatch_recording_segments_waiting_for_index", "Closed segments not in the index yet", indexing.waitingSegments)
         set("citywatch_recording_segments_found_in_folder", "Closed segments the segment list missed and the folder gave, since start",
             indexing.foundInFolders)
+    }
+
+    /// This node's part of the cluster: cameras held, moves, writes refused as stale.
+    private func readCluster(_ cluster: ClusterMembership) {
+        set("citywatch_cluster_cameras_held", "Cameras this node holds a lease on", cluster.ownership.tokens.count)
+        set("citywatch_cluster_node_active", "1 while this node is registered and its store answers, else 0",
+            cluster.state.state == .active ? 1 : 0)
+        let counts = cluster.counts
+        set("citywatch_cluster_cameras_claimed", "Cameras this node took on since start (failovers, a share of a joining cluster)", counts.claimed)
+        set("citywatch_cluster_cameras_handed_over", "Cameras this node let go of since start (drain, a node joining, stop)", counts.released)
+        set("citywatch_cluster_cameras_lost", "Cameras another node took from this one since start (its leases ran out)", counts.lost)
+        if let recording = cluster.recordingService {
+            set("citywatch_cluster_fenced_writes", "Writes the store refused since start because the camera's lease had moved on",
+                recording.fencedWriteCount)
+        }
     }
 
     /// The analysis's write queue and the detector.

@@ -71,6 +71,8 @@ public final class ClusterMembership: Service, Sendable {
     }
 
     public var state: (state: State, detail: String?) { status.withLock { $0 } }
+    /// The recorder whose cameras this node holds.
+    public var recordingService: RecordingService? { recording }
     public var counts: Counters { counters.withLock { $0 } }
 
     var round: Duration { .milliseconds(Int(settings.leaseSeconds * 1000 / 3)) }

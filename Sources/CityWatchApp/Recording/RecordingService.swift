@@ -33,8 +33,6 @@ public final class RecordingService: Service, Sendable {
     /// The cameras this node holds, on a node of a cluster; nil: every camera is recorded here.
     public let ownership: CameraOwnership?
     private let running = Mutex<[UUID: Running]>([:])
-    /// The lease each camera's pipeline was started under (kept after it stops, for its last segment).
-    private let pipelineLeases = Mutex<[UUID: LeaseToken]>([:])
     /// Writes refused because the camera's lease had moved on.
     private let fencedWrites = Mutex(0)
     /// Cameras taken on under a lease whose first segment has not been written: the time since
@@ -44,8 +42,11 @@ public final class RecordingService: Service, Sendable {
     /// deciding and doing, and a camera let go of must not be started again by a sync that
     /// read the cameras held just before.
     private let pipelineChanges = OneAtATime()
-    private let events: AsyncStream<PipelineEvent>
-    private let eventSink: AsyncStream<PipelineEvent>.Continuation
+    /// What the pipelines report, each with the lease its pipeline was started under (nil on a
+    /// single node): a write is fenced by the lease of the pipeline that made it, however late
+    /// it is written (a retry after the camera came back under a newer lease included).
+    private let events: AsyncStream<LeasedEvent>
+    private let eventSink: AsyncStream<LeasedEvent>.Continuation
     private let written = Mutex<Int>(0)
     /// Closed segments waiting for their row, and whether a camera's indexing has stalled.
     private let indexing: Mutex<IndexingWatch>
@@ -57,8 +58,11 @@ public final class RecordingService: Service, Sendable {
     static let retryInterval: Duration = .seconds(2)
 
     /// An event not yet in the store, and how often writing it failed.
+    private typealias LeasedEvent = (event: PipelineEvent, lease: LeaseToken?)
+
     private struct FailedWrite {
         var event: PipelineEvent
+        var lease: LeaseToken?
         var attempts: Int
     }
 
@@ -78,7 +82,7 @@ public final class RecordingService: Service, Sendable {
             timeoutSeconds: max(5, configuration.stallSeconds),
             analysisFrames: configuration.analysisFrames)
         self.indexing = Mutex(IndexingWatch(stallAfter: TimeInterval(configuration.indexStallSeconds)))
-        (events, eventSink) = AsyncStream<PipelineEvent>.makeStream()
+        (events, eventSink) = AsyncStream<LeasedEvent>.makeStream()
     }
 
     /// The pipeline of a camera being recorded (for live video and analysis frames).
@@ -246,11 +250,13 @@ public final class RecordingService: Service, Sendable {
                         let now = self.clock()
                         self.indexing.withLock { $0.closed(camera: segment.cameraID, path: segment.path, at: now) }
                     }
-                    eventSink.yield(event)
+                    eventSink.yield((event, lease))
                 }
-            let indexed = try await RecordingRepository(database: database()).allSegments(camera: camera, node: ownership?.node)
-            await pipeline.markIndexed(indexed.map { ($0.path as NSString).lastPathComponent })
-            pipelineLeases.withLock { $0[camera] = lease }
+            var known = try await RecordingRepository(database: database()).allSegments(camera: camera, node: ownership?.node).map(\.path)
+            // Files this node wrote while another held the camera stay unadopted: the pipeline
+            // must not find them in the folder and index them under the new lease.
+            if let node = ownership?.node { known += try await ClusterStore(database: database()).unadoptedPaths(camera: camera, node: node) }
+            await pipeline.markIndexed(known.map { ($0 as NSString).lastPathComponent })
             if held != nil { takenOn.withLock { _ = $0.insert(camera) } }
             running.withLock { $0[camera] = Running(pipeline: pipeline, stream: stream) }
             await pipeline.start()
@@ -298,16 +304,16 @@ public final class RecordingService: Service, Sendable {
     }
 
     private func writeEvents() async {
-        for await event in events {
-            await write(event, attempts: 0)
+        for await (event, lease) in events {
+            await write(event, lease: lease, attempts: 0)
         }
     }
 
     /// Writes `event`; a failed write is kept and tried again, so a store that refuses for a
     /// while (locked, restarting) loses no segment's row.
-    private func write(_ event: PipelineEvent, attempts: Int) async {
+    private func write(_ event: PipelineEvent, lease: LeaseToken?, attempts: Int) async {
         do {
-            try await store(event)
+            try await store(event, lease: lease)
             if case .segmentClosed(let segment) = event {
                 await carryOut(indexing.withLock { $0.indexed(camera: segment.cameraID, path: segment.path, now: clock()) })
             }
@@ -326,7 +332,7 @@ public final class RecordingService: Service, Sendable {
             if attempts == 0 {
                 logger.error("cannot record a camera event; will try again", metadata: ["error": .string(problem)])
             }
-            retries.withLock { $0.append(FailedWrite(event: event, attempts: attempts + 1)) }
+            retries.withLock { $0.append(FailedWrite(event: event, lease: lease, attempts: attempts + 1)) }
         }
         if attempts == 0 { written.withLock { $0 += 1 } }
     }
@@ -337,7 +343,7 @@ public final class RecordingService: Service, Sendable {
             return queue
         }
         for failed in due {
-            await write(failed.event, attempts: failed.attempts)
+            await write(failed.event, lease: failed.lease, attempts: failed.attempts)
         }
     }
 
@@ -374,14 +380,14 @@ public final class RecordingService: Service, Sendable {
         try? await RecordingRepository(database: database()).recordHealth(camera: camera, from: from, to: to, at: at, reason: reason)
     }
 
-    private func store(_ event: PipelineEvent) async throws {
+    private func store(_ event: PipelineEvent, lease: LeaseToken?) async throws {
         let repository = RecordingRepository(database: database())
         switch event {
         case .segmentClosed(let segment):
             let recorded = RecordedSegment(cameraID: segment.cameraID, path: segment.path, start: segment.start, end: segment.end, bytes: segment.bytes)
             let now = clock(), node = ownership?.node
             let first = takenOn.withLock { $0.contains(segment.cameraID) }
-            try await withLease(of: segment.cameraID, repository) { repository in
+            try await withLease(lease, of: segment.cameraID, repository) { repository in
                 // Footage stopped where the last holder's ended (its segment in flight when it died is not in the index).
                 if first, let end = try await repository.lastSegmentEnd(camera: recorded.cameraID, before: recorded.start.addingTimeInterval(0.5)),
                    recorded.start.timeIntervalSince(end) > Self.handOverGapSeconds {
@@ -391,9 +397,9 @@ public final class RecordingService: Service, Sendable {
             }
             if first { takenOn.withLock { _ = $0.remove(segment.cameraID) } }
         case let .health(camera, from, to, at, reason):
-            try await withLease(of: camera, repository) { try await $0.recordHealth(camera: camera, from: from.rawValue, to: to.rawValue, at: at, reason: reason) }
+            try await withLease(lease, of: camera, repository) { try await $0.recordHealth(camera: camera, from: from.rawValue, to: to.rawValue, at: at, reason: reason) }
         case let .gap(camera, from, to):
-            try await withLease(of: camera, repository) { try await $0.recordGap(camera: camera, from: from, to: to) }
+            try await withLease(lease, of: camera, repository) { try await $0.recordGap(camera: camera, from: from, to: to) }
         case let .unusableSegment(camera, path, reason):
             logger.warning("segment not indexed", metadata: ["camera": .string(camera.uuidString), "path": .string(path), "reason": .string(reason)])
         case let .segmentsFoundInFolder(_, paths):
@@ -401,13 +407,13 @@ public final class RecordingService: Service, Sendable {
         }
     }
 
-    /// Runs `write` under the lease camera `camera`'s pipeline was started with (a node of a
+    /// Runs `write` under `lease`, the lease of the pipeline whose event it stores (a node of a
     /// cluster), or as it is (a single node).
-    private func withLease(of camera: UUID, _ repository: RecordingRepository,
+    private func withLease(_ lease: LeaseToken?, of camera: UUID, _ repository: RecordingRepository,
                            _ write: @escaping @Sendable (RecordingRepository) async throws -> Void) async throws {
-        guard ownership != nil else { return try await write(repository) }
-        guard let lease = pipelineLeases.withLock({ $0[camera] }) else {
-            throw FencedWrite(camera: camera, token: LeaseToken(node: ownership?.node ?? "", epoch: 0), holder: nil, holderEpoch: nil)
+        guard let ownership else { return try await write(repository) }
+        guard let lease else {
+            throw FencedWrite(camera: camera, token: LeaseToken(node: ownership.node, epoch: 0), holder: nil, holderEpoch: nil)
         }
         try await repository.fenced(lease, camera: camera, write)
     }
@@ -420,7 +426,10 @@ public final class RecordingService: Service, Sendable {
             "camera": .string(refusal.camera.uuidString), "lease": .string(refusal.token.description),
             "holder": .string(refusal.holder ?? "none"),
         ])
-        if ownership?.token(for: refusal.camera) != refusal.token {
+        // The pipeline running now stops if it is the one under the refused lease (a late
+        // segment of an earlier holding refused while the camera is held again stops nothing).
+        let current = ownership?.token(for: refusal.camera)
+        if current == nil || current == refusal.token {
             ownership?.remove([refusal.camera])
             await stopPipeline(refusal.camera, reason: "camera held by another node")
         }

@@ -280,6 +280,13 @@ public struct ClusterStore: Sendable {
             """).run()
     }
 
+    /// The files reported unadopted for `camera` on `node`.
+    public func unadoptedPaths(camera: UUID, node: String) async throws -> [String] {
+        try await database.sql.raw("""
+            SELECT path FROM unadopted_footage WHERE camera_id = \(bind: camera) AND node = \(bind: node)
+            """).all().map { try $0.decode(column: "path", as: String.self) }
+    }
+
     /// Unadopted footage, newest first.
     public func unadopted(limit: Int = 200) async throws -> [Unadopted] {
         try await database.sql.raw("""
