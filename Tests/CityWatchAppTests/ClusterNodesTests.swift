@@ -51,15 +51,15 @@ final class ThreeNodeCluster: Sendable {
         }
     }
 
-    /// Starts node `name` with its own data folder.
-    func start(_ name: String) throws -> MediaProcess {
+    /// Starts node `name` with its own data folder; `wrapper` runs it (faketime for a wrong clock).
+    func start(_ name: String, wrapper: [String] = []) throws -> MediaProcess {
         let data = folder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let port = SyntheticRTSPCamera.freePort()
         ports.withLock { $0[name] = port }
         let log = folder.appendingPathComponent("\(name).log").path
         return try MediaProcess(path: "/bin/sh", arguments: [
-            "-c", "exec \"$0\" \"$@\" 2>>\(log)", CommandLineTests.binary,
+            "-c", "exec \"$0\" \"$@\" 2>>\(log)"] + wrapper + [CommandLineTests.binary,
             "serve", "--data-dir", data.path, "--database-url", url, "--address", "127.0.0.1:\(port)",
         ], environment: ProcessInfo.processInfo.environment.merging([
             "CITYWATCH_METRICS_TOKEN": Self.metricsToken,
@@ -79,6 +79,13 @@ final class ThreeNodeCluster: Sendable {
 
     func query(_ sql: String) throws -> [[String]] {
         try runProgram("/usr/bin/psql", [url, "-qAt", "-F", "|", "-c", sql]).split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// Live leases: camera → node and epoch.
+    func epochs() throws -> [UUID: String] {
+        Dictionary(try query("SELECT camera_id, node || ' ' || epoch FROM camera_leases WHERE node <> '' AND expires_at > now()").compactMap { row in
+            UUID(uuidString: row[0]).map { ($0, row[1]) }
+        }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Live leases: camera → node.
@@ -260,6 +267,38 @@ struct ClusterNodesTests {
             #expect(onDisk.isSubset(of: aFiles), "node-a's last segments are cut and indexed: \(onDisk.subtracting(aFiles))")
         }
         try expectNoOverlap(cluster)
+    }
+}
+
+/// A node whose clock is an hour ahead (Debian's faketime) shares cameras like the others, keeps
+/// them without flapping and takes over when its peer dies: leases are judged by the database's clock.
+@Suite("Cluster with a wrong clock", .serialized,
+       .enabled(if: MediaFixtures.available && FileManager.default.isExecutableFile(atPath: CommandLineTests.binary)
+                && FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime"), "needs ffmpeg, the built executable and faketime"))
+struct ClusterClockSkewTests {
+    @Test(.timeLimit(.minutes(3)))
+    func aNodeWithItsClockAnHourAheadChangesNothing() async throws {
+        let cluster = try await ThreeNodeCluster(cameraCount: 4)
+        var nodes: [String: MediaProcess] = [:]
+        defer { cluster.tearDown(Array(nodes.values)) }
+        nodes["node-a"] = try cluster.start("node-a")
+        nodes["node-skewed"] = try cluster.start("node-skewed", wrapper: [
+            // The wall clock only: a machine whose time is wrong still counts seconds right (and sleeps by them).
+            "/usr/bin/env", "FAKETIME_DONT_FAKE_MONOTONIC=1", "/usr/bin/faketime", "-m", "-f", "+1h"])
+        try await RecordingServiceTests.eventually("two cameras to each node", timeout: .seconds(60)) {
+            let holders = try cluster.holders()
+            return holders.count == 4 && holders.values.filter { $0 == "node-skewed" }.count == 2
+        }
+        let settled = try cluster.epochs()
+        // Three leases later nothing moved: the skewed node's renewals count by the database's clock.
+        try await Task.sleep(for: .seconds(ThreeNodeCluster.leaseSeconds * 3))
+        #expect(try cluster.epochs() == settled, "leases flapped")
+        let silent = try cluster.query("SELECT extract(epoch FROM now() - heartbeat_at) FROM cluster_nodes WHERE name = 'node-skewed'")
+        #expect((Double(silent.first?.first ?? "") ?? 99) < Double(ThreeNodeCluster.leaseSeconds), "the skewed node beats by the store's clock")
+        nodes["node-a"]?.forceKill()
+        try await RecordingServiceTests.eventually("the skewed node to take every camera", timeout: .seconds(30)) {
+            try cluster.holders().values.allSatisfy { $0 == "node-skewed" } && cluster.cameras.count == (try cluster.holders().count)
+        }
     }
 }
 
