@@ -28,6 +28,26 @@ struct ConfigurationTests {
         #expect(throws: Configuration.Problem.self) { try Configuration.resolve(environment: ["CITYWATCH_METRICS_TOKEN": "short"]) }
     }
 
+    @Test func clusterNodeSettingsHaveDefaultsAndBadOnesAreNamed() throws {
+        let defaults = try Configuration.resolve()
+        #expect(!defaults.nodeName.isEmpty && defaults.nodeAddress == nil && defaults.nodeCapacity == 64 && defaults.leaseSeconds == 10)
+        let set = try Configuration.resolve(environment: [
+            "CITYWATCH_NODE_NAME": "cctv-node-2", "CITYWATCH_NODE_ADDRESS": "http://10.0.0.12:8080", "CITYWATCH_NODE_CAPACITY": "0",
+            "CITYWATCH_LEASE_SECONDS": "5", "CITYWATCH_CAMERAS_MOVED_PER_MINUTE": "12",
+        ])
+        #expect(set.nodeName == "cctv-node-2" && set.nodeAddress == "http://10.0.0.12:8080" && set.nodeCapacity == 0)
+        #expect(set.leaseSeconds == 5 && set.camerasMovedPerMinute == 12)
+        for (name, value) in [("CITYWATCH_NODE_NAME", "node one"), ("CITYWATCH_NODE_ADDRESS", "10.0.0.12:8080"),
+                              ("CITYWATCH_NODE_CAPACITY", "-1"), ("CITYWATCH_LEASE_SECONDS", "1")] {
+            do {
+                _ = try Configuration.resolve(environment: [name: value])
+                Issue.record("\(name)=\(value) was taken")
+            } catch let problem as Configuration.Problem {
+                #expect(problem.setting == name && problem.reason.contains(value), "\(problem)")
+            }
+        }
+    }
+
     @Test func trustedProxiesAreAddressesOrRangesAndABadOneIsNamed() throws {
         #expect(try Configuration.resolve().trustedProxies.isEmpty)
         let proxies = try Configuration.resolve(environment: ["CITYWATCH_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24,::1"]).trustedProxies
