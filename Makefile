@@ -44,7 +44,9 @@ TEST_WIDTH ?= 6
 # Suites that time a bell press to the wall (< 1 s) run afterwards on their own: every test
 # server shares one process and its two-thread async pool with the others, and beside five
 # parallel suites a press waited 1–6 s for a thread, which says nothing about CityWatch.
-TIMED_SUITES ?= ImportBellPressTests|BellPressBrowserTests
+# The cluster suites run there too: three servers and a dozen ffmpegs time failovers, and beside
+# the rest they would only measure the machine's load.
+TIMED_SUITES ?= ImportBellPressTests|BellPressBrowserTests|ClusterNodesTests|ClusterClockSkewTests
 
 # The API fuzzer runs right after the build, before the suites: schemathesis against a fresh
 # server per role, about two minutes (scripts/fuzz-api.sh). Its tools install from PyPI while the
