@@ -19,6 +19,7 @@ import { createRulesView } from './rules.js';
 import { createSearchView } from './search.js';
 import { createAlarmsView } from './alarms.js';
 import { createProvisionView } from './provision.js';
+import { createNodesView } from './nodes.js';
 
 /**
  * Every view of the main screen; `roles: null` means every signed-in user. `eager` views are
@@ -39,6 +40,7 @@ const VIEWS = [
   { id: 'audit', korean: '감사 기록', english: 'Audit', roles: ['administrator', 'privacyOfficer'], create: createAuditView },
   { id: 'provision', korean: '영상 제공', english: 'Provision', roles: ['administrator', 'operator', 'police', 'privacyOfficer'], create: createProvisionView },
   { id: 'retention', korean: '보존', english: 'Retention', roles: ['administrator', 'privacyOfficer'], create: createRetentionView },
+  { id: 'nodes', korean: '노드', english: 'Nodes', roles: ['administrator'], create: createNodesView },
   { id: 'password', korean: '비밀번호', english: 'Password', roles: null, create: createPasswordView, secondary: true },
 ];
 

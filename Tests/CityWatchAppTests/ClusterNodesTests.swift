@@ -132,6 +132,8 @@ final class ThreeNodeCluster: Sendable {
             kill(node.pid, SIGCONT)
             node.forceKill()
         }
+        // Whatever else runs from the cluster's folder: a server faketime started as its child, ffmpegs.
+        _ = try? runProgram("/usr/bin/pkill", ["-KILL", "-f", folder.path])
         database.drop()
         if ProcessInfo.processInfo.environment["CITYWATCH_KEEP_CLUSTER"] == nil { try? FileManager.default.removeItem(at: folder) }
     }
@@ -283,7 +285,9 @@ struct ClusterClockSkewTests {
         defer { cluster.tearDown(Array(nodes.values)) }
         nodes["node-a"] = try cluster.start("node-a")
         nodes["node-skewed"] = try cluster.start("node-skewed", wrapper: [
-            // The wall clock only: a machine whose time is wrong still counts seconds right (and sleeps by them).
+            // The wall clock only: a machine whose time is wrong still counts seconds right (and
+            // sleeps by them). faketime runs the server as its child: the teardown ends every
+            // process of the cluster's folder, not only the one it started.
             "/usr/bin/env", "FAKETIME_DONT_FAKE_MONOTONIC=1", "/usr/bin/faketime", "-m", "-f", "+1h"])
         try await RecordingServiceTests.eventually("two cameras to each node", timeout: .seconds(60)) {
             let holders = try cluster.holders()

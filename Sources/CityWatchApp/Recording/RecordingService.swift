@@ -310,8 +310,12 @@ public final class RecordingService: Service, Sendable {
     }
 
     /// Writes `event`; a failed write is kept and tried again, so a store that refuses for a
-    /// while (locked, restarting) loses no segment's row.
-    private func write(_ event: PipelineEvent, lease: LeaseToken?, attempts: Int) async {
+    /// while (locked, restarting) loses no segment's row. Returns false when it failed and was
+    /// queued again (`requeue`) or is to be (not `requeue`).
+    @discardableResult
+    private func write(_ event: PipelineEvent, lease: LeaseToken?, attempts: Int, requeue: Bool = true) async -> Bool {
+        // Counted once it has been tried (tests wait on the count, then read the store).
+        defer { if attempts == 0 { written.withLock { $0 += 1 } } }
         do {
             try await store(event, lease: lease)
             if case .segmentClosed(let segment) = event {
@@ -327,14 +331,15 @@ public final class RecordingService: Service, Sendable {
             // Segments are kept until their row is written; health and gaps are given up after a while.
             if case .segmentClosed = event {} else if attempts >= 30 {
                 logger.error("a camera event was not stored and is given up", metadata: ["error": .string(problem)])
-                return
+                return true
             }
             if attempts == 0 {
                 logger.error("cannot record a camera event; will try again", metadata: ["error": .string(problem)])
             }
-            retries.withLock { $0.append(FailedWrite(event: event, lease: lease, attempts: attempts + 1)) }
+            if requeue { retries.withLock { $0.append(FailedWrite(event: event, lease: lease, attempts: attempts + 1)) } }
+            return false
         }
-        if attempts == 0 { written.withLock { $0 += 1 } }
+        return true
     }
 
     private func retryFailedWrites() async {
@@ -342,8 +347,13 @@ public final class RecordingService: Service, Sendable {
             defer { queue = [] }
             return queue
         }
-        for failed in due {
-            await write(failed.event, lease: failed.lease, attempts: failed.attempts)
+        // The oldest first; while it still fails the rest wait untried, so a store that is down
+        // for an hour gets one attempt a round, not one per segment recorded meanwhile.
+        for (index, failed) in due.enumerated() where !(await write(failed.event, lease: failed.lease, attempts: failed.attempts, requeue: false)) {
+            var again = failed
+            again.attempts += 1
+            retries.withLock { $0.insert(contentsOf: [again] + due[(index + 1)...], at: 0) }
+            return
         }
     }
 
