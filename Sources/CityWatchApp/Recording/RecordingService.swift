@@ -347,14 +347,25 @@ public final class RecordingService: Service, Sendable {
             defer { queue = [] }
             return queue
         }
-        // The oldest first; while it still fails the rest wait untried, so a store that is down
-        // for an hour gets one attempt a round, not one per segment recorded meanwhile.
-        for (index, failed) in due.enumerated() where !(await write(failed.event, lease: failed.lease, attempts: failed.attempts, requeue: false)) {
-            var again = failed
-            again.attempts += 1
-            retries.withLock { $0.insert(contentsOf: [again] + due[(index + 1)...], at: 0) }
-            return
+        // Each tried once a round, except when three in a row fail (the store is down): then the
+        // rest wait untried, and go first next round. A long outage costs a few attempts a round,
+        // not one per segment recorded meanwhile, and one write that keeps failing holds up none.
+        var again: [FailedWrite] = []
+        var failuresInARow = 0
+        for (index, failed) in due.enumerated() {
+            if await write(failed.event, lease: failed.lease, attempts: failed.attempts, requeue: false) {
+                failuresInARow = 0
+                continue
+            }
+            again.append(FailedWrite(event: failed.event, lease: failed.lease, attempts: failed.attempts + 1))
+            failuresInARow += 1
+            if failuresInARow >= 3 {
+                let untried = due[(index + 1)...]
+                retries.withLock { $0.insert(contentsOf: Array(untried) + again, at: 0) }
+                return
+            }
         }
+        retries.withLock { $0.insert(contentsOf: again, at: 0) }
     }
 
     /// Carries out what the indexing watch decided: the log, the camera's health, its history.
