@@ -80,7 +80,11 @@ public final class LiveHub: Sendable {
             state.subscribers[id] = Subscriber(continuation: continuation, waitingForKeyframe: waiting)
         }
         continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+            // This runs while the cancelled viewer task's status is locked, and `ingest` yields
+            // (which may take that same lock to wake the viewer) while holding `state`: waiting
+            // for `state` here deadlocked both threads (a viewer leaving while a fragment came).
+            // When `state` is busy the subscriber goes at the next delivery instead.
+            _ = self?.state.withLockIfAvailable { $0.subscribers.removeValue(forKey: id) }
         }
         return (id, stream)
     }
@@ -148,11 +152,20 @@ public final class LiveHub: Sendable {
         for (id, var subscriber) in state.subscribers {
             if subscriber.waitingForKeyframe {
                 guard isKeyframe, let initialization = state.initialization else { continue }
-                subscriber.continuation.yield(initialization)
+                if case .terminated = subscriber.continuation.yield(initialization) {
+                    state.subscribers[id] = nil  // left while `state` was busy (see `subscription`)
+                    continue
+                }
                 subscriber.waitingForKeyframe = false
             }
-            if case .dropped = subscriber.continuation.yield(.fragment(bytes: bytes)) {
+            switch subscriber.continuation.yield(.fragment(bytes: bytes)) {
+            case .terminated:
+                state.subscribers[id] = nil
+                continue
+            case .dropped:
                 subscriber.waitingForKeyframe = true
+            default:
+                break
             }
             state.subscribers[id] = subscriber
         }
