@@ -91,6 +91,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecordingController())
     try app.register(collection: RetentionController())
     try app.register(collection: ClusterController())
+    try app.register(collection: ClusterPeerController())
     try app.register(collection: AnalyticsController())
     try app.register(collection: SearchController())
     try app.register(collection: CastNetController())

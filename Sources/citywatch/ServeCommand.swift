@@ -155,6 +155,12 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
         // only after every pipeline has cut and indexed its segment.
         services.insert(.init(service: membership), at: 0)
         app.cluster = membership
+        // Live video, playback and export of cameras the other nodes hold, through them.
+        let peers = ClusterPeers(node: configuration.nodeName, secret: configuration.clusterSecret.map(ClusterSecret.init),
+                                 database: { app.db }, clusterTime: { membership.clusterTime() },
+                                 leaseSeconds: Double(configuration.leaseSeconds), dataDirectory: configuration.dataDirectory, tools: tools)
+        services.append(.init(service: peers))
+        app.clusterPeers = peers
     }
     if configuration.analysisFrames {
         var detector: ObjectDetector?

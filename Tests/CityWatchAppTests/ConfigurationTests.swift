@@ -48,6 +48,20 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func aClusterSecretIsLongAndNeverEchoedWhenRefused() throws {
+        #expect(try Configuration.resolve().clusterSecret == nil)
+        let secret = String(repeating: "7f", count: 32)
+        #expect(try Configuration.resolve(environment: ["CITYWATCH_CLUSTER_SECRET": secret]).clusterSecret == secret)
+        for bad in ["too-short-secret", String(repeating: "a", count: 20) + " " + String(repeating: "b", count: 20)] {
+            do {
+                _ = try Configuration.resolve(environment: ["CITYWATCH_CLUSTER_SECRET": bad])
+                Issue.record("'\(bad)' was taken")
+            } catch let problem as Configuration.Problem {
+                #expect(problem.setting == "CITYWATCH_CLUSTER_SECRET" && problem.reason.contains("32 characters") && !problem.description.contains(bad))
+            }
+        }
+    }
+
     @Test func trustedProxiesAreAddressesOrRangesAndABadOneIsNamed() throws {
         #expect(try Configuration.resolve().trustedProxies.isEmpty)
         let proxies = try Configuration.resolve(environment: ["CITYWATCH_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24,::1"]).trustedProxies

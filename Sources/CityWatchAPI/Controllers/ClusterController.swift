@@ -34,6 +34,9 @@ struct ClusterController: RouteCollection {
         /// The answering node's own view of itself: `active`, `storeUnreachable`, `nameInUse`, …
         var state: String?
         var stateDetail: String?
+        /// The answering node's link to this peer: `ok`, `unreachable`, `refused`, `noSecret`.
+        var link: String?
+        var linkDetail: String?
     }
 
     struct UnadoptedDTO: Content {
@@ -65,12 +68,14 @@ struct ClusterController: RouteCollection {
         guard req.db.isPostgres else { return ClusterDTO(clustered: false, leaseSeconds: configuration.leaseSeconds, nodes: [], unadopted: []) }
         let store = ClusterStore(database: req.db)
         let membership = req.application.cluster
+        let links = req.application.clusterPeers?.peerLinks ?? [:]
         let nodes = try await store.nodes(liveSeconds: Double(configuration.leaseSeconds)).map { node in
             let own = membership.flatMap { $0.ownership.node == node.name ? $0.state : nil }
+            let link = node.alive ? links[node.name] : nil
             return NodeDTO(name: node.name, address: node.address, capacity: node.capacity, version: node.version, draining: node.draining,
                            alive: node.alive, silentSeconds: (node.silentSeconds * 10).rounded() / 10, cameras: node.cameras,
                            startedAt: node.startedAt, heartbeatAt: node.heartbeatAt, stoppedAt: node.stoppedAt, answering: own != nil,
-                           state: own?.state.rawValue, stateDetail: own?.detail)
+                           state: own?.state.rawValue, stateDetail: own?.detail, link: link?.state, linkDetail: link?.detail)
         }
         let unadopted = try await store.unadopted(limit: 100).map {
             UnadoptedDTO(cameraId: $0.camera, node: $0.node, path: $0.path, from: $0.start, to: $0.end, bytes: $0.bytes, reason: $0.reason, foundAt: $0.foundAt)

@@ -40,12 +40,14 @@ struct ExportController: RouteCollection {
         for id in body.cameraIds where !scope.contains(id) || snapshot.camera(id) == nil {
             throw Abort(.notFound, reason: "no camera \(id)")
         }
-        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
+                                      peers: req.application.clusterPeers)
         let manifest: EvidenceManifest
         do {
             (manifest, _) = try await service.export(cameraIDs: body.cameraIds, from: body.from, to: body.to, reason: body.reason, actor: user.username,
                                                      unmasked: user.role.seesBehindPrivacyMasks)
         } catch let problem as EvidenceService.Problem {
+            if case .unavailable = problem { throw Abort(.serviceUnavailable, reason: problem.description) }
             throw Abort(.badRequest, reason: problem.description)
         }
         let dto = ExportDTO(id: manifest.exportId, manifest: manifest, download: "/api/exports/\(manifest.exportId.uuidString.lowercased())/download",

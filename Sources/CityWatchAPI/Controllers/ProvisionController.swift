@@ -47,7 +47,7 @@ struct ProvisionController: RouteCollection {
     }
 
     func service(_ req: Request) -> ProvisionService {
-        ProvisionService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        ProvisionService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock, peers: req.application.clusterPeers)
     }
 
     /// Answers 404 for a camera the user may not see.
@@ -135,7 +135,8 @@ struct ProvisionController: RouteCollection {
         if user.role != .privacyOfficer { try await checkVisible(request.cameraIds, req) }
         try request.checkExportable()
         // The job outlives this request: it works on the application's database, not the request's.
-        let background = ProvisionService(database: req.application.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let background = ProvisionService(database: req.application.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
+                                          peers: req.application.clusterPeers)
         let jobs = req.cityWatch.provisionExports
         let (job, _) = try await jobs.start(id, by: user.username) { progress in
             try await background.export(id, actor: user.username, onProgress: progress)
@@ -148,7 +149,10 @@ struct ProvisionController: RouteCollection {
         }
         guard let (ended, outcome) = try await jobs.wait(id) else { throw Abort(.internalServerError, reason: "the export job was not kept") }
         if case .local(.failure(let failure)) = outcome {
-            if let problem = failure as? EvidenceService.Problem { throw Abort(.badRequest, reason: problem.description) }
+            if let problem = failure as? EvidenceService.Problem {
+                if case .unavailable = problem { throw Abort(.serviceUnavailable, reason: problem.description) }
+                throw Abort(.badRequest, reason: problem.description)
+            }
             throw failure
         }
         guard let result = try await exportResult(ended, outcome: outcome, req: req) else {

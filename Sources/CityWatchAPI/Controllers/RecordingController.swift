@@ -106,9 +106,13 @@ struct RecordingController: RouteCollection {
         if let open = await req.application.recording?.pipeline(for: camera.id)?.segmentBeingWritten(), open.start < now, open.start < to, now > from {
             recordingNow = .init(start: open.start, end: now)
         }
-        return RecordingsDTO(cameraId: camera.id, from: from, to: to, ranges: ranges, gaps: gaps,
-                             segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes) },
-                             recordingNow: recordingNow)
+        var dto = RecordingsDTO(cameraId: camera.id, from: from, to: to, ranges: ranges, gaps: gaps,
+                                segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes, node: $0.node) },
+                                recordingNow: recordingNow)
+        if let peers = req.application.clusterPeers {
+            dto.unavailable = try await peers.unavailable(segments).map { .init(start: $0.start, end: $0.end, node: $0.node, reason: $0.reason) }
+        }
+        return dto
     }
 
     func segmentVideo(req: Request) async throws -> Response {
@@ -150,9 +154,18 @@ extension Request {
     /// `video.live.end`; `stillAllowed` ends it once the viewer's right to watch has gone.
     func liveVideo(camera: UUID, viewer: String, role: Role, extraDetails: [String: AuditValue] = [:],
                    stillAllowed: @escaping AccessCheck) async throws -> Response {
-        guard let pipeline = application.recording?.pipeline(for: camera) else {
+        // Recorded here, or (in a cluster) by another node, whose stream this node relays.
+        let pipeline = application.recording?.pipeline(for: camera)
+        var holder: String?
+        if pipeline == nil, let peers = application.clusterPeers, let held = try await ClusterStore(database: db).holder(of: camera),
+           held.node != peers.node {
+            holder = held.node
+        }
+        guard pipeline != nil || holder != nil else {
             // A browser cannot read the status of a refused WebSocket handshake: accept, say why, close.
-            let reason = "camera \(camera) is not being recorded here, so it has no live video"
+            let reason = application.clusterPeers == nil
+                ? "camera \(camera) is not being recorded here, so it has no live video"
+                : "camera \(camera) is not being recorded by any node now, so it has no live video"
             return webSocket { _, socket in
                 try? await socket.send("{\"type\":\"error\",\"status\":409,\"reason\":\"\(reason)\"}")
                 try? await socket.close(code: .init(codeNumber: 4409))
@@ -162,19 +175,26 @@ extension Request {
         let filter = try await privacyMaskFilter(camera: camera, for: role)
         typealias Viewer = @Sendable (AsyncStream<LiveHub.Message>) async -> Void
         let watch: @Sendable (Viewer) async -> Void
-        if let filter {
-            guard let relay = await application.recording?.maskedLive(for: camera, filter: filter) else {
-                throw Abort(.conflict, reason: "camera \(camera) is not being recorded here, so it has no live video")
+        if let pipeline {
+            if let filter {
+                guard let relay = await application.recording?.maskedLive(for: camera, filter: filter) else {
+                    throw Abort(.conflict, reason: "camera \(camera) is not being recorded here, so it has no live video")
+                }
+                watch = { viewer in await relay.watch(viewer) }
+            } else {
+                watch = { viewer in await pipeline.live.watch(viewer) }
             }
-            watch = { viewer in await relay.watch(viewer) }
         } else {
-            watch = { viewer in await pipeline.live.watch(viewer) }
+            let peers = application.clusterPeers!
+            watch = { viewer in await peers.watchLive(camera: camera, filter: filter, viewer) }
         }
         let audit = self.audit
         let clock = cityWatch.clock
         let viewers = cityWatch.liveViewers
         let masked = filter != nil
-        let startDetails = masked ? extraDetails.merging(["masked": .bool(true)]) { _, masked in masked } : extraDetails
+        var startDetails = masked ? extraDetails.merging(["masked": .bool(true)]) { _, masked in masked } : extraDetails
+        if let holder { startDetails["relayedFrom"] = .string(holder) }
+        let relayedFrom = holder
         // Written before the socket opens: no video is shown that the log does not hold.
         let started = clock()
         try await audit.append(AuditEvent(actor: viewer, action: "video.live.start", target: camera.uuidString, details: startDetails))
@@ -188,7 +208,8 @@ extension Request {
                         for await message in messages {
                             switch message {
                             case let .initialization(bytes, codec):
-                                let header = "{\"type\":\"init\",\"codec\":\"\(codec ?? "")\",\"masked\":\(masked)}"
+                                let header = "{\"type\":\"init\",\"codec\":\"\(codec ?? "")\",\"masked\":\(masked)"
+                                    + (relayedFrom.map { ",\"relayedFrom\":\"\($0)\"" } ?? "") + "}"
                                 try? await socket.send(header)
                                 try? await socket.send(raw: bytes, opcode: .binary)
                             case .fragment(let bytes):
@@ -220,6 +241,18 @@ extension Request {
         }
     }
 
+    /// Where `segment`'s file can be read on this node: its own path, or a copy from the node
+    /// that recorded it. 503 "unavailable on node X" when that node is down (the footage is not
+    /// lost: it comes back with the node), 404 when it no longer has the file.
+    func localSegmentPath(_ segment: SegmentModel) async throws -> String {
+        guard let peers = application.clusterPeers else { return segment.path }
+        do {
+            return try await peers.localPath(of: segment)
+        } catch let unavailable as ClusterPeers.Unavailable {
+            throw Abort(unavailable.missing ? .notFound : .serviceUnavailable, reason: unavailable.description)
+        }
+    }
+
     /// Streams recorded segment `segment` to `viewer` (masked when `role` may not see behind
     /// the camera's privacy masks), audit-logged as `video.playback` with `extraDetails` once per
     /// viewing session (`session`: the sign-in, or the share) of the segment, whatever byte
@@ -227,15 +260,17 @@ extension Request {
     func segmentFile(_ segment: SegmentModel, viewer: String, role: Role, session: UUID,
                      extraDetails: [String: AuditValue] = [:]) async throws -> Response {
         let id = try segment.requireID()
-        guard FileManager.default.fileExists(atPath: segment.path) else {
+        // In a cluster the file may be on the node that recorded it: read from there.
+        var path = try await localSegmentPath(segment)
+        guard FileManager.default.fileExists(atPath: path) else {
             throw Abort(.notFound, reason: "the recording file is not on this server (it may have been deleted by retention)")
         }
         // Viewers who may not see behind the privacy masks get a masked copy.
-        var path = segment.path
         let filter = try await privacyMaskFilter(camera: segment.cameraID, for: role)
         if let filter {
             let cache = cityWatch.maskedPlayback
-            do { path = try await cache.copy(of: segment.path, id: id, filter: filter) } catch {
+            let source = path
+            do { path = try await cache.copy(of: source, id: id, filter: filter) } catch {
                 logger.error("masked playback failed", metadata: ["segment": "\(id)", "error": "\(error)"])
                 throw Abort(.serviceUnavailable, reason: "this camera has privacy masks and the masked copy of the recording could not be made; try again")
             }
@@ -243,7 +278,11 @@ extension Request {
             if let next = try await RecordingRepository(database: db)
                 .segments(camera: segment.cameraID, from: segment.end, to: segment.end.addingTimeInterval(5))
                 .first(where: { $0.id != id && $0.start >= segment.start }), let nextID = next.id {
-                Task { _ = try? await cache.copy(of: next.path, id: nextID, filter: filter) }
+                let peers = application.clusterPeers
+                Task {
+                    guard let nextPath = try? await peers?.localPath(of: next) ?? next.path else { return }
+                    _ = try? await cache.copy(of: nextPath, id: nextID, filter: filter)
+                }
             }
         }
         // A player asks for a file in byte ranges, in whatever order and spelling it likes: the

@@ -103,7 +103,11 @@ extension Request {
     /// writing now, which is indexed only when it closes.
     func recordedFile(camera: UUID, at: Date) async throws -> (path: String, start: Date)? {
         let segments = try await RecordingRepository(database: db).segments(camera: camera, from: at, to: at.addingTimeInterval(0.001))
-        if let segment = segments.last(where: { FileManager.default.fileExists(atPath: $0.path) }) { return (segment.path, segment.start) }
+        for segment in segments.reversed() {
+            // In a cluster, read from the node that recorded it (503 while that node is down).
+            let path = try await localSegmentPath(segment)
+            if FileManager.default.fileExists(atPath: path) { return (path, segment.start) }
+        }
         guard let open = await application.recording?.pipeline(for: camera)?.segmentBeingWritten(), open.start <= at,
               at <= cityWatch.clock(), FileManager.default.fileExists(atPath: open.path) else { return nil }
         return (open.path, open.start)

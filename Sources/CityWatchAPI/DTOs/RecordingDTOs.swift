@@ -71,11 +71,21 @@ struct RecordingsDTO: Content {
         var start: Date
         var end: Date
         var bytes: Int64
+        /// The node that recorded it (in a cluster).
+        var node: String?
     }
 
     struct Range: Content {
         var start: Date
         var end: Date
+    }
+
+    /// Recorded footage on a node of the cluster that cannot give it now.
+    struct Unavailable: Content {
+        var start: Date
+        var end: Date
+        var node: String
+        var reason: String
     }
 
     var cameraId: UUID
@@ -89,6 +99,9 @@ struct RecordingsDTO: Content {
     /// The segment the recorder is writing, from its start to now: recorded, but indexed and
     /// playable only once it closes (nil when this server is not recording the camera).
     var recordingNow: Range?
+    /// Stretches of `ranges` recorded by a node that is down now: recorded, not lost, but not
+    /// playable until that node is back.
+    var unavailable: [Unavailable] = []
 }
 
 /// `POST /api/holds`.

@@ -25,6 +25,13 @@ struct NodeGauges {
         if let cluster = request.application.cluster { gauges.readCluster(cluster) }
         gauges.set("citywatch_live_viewers", "Live video sockets open on this node, plain and masked",
                    request.cityWatch.liveViewers.current)
+        gauges.set("citywatch_live_relays_served", "Live streams this node sends to other nodes of the cluster now",
+                   request.cityWatch.liveViewers.relaysServed)
+        if let peers = request.application.clusterPeers {
+            gauges.set("citywatch_live_relays_received", "Cameras of other nodes whose live video is relayed to this node now", peers.relayCount)
+            gauges.set("citywatch_cluster_peers_unhealthy", "Peers this node cannot reach or that refuse it (see the Nodes view)",
+                       peers.peerLinks.values.filter { $0 != .ok }.count)
+        }
         gauges.set("citywatch_http_requests_in_flight", "Requests being answered now, this scrape included", request.cityWatch.inFlight.current)
         var text: [UInt8] = []
         gauges.registry.emit(into: &text)

@@ -4,7 +4,35 @@ import OpenAPIKit
 extension APIDocument {
     static var cluster: [APIEndpoint] {
         let administrators = Access.only(.administrator)
+        let peers = ClusterPeerController.peerSignature
+        let peerRefusal = APIAnswer.refused(401, "No valid `X-CityWatch-Peer` signature (or this node has no cluster secret).")
         return [
+            APIEndpoint(
+                method: .get, path: "/api/cluster/peer/ping", access: peers, tag: .system, summary: "Node to node: who are you",
+                description: """
+                    For the nodes of a cluster only, signed with the cluster secret (`X-CityWatch-Peer: node=…; time=…; \
+                    signature=…`, HMAC-SHA256 of method, path, node and time, good for 60 s of the cluster's time). → \
+                    `{node, asker, camerasHeld}`. Each node asks every peer each lease: the Nodes view shows an unreachable \
+                    address or a different secret
+                    """,
+                answers: [.ok(object(nil, ["node": text, "asker": text, "camerasHeld": integer])), peerRefusal]),
+            APIEndpoint(
+                method: .get, path: "/api/cluster/peer/cameras/:id/live", access: peers, tag: .system, summary: "Node to node: live video",
+                description: """
+                    Signed like the ping. The camera's live fragmented MP4 as this node records it, for as long as the asking \
+                    node reads; the asking node fans it out to its viewers (one stream per camera) and writes their audit \
+                    entries. 409 when the camera is not recorded here
+                    """,
+                answers: [.file(.mp4, "The live stream."), peerRefusal, .refused(409, "The camera is not recorded on this node.")],
+                fuzzing: .skip("an endless stream, for nodes only")),
+            APIEndpoint(
+                method: .get, path: "/api/cluster/peer/segments/:id", access: peers, tag: .system, summary: "Node to node: a segment",
+                description: """
+                    Signed like the ping. A segment file this node recorded, for playback or export through another node \
+                    (which checks the viewer's rights and masks, and writes the audit entry). 404 when this node did not \
+                    record it or retention deleted it
+                    """,
+                answers: [.file(.mp4, "The segment."), peerRefusal, .refused(404, "Not recorded here, or deleted.")]),
             APIEndpoint(
                 method: .get, path: "/api/cluster/nodes", access: administrators, tag: .system, summary: "Cluster nodes",
                 description: """
@@ -36,11 +64,14 @@ extension APISchemas {
             ]),
             "ClusterNode": object("""
                 `alive`: a heartbeat within the lease and not stopped. `state` (the answering node only): `starting`, `active`, \
-                `storeUnreachable`, `nameInUse` or `stopped`.
+                `storeUnreachable`, `nameInUse` or `stopped`. `link` (the answering node's view of each live peer, probed \
+                each lease): `ok`, `unreachable` (its address does not answer), `refused` (most often a different cluster \
+                secret) or `noSecret` (the answering node has none), with `linkDetail`.
                 """, [
                     "name": text, "address": text, "capacity": integer, "version": text, "draining": boolean, "alive": boolean,
                     "silentSeconds": number, "cameras": integer, "startedAt": time, "heartbeatAt": time, "stoppedAt": optional(time),
                     "answering": boolean, "state": optional(text), "stateDetail": optional(text),
+                    "link": optional(text), "linkDetail": optional(text),
                 ]),
             "UnadoptedFootage": object("A file kept on `node` but not indexed: the camera was another node's at that time.", [
                 "cameraId": uuid, "node": text, "path": text, "from": time, "to": time, "bytes": integer, "reason": text, "foundAt": time,

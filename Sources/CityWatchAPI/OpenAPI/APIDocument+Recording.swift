@@ -55,7 +55,7 @@ extension APIDocument {
                 headers: [header("Range", text, "A byte range of the file.")],
                 answers: [.file(.mp4, "The segment."), .file(.mp4, "Part of the segment.", status: 206),
                           .refused(416, "The range lies outside the file."),
-                          .refused(503, "The masked copy could not be made.")]),
+                          .refused(503, "The masked copy could not be made, or (in a cluster) the segment is on a node that is down: `unavailable on node X`.")]),
             APIEndpoint(
                 method: .get, path: "/api/cameras/:id/live", access: viewers, tag: .recording, summary: "Live video (WebSocket)",
                 description: """
@@ -101,7 +101,8 @@ extension APIDocument {
                     requester is an administrator or privacy officer; audit-logged as `video.export`
                     """,
                 body: .json(object(nil, ["cameraIds": list(uuid), "from": time, "to": time, "reason": text])),
-                answers: [.created(ref("Export")), .refused(404, "A camera the user may not see.")]),
+                answers: [.created(ref("Export")), .refused(404, "A camera the user may not see."),
+                          .refused(503, "In a cluster: footage in the range is on a node that is down (named); an export is never partial.")]),
             APIEndpoint(
                 method: .get, path: "/api/exports/:id/download", access: exporters, tag: .retention, summary: "Download an export",
                 description: """

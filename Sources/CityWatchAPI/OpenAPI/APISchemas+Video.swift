@@ -25,11 +25,14 @@ extension APISchemas {
                 ]),
             "Recordings": object("""
                 `ranges`: stretches of continuous recording; `gaps`: outages the recorder noticed; `recordingNow`: the \
-                segment this server is writing (start to now), playable once it closes.
+                segment this server is writing (start to now), playable once it closes. In a cluster each segment names \
+                the `node` that recorded it, and `unavailable` lists stretches recorded by a node that is down now (not \
+                lost: playable again once it is back).
                 """, [
                     "cameraId": uuid, "from": time, "to": time, "ranges": list(ref("TimeSpan")), "gaps": list(ref("TimeSpan")),
-                    "segments": list(object(nil, ["id": uuid, "start": time, "end": time, "bytes": integer])),
+                    "segments": list(object(nil, ["id": uuid, "start": time, "end": time, "bytes": integer, "node": optional(text)])),
                     "recordingNow": optionalRef("TimeSpan"),
+                    "unavailable": list(object(nil, ["start": time, "end": time, "node": text, "reason": text])),
                 ]),
             "TimeSpan": object(nil, ["start": time, "end": time]),
             "Hold": object(nil, [

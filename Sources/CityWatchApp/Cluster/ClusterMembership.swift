@@ -51,6 +51,8 @@ public final class ClusterMembership: Service, Sendable {
     let logger: Logger
     private let status = Mutex<(state: State, detail: String?)>((.starting, nil))
     private let counters = Mutex<Counters>(Counters())
+    /// The database's clock minus this node's, from the last heartbeat.
+    private let clockOffset = Mutex<TimeInterval>(0)
 
     /// What the node has done since it started.
     public struct Counters: Sendable, Equatable {
@@ -74,6 +76,14 @@ public final class ClusterMembership: Service, Sendable {
     /// The recorder whose cameras this node holds.
     public var recordingService: RecordingService? { recording }
     public var counts: Counters { counters.withLock { $0 } }
+
+    /// The cluster's time: this node's clock corrected by the database's (within a round trip).
+    /// Node-to-node requests are signed with it, so a node whose clock is wrong is not refused.
+    public func clusterTime() -> Date { Date().addingTimeInterval(clockOffset.withLock { $0 }) }
+
+    /// This node's name and the lease length.
+    public var node: String { settings.node }
+    public var leaseSeconds: Double { settings.leaseSeconds }
 
     var round: Duration { .milliseconds(Int(settings.leaseSeconds * 1000 / 3)) }
 
@@ -143,7 +153,8 @@ public final class ClusterMembership: Service, Sendable {
 
     /// One round; returns how much of the moving allowance it spent.
     func oneRound(store: ClusterStore, mayClaim: Bool, allowance: Int) async throws -> Int {
-        guard try await store.heartbeat(name: settings.node, instance: instance) else {
+        let asked = Date()
+        guard let beat = try await store.heartbeat(name: settings.node, instance: instance) else {
             // Another process took this node's name after it was silent too long: it holds nothing.
             setState(.nameInUse, "another process registered as node '\(settings.node)' while this one was silent")
             let held = Set(ownership.tokens.keys)
@@ -151,6 +162,9 @@ public final class ClusterMembership: Service, Sendable {
             await recording.letGo(held, reason: "node name taken over")
             return 0
         }
+        // The database's clock, as near as this node can tell (half the round trip either way).
+        let answered = Date()
+        clockOffset.withLock { $0 = beat.timeIntervalSince(asked) - answered.timeIntervalSince(asked) / 2 }
         let renewed = try await store.renew(node: settings.node, seconds: settings.leaseSeconds)
         let before = ownership.tokens
         let lost = before.filter { renewed[$0.key] != $0.value }.map(\.key)

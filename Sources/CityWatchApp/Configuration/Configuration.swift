@@ -100,6 +100,10 @@ public struct Configuration: Sendable {
     /// Cameras a minute that may move to a node that joins (the others keep theirs otherwise).
     /// Default 30.
     public var camerasMovedPerMinute = 30
+    /// The secret the nodes of a cluster share to sign their requests to each other (live video
+    /// relayed, segments read for playback and export). At least 32 characters; nil: this node
+    /// neither asks its peers nor answers them.
+    public var clusterSecret: String?
 
     /// The shape of log lines.
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -149,6 +153,7 @@ public struct Configuration: Sendable {
         case nodeCapacity = "CITYWATCH_NODE_CAPACITY"
         case leaseSeconds = "CITYWATCH_LEASE_SECONDS"
         case camerasMovedPerMinute = "CITYWATCH_CAMERAS_MOVED_PER_MINUTE"
+        case clusterSecret = "CITYWATCH_CLUSTER_SECRET"
     }
 
     /// OpenStreetMap's standard tiles, the default base map.
@@ -289,6 +294,12 @@ public struct Configuration: Sendable {
         configuration.nodeCapacity = try integer(.nodeCapacity, default: 64, range: 0...100_000)
         configuration.leaseSeconds = try integer(.leaseSeconds, default: 10, range: 2...600)
         configuration.camerasMovedPerMinute = try integer(.camerasMovedPerMinute, default: 30, range: 1...100_000)
+        if let (secret, source) = lookup(.clusterSecret), !secret.isEmpty {
+            guard secret.count >= 32, secret.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw problem(.clusterSecret, source, "a cluster secret is at least 32 characters without spaces, the same on every node (e.g. `openssl rand -hex 32`)")
+            }
+            configuration.clusterSecret = secret
+        }
         return configuration
     }
 

@@ -16,6 +16,8 @@ public struct EvidenceService: Sendable {
         case unknownCamera(UUID)
         case reasonRequired
         case nothingRecorded
+        /// Footage in the range sits on a node of the cluster that cannot give it now.
+        case unavailable(camera: UUID, from: Date, node: String, reason: String)
 
         public var description: String {
             switch self {
@@ -25,6 +27,9 @@ public struct EvidenceService: Sendable {
             case .unknownCamera(let id): "no camera \(id)"
             case .reasonRequired: "say why the footage is exported (3–500 characters)"
             case .nothingRecorded: "none of the cameras recorded anything in that range"
+            case let .unavailable(camera, from, node, reason):
+                "footage of camera \(camera) from \(ISO8601DateFormatter().string(from: from)) is unavailable on node \(node) (\(reason)): "
+                    + "an export holds everything recorded in its range, so export again once that node is back, or choose a range without it"
             }
         }
     }
@@ -36,13 +41,16 @@ public struct EvidenceService: Sendable {
     let configuration: Configuration
     let tools: MediaTools
     let clock: @Sendable () -> Date
+    /// The cluster's other nodes, which hold the segments they recorded; nil on a single node.
+    let peers: ClusterPeers?
 
     public init(database: any Database, configuration: Configuration, tools: MediaTools = MediaTools(),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, peers: ClusterPeers? = nil) {
         self.database = database
         self.configuration = configuration
         self.tools = tools
         self.clock = clock
+        self.peers = peers
     }
 
     /// Where exports are written.
@@ -75,9 +83,20 @@ public struct EvidenceService: Sendable {
         var seen = Set<UUID>()
         for id in cameraIDs where seen.insert(id).inserted {
             guard let camera = cameraByID[id], let site = siteByID[camera.siteID] else { throw Problem.unknownCamera(id) }
-            let segments = try await repository.segments(camera: id, from: from, to: to)
-                .filter { FileManager.default.fileExists(atPath: $0.path) }
-                .map { RecordedSegment(cameraID: id, path: $0.path, start: $0.start, end: $0.end, bytes: $0.bytes) }
+            var segments: [RecordedSegment] = []
+            for segment in try await repository.segments(camera: id, from: from, to: to) {
+                // In a cluster a segment is read from the node that recorded it.
+                var path = segment.path
+                if let peers {
+                    do { path = try await peers.localPath(of: segment) } catch let unavailable as ClusterPeers.Unavailable {
+                        // Gone (retention) is like a file missing here; a node down is not.
+                        if unavailable.missing { continue }
+                        throw Problem.unavailable(camera: id, from: segment.start, node: unavailable.node, reason: unavailable.reason)
+                    }
+                }
+                guard FileManager.default.fileExists(atPath: path) else { continue }
+                segments.append(RecordedSegment(cameraID: id, path: path, start: segment.start, end: segment.end, bytes: segment.bytes))
+            }
             var masks = unmasked && provision == nil ? [] : try await AnalyticsRepository(database: database).settings(for: id).privacyMasks
             var blurs: [EvidenceExporter.Blur] = []
             if let provision {

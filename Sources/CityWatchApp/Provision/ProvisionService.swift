@@ -24,9 +24,9 @@ public struct ProvisionService: Sendable {
     let clock: @Sendable () -> Date
 
     public init(database: any Database, configuration: Configuration, tools: MediaTools = MediaTools(),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, peers: ClusterPeers? = nil) {
         self.database = database
-        self.evidence = EvidenceService(database: database, configuration: configuration, tools: tools, clock: clock)
+        self.evidence = EvidenceService(database: database, configuration: configuration, tools: tools, clock: clock, peers: peers)
         self.clock = clock
     }
 

@@ -133,7 +133,15 @@ public final class LiveHub: Sendable {
             for piece in pieces {
                 switch piece {
                 case let .initialization(bytes, codec):
-                    state.initialization = .initialization(bytes: bytes, codec: codec)
+                    let fresh = Message.initialization(bytes: bytes, codec: codec)
+                    if let previous = state.initialization, previous != fresh {
+                        // A new stream inside the same byte stream (a relayed camera whose holder
+                        // restarted it): every viewer starts again at its next keyframe.
+                        state.sinceKeyframe = []
+                        state.cachedBytes = 0
+                        for id in state.subscribers.keys { state.subscribers[id]?.waitingForKeyframe = true }
+                    }
+                    state.initialization = fresh
                 case let .fragment(bytes, isKeyframe):
                     if isKeyframe {
                         state.sinceKeyframe = [bytes]

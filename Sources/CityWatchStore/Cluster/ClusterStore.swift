@@ -115,11 +115,12 @@ public struct ClusterStore: Sendable {
         }
     }
 
-    /// Beats for node `name`; false when another instance has taken the name since.
-    public func heartbeat(name: String, instance: UUID) async throws -> Bool {
-        !(try await database.sql.raw("""
-            UPDATE cluster_nodes SET heartbeat_at = now() WHERE name = \(bind: name) AND instance = \(bind: instance) RETURNING name
-            """).all()).isEmpty
+    /// Beats for node `name`; returns the database's clock at the beat, nil when another
+    /// instance has taken the name since.
+    public func heartbeat(name: String, instance: UUID) async throws -> Date? {
+        try await database.sql.raw("""
+            UPDATE cluster_nodes SET heartbeat_at = now() WHERE name = \(bind: name) AND instance = \(bind: instance) RETURNING heartbeat_at
+            """).first()?.decode(column: "heartbeat_at", as: Date.self)
     }
 
     /// Marks node `name` stopped (a clean stop: it holds nothing now).
@@ -222,6 +223,15 @@ public struct ClusterStore: Sendable {
                   epoch: try row.decode(column: "epoch", as: Int64.self), secondsLeft: try row.decode(column: "left_s", as: Double.self),
                   ageSeconds: try row.decode(column: "age_s", as: Double.self))
         }
+    }
+
+    /// The live holder of `camera` and its address; nil when nobody holds it now.
+    public func holder(of camera: UUID) async throws -> (node: String, address: String)? {
+        guard let row = try await database.sql.raw("""
+            SELECT l.node, n.address FROM camera_leases l JOIN cluster_nodes n ON n.name = l.node
+            WHERE l.camera_id = \(bind: camera) AND l.node <> '' AND l.expires_at > now()
+            """).first() else { return nil }
+        return (try row.decode(column: "node", as: String.self), try row.decode(column: "address", as: String.self))
     }
 
     /// Throws ``FencedWrite`` unless `token` is `camera`'s current lease; inside a transaction
