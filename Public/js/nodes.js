@@ -3,7 +3,10 @@
 // (PUT /api/cluster/nodes/:name/draining), and the footage nodes wrote after a camera moved on
 // (unadopted: kept on that node, not in the index). Refreshed every 5 s while shown.
 //
-// Hooks for tests: #nodes-table tr[data-node][data-alive][data-draining]; .node-drain buttons;
+// A peer this server cannot reach, or that refuses it (most often a different cluster secret),
+// shows as such, with the reason in the badge's title: its cameras' video cannot pass.
+//
+// Hooks for tests: #nodes-table tr[data-node][data-alive][data-draining][data-link]; .node-drain buttons;
 // #nodes-single (a single node); #unadopted-table rows.
 
 import { errorText } from './api.js';
@@ -16,9 +19,19 @@ function healthBadge(node) {
   if (node.stoppedAt) return h('span', { class: 'badge badge-muted' }, bi('정지됨', 'Stopped'));
   if (!node.alive) return h('span', { class: 'badge badge-error' }, bi(`응답 없음 ${Math.round(node.silentSeconds)}초`, `Silent ${Math.round(node.silentSeconds)} s`));
   if (node.draining) return h('span', { class: 'badge badge-warn' }, bi('비우는 중', 'Draining'));
-  if (node.state && node.state !== 'active') return h('span', { class: 'badge badge-warn' }, text(node.state));
-  return h('span', { class: 'badge badge-ok' }, bi('정상', 'Healthy'));
+  if (node.state && node.state !== 'active') return h('span', { class: 'badge badge-warn', title: node.stateDetail || '' }, text(node.state));
+  // This server's link to the peer (probed each lease): video of its cameras passes through it.
+  const link = LINKS[node.link];
+  if (link) return h('span', { class: 'badge badge-error', title: node.linkDetail || '' }, bi(...link));
+  return h('span', { class: 'badge badge-ok', title: node.stateDetail || '' }, bi('정상', 'Healthy'));
 }
+
+/** A peer link that is not ok: what the badge says. */
+const LINKS = {
+  unreachable: ['주소 응답 없음', 'Address unreachable'],
+  refused: ['연결 거부 (클러스터 비밀값 확인)', 'Refused (check the cluster secret)'],
+  noSecret: ['클러스터 비밀값 없음', 'No cluster secret'],
+};
 
 export function createNodesView(context) {
   const summary = h('p', { class: 'summary', role: 'status', id: 'nodes-summary' });
@@ -91,7 +104,7 @@ export function createNodesView(context) {
       ? bi(`노드 ${alive.length}/${nodes.length} 정상 · 카메라 ${formatInteger(held)}대 녹화 중 · 임대 ${cluster.leaseSeconds}초`,
         `${alive.length} of ${nodes.length} nodes alive · ${formatInteger(held)} cameras held · ${cluster.leaseSeconds} s leases`)
       : '');
-    replace(body, nodes.map((node) => h('tr', { 'data-node': node.name, 'data-alive': String(node.alive), 'data-draining': String(node.draining) },
+    replace(body, nodes.map((node) => h('tr', { 'data-node': node.name, 'data-alive': String(node.alive), 'data-draining': String(node.draining), 'data-link': node.link || '' },
       h('th', { scope: 'row' }, text(node.name), node.answering ? h('span', { class: 'muted' }, ' ', bi('(이 서버)', '(this server)')) : ''),
       h('td', null, healthBadge(node)),
       h('td', { class: 'number' }, `${formatInteger(node.cameras)} / ${formatInteger(node.capacity)}`),

@@ -7,6 +7,10 @@
 // Test hooks: #playback; #timeline > .range (one per recorded range) and .gap (outages), see
 // timeline.js; <video id="playback-video" data-segment="SEGMENT ID">; .playback-summary
 // [data-recorded-seconds] (recorded that day, the segment being written included).
+//
+// In a cluster, footage recorded by a node that is down now is drawn grey (.range-unavailable)
+// and, asked for, says "unavailable on node X" instead of playing: it is not lost, and plays
+// again once that node is back.
 
 import { ApiError, errorText } from './api.js';
 import { bi, debounce, formatTime, h, isoUTC, message, replace, text } from './dom.js';
@@ -71,6 +75,8 @@ export function createPlaybackView(context) {
   let segments = [];
   /** The stretch being recorded now (`{startMs, endMs}`), indexed only once its segment closes. */
   let recordingNow = null;
+  /** Stretches recorded on cluster nodes that are down now ({startMs, endMs, node, reason}). */
+  let unavailable = [];
   let current = -1;
   let pendingOffset = null;
   let controller = null;
@@ -106,6 +112,7 @@ export function createPlaybackView(context) {
       if (signal.aborted) return;
       const ranges = times(answer?.ranges);
       const gaps = times(answer?.gaps);
+      unavailable = times(answer?.unavailable);
       const playing = segments[current]?.id;
       segments = times(answer?.segments);
       current = playing ? segments.findIndex((segment) => segment.id === playing) : -1;
@@ -113,18 +120,22 @@ export function createPlaybackView(context) {
       const [open] = times(answer?.recordingNow ? [answer.recordingNow] : []);
       const lastEnd = ranges.length ? ranges[ranges.length - 1].endMs : -Infinity;
       recordingNow = open && open.endMs > lastEnd ? { startMs: Math.max(open.startMs, lastEnd), endMs: open.endMs } : null;
-      line.draw(ranges, gaps, recordingNow);
+      line.draw(ranges, gaps, recordingNow, unavailable);
       const recorded = withinDay(ranges) + withinDay(recordingNow ? [recordingNow] : []);
+      const away = withinDay(unavailable);
+      const awayNodes = [...new Set(unavailable.map((part) => part.node))].join(', ');
       summary.dataset.recordedSeconds = String(Math.floor(recorded / 1000));
       replace(summary, bi('녹화', 'recorded'), ` ${spanText(recorded)} · `,
         `${segments.length} `, bi('구간', 'segments'), ` · ${gaps.length} `, bi('공백', 'outages'),
-        recordingNow ? [' · ', h('span', { class: 'recording-now' }, bi('● 녹화 중', 'recording now'))] : null);
+        recordingNow ? [' · ', h('span', { class: 'recording-now' }, bi('● 녹화 중', 'recording now'))] : null,
+        away > 0 ? [' · ', h('span', { class: 'playback-unavailable' }, `${spanText(away)} `, bi(`${awayNodes} 노드 중단으로 재생 불가`, `unavailable on node ${awayNodes}`))] : null);
       if (!segments.length && !recordingNow) message(notice, 'warn', '이 날은 녹화된 영상이 없습니다 · Nothing was recorded on this day');
       updateButtons();
       updateClock();
     } catch (error) {
       if (error?.name === 'AbortError') return;
       segments = [];
+      unavailable = [];
       recordingNow = null;
       line.draw([], []);
       delete summary.dataset.recordedSeconds;
@@ -185,6 +196,11 @@ export function createPlaybackView(context) {
   function playSegment(index, offset) {
     const segment = segments[index];
     if (!segment) return;
+    const away = unavailable.find((part) => segment.startMs < part.endMs && segment.endMs > part.startMs && part.node === segment.node);
+    if (away) {
+      message(notice, 'warn', `${clock(segment.startMs)} 영상은 ${away.node} 노드에 있고, 그 노드가 멈춰 지금 재생할 수 없습니다. 녹화는 남아 있으며 노드가 돌아오면 재생됩니다 · Unavailable on node ${away.node} (${away.reason}): recorded, not lost; it plays once that node is back`);
+      return;
+    }
     current = index;
     stageHint.hidden = true;
     pendingOffset = offset > 0.05 ? offset : null;

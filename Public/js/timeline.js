@@ -5,7 +5,8 @@
 // the zoom (hours, then minutes, then seconds).
 //
 // Test hooks: #timeline[data-view-start][data-view-end] (ISO, what is shown) and data-span
-// (milliseconds shown); .range, .range-open (being recorded), .gap; .tick span (labels);
+// (milliseconds shown); .range, .range-open (being recorded), .gap, .range-unavailable[data-node]
+// (recorded on a cluster node that is down now); .tick span (labels);
 // #timeline-zoom-in, #timeline-zoom-out, #timeline-zoom-day, #timeline-earlier,
 // #timeline-later; #timeline-span (the span in words).
 
@@ -62,7 +63,7 @@ export function createTimeline({ onPick }) {
   let dayEnd = 0;
   let viewStart = 0;
   let viewEnd = 0;
-  let drawn = { ranges: [], gaps: [], open: null };
+  let drawn = { ranges: [], gaps: [], open: null, unavailable: [] };
   let cursorAt = null;
 
   function fraction(ms) {
@@ -118,6 +119,11 @@ export function createTimeline({ onPick }) {
       drawn.ranges.map((range) => bar('range', range, '녹화 Recorded')),
       drawn.open ? bar('range range-open', drawn.open, '녹화 중 (구간이 닫히면 재생) · Being recorded (plays once its segment closes)') : null,
       drawn.gaps.map((gap) => bar('gap', gap, '녹화 공백 Outage')),
+      drawn.unavailable.map((part) => {
+        const el = bar('range-unavailable', part, `${part.node} 노드가 멈춰 지금 재생할 수 없음 (녹화는 남아 있음) · Unavailable on node ${part.node}, which is down (recorded, not lost):`);
+        if (el) el.dataset.node = part.node;
+        return el;
+      }),
       ticks(), cursor, hover);
     placeCursor();
   }
@@ -193,9 +199,13 @@ export function createTimeline({ onPick }) {
       }
       render();
     },
-    /** Draws `ranges`, `gaps` (each `{startMs, endMs}`) and `open`, the stretch being recorded (or null). */
-    draw(ranges, gaps, open = null) {
-      drawn = { ranges, gaps, open };
+    /**
+     * Draws `ranges`, `gaps` (each `{startMs, endMs}`), `open`, the stretch being recorded (or
+     * null), and `unavailable`, stretches recorded on a cluster node that is down (`{startMs,
+     * endMs, node}`).
+     */
+    draw(ranges, gaps, open = null, unavailable = []) {
+      drawn = { ranges, gaps, open, unavailable };
       render();
     },
     /** Puts the cursor at `ms` (null hides it); a zoomed view follows it off screen. */

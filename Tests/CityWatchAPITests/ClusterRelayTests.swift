@@ -165,11 +165,26 @@ struct ClusterRelayTests {
             #expect(try cluster.metric("node-a", "citywatch_live_relays_received") == 1)
             let started = try cluster.query("SELECT details FROM audit_log WHERE action = 'video.live.start'")
             #expect(started.count == 1 && started.first?.first?.contains("node-b") == true, "\(started)")
-        }
 
-        // node-b dies: its footage is unavailable on it, named, neither an error nor a gap.
-        nodes["node-b"]?.forceKill()
-        try await Task.sleep(for: .seconds(Double(ThreeNodeCluster.leaseSeconds) + 1))
+            // The Nodes view says which peers node-a cannot reach or that refuse it.
+            try await browser.click(browser.findElement("#main-nav a[data-view=nodes]"))
+            try await waitUntil("the peers' links in the Nodes view") {
+                try await browser.execute("""
+                    return ['node-b', 'node-wrong', 'node-far'].map((n) => document.querySelector(`#nodes-table tr[data-node="${n}"]`)?.dataset.link).join(',')
+                    """) == "ok,refused,unreachable"
+            }
+
+            // node-b dies: its footage is unavailable on it, named, neither an error nor a gap.
+            nodes["node-b"]?.forceKill()
+            try await Task.sleep(for: .seconds(Double(ThreeNodeCluster.leaseSeconds) + 1))
+            try await browser.navigate(to: URL(string: "http://127.0.0.1:\(aPort)/#playback?camera=\(camera.uuidString)")!)
+            try await waitUntil("the playback timeline greys node-b's footage") {
+                try await browser.execute("return document.querySelectorAll('#timeline .range-unavailable[data-node=\"node-b\"]').length") == 1
+            }
+            #expect(try await browser.execute("return document.querySelector('.playback-summary').textContent").string?.contains("unavailable on node node-b") == true)
+        }
+        let own = try #require(try await a.json("/api/cluster/nodes")["nodes"] as? [[String: Any]]).first { $0["answering"] as? Bool == true }
+        #expect((own?["stateDetail"] as? String)?.contains("capacity 0") == true, "\(String(describing: own))")
         let after = try await a.json("/api/cameras/\(camera.uuidString)/recordings")
         let unavailable = try #require(after["unavailable"] as? [[String: Any]])
         #expect(unavailable.count == 1 && unavailable.first?["node"] as? String == "node-b", "\(unavailable)")

@@ -112,7 +112,7 @@ public final class ClusterMembership: Service, Sendable {
                     if answeredSince == nil { answeredSince = now }
                     if self.state.state == .storeUnreachable {
                         self.logger.notice("the store answers again", metadata: ["node": .string(self.settings.node)])
-                        self.setState(.active, nil)
+                        self.setState(.active, self.activeDetail)
                     }
                 } catch {
                     answeredSince = nil
@@ -135,7 +135,7 @@ public final class ClusterMembership: Service, Sendable {
             do {
                 try await store().register(name: settings.node, instance: instance, address: settings.address, capacity: settings.capacity,
                                            version: settings.version, liveSeconds: settings.leaseSeconds)
-                setState(.active, nil)
+                setState(.active, activeDetail)
                 logger.notice("joined the cluster", metadata: ["node": .string(settings.node), "address": .string(settings.address),
                                                              "capacity": .stringConvertible(settings.capacity)])
                 return true
@@ -217,6 +217,11 @@ public final class ClusterMembership: Service, Sendable {
             logger.error("could not hand the cameras over at stop; they move when their leases run out", metadata: ["error": .string("\(error)")])
         }
         setState(.stopped, nil)
+    }
+
+    /// What an active node says of itself: a node of capacity 0 records nothing, on purpose.
+    private var activeDetail: String? {
+        settings.capacity == 0 ? "capacity 0 (CITYWATCH_NODE_CAPACITY): this node records no camera; it serves the console and the API" : nil
     }
 
     private func setState(_ state: State, _ detail: String?) {
