@@ -232,3 +232,71 @@ struct ClusterStoreOutageTests {
 extension Duration {
     fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
+
+/// One node cut off from the store (its connection through a proxy that is stopped) while the
+/// other still reaches it: past the lease the other node takes its cameras; when the way is back,
+/// the cut-off node stops those pipelines, writes no row for them, and reports what it recorded
+/// meanwhile as unadopted footage (kept on its disk, not indexed over the new holder's).
+@Suite("Cluster with one node cut off from the store", .serialized,
+       .enabled(if: MediaFixtures.available && FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "needs ffmpeg and the built executable"))
+struct ClusterPartitionTests {
+    @Test(.timeLimit(.minutes(3)))
+    func aNodeCutOffPastItsLeaseKeepsWhatItRecordedAsUnadopted() async throws {
+        let cluster = try await ThreeNodeCluster(cameraCount: 4)
+        var address = try #require(URLComponents(string: cluster.url))
+        let proxy = try TCPProxy(to: try #require(address.port))
+        address.port = proxy.port
+        var nodes: [String: MediaProcess] = [:]
+        defer {
+            proxy.cut()
+            cluster.tearDown(Array(nodes.values))
+        }
+        nodes["node-a"] = try cluster.start("node-a", databaseURL: try #require(address.string))
+        nodes["node-b"] = try cluster.start("node-b")
+        try await RecordingServiceTests.eventually("two cameras to each node, recording", timeout: .seconds(60)) {
+            let holders = try cluster.holders()
+            let counts = Dictionary(grouping: try cluster.segments(), by: \.camera).mapValues(\.count)
+            return holders.count == 4 && holders.values.filter { $0 == "node-a" }.count == 2 && cluster.cameras.allSatisfy { counts[$0, default: 0] >= 1 }
+        }
+        let aOwned = Set(try cluster.holders().filter { $0.value == "node-a" }.keys)
+        proxy.cut()
+        let cutAt = Date()
+        try await RecordingServiceTests.eventually("node-b to take node-a's cameras", timeout: .seconds(40)) {
+            try cluster.holders().filter { $0.value == "node-b" }.count == 4
+        }
+        let takenAt = Date()
+        print("taken over from a node cut off from the store: \(String(format: "%.1f", takenAt.timeIntervalSince(cutAt))) s")
+        // node-a, cut off, records on meanwhile: a segment or two more.
+        try await Task.sleep(for: .seconds(4))
+        try proxy.start()
+        try await RecordingServiceTests.eventually("node-a's pipelines of the lost cameras stopped", timeout: .seconds(30)) {
+            aOwned.allSatisfy { cluster.recorders(of: $0) == 1 }
+        }
+        // Every file node-a closed for those cameras is indexed (closed before the cut) or
+        // reported unadopted (its queued rows refused once the store answered): none lost.
+        func unaccounted() throws -> [String] {
+            let indexed = Set(try cluster.segments().map(\.path))
+            let reported = Set(try cluster.query("SELECT path FROM unadopted_footage WHERE node = 'node-a'").map { $0[0] })
+            return aOwned.flatMap { camera -> [String] in
+                let folder = cluster.folder.appendingPathComponent("node-a/recordings/\(camera.uuidString)")
+                return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".mp4") }
+                    .map { folder.appendingPathComponent($0).path }.filter { !indexed.contains($0) && !reported.contains($0) }
+            }
+        }
+        do {
+            try await RecordingServiceTests.eventually("node-a's files of the cut indexed or reported unadopted", timeout: .seconds(30)) {
+                try unaccounted().isEmpty
+            }
+        } catch {
+            Issue.record("node-a's files neither indexed nor reported: \(try unaccounted())")
+            throw error
+        }
+        #expect(!(try cluster.query("SELECT path FROM unadopted_footage WHERE node = 'node-a'")).isEmpty)
+        let late = try cluster.segments().filter { $0.node == "node-a" && aOwned.contains($0.camera) && $0.start > takenAt.timeIntervalSince1970 }
+        #expect(late.isEmpty, "rows node-a wrote after node-b took the cameras: \(late.map(\.path))")
+        let overlaps = try cluster.overlaps()
+        #expect(overlaps.isEmpty, "\(overlaps.prefix(2))")
+        // Its queued rows for them were refused as stale (whether it noticed the move at its renewal or at those refusals).
+        #expect((try cluster.metric("node-a", "citywatch_cluster_fenced_writes") ?? 0) >= 1)
+    }
+}

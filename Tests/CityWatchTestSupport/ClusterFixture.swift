@@ -73,7 +73,8 @@ public final class ThreeNodeCluster: Sendable {
 
     /// Starts node `name` with its own data folder; `wrapper` runs it (faketime for a wrong clock);
     /// `environment` adds or overrides settings (an empty value removes one).
-    public func start(_ name: String, wrapper: [String] = [], environment: [String: String] = [:]) throws -> MediaProcess {
+    /// `databaseURL` replaces the store's address (a proxy in front of it, which a test may cut).
+    public func start(_ name: String, wrapper: [String] = [], environment: [String: String] = [:], databaseURL: String? = nil) throws -> MediaProcess {
         let data = folder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let port = SyntheticRTSPCamera.freePort()
@@ -81,7 +82,7 @@ public final class ThreeNodeCluster: Sendable {
         let log = folder.appendingPathComponent("\(name).log").path
         return try MediaProcess(path: "/bin/sh", arguments: [
             "-c", "exec \"$0\" \"$@\" 2>>\(log)"] + wrapper + [ThreeNodeCluster.binary,
-            "serve", "--data-dir", data.path, "--database-url", url, "--address", "127.0.0.1:\(port)",
+            "serve", "--data-dir", data.path, "--database-url", databaseURL ?? url, "--address", "127.0.0.1:\(port)",
         ], environment: ProcessInfo.processInfo.environment.merging([
             "CITYWATCH_METRICS_TOKEN": Self.metricsToken,
             "CITYWATCH_NODE_NAME": name, "CITYWATCH_LEASE_SECONDS": "\(Self.leaseSeconds)",
@@ -202,3 +203,59 @@ public struct DedicatedPostgres: Sendable {
     }
 }
 
+
+/// A TCP proxy on a loopback port in front of another (Python, one process): a test cuts one
+/// node's way to the store by stopping it, while the other nodes still reach the store.
+public final class TCPProxy: Sendable {
+    public let port: Int
+    let target: Int
+    let process: Mutex<MediaProcess?>
+
+    public init(to target: Int) throws {
+        self.target = target
+        port = SyntheticRTSPCamera.freePort()
+        process = Mutex(nil)
+        try start()
+    }
+
+    static let script = """
+        import asyncio, sys
+        async def pipe(reader, writer):
+            try:
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+            except Exception:
+                pass
+            finally:
+                writer.close()
+        async def handle(client_reader, client_writer):
+            try:
+                server_reader, server_writer = await asyncio.open_connection('127.0.0.1', int(sys.argv[2]))
+            except Exception:
+                client_writer.close()
+                return
+            await asyncio.gather(pipe(client_reader, server_writer), pipe(server_reader, client_writer))
+        async def main():
+            server = await asyncio.start_server(handle, '127.0.0.1', int(sys.argv[1]), reuse_address=True)
+            print('listening', flush=True)
+            await server.serve_forever()
+        asyncio.run(main())
+        """
+
+    /// Starts forwarding (again); returns once the port listens.
+    public func start() throws {
+        let started = try MediaProcess(path: "/usr/bin/python3", arguments: ["-c", Self.script, String(port), String(target)])
+        process.withLock { $0 = started }
+        for _ in 0..<50 {
+            if (try? runProgram("/usr/bin/python3", ["-c", "import socket; socket.create_connection(('127.0.0.1', \(port)), 1)"])) != nil { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw CancellationError()
+    }
+
+    /// Cuts every connection through it and stops listening.
+    public func cut() {
+        process.withLock { $0?.forceKill(); $0 = nil }
+    }
+}
