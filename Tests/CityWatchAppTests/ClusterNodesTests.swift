@@ -300,3 +300,66 @@ struct ClusterPartitionTests {
         #expect((try cluster.metric("node-a", "citywatch_cluster_fenced_writes") ?? 0) >= 1)
     }
 }
+
+/// A rolling upgrade, as the README describes it: a newer version's migrations have run (a
+/// column and a table this binary does not know, and their migration rows); the nodes of the
+/// older version keep recording, and one restarted on that schema starts and records. Then each
+/// node in turn is drained, stopped (SIGTERM), started again and let take cameras: no camera
+/// recorded twice, none left unrecorded for longer than the handover.
+@Suite("Cluster rolling upgrade", .serialized,
+       .enabled(if: MediaFixtures.available && FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "needs ffmpeg and the built executable"))
+struct ClusterRollingUpgradeTests {
+    @Test(.timeLimit(.minutes(3)))
+    func olderNodesKeepWorkingOnANewerSchemaAndNodesAreReplacedOneByOne() async throws {
+        let cluster = try await ThreeNodeCluster(cameraCount: 4)
+        var nodes: [String: MediaProcess] = [:]
+        defer { cluster.tearDown(Array(nodes.values)) }
+        for name in ["node-a", "node-b"] { nodes[name] = try cluster.start(name) }
+        func recordingEverywhere(after moment: Date) throws -> Bool {
+            let recent = try cluster.segments().filter { $0.start > moment.timeIntervalSince1970 }
+            return cluster.cameras.allSatisfy { camera in recent.contains { $0.camera == camera } }
+        }
+        try await RecordingServiceTests.eventually("two cameras to each node, recording", timeout: .seconds(60)) {
+            try cluster.holders().count == 4 && recordingEverywhere(after: .distantPast)
+        }
+
+        // What a newer version's migrations would add: additive only (a nullable or defaulted
+        // column, a new table), the rule the README sets for a minor version.
+        _ = try cluster.query("""
+            ALTER TABLE segments ADD COLUMN future_tier text NOT NULL DEFAULT 'hot';
+            CREATE TABLE future_things (id uuid PRIMARY KEY, note text);
+            INSERT INTO _fluent_migrations (id, name, batch, created_at, updated_at)
+                VALUES (gen_random_uuid(), 'CityWatchStore.FutureMigration', 99, now(), now());
+            """)
+        let migrated = Date()
+        try await RecordingServiceTests.eventually("both nodes recording on the newer schema", timeout: .seconds(30)) {
+            try recordingEverywhere(after: migrated)
+        }
+
+        // Replaced one by one: drain, stop once it holds nothing, start again, take cameras.
+        for name in ["node-a", "node-b"] {
+            _ = try cluster.query("UPDATE cluster_nodes SET draining = true WHERE name = '\(name)'")
+            try await RecordingServiceTests.eventually("\(name) drained", timeout: .seconds(30)) {
+                let holders = try cluster.holders()
+                return holders.count == 4 && !holders.values.contains(name)
+            }
+            let old = try #require(nodes[name])
+            old.terminate()
+            try await RecordingServiceTests.eventually("\(name) to stop", timeout: .seconds(30)) { !old.isRunning }
+            #expect(old.exitStatus?.status == 0 && old.exitStatus?.signalled == false)
+            nodes[name] = try cluster.start(name)
+            // Started again, it registers afresh (no longer draining) and is given cameras at the joining rate.
+            try await RecordingServiceTests.eventually("\(name) back with cameras", timeout: .seconds(60)) {
+                try cluster.holders().values.contains(name)
+            }
+        }
+        let replaced = Date()
+        try await RecordingServiceTests.eventually("every camera recording after the upgrade", timeout: .seconds(30)) {
+            try recordingEverywhere(after: replaced)
+        }
+        let overlaps = try cluster.overlaps()
+        #expect(overlaps.isEmpty, "\(overlaps.prefix(2))")
+        #expect(try cluster.query("SELECT path FROM unadopted_footage").isEmpty, "a clean handover leaves nothing unadopted")
+        #expect(try cluster.query("SELECT count(*) FROM segments WHERE future_tier = 'hot'").first?.first != "0")
+    }
+}
