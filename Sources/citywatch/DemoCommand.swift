@@ -37,7 +37,8 @@ struct DemoCommand: AsyncParsableCommand {
         var extra: [Configuration.Name: String] = [:]
         extra[.httpAddress] = address
         let configuration = try store.resolve(extra: extra)
-        bootstrapLogging(configuration, quiet: false)
+        // Writing the district only: its migrations and connections are not worth a line each.
+        bootstrapLogging(configuration, quiet: prepareOnly)
         let logger = Logger(label: "citywatch.demo")
         guard MediaTools().available else { throw ValidationError("the demo needs ffmpeg: apt-get install ffmpeg") }
         let clipSeconds = Double(clipSeconds)
