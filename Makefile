@@ -4,16 +4,19 @@
 #   make bench   the benchmarks recorded in BENCHMARKS.md (citywatch-bench, an executable of its own)
 #   make fuzz    the API fuzzer's long run: every operation, destructive ones too, 30 minutes a role
 #   make install PREFIX=/opt/citywatch   the release binary in PREFIX/bin, its console in PREFIX/share/citywatch/Public
+#   make cluster three nodes, PostgreSQL and nginx on this machine: https://127.0.0.1:8443/ (scripts/cluster.sh)
 
 SWIFT ?= swift
 ADDRESS ?= 127.0.0.1:8080
 DATA_DIR ?= .citywatch
 PREFIX ?= /usr/local
 
-.PHONY: run serve build release install test bench fuzz deps clean help api-doc
+CLUSTER_PORT ?= 8443
+
+.PHONY: run serve cluster build release install test bench fuzz deps clean help api-doc
 
 help:
-	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
+	@echo "make run (demo) | make serve (no demo cameras) | make cluster (three nodes behind nginx) | make test | make bench | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
 
 deps:
 	@scripts/install-deps.sh
@@ -36,6 +39,10 @@ run: build
 serve: build
 	@mkdir -p $(DATA_DIR)
 	$(SWIFT) run --skip-build citywatch serve --address $(ADDRESS) --data-dir $(DATA_DIR)
+
+# Three nodes on one PostgreSQL behind nginx with the demo cameras; Ctrl-C stops everything.
+cluster: build
+	scripts/cluster.sh --port $(CLUSTER_PORT) --binary "$$($(SWIFT) build --show-bin-path)/citywatch"
 
 # At most this many tests at once: on two cores, all 440 started together (browsers, ffmpeg, two
 # databases) took so long to get going that connection pools timed out; no slower overall.
@@ -69,4 +76,4 @@ fuzz: build
 	scripts/fuzz-api.sh --long
 
 clean:
-	rm -rf .build .citywatch
+	rm -rf .build .citywatch .citywatch-cluster

@@ -27,9 +27,22 @@ public final class LiveTextSocket: Sendable {
 
     /// Connects to `path` on `port`, signed in with `cookie` when given.
     public static func open(port: Int, path: String, cookie: String? = nil) async throws -> LiveTextSocket {
-        let live = LiveTextSocket()
         let headers: HTTPHeaders = cookie.map { ["Cookie": "cw_session=\($0)"] } ?? [:]
-        try await WebSocket.connect(to: "ws://127.0.0.1:\(port)\(path)", headers: headers, on: MultiThreadedEventLoopGroup.singleton) { socket in
+        return try await open(url: "ws://127.0.0.1:\(port)\(path)", headers: headers, configuration: .init())
+    }
+
+    /// Connects to a `wss://` URL with `headers`, trusting only the certificate (or CA) in the PEM
+    /// file `certificate`: a front such as nginx with a self-signed certificate. The client sends
+    /// `Host` without the port (WebSocketKit's way), unlike a browser.
+    public static func open(url: String, headers: HTTPHeaders, trusting certificate: String) async throws -> LiveTextSocket {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(certificate)
+        return try await open(url: url, headers: headers, configuration: .init(tlsConfiguration: tls))
+    }
+
+    private static func open(url: String, headers: HTTPHeaders, configuration: WebSocketClient.Configuration) async throws -> LiveTextSocket {
+        let live = LiveTextSocket()
+        try await WebSocket.connect(to: url, headers: headers, configuration: configuration, on: MultiThreadedEventLoopGroup.singleton) { socket in
             live.socket.withLockedValue { $0 = socket }
             socket.onText { _, text in live.continuation.yield(text) }
             // The server may end the socket first (a refusal, a stopped stream): the messages end too.
@@ -48,9 +61,10 @@ public final class LiveTextSocket: Sendable {
 
     /// Closes the socket unless the server has already (closing a closed channel is not a failure here).
     public func close() async throws {
+        // A reader waiting for messages stops now, even if the server never answers the close.
+        continuation.finish()
         if let socket = socket.withLockedValue({ $0 }), !socket.isClosed {
             do { try await socket.close() } catch where socket.isClosed {}
         }
-        continuation.finish()
     }
 }
