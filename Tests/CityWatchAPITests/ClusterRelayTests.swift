@@ -69,7 +69,7 @@ struct NodeSession {
 
 /// Live video, playback and export of a camera from a node that does not record it: node-a
 /// (capacity 0, so it records nothing) serves a viewer the cameras node-b holds, relayed with the
-/// cluster secret; in Chromium, the wall plays one live. A node with another secret and a node
+/// cluster secret; in Chromium through nginx in front of node-a, the wall plays one live. A node with another secret and a node
 /// whose address does not answer show as such in the Nodes list. When node-b dies, its footage
 /// is "unavailable on node node-b", not an error or a gap.
 @Suite("Cluster relays: any node shows every camera", .serialized,
@@ -149,9 +149,11 @@ struct ClusterRelayTests {
             "cameraIds": [camera.uuidString], "from": from, "to": ISO8601DateFormatter().string(from: end), "reason": "cluster relay test"])
         #expect(exported.status == 201, "\(String(decoding: exported.body, as: UTF8.self))")
 
-        // Live, in Chromium on node-a: the wall plays node-b's camera, relayed.
-        try await WebDriver.withBrowser { browser in
-            try await console.signIn(browser, at: URL(string: "http://127.0.0.1:\(aPort)/")!, username: "relayadmin", password: password)
+        // Live, in Chromium through nginx (TLS) in front of node-a: the wall plays node-b's camera, relayed.
+        let front = try NginxFront(upstreams: [aPort])
+        defer { front.stop() }
+        try await WebDriver.withBrowser(extraArguments: ["--ignore-certificate-errors"]) { browser in
+            try await console.signIn(browser, at: URL(string: front.url + "/")!, username: "relayadmin", password: password)
             try await browser.click(browser.findElement("#main-nav a[data-view=wall]"))
             try await browser.click(browser.findElement("#wall-layout input[name=layout][value='4']"))
             try await waitUntil("the camera list", timeout: .seconds(20)) {
@@ -177,7 +179,7 @@ struct ClusterRelayTests {
             // node-b dies: its footage is unavailable on it, named, neither an error nor a gap.
             nodes["node-b"]?.forceKill()
             try await Task.sleep(for: .seconds(Double(ThreeNodeCluster.leaseSeconds) + 1))
-            try await browser.navigate(to: URL(string: "http://127.0.0.1:\(aPort)/#playback?camera=\(camera.uuidString)")!)
+            try await browser.navigate(to: URL(string: front.url + "/#playback?camera=\(camera.uuidString)")!)
             try await waitUntil("the playback timeline greys node-b's footage") {
                 try await browser.execute("return document.querySelectorAll('#timeline .range-unavailable[data-node=\"node-b\"]').length") == 1
             }

@@ -60,11 +60,13 @@ public struct WebDriver: Sendable {
 
     /// Starts `chromedriver` and a Chromium session, runs `body` with it, then deletes the
     /// session and stops the driver — also when `body` throws.
-    public static func withBrowser<T>(_ body: (WebDriver) async throws -> T) async throws -> T {
+    /// `extraArguments` go to Chromium after the usual ones (`--ignore-certificate-errors` for a
+    /// test front's self-signed certificate).
+    public static func withBrowser<T>(extraArguments: [String] = [], _ body: (WebDriver) async throws -> T) async throws -> T {
         let driver = try await ChromeDriverProcess.start()
         let result: Result<T, any Error>
         do {
-            let browser = try await newSession(driver: driver)
+            let browser = try await newSession(driver: driver, extraArguments: extraArguments)
             do {
                 result = .success(try await body(browser))
             } catch {
@@ -79,10 +81,10 @@ public struct WebDriver: Sendable {
     }
 
     /// Opens a session on `driver` with the capabilities above (browser console logged).
-    static func newSession(driver: ChromeDriverProcess) async throws -> WebDriver {
+    static func newSession(driver: ChromeDriverProcess, extraArguments: [String] = []) async throws -> WebDriver {
         let options: Value = [
             "binary": .string(chromiumPath),
-            "args": .array(chromiumArguments.map(Value.string)),
+            "args": .array((chromiumArguments + extraArguments).map(Value.string)),
         ]
         let capabilities: Value = [
             "browserName": "chrome", "goog:chromeOptions": options, "goog:loggingPrefs": ["browser": "ALL"],
