@@ -214,6 +214,7 @@ struct PlatformLinkAPITests {
     static let credentialRoutes: Set<String> = [
         "POST /api/platform/events", "GET /api/shared/:token", "GET /api/shared/:token/live/:camera",
         "GET /api/shared/:token/playback/:camera", "GET /api/shared/:token/segments/:segment", "GET /metrics",
+        "GET /api/cluster/peer/ping", "GET /api/cluster/peer/cameras/:id/live", "GET /api/cluster/peer/segments/:id",
     ]
 
     @Test func routesWithTheirOwnCredentialAnswer401WithoutOne() async throws {
