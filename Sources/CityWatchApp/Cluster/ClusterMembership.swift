@@ -51,6 +51,9 @@ public final class ClusterMembership: Service, Sendable {
     let logger: Logger
     private let status = Mutex<(state: State, detail: String?)>((.starting, nil))
     private let counters = Mutex<Counters>(Counters())
+    /// The leases this node held at the end of its last round (the recorder's ``CameraOwnership``
+    /// may have dropped one since, on a refused write).
+    private let held = Mutex<[UUID: LeaseToken]>([:])
     /// The database's clock minus this node's, from the last heartbeat.
     private let clockOffset = Mutex<TimeInterval>(0)
 
@@ -104,7 +107,9 @@ public final class ClusterMembership: Service, Sendable {
                 // the others' view of this node is stale, so it renews before it claims.
                 if now - last > .seconds(self.settings.leaseSeconds) { answeredSince = nil }
                 let perMinute = Double(self.settings.camerasMovedPerMinute)
-                allowance = min(perMinute, allowance + perMinute * (now - last).seconds / 60)
+                // At most ten seconds' worth saved up: after a quiet spell (a node frozen, then
+                // back) cameras still move to it at the set rate, not a minute's worth at once.
+                allowance = min(perMinute / 6, allowance + perMinute * (now - last).seconds / 60)
                 last = now
                 do {
                     let mayClaim = answeredSince.map { now - $0 >= .seconds(self.settings.leaseSeconds) } ?? false
@@ -159,6 +164,7 @@ public final class ClusterMembership: Service, Sendable {
             setState(.nameInUse, "another process registered as node '\(settings.node)' while this one was silent")
             let held = Set(ownership.tokens.keys)
             ownership.set([:])
+            self.held.withLock { $0 = [:] }
             await recording.letGo(held, reason: "node name taken over")
             return 0
         }
@@ -166,9 +172,12 @@ public final class ClusterMembership: Service, Sendable {
         let answered = Date()
         clockOffset.withLock { $0 = beat.timeIntervalSince(asked) - answered.timeIntervalSince(asked) / 2 }
         let renewed = try await store.renew(node: settings.node, seconds: settings.leaseSeconds)
-        let before = ownership.tokens
+        // What this node held after its last round: a camera the recorder dropped meanwhile
+        // because a write for it was refused as stale is lost all the same.
+        let before = held.withLock { $0 }
         let lost = before.filter { renewed[$0.key] != $0.value }.map(\.key)
         ownership.set(renewed)
+        held.withLock { $0 = renewed }
         if !lost.isEmpty {
             counters.withLock { $0.lost += lost.count }
             logger.warning("cameras lost: another node holds them now", metadata: ["cameras": .stringConvertible(lost.count)])
@@ -189,6 +198,7 @@ public final class ClusterMembership: Service, Sendable {
             let claimed = try await store.claim(plan.claim, node: settings.node, seconds: settings.leaseSeconds)
             if !claimed.isEmpty {
                 ownership.add(claimed)
+                held.withLock { $0.merge(claimed) { _, new in new } }
                 counters.withLock { $0.claimed += claimed.count }
                 logger.notice("cameras claimed", metadata: ["cameras": .stringConvertible(claimed.count), "node": .string(settings.node)])
                 try? await recording.synchronise()
@@ -201,6 +211,7 @@ public final class ClusterMembership: Service, Sendable {
     /// Stops recording `cameras` (their segments cut and indexed), then lets go of their leases.
     func handOver(_ cameras: [UUID], store: ClusterStore, reason: String) async throws {
         ownership.remove(cameras)
+        held.withLock { for camera in cameras { $0[camera] = nil } }
         await recording.letGo(cameras, reason: reason)
         try await store.release(cameras, node: settings.node)
         counters.withLock { $0.released += cameras.count }
