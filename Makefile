@@ -10,10 +10,10 @@ ADDRESS ?= 127.0.0.1:8080
 DATA_DIR ?= .citywatch
 PREFIX ?= /usr/local
 
-.PHONY: run serve build release install test bench fuzz deps clean help api-doc
+.PHONY: run serve build release install test bench bench-cluster fuzz deps clean help api-doc
 
 help:
-	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
+	@echo "make run (demo) | make serve (no demo cameras) | make test | make bench | make bench-cluster | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
 
 deps:
 	@scripts/install-deps.sh
@@ -64,6 +64,13 @@ api-doc: build
 bench: release
 	$(SWIFT) build -c release --product citywatch-bench
 	scripts/bench.sh
+
+# Nodes, their ffmpegs and a PostgreSQL of its own on this machine, killed on purpose: run alone,
+# it is not part of `make bench` or `make test` (CAMERAS=… and NODES=… change the sizes).
+bench-cluster: deps
+	$(SWIFT) build -c release --product citywatch
+	$(SWIFT) build -c release --product citywatch-bench
+	scripts/bench-cluster.sh
 
 fuzz: build
 	scripts/fuzz-api.sh --long
