@@ -13,10 +13,10 @@ PREFIX ?= /usr/local
 
 CLUSTER_PORT ?= 8443
 
-.PHONY: run serve cluster build release install test bench fuzz deps clean help api-doc
+.PHONY: run serve cluster build release install test bench bench-cluster fuzz deps clean help api-doc
 
 help:
-	@echo "make run (demo) | make serve (no demo cameras) | make cluster (three nodes behind nginx) | make test | make bench | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
+	@echo "make run (demo) | make serve (no demo cameras) | make cluster (three nodes behind nginx) | make test | make bench | make bench-cluster | make fuzz | make deps | make release | make install PREFIX=DIR | make clean"
 
 deps:
 	@scripts/install-deps.sh
@@ -71,6 +71,13 @@ api-doc: build
 bench: release
 	$(SWIFT) build -c release --product citywatch-bench
 	scripts/bench.sh
+
+# Nodes, their ffmpegs and a PostgreSQL of its own on this machine, killed on purpose: run alone,
+# it is not part of `make bench` or `make test` (CAMERAS=… and NODES=… change the sizes).
+bench-cluster: deps
+	$(SWIFT) build -c release --product citywatch
+	$(SWIFT) build -c release --product citywatch-bench
+	scripts/bench-cluster.sh
 
 fuzz: build
 	scripts/fuzz-api.sh --long
