@@ -147,28 +147,38 @@ struct ClusterNodesTests {
     }
 }
 
-/// A node whose clock is an hour ahead (Debian's faketime) shares cameras like the others, keeps
-/// them without flapping and takes over when its peer dies: leases are judged by the database's clock.
+/// A node whose wall clock is an hour ahead shares cameras like the others, keeps them without
+/// flapping and takes over when its peer dies: leases are judged by the database's clock. (The
+/// clock is set by ``WallClockSkew``, not Debian's faketime, which stalls Swift's sleeps.)
 @Suite("Cluster with a wrong clock", .serialized,
        .enabled(if: MediaFixtures.available && FileManager.default.isExecutableFile(atPath: CommandLineTests.binary)
-                && FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime"), "needs ffmpeg, the built executable and faketime"))
+                && WallClockSkew.compiler != nil, "needs ffmpeg, the built executable and a C compiler"))
 struct ClusterClockSkewTests {
     @Test(.timeLimit(.minutes(3)))
     func aNodeWithItsClockAnHourAheadChangesNothing() async throws {
         let cluster = try await ThreeNodeCluster(cameraCount: 4)
         var nodes: [String: MediaProcess] = [:]
         defer { cluster.tearDown(Array(nodes.values)) }
+        let ahead = try WallClockSkew.wrapper(seconds: 3600, in: cluster.folder)
+        // The wrapper does what it says: `date` under it is an hour ahead.
+        let skewed = try #require(Double(try runProgram(ahead[0], Array(ahead.dropFirst()) + ["/bin/date", "+%s"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(abs(skewed - Date().timeIntervalSince1970 - 3600) < 5, "date under the wrapper: \(skewed)")
         nodes["node-a"] = try cluster.start("node-a")
-        nodes["node-skewed"] = try cluster.start("node-skewed", wrapper: [
-            // The wall clock only: a machine whose time is wrong still counts seconds right (and
-            // sleeps by them). faketime runs the server as its child: the teardown ends every
-            // process of the cluster's folder, not only the one it started.
-            "/usr/bin/env", "FAKETIME_DONT_FAKE_MONOTONIC=1", "/usr/bin/faketime", "-m", "-f", "+1h"])
+        nodes["node-skewed"] = try cluster.start("node-skewed", wrapper: ahead)
         try await RecordingServiceTests.eventually("two cameras to each node", timeout: .seconds(60)) {
             let holders = try cluster.holders()
             return holders.count == 4 && holders.values.filter { $0 == "node-skewed" }.count == 2
         }
         let settled = try cluster.epochs()
+        // The server itself runs an hour ahead: its log lines are stamped by its clock.
+        let log = try String(contentsOf: cluster.folder.appendingPathComponent("node-skewed.log"), encoding: .utf8)
+        let stamp = try #require(log.split(separator: "\n").first { $0.contains("joined the cluster") }?.split(separator: " ").first)
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "yyyy-MM-dd'T'HH:mm:ssZ"
+        let logged = try #require(format.date(from: String(stamp)))
+        #expect(logged.timeIntervalSinceNow > 3000, "node-skewed logs at \(stamp)")
         // Three leases later nothing moved: the skewed node's renewals count by the database's clock.
         try await Task.sleep(for: .seconds(ThreeNodeCluster.leaseSeconds * 3))
         #expect(try cluster.epochs() == settled, "leases flapped")

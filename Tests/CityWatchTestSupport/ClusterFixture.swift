@@ -71,7 +71,7 @@ public final class ThreeNodeCluster: Sendable {
         }
     }
 
-    /// Starts node `name` with its own data folder; `wrapper` runs it (faketime for a wrong clock);
+    /// Starts node `name` with its own data folder; `wrapper` runs it (``WallClockSkew`` for a wrong clock);
     /// `environment` adds or overrides settings (an empty value removes one).
     /// `databaseURL` replaces the store's address (a proxy in front of it, which a test may cut).
     public func start(_ name: String, wrapper: [String] = [], environment: [String: String] = [:], databaseURL: String? = nil) throws -> MediaProcess {
@@ -155,7 +155,7 @@ public final class ThreeNodeCluster: Sendable {
             kill(node.pid, SIGCONT)
             node.forceKill()
         }
-        // Whatever else runs from the cluster's folder: a server faketime started as its child, ffmpegs.
+        // Whatever else runs from the cluster's folder: ffmpegs, a server a wrapper started as its child.
         _ = try? runProgram("/usr/bin/pkill", ["-KILL", "-f", folder.path])
         dropDatabase()
         if ProcessInfo.processInfo.environment["CITYWATCH_KEEP_CLUSTER"] == nil { try? FileManager.default.removeItem(at: folder) }

@@ -10,11 +10,12 @@ import Synchronization
 /// leases (renewed in bulk, expiry judged by the database's clock), claiming its share and
 /// handing cameras over, and telling the recorder which cameras are its own.
 ///
-/// Each round (a third of the lease): beat, renew, stop the pipelines of cameras lost (another
-/// node holds them now), then claim free cameras up to this node's share (``LeasePlan``) or let
-/// go of some when a node joined. On SIGTERM it stops after the recorder (services stop in
-/// reverse order: every segment is cut and indexed) and lets go of every camera, so another
-/// node takes them over at once rather than after the lease.
+/// Each round (a third of the lease) it beats and renews every lease, and stops the pipelines
+/// of cameras lost (another node holds them now); in a second loop of its own, so that starting
+/// many pipelines never holds up a renewal, it claims free cameras up to this node's share
+/// (``LeasePlan``) or lets go of some when a node joined. On SIGTERM it stops after the recorder
+/// (services stop in reverse order: every segment is cut and indexed) and lets go of every
+/// camera, so another node takes them over at once rather than after the lease.
 ///
 /// A node claims only after the store has answered it for a whole lease: after a store outage
 /// every holder renews its leases before anyone takes an expired one, and a node that just
@@ -56,6 +57,14 @@ public final class ClusterMembership: Service, Sendable {
     private let held = Mutex<[UUID: LeaseToken]>([:])
     /// The database's clock minus this node's, from the last heartbeat.
     private let clockOffset = Mutex<TimeInterval>(0)
+    /// Since when the store has answered every round (nil: it did not, or the node was frozen):
+    /// cameras are claimed only once it has answered for a whole lease.
+    private let answeredSince = Mutex<ContinuousClock.Instant?>(nil)
+    /// Renewing, claiming and starting a hand-over one at a time, so what the store answered and
+    /// what ``ownership`` says cannot cross (a renewal read before a claim committed).
+    private let leases = OneAtATime()
+    /// Cameras being handed over: renewed until the recorder has let go of them, not recorded.
+    private let handingOver = Mutex<Set<UUID>>([])
 
     /// What the node has done since it started.
     public struct Counters: Sendable, Equatable {
@@ -97,40 +106,73 @@ public final class ClusterMembership: Service, Sendable {
         }
         await cancelWhenGracefulShutdown {
             guard await self.register(store: store) else { return }
-            // Cameras are claimed once the store has answered for a whole lease (see the type's notes).
-            var answeredSince: ContinuousClock.Instant? = .now
-            var allowance = Double(self.settings.camerasMovedPerMinute) / 6  // the first ten seconds' worth
-            var last = ContinuousClock.now
+            // Two loops: keeping the leases never waits for the recorder, however long starting
+            // or stopping pipelines takes (tens of cameras taken over at once); sharing cameras
+            // out does.
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.keepLeases(store: store) }
+                group.addTask { await self.shareCameras(store: store) }
+            }
+        }
+        await leave(store: store())
+    }
+
+    /// Every round: the heartbeat and the renewal of every lease, and the pipelines of cameras
+    /// lost stopped (without waiting for them).
+    private func keepLeases(store: @Sendable () -> ClusterStore) async {
+        var last = ContinuousClock.now
+        await withDiscardingTaskGroup { stops in
             while !Task.isCancelled {
                 let now = ContinuousClock.now
                 // Woken after a freeze (SIGSTOP, a stalled machine): like after a store outage,
                 // the others' view of this node is stale, so it renews before it claims.
-                if now - last > .seconds(self.settings.leaseSeconds) { answeredSince = nil }
-                let perMinute = Double(self.settings.camerasMovedPerMinute)
-                // At most ten seconds' worth saved up: after a quiet spell (a node frozen, then
-                // back) cameras still move to it at the set rate, not a minute's worth at once.
-                allowance = min(perMinute / 6, allowance + perMinute * (now - last).seconds / 60)
+                if now - last > .seconds(settings.leaseSeconds) { answeredSince.withLock { $0 = nil } }
                 last = now
                 do {
-                    let mayClaim = answeredSince.map { now - $0 >= .seconds(self.settings.leaseSeconds) } ?? false
-                    allowance -= Double(try await self.oneRound(store: store(), mayClaim: mayClaim, allowance: Int(allowance)))
-                    if answeredSince == nil { answeredSince = now }
-                    if self.state.state == .storeUnreachable {
-                        self.logger.notice("the store answers again", metadata: ["node": .string(self.settings.node)])
-                        self.setState(.active, self.activeDetail)
+                    let lost = try await renewRound(store: store())
+                    answeredSince.withLock { if $0 == nil { $0 = now } }
+                    if state.state == .storeUnreachable {
+                        logger.notice("the store answers again", metadata: ["node": .string(settings.node)])
+                        setState(.active, activeDetail)
+                    }
+                    if !lost.isEmpty {
+                        stops.addTask { await self.recording.letGo(lost, reason: "camera held by another node", waitForIndexing: false) }
                     }
                 } catch {
-                    answeredSince = nil
-                    if self.state.state != .storeUnreachable {
-                        self.logger.error("cannot reach the store: recording goes on, leases are renewed when it is back",
-                                          metadata: ["error": .string(String(reflecting: error))])
+                    answeredSince.withLock { $0 = nil }
+                    if state.state != .storeUnreachable {
+                        logger.error("cannot reach the store: recording goes on, leases are renewed when it is back",
+                                     metadata: ["error": .string(String(reflecting: error))])
                     }
-                    self.setState(.storeUnreachable, String(reflecting: error))
+                    setState(.storeUnreachable, String(reflecting: error))
                 }
-                try? await Task.sleep(for: self.round)
+                try? await Task.sleep(for: round)
             }
         }
-        await leave(store: store())
+    }
+
+    /// Every round, once the store has answered for a whole lease: claims this node's share of
+    /// the free cameras (and starts them) or lets go of some for a node that joined.
+    private func shareCameras(store: @Sendable () -> ClusterStore) async {
+        var allowance = Double(settings.camerasMovedPerMinute) / 6  // the first ten seconds' worth
+        var last = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: round)
+            let now = ContinuousClock.now
+            let perMinute = Double(settings.camerasMovedPerMinute)
+            // At most ten seconds' worth saved up: after a quiet spell (a node frozen, then
+            // back) cameras still move to it at the set rate, not a minute's worth at once.
+            allowance = min(perMinute / 6, allowance + perMinute * (now - last).seconds / 60)
+            last = now
+            let since = answeredSince.withLock { $0 }
+            guard let since, now - since >= .seconds(settings.leaseSeconds), state.state == .active else { continue }
+            do {
+                allowance -= Double(try await shareRound(store: store(), allowance: Int(allowance)))
+            } catch {
+                // The keeping loop reports the store's state; a plan cut short is made again next round.
+                logger.debug("sharing cameras out stopped for this round", metadata: ["error": .string(String(reflecting: error))])
+            }
+        }
     }
 
     /// Registers this node, trying again each lease until the store takes it; false when the
@@ -156,34 +198,43 @@ public final class ClusterMembership: Service, Sendable {
         return false
     }
 
-    /// One round; returns how much of the moving allowance it spent.
-    func oneRound(store: ClusterStore, mayClaim: Bool, allowance: Int) async throws -> Int {
+    /// The heartbeat and the renewal; returns the cameras lost since the last round (another
+    /// node holds them now), already out of ``ownership``.
+    func renewRound(store: ClusterStore) async throws -> Set<UUID> {
         let asked = Date()
         guard let beat = try await store.heartbeat(name: settings.node, instance: instance) else {
             // Another process took this node's name after it was silent too long: it holds nothing.
             setState(.nameInUse, "another process registered as node '\(settings.node)' while this one was silent")
-            let held = Set(ownership.tokens.keys)
-            ownership.set([:])
-            self.held.withLock { $0 = [:] }
-            await recording.letGo(held, reason: "node name taken over")
-            return 0
+            return await leases.run {
+                let held = Set(ownership.tokens.keys)
+                ownership.set([:])
+                self.held.withLock { $0 = [:] }
+                return held
+            }
         }
         // The database's clock, as near as this node can tell (half the round trip either way).
         let answered = Date()
         clockOffset.withLock { $0 = beat.timeIntervalSince(asked) - answered.timeIntervalSince(asked) / 2 }
-        let renewed = try await store.renew(node: settings.node, seconds: settings.leaseSeconds)
-        // What this node held after its last round: a camera the recorder dropped meanwhile
-        // because a write for it was refused as stale is lost all the same.
-        let before = held.withLock { $0 }
-        let lost = before.filter { renewed[$0.key] != $0.value }.map(\.key)
-        ownership.set(renewed)
-        held.withLock { $0 = renewed }
-        if !lost.isEmpty {
-            counters.withLock { $0.lost += lost.count }
-            logger.warning("cameras lost: another node holds them now", metadata: ["cameras": .stringConvertible(lost.count)])
-            await recording.letGo(lost, reason: "camera held by another node")
+        return try await leases.run {
+            // Cameras being handed over are renewed until they are let go of, but not recorded.
+            let handing = handingOver.withLock { $0 }
+            let renewed = try await store.renew(node: settings.node, seconds: settings.leaseSeconds).filter { !handing.contains($0.key) }
+            // What this node held after its last round: a camera the recorder dropped meanwhile
+            // because a write for it was refused as stale is lost all the same.
+            let before = held.withLock { $0 }
+            let lost = Set(before.filter { renewed[$0.key] != $0.value }.map(\.key))
+            ownership.set(renewed)
+            held.withLock { $0 = renewed }
+            if !lost.isEmpty {
+                counters.withLock { $0.lost += lost.count }
+                logger.warning("cameras lost: another node holds them now", metadata: ["cameras": .stringConvertible(lost.count)])
+            }
+            return lost
         }
-        guard mayClaim else { return 0 }
+    }
+
+    /// Claims or lets go of cameras by the plan; returns how much of the moving allowance it spent.
+    func shareRound(store: ClusterStore, allowance: Int) async throws -> Int {
         let nodes = try await store.nodes(liveSeconds: settings.leaseSeconds).filter(\.alive)
         let leases = Dictionary(try await store.leases().filter(\.isLive).map { ($0.camera, $0.node) }, uniquingKeysWith: { a, _ in a })
         let cameras = try await store.recordableCameras().map { (camera: $0.camera, group: $0.group) }
@@ -195,10 +246,13 @@ public final class ClusterMembership: Service, Sendable {
             try await handOver(plan.release, store: store, reason: "camera handed to another node")
         }
         if !plan.claim.isEmpty {
-            let claimed = try await store.claim(plan.claim, node: settings.node, seconds: settings.leaseSeconds)
-            if !claimed.isEmpty {
+            let claimed = try await self.leases.run {
+                let claimed = try await store.claim(plan.claim, node: settings.node, seconds: settings.leaseSeconds)
                 ownership.add(claimed)
                 held.withLock { $0.merge(claimed) { _, new in new } }
+                return claimed
+            }
+            if !claimed.isEmpty {
                 counters.withLock { $0.claimed += claimed.count }
                 logger.notice("cameras claimed", metadata: ["cameras": .stringConvertible(claimed.count), "node": .string(settings.node)])
                 try? await recording.synchronise()
@@ -209,9 +263,14 @@ public final class ClusterMembership: Service, Sendable {
     }
 
     /// Stops recording `cameras` (their segments cut and indexed), then lets go of their leases.
+    /// Until then they are still renewed, so nobody takes them while the recorder lets go.
     func handOver(_ cameras: [UUID], store: ClusterStore, reason: String) async throws {
-        ownership.remove(cameras)
-        held.withLock { for camera in cameras { $0[camera] = nil } }
+        await leases.run {
+            handingOver.withLock { $0.formUnion(cameras) }
+            ownership.remove(cameras)
+            held.withLock { for camera in cameras { $0[camera] = nil } }
+        }
+        defer { handingOver.withLock { $0.subtract(cameras) } }
         await recording.letGo(cameras, reason: reason)
         try await store.release(cameras, node: settings.node)
         counters.withLock { $0.released += cameras.count }

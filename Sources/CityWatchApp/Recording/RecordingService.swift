@@ -42,6 +42,8 @@ public final class RecordingService: Service, Sendable {
     /// deciding and doing, and a camera let go of must not be started again by a sync that
     /// read the cameras held just before.
     private let pipelineChanges = OneAtATime()
+    /// Set by ``stopAll(reason:)``: the recorder is stopping and starts nothing more.
+    private let stopping = Mutex(false)
     /// What the pipelines report, each with the lease its pipeline was started under (nil on a
     /// single node): a write is fenced by the lease of the pipeline that made it, however late
     /// it is written (a retry after the camera came back under a newer lease included).
@@ -227,6 +229,8 @@ public final class RecordingService: Service, Sendable {
     }
 
     private func synchroniseNow() async throws {
+        // Once stopping, nothing starts again (a cluster node's round may still ask).
+        guard !stopping.withLock({ $0 }) else { return }
         var wanted = Dictionary(try await RecordingRepository(database: database()).recordableStreams(sealer: sealer)
             .map { ($0.cameraID, $0.stream) }, uniquingKeysWith: { a, _ in a })
         let held = ownership?.tokens
@@ -237,30 +241,48 @@ public final class RecordingService: Service, Sendable {
                 wanted[camera] == nil ? "camera disabled or stream removed" : "stream changed"
             await stopPipeline(camera, reason: reason)
         }
-        for (camera, stream) in wanted where running.withLock({ $0[camera] == nil }) {
-            // Under the lease it is held by now (nil on a single node).
-            let lease = ownership?.token(for: camera)
-            if ownership != nil, lease == nil { continue }
-            let pipeline = CameraPipeline(
-                cameraID: camera, stream: stream,
-                segmentFolder: (configuration.recordingsDirectory as NSString).appendingPathComponent(camera.uuidString),
-                runtimeFolder: ((configuration.dataDirectory as NSString).appendingPathComponent("run") as NSString).appendingPathComponent(camera.uuidString),
-                tools: tools, settings: settings, clock: clock, logger: logger) { [eventSink, weak self] event in
-                    if case .segmentClosed(let segment) = event, let self {
-                        let now = self.clock()
-                        self.indexing.withLock { $0.closed(camera: segment.cameraID, path: segment.path, at: now) }
-                    }
-                    eventSink.yield((event, lease))
-                }
-            var known = try await RecordingRepository(database: database()).allSegments(camera: camera, node: ownership?.node).map(\.path)
-            // Files this node wrote while another held the camera stay unadopted: the pipeline
-            // must not find them in the folder and index them under the new lease.
-            if let node = ownership?.node { known += try await ClusterStore(database: database()).unadoptedPaths(camera: camera, node: node) }
-            await pipeline.markIndexed(known.map { ($0 as NSString).lastPathComponent })
-            if held != nil { takenOn.withLock { _ = $0.insert(camera) } }
-            running.withLock { $0[camera] = Running(pipeline: pipeline, stream: stream) }
-            await pipeline.start()
+        let starting = wanted.filter { camera, _ in running.withLock { $0[camera] == nil } }
+        // Several at a time: a node that takes over a dead node's cameras starts tens of them,
+        // and each waits on the store and on process creation.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var pending = starting.makeIterator()
+            for _ in 0..<Self.parallelStarts {
+                guard let (camera, stream) = pending.next() else { break }
+                group.addTask { try await self.startPipeline(camera, stream: stream) }
+            }
+            while try await group.next() != nil {
+                guard let (camera, stream) = pending.next() else { continue }
+                group.addTask { try await self.startPipeline(camera, stream: stream) }
+            }
         }
+    }
+
+    /// How many pipelines ``synchronise()`` starts at once.
+    static let parallelStarts = 8
+
+    private func startPipeline(_ camera: UUID, stream: CameraStream) async throws {
+        // Under the lease it is held by now (nil on a single node).
+        let lease = ownership?.token(for: camera)
+        if ownership != nil, lease == nil { return }
+        let pipeline = CameraPipeline(
+            cameraID: camera, stream: stream,
+            segmentFolder: (configuration.recordingsDirectory as NSString).appendingPathComponent(camera.uuidString),
+            runtimeFolder: ((configuration.dataDirectory as NSString).appendingPathComponent("run") as NSString).appendingPathComponent(camera.uuidString),
+            tools: tools, settings: settings, clock: clock, logger: logger) { [eventSink, weak self] event in
+                if case .segmentClosed(let segment) = event, let self {
+                    let now = self.clock()
+                    self.indexing.withLock { $0.closed(camera: segment.cameraID, path: segment.path, at: now) }
+                }
+                eventSink.yield((event, lease))
+            }
+        var known = try await RecordingRepository(database: database()).segmentPaths(camera: camera, node: ownership?.node)
+        // Files this node wrote while another held the camera stay unadopted: the pipeline
+        // must not find them in the folder and index them under the new lease.
+        if let node = ownership?.node { known += try await ClusterStore(database: database()).unadoptedPaths(camera: camera, node: node) }
+        await pipeline.markIndexed(known.map { ($0 as NSString).lastPathComponent })
+        if ownership != nil { takenOn.withLock { _ = $0.insert(camera) } }
+        running.withLock { $0[camera] = Running(pipeline: pipeline, stream: stream) }
+        await pipeline.start()
     }
 
     /// Stops camera `camera`'s pipeline, if it runs: ffmpeg finishes its segment, viewers are let go.
@@ -272,13 +294,15 @@ public final class RecordingService: Service, Sendable {
     }
 
     /// Stops the pipelines of `cameras` now (their lease is being handed over or was lost), and
-    /// waits until the segment each was writing has been offered to the store.
-    public func letGo(_ cameras: some Collection<UUID> & Sendable, reason: String) async {
+    /// waits until the segment each was writing has been offered to the store (not when the
+    /// lease was lost: another node holds the camera, and the store refuses those rows anyway).
+    public func letGo(_ cameras: some Collection<UUID> & Sendable, reason: String, waitForIndexing: Bool = true) async {
         await pipelineChanges.run {
             await withTaskGroup(of: Void.self) { group in
                 for camera in cameras { group.addTask { await self.stopPipeline(camera, reason: reason) } }
             }
         }
+        guard waitForIndexing else { return }
         // The last segments' rows go through the event queue; wait until it is empty of them.
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline, indexing.withLock({ state in cameras.contains { state.status(of: $0).waiting > 0 } }) {
@@ -288,9 +312,13 @@ public final class RecordingService: Service, Sendable {
 
     /// Stops every pipeline (each finishes and indexes its last segment).
     public func stopAll(reason: String) async {
-        let all = running.withLock { state in
-            defer { state = [:] }
-            return Array(state.values)
+        // After any start in progress, and for good: no later `synchronise` starts one again.
+        let all = await pipelineChanges.run {
+            stopping.withLock { $0 = true }
+            return running.withLock { state in
+                defer { state = [:] }
+                return Array(state.values)
+            }
         }
         await withTaskGroup(of: Void.self) { group in
             for entry in all {

@@ -103,6 +103,14 @@ public struct RecordingRepository: Sendable {
         return try await query.sort(\.$start).all()
     }
 
+    /// The paths of every segment of a camera (a pipeline starting knows which files in its
+    /// folder are indexed already); with `node`, only those written there.
+    public func segmentPaths(camera: UUID, node: String? = nil) async throws -> [String] {
+        var query = SegmentModel.query(on: database).filter(\.$cameraID == camera)
+        if let node { query = query.filter(\.$node == node) }
+        return try await query.all(\.$path)
+    }
+
     /// Every segment, oldest first (for retention); with `node`, only those written there.
     public func allSegmentsOldestFirst(node: String? = nil) async throws -> [SegmentModel] {
         var query = SegmentModel.query(on: database).filter(\.$status == "ok")
