@@ -11,7 +11,7 @@
 # cluster` start nginx of their own on other ports and leave that one alone.
 # Detection: libopencv-dnn-dev (OpenCV DNN 4.6 for the CCityWatchDetector target); python3-opencv for the MOG2 baseline of `citywatch-bench analytics`.
 set -eu
-PACKAGES="libjs-leaflet libjs-leaflet.markercluster libjs-chart.js ffmpeg zlib1g-dev postgresql postgresql-client chromium chromium-driver fonts-nanum wrk hyperfine sqlite3 python3 python3-gi python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav procps curl faketime libopencv-dnn-dev python3-opencv python3-venv nginx openssl systemd"
+PACKAGES="libjs-leaflet libjs-leaflet.markercluster libjs-chart.js ffmpeg zlib1g-dev postgresql postgresql-client chromium chromium-driver fonts-nanum wrk hyperfine sqlite3 python3 python3-gi python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav procps curl libopencv-dnn-dev python3-opencv python3-venv nginx openssl systemd"
 MISSING=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || MISSING="$MISSING $p"

@@ -150,7 +150,9 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
         let membership = ClusterMembership(database: { app.db }, settings: .init(
             node: configuration.nodeName, address: configuration.nodeAddress ?? "http://\(host):\(configuration.httpPort)",
             capacity: configuration.nodeCapacity, leaseSeconds: Double(configuration.leaseSeconds),
-            camerasMovedPerMinute: configuration.camerasMovedPerMinute, version: clusterVersion), recording: recording)
+            camerasMovedPerMinute: configuration.camerasMovedPerMinute, version: clusterVersion,
+            analysisFPS: configuration.nodeAnalysisFPS, framesPerCamera: configuration.analysisFrames ? recording.analysisFramesPerCamera : 0),
+            recording: recording)
         // Before the recorder: services stop in reverse order, so the node lets go of its cameras
         // only after every pipeline has cut and indexed its segment.
         services.insert(.init(service: membership), at: 0)

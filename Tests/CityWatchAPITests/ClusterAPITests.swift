@@ -17,6 +17,8 @@ struct ClusterAPITests {
             var alive: Bool
             var draining: Bool
             var cameras: Int
+            var capacity: Int
+            var analysisFPS: Int?
             var answering: Bool
         }
 
@@ -33,7 +35,7 @@ struct ClusterAPITests {
     @Test func administratorsSeeTheNodesAndDrainOneWithAnAuditLine() async throws {
         try await withCityWatch(.postgres) { app in
             let store = ClusterStore(database: app.db)
-            try await store.register(name: "node-a", instance: UUID(), address: "http://10.0.0.1:8080", capacity: 64, version: "v", liveSeconds: 10)
+            try await store.register(name: "node-a", instance: UUID(), address: "http://10.0.0.1:8080", capacity: 24, analysisFPS: 120, version: "v", liveSeconds: 10)
             try await store.register(name: "node-b", instance: UUID(), address: "http://10.0.0.2:8080", capacity: 64, version: "v", liveSeconds: 10)
             _ = try await store.claim([UUID(), UUID()], node: "node-b", seconds: 10)
             try await store.recordUnadopted(.init(camera: UUID(), node: "node-a", path: "/srv/a/x.mp4", start: Date(), end: Date(), bytes: 10,
@@ -44,6 +46,7 @@ struct ClusterAPITests {
             let cluster = try answer.content.decode(Cluster.self)
             #expect(cluster.clustered && cluster.nodes.map(\.name) == ["node-a", "node-b"] && cluster.nodes.allSatisfy(\.alive))
             #expect(cluster.nodes.map(\.cameras) == [0, 2] && cluster.unadopted.map(\.path) == ["/srv/a/x.mp4"])
+            #expect(cluster.nodes.map(\.capacity) == [24, 64] && cluster.nodes.map(\.analysisFPS) == [120, nil])
             #expect(cluster.nodes.allSatisfy { !$0.answering }, "this test process is no node")
 
             let drained = try await app.testing().sendRequest(.PUT, "/api/cluster/nodes/node-b/draining", headers: admin.headers,

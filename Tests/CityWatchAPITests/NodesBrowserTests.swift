@@ -18,7 +18,8 @@ struct NodesBrowserTests {
         try await withCityWatch(.postgres) { app in
             let store = ClusterStore(database: app.db)
             try await store.register(name: "node-a", instance: UUID(), address: "http://10.0.0.1:8080", capacity: 64, version: "schema 23", liveSeconds: 600)
-            try await store.register(name: "node-b", instance: UUID(), address: "http://10.0.0.2:8080", capacity: 32, version: "schema 23", liveSeconds: 600)
+            try await store.register(name: "node-b", instance: UUID(), address: "http://10.0.0.2:8080", capacity: 32, analysisFPS: 160,
+                                       version: "schema 23", liveSeconds: 600)
             try await store.register(name: "node-dead", instance: UUID(), address: "http://10.0.0.3:8080", capacity: 64, version: "schema 23", liveSeconds: 600)
             try await app.db.sql.raw("UPDATE cluster_nodes SET heartbeat_at = now() - interval '5 minutes' WHERE name = 'node-dead'").run()
             _ = try await store.claim([UUID(), UUID(), UUID()], node: "node-b", seconds: 600)
@@ -35,7 +36,11 @@ struct NodesBrowserTests {
                         try await browser.execute(rows) == "node-a:true,node-b:true,node-dead:false"
                     }
                     let bRow = "document.querySelector('#nodes-table tr[data-node=\"node-b\"]')"
-                    #expect(try await browser.execute("return \(bRow).children[2].textContent").string == "3 / 32")
+                    #expect(try await browser.execute("return \(bRow).children[2].querySelector('.node-count').textContent").string == "3 / 32")
+                    #expect(try await browser.execute("return \(bRow).children[2].querySelector('.node-analysis').textContent").string?.contains("160") == true,
+                            "the analysis capacity beside the camera capacity")
+                    #expect(try await browser.execute("return document.querySelector('#nodes-table tr[data-node=\"node-a\"] .node-analysis')") == .null,
+                            "no analysis limit set, none shown")
                     #expect(try await browser.execute("return document.querySelector('#nodes-table tr[data-node=\"node-dead\"] .node-drain')") == .null,
                             "a silent node has nothing to drain")
                     #expect(try await browser.execute("return document.getElementById('nodes-summary').textContent").string?.contains("2 of 3 nodes alive") == true)

@@ -31,14 +31,17 @@ struct ConfigurationTests {
     @Test func clusterNodeSettingsHaveDefaultsAndBadOnesAreNamed() throws {
         let defaults = try Configuration.resolve()
         #expect(!defaults.nodeName.isEmpty && defaults.nodeAddress == nil && defaults.nodeCapacity == 64 && defaults.leaseSeconds == 10)
+        #expect(defaults.nodeAnalysisFPS == nil)
         let set = try Configuration.resolve(environment: [
             "CITYWATCH_NODE_NAME": "cctv-node-2", "CITYWATCH_NODE_ADDRESS": "http://10.0.0.12:8080", "CITYWATCH_NODE_CAPACITY": "0",
-            "CITYWATCH_LEASE_SECONDS": "5", "CITYWATCH_CAMERAS_MOVED_PER_MINUTE": "12",
+            "CITYWATCH_LEASE_SECONDS": "5", "CITYWATCH_CAMERAS_MOVED_PER_MINUTE": "12", "CITYWATCH_NODE_ANALYSIS_FPS": "120",
         ])
+        #expect(set.nodeAnalysisFPS == 120)
         #expect(set.nodeName == "cctv-node-2" && set.nodeAddress == "http://10.0.0.12:8080" && set.nodeCapacity == 0)
         #expect(set.leaseSeconds == 5 && set.camerasMovedPerMinute == 12)
         for (name, value) in [("CITYWATCH_NODE_NAME", "node one"), ("CITYWATCH_NODE_ADDRESS", "10.0.0.12:8080"),
-                              ("CITYWATCH_NODE_CAPACITY", "-1"), ("CITYWATCH_LEASE_SECONDS", "1")] {
+                              ("CITYWATCH_NODE_CAPACITY", "-1"), ("CITYWATCH_LEASE_SECONDS", "1"),
+                              ("CITYWATCH_NODE_ANALYSIS_FPS", "fast")] {
             do {
                 _ = try Configuration.resolve(environment: [name: value])
                 Issue.record("\(name)=\(value) was taken")

@@ -20,7 +20,10 @@ struct ClusterController: RouteCollection {
     struct NodeDTO: Content {
         var name: String
         var address: String
+        /// Cameras it takes (its analysis capacity may hold this below CITYWATCH_NODE_CAPACITY).
         var capacity: Int
+        /// Analysis frames a second it may take; absent: no limit set.
+        var analysisFPS: Int?
         var version: String
         var draining: Bool
         var alive: Bool
@@ -72,7 +75,7 @@ struct ClusterController: RouteCollection {
         let nodes = try await store.nodes(liveSeconds: Double(configuration.leaseSeconds)).map { node in
             let own = membership.flatMap { $0.ownership.node == node.name ? $0.state : nil }
             let link = node.alive ? links[node.name] : nil
-            return NodeDTO(name: node.name, address: node.address, capacity: node.capacity, version: node.version, draining: node.draining,
+            return NodeDTO(name: node.name, address: node.address, capacity: node.capacity, analysisFPS: node.analysisFPS, version: node.version, draining: node.draining,
                            alive: node.alive, silentSeconds: (node.silentSeconds * 10).rounded() / 10, cameras: node.cameras,
                            startedAt: node.startedAt, heartbeatAt: node.heartbeatAt, stoppedAt: node.stoppedAt, answering: own != nil,
                            state: own?.state.rawValue, stateDetail: own?.detail, link: link?.state, linkDetail: link?.detail)

@@ -66,9 +66,12 @@ extension APISchemas {
                 `alive`: a heartbeat within the lease and not stopped. `state` (the answering node only): `starting`, `active`, \
                 `storeUnreachable`, `nameInUse` or `stopped`. `link` (the answering node's view of each live peer, probed \
                 each lease): `ok`, `unreachable` (its address does not answer), `refused` (most often a different cluster \
-                secret) or `noSecret` (the answering node has none), with `linkDetail`.
+                secret) or `noSecret` (the answering node has none), with `linkDetail`. `capacity`: the cameras it \
+                takes, held below `CITYWATCH_NODE_CAPACITY` when its analysis capacity `analysisFPS` (frames a second; \
+                absent: no limit) binds.
                 """, [
-                    "name": text, "address": text, "capacity": integer, "version": text, "draining": boolean, "alive": boolean,
+                    "name": text, "address": text, "capacity": integer, "analysisFPS": optional(integer), "version": text, "draining": boolean,
+                    "alive": boolean,
                     "silentSeconds": number, "cameras": integer, "startedAt": time, "heartbeatAt": time, "stoppedAt": optional(time),
                     "answering": boolean, "state": optional(text), "stateDetail": optional(text),
                     "link": optional(text), "linkDetail": optional(text),

@@ -28,14 +28,39 @@ public final class ClusterMembership: Service, Sendable {
         public var leaseSeconds: Double
         public var camerasMovedPerMinute: Int
         public var version: String
+        /// Analysis frames a second this node may take (nil: no limit) and what one camera takes
+        /// (0 when analysis frames are off): together they may hold the camera capacity down.
+        public var analysisFPS: Int?
+        public var framesPerCamera: Int
 
-        public init(node: String, address: String, capacity: Int, leaseSeconds: Double, camerasMovedPerMinute: Int, version: String) {
+        public init(node: String, address: String, capacity: Int, leaseSeconds: Double, camerasMovedPerMinute: Int, version: String,
+                    analysisFPS: Int? = nil, framesPerCamera: Int = 0) {
             self.node = node
             self.address = address
             self.capacity = capacity
             self.leaseSeconds = leaseSeconds
             self.camerasMovedPerMinute = camerasMovedPerMinute
             self.version = version
+            self.analysisFPS = analysisFPS
+            self.framesPerCamera = framesPerCamera
+        }
+
+        /// Cameras this node takes: its camera capacity, or fewer when analysing that many would
+        /// need more frames a second than its analysis capacity.
+        public var recordingCapacity: Int {
+            guard let analysisFPS, framesPerCamera > 0 else { return capacity }
+            return min(capacity, analysisFPS / framesPerCamera)
+        }
+
+        /// Why the node takes fewer cameras than its camera capacity, if it does.
+        public var capacityLimit: String? {
+            if capacity == 0 {
+                return "capacity 0 (CITYWATCH_NODE_CAPACITY): this node records no camera; it serves the console and the API"
+            }
+            guard let analysisFPS, recordingCapacity < capacity else { return nil }
+            let cameras = recordingCapacity == 1 ? "1 camera" : "\(recordingCapacity) cameras"
+            return "analysis capacity \(analysisFPS) frames/s (CITYWATCH_NODE_ANALYSIS_FPS) at \(framesPerCamera) a camera: "
+                + "\(cameras), not the \(capacity) of CITYWATCH_NODE_CAPACITY"
         }
     }
 
@@ -101,8 +126,8 @@ public final class ClusterMembership: Service, Sendable {
 
     public func run() async throws {
         let store: @Sendable () -> ClusterStore = { ClusterStore(database: self.database()) }
-        if settings.capacity == 0 {
-            logger.notice("node capacity is 0: this node records no camera (CITYWATCH_NODE_CAPACITY)", metadata: ["node": .string(settings.node)])
+        if let limit = settings.capacityLimit {
+            logger.notice("this node takes fewer cameras than it could record", metadata: ["node": .string(settings.node), "why": .string(limit)])
         }
         await cancelWhenGracefulShutdown {
             guard await self.register(store: store) else { return }
@@ -180,11 +205,11 @@ public final class ClusterMembership: Service, Sendable {
     private func register(store: @Sendable () -> ClusterStore) async -> Bool {
         while !Task.isCancelled {
             do {
-                try await store().register(name: settings.node, instance: instance, address: settings.address, capacity: settings.capacity,
-                                           version: settings.version, liveSeconds: settings.leaseSeconds)
+                try await store().register(name: settings.node, instance: instance, address: settings.address, capacity: settings.recordingCapacity,
+                                           analysisFPS: settings.analysisFPS, version: settings.version, liveSeconds: settings.leaseSeconds)
                 setState(.active, activeDetail)
                 logger.notice("joined the cluster", metadata: ["node": .string(settings.node), "address": .string(settings.address),
-                                                             "capacity": .stringConvertible(settings.capacity)])
+                                                             "capacity": .stringConvertible(settings.recordingCapacity)])
                 return true
             } catch let taken as NodeNameInUse {
                 setState(.nameInUse, taken.description)
@@ -289,10 +314,9 @@ public final class ClusterMembership: Service, Sendable {
         setState(.stopped, nil)
     }
 
-    /// What an active node says of itself: a node of capacity 0 records nothing, on purpose.
-    private var activeDetail: String? {
-        settings.capacity == 0 ? "capacity 0 (CITYWATCH_NODE_CAPACITY): this node records no camera; it serves the console and the API" : nil
-    }
+    /// What an active node says of itself: why it takes fewer cameras than it could record
+    /// (capacity 0 on purpose, or its analysis capacity).
+    private var activeDetail: String? { settings.capacityLimit }
 
     private func setState(_ state: State, _ detail: String?) {
         status.withLock { $0 = (state, detail) }

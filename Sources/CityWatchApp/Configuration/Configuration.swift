@@ -94,6 +94,9 @@ public struct Configuration: Sendable {
     public var nodeAddress: String?
     /// Cameras this node may record. Default 64; 0: it records none (an API-only node).
     public var nodeCapacity = 64
+    /// Analysis frames a second this node may decode and analyse (each camera takes 5 while
+    /// analysis frames are on): fewer cameras than `nodeCapacity` when it binds. Default: no limit.
+    public var nodeAnalysisFPS: Int?
     /// Seconds a camera lease lasts without renewal: a dead node's cameras are taken over after
     /// about this long. Default 10.
     public var leaseSeconds = 10
@@ -151,6 +154,7 @@ public struct Configuration: Sendable {
         case nodeName = "CITYWATCH_NODE_NAME"
         case nodeAddress = "CITYWATCH_NODE_ADDRESS"
         case nodeCapacity = "CITYWATCH_NODE_CAPACITY"
+        case nodeAnalysisFPS = "CITYWATCH_NODE_ANALYSIS_FPS"
         case leaseSeconds = "CITYWATCH_LEASE_SECONDS"
         case camerasMovedPerMinute = "CITYWATCH_CAMERAS_MOVED_PER_MINUTE"
         case clusterSecret = "CITYWATCH_CLUSTER_SECRET"
@@ -292,6 +296,7 @@ public struct Configuration: Sendable {
             configuration.nodeAddress = address
         }
         configuration.nodeCapacity = try integer(.nodeCapacity, default: 64, range: 0...100_000)
+        if lookup(.nodeAnalysisFPS) != nil { configuration.nodeAnalysisFPS = try integer(.nodeAnalysisFPS, default: 0, range: 0...10_000_000) }
         configuration.leaseSeconds = try integer(.leaseSeconds, default: 10, range: 2...600)
         configuration.camerasMovedPerMinute = try integer(.camerasMovedPerMinute, default: 30, range: 1...100_000)
         if let (secret, source) = lookup(.clusterSecret), !secret.isEmpty {

@@ -87,6 +87,9 @@ public final class RecordingService: Service, Sendable {
         (events, eventSink) = AsyncStream<LeasedEvent>.makeStream()
     }
 
+    /// Analysis frames a second each camera's pipeline decodes (when analysis frames are on).
+    public var analysisFramesPerCamera: Int { settings.frames.fps }
+
     /// The pipeline of a camera being recorded (for live video and analysis frames).
     public func pipeline(for camera: UUID) -> CameraPipeline? {
         running.withLock { $0[camera]?.pipeline }

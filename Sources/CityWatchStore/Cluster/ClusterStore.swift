@@ -65,7 +65,10 @@ public struct ClusterStore: Sendable {
     public struct Node: Sendable, Equatable, Codable {
         public var name: String
         public var address: String
+        /// Cameras it may record (already limited by its analysis capacity).
         public var capacity: Int
+        /// Analysis frames a second it may take; nil: no limit set.
+        public var analysisFPS: Int?
         public var version: String
         public var draining: Bool
         public var startedAt: Date
@@ -99,12 +102,13 @@ public struct ClusterStore: Sendable {
     /// Registers node `name` (run `instance` of it), or takes its row back after a restart.
     /// Refused with ``NodeNameInUse`` while another instance of the name has beaten within
     /// `liveSeconds` and not stopped.
-    public func register(name: String, instance: UUID, address: String, capacity: Int, version: String, liveSeconds: Double) async throws {
+    public func register(name: String, instance: UUID, address: String, capacity: Int, analysisFPS: Int? = nil, version: String,
+                         liveSeconds: Double) async throws {
         let rows = try await database.sql.raw("""
-            INSERT INTO cluster_nodes (name, instance, address, capacity, version, draining, started_at, heartbeat_at, stopped_at)
-            VALUES (\(bind: name), \(bind: instance), \(bind: address), \(bind: capacity), \(bind: version), false, now(), now(), NULL)
+            INSERT INTO cluster_nodes (name, instance, address, capacity, analysis_fps, version, draining, started_at, heartbeat_at, stopped_at)
+            VALUES (\(bind: name), \(bind: instance), \(bind: address), \(bind: capacity), \(bind: analysisFPS), \(bind: version), false, now(), now(), NULL)
             ON CONFLICT (name) DO UPDATE SET instance = EXCLUDED.instance, address = EXCLUDED.address, capacity = EXCLUDED.capacity,
-                version = EXCLUDED.version, draining = false, started_at = now(), heartbeat_at = now(), stopped_at = NULL
+                analysis_fps = EXCLUDED.analysis_fps, version = EXCLUDED.version, draining = false, started_at = now(), heartbeat_at = now(), stopped_at = NULL
             WHERE cluster_nodes.instance = EXCLUDED.instance OR cluster_nodes.stopped_at IS NOT NULL
                 OR cluster_nodes.heartbeat_at < now() - make_interval(secs => \(bind: liveSeconds))
             RETURNING name
@@ -142,7 +146,7 @@ public struct ClusterStore: Sendable {
     /// Every node, live ones first; live means a heartbeat within `liveSeconds`, not stopped.
     public func nodes(liveSeconds: Double) async throws -> [Node] {
         let rows = try await database.sql.raw("""
-            SELECT n.name, n.address, n.capacity, n.version, n.draining, n.started_at, n.heartbeat_at, n.stopped_at,
+            SELECT n.name, n.address, n.capacity, n.analysis_fps, n.version, n.draining, n.started_at, n.heartbeat_at, n.stopped_at,
                 EXTRACT(EPOCH FROM now() - n.heartbeat_at)::float8 AS silent,
                 (SELECT count(*) FROM camera_leases l WHERE l.node = n.name AND l.expires_at > now())::int8 AS cameras
             FROM cluster_nodes n ORDER BY n.name
@@ -151,7 +155,8 @@ public struct ClusterStore: Sendable {
             let silent = try row.decode(column: "silent", as: Double.self)
             let stopped = try row.decode(column: "stopped_at", as: Date?.self)
             return Node(name: try row.decode(column: "name", as: String.self), address: try row.decode(column: "address", as: String.self),
-                        capacity: try row.decode(column: "capacity", as: Int.self), version: try row.decode(column: "version", as: String.self),
+                        capacity: try row.decode(column: "capacity", as: Int.self), analysisFPS: try row.decode(column: "analysis_fps", as: Int?.self),
+                        version: try row.decode(column: "version", as: String.self),
                         draining: try row.decode(column: "draining", as: Bool.self), startedAt: try row.decode(column: "started_at", as: Date.self),
                         heartbeatAt: try row.decode(column: "heartbeat_at", as: Date.self), stoppedAt: stopped, silentSeconds: silent,
                         alive: stopped == nil && silent < liveSeconds, cameras: Int(try row.decode(column: "cameras", as: Int64.self)))

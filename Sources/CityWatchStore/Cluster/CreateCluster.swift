@@ -48,3 +48,15 @@ struct CreateCluster: AsyncMigration {
         }
     }
 }
+
+/// A node's analysis capacity (frames a second it may decode and analyse; NULL: no limit),
+/// shown beside its camera capacity. Additive: a node of the version before writes no value.
+struct AddNodeAnalysisCapacity: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("cluster_nodes").field("analysis_fps", .int).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("cluster_nodes").deleteField("analysis_fps").update()
+    }
+}

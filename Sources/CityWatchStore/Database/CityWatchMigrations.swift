@@ -26,5 +26,6 @@ public enum CityWatchMigrations {
         CreateLoginThrottle(),
         CreateAuditCheckpoints(),
         CreateCluster(),
+        AddNodeAnalysisCapacity(),
     ]
 }
