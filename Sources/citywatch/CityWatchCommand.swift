@@ -11,3 +11,29 @@ struct CityWatchCommand: AsyncParsableCommand {
                       AuditCommand.self, SearchCommand.self, ExportCommand.self, ProvisionCommand.self, SyntheticCommand.self, EvalCommand.self,
                       OpenAPICommand.self])
 }
+
+extension CityWatchCommand {
+    /// As ArgumentParser's own, except that a store error says what the store said: PostgresNIO's
+    /// errors describe themselves only as "Generic description…" unless reflected.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: StoreErrorText.readable(error))
+        }
+    }
+}
+
+/// An error whose plain description hides what went wrong, shown by its reflection instead.
+struct StoreErrorText: Error, CustomStringConvertible {
+    var description: String
+
+    static func readable(_ error: any Error) -> any Error {
+        String(describing: type(of: error)) == "PSQLError" ? StoreErrorText(description: String(reflecting: error)) : error
+    }
+}

@@ -12,6 +12,28 @@ import VaporTesting
 
 @Suite("Sessions and passwords")
 struct SessionTests {
+    /// Nodes of a cluster started together on an empty store: one creates the administrator,
+    /// the others find it made (none fails on the unique name), one audit line.
+    @Test(arguments: DatabaseKind.allCases)
+    func nodesBootstrappingTogetherCreateOneAdministrator(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let passwords = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await Accounts(database: app.db, hasher: BcryptPasswordHasher(cost: 4, pool: app.threadPool)).bootstrapAdministrator()
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(passwords.compactMap { $0 }.count == 1, "one node prints a password")
+            #expect(try await UserModel.query(on: app.db).count() == 1)
+            let created = try await AuditLog(database: app.db).list(.init(limit: 20)).filter { $0.action == "user.create" }
+            #expect(created.count == 1 && created.first?.target == "admin")
+            let password = try #require(passwords.compactMap { $0 }.first)
+            _ = try await app.login(username: "admin", password: password)
+        }
+    }
+
     @Test(arguments: DatabaseKind.allCases)
     func firstStartAdministratorMustChangeTheGeneratedPassword(kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in

@@ -51,14 +51,21 @@ public struct Accounts: Sendable {
     }
 
     /// On a store with no users, creates `admin` with a generated password and returns the
-    /// password; returns nil when users exist.
+    /// password; returns nil when users exist. Nodes of a cluster starting together on an empty
+    /// store: one creates it (under a lock every node takes), the others find it made.
     public func bootstrapAdministrator() async throws -> String? {
         guard try await UserModel.query(on: database).count() == 0 else { return nil }
-        do {
-            return try await createUser(username: "admin", role: .administrator, actor: "system").1
-        } catch AccountError.usernameTaken {
-            return nil  // another node of the cluster bootstrapped at the same moment
+        let password = PasswordPolicy.generate()
+        let user = UserModel(username: "admin", passwordHash: try await hasher.hash(password), role: Role.administrator.rawValue,
+                             mustChangePassword: true, now: clock())
+        let created = try await database.lockedTransaction("citywatch.bootstrap-administrator") { tx in
+            guard try await UserModel.query(on: tx).count() == 0 else { return false }
+            try await user.create(on: tx)
+            return true
         }
+        guard created else { return nil }
+        try await audit.append(AuditEvent(actor: "system", action: "user.create", target: "admin", details: ["role": .string(Role.administrator.rawValue)]))
+        return password
     }
 
     /// The result of a login attempt.
