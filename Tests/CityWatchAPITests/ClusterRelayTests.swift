@@ -70,8 +70,9 @@ struct NodeSession {
 /// Live video, playback and export of a camera from a node that does not record it: node-a
 /// (capacity 0, so it records nothing) serves a viewer the cameras node-b holds, relayed with the
 /// cluster secret; in Chromium through nginx in front of node-a, the wall plays one live. A node with another secret and a node
-/// whose address does not answer show as such in the Nodes list. When node-b dies, its footage
-/// is "unavailable on node node-b", not an error or a gap.
+/// whose address does not answer show as such in the Nodes list. When the camera moves to node-c,
+/// the relay follows it. When node-b dies, its footage is "unavailable on node node-b", not an
+/// error or a gap.
 @Suite("Cluster relays: any node shows every camera", .serialized,
        .enabled(if: MediaTools().available && FileManager.default.isExecutableFile(atPath: ThreeNodeCluster.binary), "needs ffmpeg and the built executable"))
 struct ClusterRelayTests {
@@ -168,6 +169,26 @@ struct ClusterRelayTests {
             let started = try cluster.query("SELECT details FROM audit_log WHERE action = 'video.live.start'")
             #expect(started.count == 1 && started.first?.first?.contains("node-b") == true, "\(started)")
 
+            // The camera moves (node-b drained, node-c takes everything): the relay follows it to
+            // node-c and the tile goes on playing.
+            nodes["node-c"] = try cluster.start("node-c")
+            _ = try cluster.query("UPDATE cluster_nodes SET draining = true WHERE name = 'node-b'")
+            try await eventually("every camera on node-c, recording", timeout: .seconds(40)) {
+                let holders = try cluster.holders()
+                let fromC = Set(try cluster.segments().filter { $0.node == "node-c" }.map(\.camera))
+                return holders.count == 3 && holders.values.allSatisfy { $0 == "node-c" } && fromC.contains(camera)
+            }
+            try await eventually("node-c to serve the relay", timeout: .seconds(30)) {
+                try cluster.metric("node-c", "citywatch_live_relays_served") == 1
+            }
+            let playing = "return document.querySelector('#wall .wall-tile[data-state=playing] video')?.currentTime ?? -1"
+            try await Task.sleep(for: .seconds(2))
+            let before = try #require(try await browser.execute(playing).double)
+            try await waitUntil("the tile to play on, from node-c", timeout: .seconds(30)) {
+                (try await browser.execute(playing).double ?? -1) > before + 1
+            }
+            _ = try cluster.query("UPDATE cluster_nodes SET draining = false WHERE name = 'node-b'")
+
             // The Nodes view says which peers node-a cannot reach or that refuse it.
             try await browser.click(browser.findElement("#main-nav a[data-view=nodes]"))
             try await waitUntil("the peers' links in the Nodes view") {
@@ -191,8 +212,8 @@ struct ClusterRelayTests {
         let unavailable = try #require(after["unavailable"] as? [[String: Any]])
         #expect(unavailable.count == 1 && unavailable.first?["node"] as? String == "node-b", "\(unavailable)")
         #expect((after["ranges"] as? [Any])?.isEmpty == false, "still listed as recorded")
-        // A segment node-a has not read yet (the ones played and exported are kept a while, and play).
-        let newest = try #require((after["segments"] as? [[String: Any]])?.last)
+        // A segment of node-b's that node-a has not read yet (the ones played and exported are kept a while, and play).
+        let newest = try #require((after["segments"] as? [[String: Any]])?.last { $0["node"] as? String == "node-b" })
         let other = try #require(newest["id"] as? String)
         #expect(other != segmentID)
         let refused = try await a.send(.GET, "/api/segments/\(other)/video")

@@ -213,6 +213,8 @@ extension WebDriver {
             default: nil
             }
         }
+        /// The number, when this is one.
+        public var double: Double? { if case .number(let number) = self { number } else { nil } }
         /// The elements, when this is an array.
         public var array: [Value]? { if case .array(let elements) = self { elements } else { nil } }
         /// The member `key`, when this is an object that has it.
