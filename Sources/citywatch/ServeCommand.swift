@@ -143,7 +143,7 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
     if case .postgres = configuration.database { ownership = CameraOwnership(node: configuration.nodeName) }
     let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer, ownership: ownership)
     app.recording = recording
-    let retention = RetentionSweeper(database: { app.db }, configuration: configuration, node: ownership?.node)
+    let retention = RetentionSweeper(database: { app.db }, configuration: configuration, node: ownership?.node, ownership: ownership)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recording), .init(service: retention)]
     if ownership != nil {
         let host = configuration.httpHost == "0.0.0.0" || configuration.httpHost == "::" ? configuration.nodeName : configuration.httpHost

@@ -70,7 +70,8 @@ struct NodeSession {
 /// Live video, playback and export of a camera from a node that does not record it: node-a
 /// (capacity 0, so it records nothing) serves a viewer the cameras node-b holds, relayed with the
 /// cluster secret; in Chromium through nginx in front of node-a, the wall plays one live. A node with another secret and a node
-/// whose address does not answer show as such in the Nodes list. When the camera moves to node-c,
+/// whose address does not answer show as such in the Nodes list; a process under a name in use
+/// is refused and says so. When the camera moves to node-c,
 /// the relay follows it. When node-b dies, its footage is "unavailable on node node-b", not an
 /// error or a gap.
 @Suite("Cluster relays: any node shows every camera", .serialized,
@@ -119,6 +120,18 @@ struct ClusterRelayTests {
             let log = (try? String(contentsOf: cluster.folder.appendingPathComponent("node-wrong.log"), encoding: .utf8)) ?? ""
             return log.contains("node-to-node request refused") && log.contains("not signed with this node's cluster secret")
         }
+
+        // A second process under node-b's name: refused, it says why, keeps running and records nothing.
+        nodes["node-twin"] = try cluster.start("node-twin", environment: ["CITYWATCH_NODE_NAME": "node-b"])
+        try await eventually("the twin to say its name is taken", timeout: .seconds(20)) {
+            let log = (try? String(contentsOf: cluster.folder.appendingPathComponent("node-twin.log"), encoding: .utf8)) ?? ""
+            return log.contains("cannot join the cluster") && log.contains("node name 'node-b' is in use by a running node")
+        }
+        #expect(nodes["node-twin"]?.isRunning == true, "\(tail("node-twin"))")
+        #expect(try cluster.holders().values.allSatisfy { $0 == "node-b" } && cluster.cameras.allSatisfy { cluster.recorders(of: $0) == 1 })
+        let twinRecordings = cluster.folder.appendingPathComponent("node-twin/recordings")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: twinRecordings.path)) ?? []).isEmpty, "the twin records nothing")
+        nodes["node-twin"]?.terminate()
 
         // Playback through node-a of a segment node-b recorded: the same bytes, audit-logged on node-a.
         let camera = cluster.cameras[0]

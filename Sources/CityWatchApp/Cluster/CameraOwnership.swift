@@ -1,5 +1,6 @@
 import CityWatchStore
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
 /// The cameras this node holds a lease on, and under which epoch: the recorder records these
@@ -9,9 +10,25 @@ public final class CameraOwnership: Sendable {
     /// This node's name in the cluster.
     public let node: String
     private let held = Mutex<[UUID: LeaseToken]>([:])
+    private let joinedCluster = Mutex(false)
 
     public init(node: String) {
         self.node = node
+    }
+
+    /// Whether this process has joined the cluster as `node`. Until it has, the name may be
+    /// another running process's, whose footage is not this one's to reconcile or sweep.
+    public var hasJoined: Bool { joinedCluster.withLock { $0 } }
+
+    func markJoined() { joinedCluster.withLock { $0 = true } }
+
+    /// Waits until this process has joined the cluster; false when it is stopping first.
+    public func waitUntilJoined() async -> Bool {
+        while !hasJoined {
+            if Task.isCancelled || Task.isShuttingDownGracefully { return false }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        return true
     }
 
     /// Every camera held now.

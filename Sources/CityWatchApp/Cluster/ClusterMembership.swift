@@ -208,6 +208,7 @@ public final class ClusterMembership: Service, Sendable {
                 try await store().register(name: settings.node, instance: instance, address: settings.address, capacity: settings.recordingCapacity,
                                            analysisFPS: settings.analysisFPS, version: settings.version, liveSeconds: settings.leaseSeconds)
                 setState(.active, activeDetail)
+                ownership.markJoined()
                 logger.notice("joined the cluster", metadata: ["node": .string(settings.node), "address": .string(settings.address),
                                                              "capacity": .stringConvertible(settings.recordingCapacity)])
                 return true

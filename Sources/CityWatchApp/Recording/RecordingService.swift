@@ -143,6 +143,16 @@ public final class RecordingService: Service, Sendable {
     public func run() async throws {
         await endOrphanedRecorders()
         removeLeftInputScripts()
+        // On a node of a cluster, the index rows of this node's name are its own only once it
+        // has joined: a second process started under a name in use must not reconcile (and mark
+        // missing) the running node's footage against its own empty folder.
+        if let ownership, !ownership.hasJoined {
+            logger.notice("waiting to join the cluster before reconciling the index with the disk", metadata: ["node": .string(ownership.node)])
+            guard await ownership.waitUntilJoined() else {
+                eventSink.finish()
+                return
+            }
+        }
         let report = try await reconcile()
         if report.changedAnything {
             logger.notice("segment index reconciled with disk", metadata: [

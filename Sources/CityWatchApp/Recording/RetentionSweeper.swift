@@ -31,17 +31,23 @@ public final class RetentionSweeper: Service, Sendable {
     let logger: Logger
     /// This node's name in a cluster: it sweeps the segments on its own disk (nil: every segment).
     let node: String?
+    /// On a node of a cluster: what it holds, and whether it has joined yet.
+    let ownership: CameraOwnership?
 
     public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, node: String? = nil,
+                ownership: CameraOwnership? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.retention")) {
         self.database = database
         self.node = node
+        self.ownership = ownership
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws {
+        // A node sweeps the footage of its name only once it has joined under it (see RecordingService.run).
+        if let ownership, await !ownership.waitUntilJoined() { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { _ = try await self.sweep() } catch {
