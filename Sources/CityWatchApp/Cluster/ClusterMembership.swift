@@ -181,8 +181,11 @@ public final class ClusterMembership: Service, Sendable {
     private func shareCameras(store: @Sendable () -> ClusterStore) async {
         var allowance = Double(settings.camerasMovedPerMinute) / 6  // the first ten seconds' worth
         var last = ContinuousClock.now
+        // Sooner than a round when a lease is about to run out unrenewed (see below).
+        var wake: Duration?
         while !Task.isCancelled {
-            try? await Task.sleep(for: round)
+            try? await Task.sleep(for: wake ?? round)
+            wake = nil
             let now = ContinuousClock.now
             let perMinute = Double(settings.camerasMovedPerMinute)
             // At most ten seconds' worth saved up: after a quiet spell (a node frozen, then
@@ -192,7 +195,11 @@ public final class ClusterMembership: Service, Sendable {
             let since = answeredSince.withLock { $0 }
             guard let since, now - since >= .seconds(settings.leaseSeconds), state.state == .active else { continue }
             do {
-                allowance -= Double(try await shareRound(store: store(), allowance: Int(allowance)))
+                let (spent, expiring) = try await shareRound(store: store(), allowance: Int(allowance))
+                allowance -= Double(spent)
+                // A lease about to run out unrenewed (its holder died or froze): look again just
+                // after it does rather than up to a round later.
+                if let expiring { wake = .milliseconds(Int((max(0, expiring) + 0.05) * 1000)) }
             } catch {
                 // The keeping loop reports the store's state; a plan cut short is made again next round.
                 logger.debug("sharing cameras out stopped for this round", metadata: ["error": .string(String(reflecting: error))])
@@ -259,10 +266,14 @@ public final class ClusterMembership: Service, Sendable {
         }
     }
 
-    /// Claims or lets go of cameras by the plan; returns how much of the moving allowance it spent.
-    func shareRound(store: ClusterStore, allowance: Int) async throws -> Int {
+    /// Claims or lets go of cameras by the plan; returns how much of the moving allowance it spent
+    /// and, when another node's lease runs out before the next round (a healthy holder renews
+    /// each round, so it never gets that low), in how many seconds the first does.
+    func shareRound(store: ClusterStore, allowance: Int) async throws -> (spent: Int, expiring: Double?) {
         let nodes = try await store.nodes(liveSeconds: settings.leaseSeconds).filter(\.alive)
-        let leases = Dictionary(try await store.leases().filter(\.isLive).map { ($0.camera, $0.node) }, uniquingKeysWith: { a, _ in a })
+        let live = try await store.leases().filter(\.isLive)
+        let leases = Dictionary(live.map { ($0.camera, $0.node) }, uniquingKeysWith: { a, _ in a })
+        let expiring = live.filter { $0.node != settings.node && $0.secondsLeft < round.seconds }.map(\.secondsLeft).min()
         let cameras = try await store.recordableCameras().map { (camera: $0.camera, group: $0.group) }
         let planNodes = nodes.map { LeasePlan.Node(name: $0.name, capacity: $0.capacity, draining: $0.draining, holds: $0.cameras) }
         // The rate is the cluster's: each node over its share gives its part of it.
@@ -285,7 +296,7 @@ public final class ClusterMembership: Service, Sendable {
             }
         }
         // Spent of the cluster's allowance: as if every node over its share let go of as many.
-        return plan.release.count * over
+        return (plan.release.count * over, expiring)
     }
 
     /// Stops recording `cameras` (their segments cut and indexed), then lets go of their leases.

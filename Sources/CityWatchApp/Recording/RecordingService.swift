@@ -344,11 +344,26 @@ public final class RecordingService: Service, Sendable {
         }
     }
 
+    /// Stores the pipelines' events, ``writerLanes`` writers side by side (a node of a hundred
+    /// cameras closes tens of segments a second, more than one writer keeps up with on a busy
+    /// machine); each camera's events all go to one writer, in the order they came.
     private func writeEvents() async {
-        for await (event, lease) in events {
-            await write(event, lease: lease, attempts: 0)
+        let lanes = (0..<Self.writerLanes).map { _ in AsyncStream<LeasedEvent>.makeStream() }
+        await withDiscardingTaskGroup { group in
+            for lane in lanes {
+                group.addTask {
+                    for await (event, lease) in lane.stream { await self.write(event, lease: lease, attempts: 0) }
+                }
+            }
+            for await item in events {
+                lanes[Int(item.event.cameraID.uuid.15) % lanes.count].continuation.yield(item)
+            }
+            for lane in lanes { lane.continuation.finish() }
         }
     }
+
+    /// How many writers store events at once.
+    static let writerLanes = 4
 
     /// Writes `event`; a failed write is kept and tried again, so a store that refuses for a
     /// while (locked, restarting) loses no segment's row. Returns false when it failed and was

@@ -15,3 +15,14 @@ public enum PipelineEvent: Sendable, Equatable {
     /// (and reported with ``segmentClosed(_:)`` as well): the list failed, the folder did not.
     case segmentsFoundInFolder(cameraID: UUID, paths: [String])
 }
+
+extension PipelineEvent {
+    /// The camera the event is about.
+    public var cameraID: UUID {
+        switch self {
+        case .segmentClosed(let segment): segment.cameraID
+        case .health(let camera, _, _, _, _), .gap(let camera, _, _), .unusableSegment(let camera, _, _),
+             .segmentsFoundInFolder(let camera, _): camera
+        }
+    }
+}
