@@ -11,6 +11,7 @@ public final class CameraOwnership: Sendable {
     public let node: String
     private let held = Mutex<[UUID: LeaseToken]>([:])
     private let joinedCluster = Mutex(false)
+    private let recorderReady = Mutex(false)
 
     public init(node: String) {
         self.node = node
@@ -21,6 +22,13 @@ public final class CameraOwnership: Sendable {
     public var hasJoined: Bool { joinedCluster.withLock { $0 } }
 
     func markJoined() { joinedCluster.withLock { $0 = true } }
+
+    /// Whether the recorder is ready to take cameras: it has reconciled the index with the disk
+    /// and stores what its pipelines report. A node claims none before (a restarted node may
+    /// have hundreds of files to probe first).
+    public var isRecorderReady: Bool { recorderReady.withLock { $0 } }
+
+    func markRecorderReady() { recorderReady.withLock { $0 = true } }
 
     /// Waits until this process has joined the cluster; false when it is stopping first.
     public func waitUntilJoined() async -> Bool {

@@ -193,7 +193,7 @@ public final class ClusterMembership: Service, Sendable {
             allowance = min(perMinute / 6, allowance + perMinute * (now - last).seconds / 60)
             last = now
             let since = answeredSince.withLock { $0 }
-            guard let since, now - since >= .seconds(settings.leaseSeconds), state.state == .active else { continue }
+            guard let since, now - since >= .seconds(settings.leaseSeconds), state.state == .active, ownership.isRecorderReady else { continue }
             do {
                 let (spent, expiring) = try await shareRound(store: store(), allowance: Int(allowance))
                 allowance -= Double(spent)

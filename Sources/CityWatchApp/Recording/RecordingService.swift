@@ -165,6 +165,8 @@ public final class RecordingService: Service, Sendable {
                 await self.writeEvents()
                 await self.retryFailedWrites()
             }
+            // From here on what the pipelines report is stored: a cluster node may claim cameras.
+            self.ownership?.markRecorderReady()
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {

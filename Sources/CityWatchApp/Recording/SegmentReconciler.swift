@@ -25,6 +25,9 @@ public struct SegmentReconciler: Sendable {
         public var changedAnything: Bool { !(adopted.isEmpty && removed.isEmpty && missing.isEmpty) }
     }
 
+    /// How many camera folders are reconciled at once.
+    static let camerasAtOnce = 4
+
     let database: any Database
     let recordingsDirectory: String
     let probe: MediaProbe
@@ -43,12 +46,34 @@ public struct SegmentReconciler: Sendable {
         var report = Report()
         let repository = RecordingRepository(database: database)
         let folders = (try? FileManager.default.contentsOfDirectory(atPath: recordingsDirectory)) ?? []
+        var pending: [UUID] = []
         for folder in folders.sorted() {
             guard let camera = UUID(uuidString: folder), cameras.contains(camera) else {
                 report.strayFolders.append(folder)
                 continue
             }
-            try await reconcile(camera: camera, repository: repository, into: &report)
+            pending.append(camera)
+        }
+        // Several cameras at a time: each file not in the index is probed with ffprobe, and a
+        // node killed with a hundred cameras behind on indexing leaves hundreds of them.
+        try await withThrowingTaskGroup(of: Report.self) { group in
+            var next = pending.makeIterator()
+            func addNext() {
+                guard let camera = next.next() else { return }
+                group.addTask {
+                    var found = Report()
+                    try await reconcile(camera: camera, repository: repository, into: &found)
+                    return found
+                }
+            }
+            for _ in 0..<Self.camerasAtOnce { addNext() }
+            while let found = try await group.next() {
+                report.adopted += found.adopted
+                report.removed += found.removed
+                report.missing += found.missing
+                report.unadopted += found.unadopted
+                addNext()
+            }
         }
         for camera in cameras where !folders.contains(camera.uuidString) {
             let indexed = try await repository.allSegments(camera: camera, node: node).filter { $0.status == "ok" }
