@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs the cluster benchmarks of BENCHMARKS.md ("Cluster") with the release build: cameras recorded
 # by three `citywatch serve` nodes against plain ffmpeg, then failover over repeated SIGKILLs:
-# 100 cameras on the killed node (the size), 50 (what this 2-core machine settles with),
-# and 50 with 5 s leases. About 25 minutes on the 2-core machine; not part of `make bench` or
+# 100 cameras on the killed node (the size) with 10 s and 5 s leases, 50, and 50 with
+# 5 s leases. About 40 minutes on the 2-core machine; not part of `make bench` or
 # `make test`. Each run starts its own PostgreSQL (scripts/start-postgres.sh) and ends every
 # process it started; after each, no process may be left that names a benchmark folder.
 # A failover run that cannot go on (the cluster does not settle after a restart) reports what it
@@ -29,6 +29,7 @@ run() {
 }
 run "cluster" cluster --cameras "$CAMERAS" --nodes 3 --seconds 60
 run "failover, 100 a node" failover --cameras-per-node 100 --nodes "$NODES" --kills 10
+run "failover, 100 a node, 5 s leases" failover --cameras-per-node 100 --nodes "$NODES" --kills 5 --lease-seconds 5
 run "failover, 50 a node" failover --cameras-per-node 50 --nodes "$NODES" --kills 10
 run "failover, 50 a node, 5 s leases" failover --cameras-per-node 50 --nodes "$NODES" --kills 5 --lease-seconds 5
 exit $status
