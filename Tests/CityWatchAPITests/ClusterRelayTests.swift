@@ -82,7 +82,7 @@ struct ClusterRelayTests {
     @Test(.timeLimit(.minutes(4)))
     func aNodeShowsAnotherNodesCamerasAndSaysWhenTheyAreUnavailable() async throws {
         let password = "relay-\(UUID().uuidString.prefix(10))"
-        let cluster = try await ThreeNodeCluster(cameraCount: 3, administrator: ("relayadmin", password))
+        let cluster = try await ThreeNodeCluster(cameraCount: 3, administrator: ("relayadmin", password), operatorUser: ("relayoperator", password))
         var nodes: [String: MediaProcess] = [:]
         defer { cluster.tearDown(Array(nodes.values)) }
         func tail(_ name: String) -> String { nodes[name]?.standardErrorTail.suffix(12).joined(separator: "\n") ?? "" }
@@ -163,6 +163,27 @@ struct ClusterRelayTests {
             "cameraIds": [camera.uuidString], "from": from, "to": ISO8601DateFormatter().string(from: end), "reason": "cluster relay test"])
         #expect(exported.status == 201, "\(String(decoding: exported.body, as: UTF8.self))")
 
+        // An operator on node-a watching a camera with a privacy mask: the relayed picture is
+        // masked (on node-a, from node-b's plain stream), an administrator's is not.
+        let maskedCamera = cluster.cameras[2]
+        let leftHalf = ["points": [["x": 0, "y": 0], ["x": 0.5, "y": 0], ["x": 0.5, "y": 1], ["x": 0, "y": 1]]]
+        let maskSet = try await a.send(.PUT, "/api/cameras/\(maskedCamera.uuidString)/analytics", json: ["privacyMasks": [leftHalf]])
+        #expect(maskSet.status == 200, "\(String(decoding: maskSet.body, as: UTF8.self))")
+        let officer = try await NodeSession.signIn(port: aPort, username: "relayoperator", password: password)
+        let maskedLive = try await RecordingAPITests.watchLive(port: aPort, camera: maskedCamera, cookie: officer.cookie, fragments: 4)
+        #expect(maskedLive.masked == true)
+        let maskedHalves = try MediaFixtures.firstFrameHalves(of: maskedLive.bytes)
+        #expect(maskedHalves.left < 24 && maskedHalves.right > 40, "the operator's relayed live: \(maskedHalves)")
+        let plainLive = try await RecordingAPITests.watchLive(port: aPort, camera: maskedCamera, cookie: a.cookie, fragments: 4)
+        #expect(try MediaFixtures.firstFrameHalves(of: plainLive.bytes).left > 40, "the administrator's relayed live is not masked")
+        let maskedStarts = try cluster.query("SELECT details FROM audit_log WHERE action = 'video.live.start' AND target = '\(maskedCamera.uuidString)'")
+        #expect(maskedStarts.count == 2 && maskedStarts.allSatisfy { $0.first?.contains("node-b") == true }, "\(maskedStarts)")
+        #expect(maskedStarts.contains { $0.first?.contains("\"masked\":true") == true }, "\(maskedStarts)")
+        try await eventually("the relays of those two viewers to close", timeout: .seconds(30)) {
+            try cluster.metric("node-b", "citywatch_live_relays_served") == 0
+        }
+        let livesBefore = try cluster.query("SELECT count(*) FROM audit_log WHERE action = 'video.live.start'").first?.first ?? ""
+
         // Live, in Chromium through nginx (TLS) in front of node-a: the wall plays node-b's camera, relayed.
         let front = try NginxFront(upstreams: [aPort])
         defer { front.stop() }
@@ -179,8 +200,8 @@ struct ClusterRelayTests {
             }
             #expect(try cluster.metric("node-b", "citywatch_live_relays_served") == 1)
             #expect(try cluster.metric("node-a", "citywatch_live_relays_received") == 1)
-            let started = try cluster.query("SELECT details FROM audit_log WHERE action = 'video.live.start'")
-            #expect(started.count == 1 && started.first?.first?.contains("node-b") == true, "\(started)")
+            let started = try cluster.query("SELECT details FROM audit_log WHERE action = 'video.live.start' ORDER BY seq DESC")
+            #expect("\(started.count - 1)" == livesBefore && started.first?.first?.contains("node-b") == true, "\(started)")
 
             // The camera moves (node-b drained, node-c takes everything): the relay follows it to
             // node-c and the tile goes on playing.

@@ -34,8 +34,10 @@ public final class ThreeNodeCluster: Sendable {
 
     /// A cluster on a new database of the suite's PostgreSQL server, or on `server` (a server of
     /// its own, which a test may stop).
-    /// With `administrator`, a user of that name and password who can sign in on any node.
-    public init(cameraCount: Int, server: DedicatedPostgres? = nil, administrator: (username: String, password: String)? = nil) async throws {
+    /// With `administrator`, a user of that name and password who can sign in on any node; with
+    /// `operatorUser`, an operator who sees every camera (a group of them all).
+    public init(cameraCount: Int, server: DedicatedPostgres? = nil, administrator: (username: String, password: String)? = nil,
+                operatorUser: (username: String, password: String)? = nil) async throws {
         if let server {
             url = server.url
             dropDatabase = { server.remove() }
@@ -57,12 +59,17 @@ public final class ThreeNodeCluster: Sendable {
             for camera in cameras {
                 try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
             }
-            if let administrator {
-                let accounts = Accounts(database: app.db, hasher: BcryptPasswordHasher(cost: 4, pool: app.threadPool))
-                let (user, _) = try await accounts.createUser(username: administrator.username, role: .administrator, actor: "test")
-                user.passwordHash = try Bcrypt.hash(administrator.password, cost: 4)
+            let accounts = Accounts(database: app.db, hasher: BcryptPasswordHasher(cost: 4, pool: app.threadPool))
+            for (account, role) in [(administrator, Role.administrator), (operatorUser, Role.operator)] {
+                guard let account else { continue }
+                let (user, _) = try await accounts.createUser(username: account.username, role: role, actor: "test")
+                user.passwordHash = try Bcrypt.hash(account.password, cost: 4)
                 user.mustChangePassword = false
                 try await user.update(on: app.db)
+                if role == .operator {
+                    let group = try await accounts.createGroup(name: "every camera", description: "", rule: CameraGroupRule(cameraIds: cameras), actor: "test")
+                    _ = try await accounts.setGroups(userID: try user.requireID(), groupIDs: [try group.requireID()], actor: "test")
+                }
             }
             try await app.asyncShutdown()
         } catch {
