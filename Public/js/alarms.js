@@ -36,6 +36,7 @@ const SOURCE = {
   analytics: ['영상분석', 'Analytics'],
   cameraHealth: ['카메라 상태', 'Camera health'],
   operator: ['관제요원', 'Operator'],
+  storage: ['저장소', 'Storage'],
 };
 const STATUS = {
   open: ['미확인', 'Open'],

@@ -141,9 +141,23 @@ func recordingServices(app: Application, configuration: Configuration, sealer: C
     // On PostgreSQL this process is a node of a cluster: it records the cameras it holds a lease on.
     var ownership: CameraOwnership?
     if case .postgres = configuration.database { ownership = CameraOwnership(node: configuration.nodeName) }
-    let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer, ownership: ownership)
+    // With an archive tier, old footage moves there; a move and a retention sweep never run at once.
+    let footage = OneAtATime()
+    let archive = ArchiveTier(configuration)
+    let alarms = app.cityWatch.alarms
+    let mover = archive.map { archive in
+        TierMover(database: { app.db }, configuration: configuration, archive: archive, node: ownership?.node, footage: footage,
+                  alarm: { alarm in
+                      do { try await IncidentService(database: app.db, center: alarms).raise(alarm) } catch {
+                          logger.error("could not raise the archive's alarm", metadata: ["error": .string("\(error)")])
+                      }
+                  })
+    }
+    let recording = RecordingService(database: { app.db }, configuration: configuration, tools: tools, sealer: sealer, ownership: ownership,
+                                     mover: mover)
     app.recording = recording
-    let retention = RetentionSweeper(database: { app.db }, configuration: configuration, node: ownership?.node, ownership: ownership)
+    let retention = RetentionSweeper(database: { app.db }, configuration: configuration, node: ownership?.node, ownership: ownership,
+                                     archive: archive, footage: footage)
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recording), .init(service: retention)]
     if ownership != nil {
         let host = configuration.httpHost == "0.0.0.0" || configuration.httpHost == "::" ? configuration.nodeName : configuration.httpHost

@@ -245,6 +245,16 @@ extension Request {
     /// that recorded it. 503 "unavailable on node X" when that node is down (the footage is not
     /// lost: it comes back with the node), 404 when it no longer has the file.
     func localSegmentPath(_ segment: SegmentModel) async throws -> String {
+        let path = try await localPath(segment)
+        // Moved to the archive since its row was read: the row says where it is now.
+        if !segment.isArchived, !FileManager.default.fileExists(atPath: path), let id = segment.id,
+           let now = try await SegmentModel.find(id, on: db), now.isArchived {
+            return try await localPath(now)
+        }
+        return path
+    }
+
+    private func localPath(_ segment: SegmentModel) async throws -> String {
         guard let peers = application.clusterPeers else { return segment.path }
         do {
             return try await peers.localPath(of: segment)
@@ -263,6 +273,9 @@ extension Request {
         // In a cluster the file may be on the node that recorded it: read from there.
         var path = try await localSegmentPath(segment)
         guard FileManager.default.fileExists(atPath: path) else {
+            if path.hasPrefix((cityWatch.configuration.archiveDirectory ?? "\u{0}") + "/") {
+                throw Abort(.serviceUnavailable, reason: "this recording is in the archive, which cannot be read now (is it mounted?); it plays again when the archive is back")
+            }
             throw Abort(.notFound, reason: "the recording file is not on this server (it may have been deleted by retention)")
         }
         // Viewers who may not see behind the privacy masks get a masked copy.

@@ -206,10 +206,10 @@ public final class ClusterPeers: Service, Sendable {
     // MARK: Recorded segments
 
     /// A path on this node to `segment`'s file: its own path when this node wrote it (or on a
-    /// single node), else a copy read from the node that did. Throws ``Unavailable`` when that
-    /// node is down or does not have it.
+    /// single node) or it is in the shared archive, else a copy read from the node that did.
+    /// Throws ``Unavailable`` when that node is down or does not have it.
     public func localPath(of segment: SegmentModel) async throws -> String {
-        guard let owner = segment.node, !owner.isEmpty, owner != node else { return segment.path }
+        guard !segment.isArchived, let owner = segment.node, !owner.isEmpty, owner != node else { return segment.path }
         let id = try segment.requireID()
         let cached = (cacheFolder as NSString).appendingPathComponent(id.uuidString + ".mp4")
         if FileManager.default.fileExists(atPath: cached) {
@@ -265,6 +265,8 @@ public final class ClusterPeers: Service, Sendable {
     /// Stretches of `segments` (in time order) recorded by nodes that are down now, neighbours
     /// less than 2 s apart joined, each with why.
     public func unavailable(_ segments: [SegmentModel]) async throws -> [(start: Date, end: Date, node: String, reason: String)] {
+        // Archived footage is read from the shared archive, whoever recorded it.
+        let segments = segments.filter { !$0.isArchived }
         let others = Set(segments.compactMap(\.node).filter { !$0.isEmpty && $0 != node })
         guard !others.isEmpty else { return [] }
         let nodes = Dictionary(try await ClusterStore(database: database()).nodes(liveSeconds: leaseSeconds).map { ($0.name, $0) },

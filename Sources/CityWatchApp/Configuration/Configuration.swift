@@ -52,6 +52,23 @@ public struct Configuration: Sendable {
     public var segmentSeconds: Int
     /// Disk the recordings may use, in bytes; nil for no quota.
     public var recordingQuotaBytes: Int64?
+    /// The archive tier: a folder (typically a NAS mount, at the same path on every node of a
+    /// cluster) that footage moves to from the recordings folder once it is old enough; nil: no
+    /// archive, footage stays where it was recorded.
+    public var archiveDirectory: String?
+    /// Hours after which a segment moves to the archive when its purpose says nothing
+    /// (`archive.purpose.<code>` in the settings). Default 24.
+    public var archiveAfterHours: Double = 24
+    /// Bytes the archive may hold (over every node); nil for no quota.
+    public var archiveQuotaBytes: Int64?
+    /// Below this share of free space on the recordings folder's disk, its oldest footage moves
+    /// to the archive whatever its age. Default 20 (%).
+    public var hotMoveBelowFreePercent: Double = 20
+    /// Below this share of free space a tier takes no new footage: the archive takes no moves,
+    /// and the oldest footage not under a legal hold is freed until it is above again. Default 5 (%).
+    public var tierRefuseBelowFreePercent: Double = 5
+    /// Seconds between looks for footage to move (and at the archive's state). Default 60.
+    public var archiveMoveSeconds = 60
     /// Days footage is kept when neither the camera nor its purpose says otherwise. Default 30.
     public var defaultRetentionDays: Int
     /// Minutes between retention sweeps. Default 5.
@@ -141,6 +158,12 @@ public struct Configuration: Sendable {
         case recordingQuotaGB = "CITYWATCH_RECORDING_QUOTA_GB"
         case defaultRetentionDays = "CITYWATCH_RETENTION_DAYS"
         case retentionSweepMinutes = "CITYWATCH_RETENTION_SWEEP_MINUTES"
+        case archiveDirectory = "CITYWATCH_ARCHIVE_DIR"
+        case archiveAfterHours = "CITYWATCH_ARCHIVE_AFTER_HOURS"
+        case archiveQuotaGB = "CITYWATCH_ARCHIVE_QUOTA_GB"
+        case hotMoveBelowFreePercent = "CITYWATCH_HOT_MOVE_BELOW_FREE_PERCENT"
+        case tierRefuseBelowFreePercent = "CITYWATCH_TIER_REFUSE_BELOW_FREE_PERCENT"
+        case archiveMoveSeconds = "CITYWATCH_ARCHIVE_MOVE_SECONDS"
         case auditCheckpointMinutes = "CITYWATCH_AUDIT_CHECKPOINT_MINUTES"
         case stallSeconds = "CITYWATCH_STALL_SECONDS"
         case indexStallSeconds = "CITYWATCH_INDEX_STALL_SECONDS"
@@ -227,13 +250,21 @@ public struct Configuration: Sendable {
                 tileURL = text
             }
         }
-        var quota: Int64?
-        if let (text, source) = lookup(.recordingQuotaGB), !text.isEmpty {
+        func gigabytes(_ name: Name) throws -> Int64? {
+            guard let (text, source) = lookup(name), !text.isEmpty else { return nil }
             guard let gigabytes = Double(text), gigabytes > 0, gigabytes < 1_000_000 else {
-                throw problem(.recordingQuotaGB, source, "'\(text)' is not a positive number of gigabytes")
+                throw problem(name, source, "'\(text)' is not a positive number of gigabytes")
             }
-            quota = Int64(gigabytes * 1_073_741_824)
+            return Int64(gigabytes * 1_073_741_824)
         }
+        func decimal(_ name: Name, default value: Double, range: ClosedRange<Double>, unit: String) throws -> Double {
+            guard let (text, source) = lookup(name) else { return value }
+            guard let number = Double(text), number.isFinite, range.contains(number) else {
+                throw problem(name, source, "'\(text.prefix(40))' is not a number of \(unit) from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())")
+            }
+            return number
+        }
+        let quota = try gigabytes(.recordingQuotaGB)
         var configuration = Configuration(
             dataDirectory: dataDirectory,
             database: database,
@@ -283,6 +314,23 @@ public struct Configuration: Sendable {
             }
         }
         configuration.auditCheckpointMinutes = try integer(.auditCheckpointMinutes, default: 15, range: 1...1_440)
+        if let (folder, source) = lookup(.archiveDirectory), !folder.isEmpty {
+            guard folder.hasPrefix("/") else {
+                throw problem(.archiveDirectory, source, "'\(folder.prefix(80))' is not an absolute path (every node must find the archive at the same path)")
+            }
+            let standard = (folder as NSString).standardizingPath
+            let given = configuration.recordingsDirectory
+            let recordings = ((given.hasPrefix("/") ? given : FileManager.default.currentDirectoryPath + "/" + given) as NSString).standardizingPath
+            guard !(standard + "/").hasPrefix(recordings + "/"), !(recordings + "/").hasPrefix(standard + "/") else {
+                throw problem(.archiveDirectory, source, "the archive must be a folder apart from the recordings folder (\(configuration.recordingsDirectory)), not inside it or around it")
+            }
+            configuration.archiveDirectory = standard
+        }
+        configuration.archiveAfterHours = try decimal(.archiveAfterHours, default: 24, range: 0...87_600, unit: "hours")
+        configuration.archiveQuotaBytes = try gigabytes(.archiveQuotaGB)
+        configuration.hotMoveBelowFreePercent = try decimal(.hotMoveBelowFreePercent, default: 20, range: 0...99, unit: "percent")
+        configuration.tierRefuseBelowFreePercent = try decimal(.tierRefuseBelowFreePercent, default: 5, range: 0...99, unit: "percent")
+        configuration.archiveMoveSeconds = try integer(.archiveMoveSeconds, default: 60, range: 1...86_400)
         if let (name, source) = lookup(.nodeName) {
             guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
                 throw problem(.nodeName, source, "'\(name.prefix(70))' is not a node name (1-64 letters, digits, '-', '_', '.')")

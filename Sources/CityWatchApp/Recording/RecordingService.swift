@@ -32,6 +32,9 @@ public final class RecordingService: Service, Sendable {
     let logger: Logger
     /// The cameras this node holds, on a node of a cluster; nil: every camera is recorded here.
     public let ownership: CameraOwnership?
+    /// Moves old footage to the archive tier, when there is one; started once the index is
+    /// reconciled with the disks.
+    public let mover: TierMover?
     private let running = Mutex<[UUID: Running]>([:])
     /// Writes refused because the camera's lease had moved on.
     private let fencedWrites = Mutex(0)
@@ -69,10 +72,11 @@ public final class RecordingService: Service, Sendable {
     }
 
     public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, tools: MediaTools = MediaTools(),
-                sealer: CredentialSealer, ownership: CameraOwnership? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                sealer: CredentialSealer, ownership: CameraOwnership? = nil, mover: TierMover? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 logger: Logger = Logger(label: "citywatch.recording")) {
         self.database = database
         self.ownership = ownership
+        self.mover = mover
         self.configuration = configuration
         self.tools = tools
         self.sealer = sealer
@@ -157,8 +161,12 @@ public final class RecordingService: Service, Sendable {
         if report.changedAnything {
             logger.notice("segment index reconciled with disk", metadata: [
                 "adopted": .stringConvertible(report.adopted.count), "removed": .stringConvertible(report.removed.count),
-                "missing": .stringConvertible(report.missing.count),
+                "missing": .stringConvertible(report.missing.count), "copiesRemoved": .stringConvertible(report.removedCopies.count),
             ])
+        }
+        if !report.unindexedInArchive.isEmpty {
+            logger.warning("files in the archive that no segment is indexed at were left alone", metadata: [
+                "count": .stringConvertible(report.unindexedInArchive.count), "first": .string(report.unindexedInArchive[0])])
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -167,6 +175,9 @@ public final class RecordingService: Service, Sendable {
             }
             // From here on what the pipelines report is stored: a cluster node may claim cameras.
             self.ownership?.markRecorderReady()
+            if let mover = self.mover {
+                group.addTask { await cancelWhenGracefulShutdown { await mover.run() } }
+            }
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
@@ -225,15 +236,13 @@ public final class RecordingService: Service, Sendable {
 
     /// Reconciles the index with the disk for every camera that has a stream.
     public func reconcile() async throws -> SegmentReconciler.Report {
-        let cameras = try await RecordingRepository(database: database()).camerasWithStreams()
-        let report = try await SegmentReconciler(database: database(), recordingsDirectory: configuration.recordingsDirectory, tools: tools,
-                                                 node: ownership?.node)
-            .reconcile(cameras: cameras)
+        let report = try await SegmentReconciler.reconcileTiers(database: database(), configuration: configuration, tools: tools,
+                                                                node: ownership?.node, logger: logger)
         if report.changedAnything {
             try await AuditLog(database: database(), clock: clock).append(AuditEvent(
                 actor: "system", action: "recording.reconcile",
                 details: ["adopted": .int(Int64(report.adopted.count)), "removed": .int(Int64(report.removed.count)),
-                          "missing": .int(Int64(report.missing.count))]))
+                          "missing": .int(Int64(report.missing.count)), "copiesRemoved": .int(Int64(report.removedCopies.count))]))
         }
         return report
     }

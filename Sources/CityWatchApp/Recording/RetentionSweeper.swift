@@ -10,6 +10,12 @@ import ServiceLifecycle
 /// outgrow their disk quota — never footage under a legal hold. Every deletion batch is
 /// written to the audit log.
 ///
+/// With an archive tier the days count across both tiers: a segment expires where it is. Each
+/// tier's quota and free-space watermark (``Configuration/tierRefuseBelowFreePercent``) free
+/// its own oldest footage; the hot tier's only while the archive cannot take it (otherwise the
+/// ``TierMover`` moves it there instead). The archive is shared: every node sweeps it, and a
+/// segment another node deleted first is simply gone.
+///
 /// How long a camera's footage is kept: the camera's own setting, else its purpose's
 /// (`retention.purpose.<code>` in the settings), else the registry's 보관일수 for its site,
 /// else the installation default (30 days).
@@ -21,6 +27,9 @@ public final class RetentionSweeper: Service, Sendable {
         public var bytesFreed: Int64 = 0
         public var bytesAfter: Int64 = 0
         public var quotaBlockedByHolds = false
+        /// Of `expired` and `overQuota`, those in the archive tier.
+        public var archiveExpired = 0
+        public var archiveOverQuota = 0
         /// Events (with their snapshots), motion minutes and track summaries past retention.
         public var analytics = AnalyticsRepository.Expired()
     }
@@ -33,13 +42,19 @@ public final class RetentionSweeper: Service, Sendable {
     let node: String?
     /// On a node of a cluster: what it holds, and whether it has joined yet.
     let ownership: CameraOwnership?
+    /// The archive tier, when there is one.
+    let archive: ArchiveTier?
+    /// Shared with the ``TierMover``: a sweep and a move never change the same footage at once.
+    let footage: OneAtATime
 
     public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, node: String? = nil,
-                ownership: CameraOwnership? = nil,
+                ownership: CameraOwnership? = nil, archive: ArchiveTier? = nil, footage: OneAtATime = OneAtATime(),
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.retention")) {
         self.database = database
         self.node = node
         self.ownership = ownership
+        self.archive = archive
+        self.footage = footage
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -70,6 +85,10 @@ public final class RetentionSweeper: Service, Sendable {
 
     /// Runs one sweep now.
     public func sweep() async throws -> Report {
+        try await footage.run { try await sweepNow() }
+    }
+
+    private func sweepNow() async throws -> Report {
         let db = database()
         let now = clock()
         let purposeDays = Self.purposeDays(try await Settings(database: db).all(prefixed: "retention.purpose."))
@@ -85,17 +104,76 @@ public final class RetentionSweeper: Service, Sendable {
                 ?? site?.record.retentionDayCount.flatMap { $0 > 0 ? $0 : nil } ?? configuration.defaultRetentionDays
         }
         let repository = RecordingRepository(database: db)
-        let segments = try await repository.allSegmentsOldestFirst(node: node)
         let holds = try await repository.activeHolds().map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
-        let planner = RetentionPlanner(retentionDays: days, defaultDays: configuration.defaultRetentionDays, quotaBytes: configuration.recordingQuotaBytes)
-        let plan = planner.plan(segments: segments.map { .init(id: $0.id!, cameraID: $0.cameraID, start: $0.start, end: $0.end, bytes: $0.bytes) },
-                                holds: holds, now: now)
-        var report = Report(bytesAfter: plan.bytesAfter, quotaBlockedByHolds: plan.quotaBlockedByHolds)
+        var report = Report()
         report.analytics = try await expireAnalytics(days: days, holds: holds, now: now)
-        if plan.quotaBlockedByHolds {
+
+        // The archive first: what it frees is room the hot tier's oldest footage can move to.
+        var archiveTakesFootage = false
+        if let archive {
+            let archived = try await repository.totals(tier: .archive)
+            let availability = archive.availability(archived: archived.segments, node: node ?? configuration.nodeName, now: now)
+            if availability == .ok {
+                let segments = try await repository.allSegmentsOldestFirst(tier: .archive)
+                let quota = self.quota(archive.quotaBytes, holding: archived.bytes, disk: DiskSpace.of(archive.folder))
+                let done = try await delete(plan(segments, days: days, holds: holds, quota: quota, now: now), of: segments,
+                                            tier: .archive, db: db)
+                report.archiveExpired = done.expired
+                report.archiveOverQuota = done.overQuota
+                report.expired += done.expired
+                report.overQuota += done.overQuota
+                report.bytesFreed += done.bytesFreed
+                report.quotaBlockedByHolds = done.quotaBlockedByHolds
+                let after = try await repository.totals(tier: .archive)
+                archiveTakesFootage = archive.state(archived: after, node: node ?? configuration.nodeName, now: now) == .ok
+            }
+        }
+        let segments = try await repository.allSegmentsOldestFirst(node: node, tier: archive == nil ? nil : .hot)
+        // While the archive takes footage the mover relieves the hot tier; else its oldest goes.
+        let hotBytes = segments.reduce(Int64(0)) { $0 + $1.bytes }
+        let quota = archiveTakesFootage ? nil : self.quota(configuration.recordingQuotaBytes, holding: hotBytes,
+                                                            disk: DiskSpace.of(configuration.recordingsDirectory))
+        let done = try await delete(plan(segments, days: days, holds: holds, quota: quota, now: now), of: segments, tier: .hot, db: db)
+        report.expired += done.expired
+        report.overQuota += done.overQuota
+        report.bytesFreed += done.bytesFreed
+        report.bytesAfter = done.bytesAfter
+        report.quotaBlockedByHolds = report.quotaBlockedByHolds || done.quotaBlockedByHolds
+        if report.quotaBlockedByHolds {
             logger.warning("recordings exceed the disk quota but what is left is under legal hold")
         }
-        guard !plan.deletions.isEmpty else { return report }
+        return report
+    }
+
+    /// The bytes a tier holding `bytes` may keep: its quota, lowered (with an archive tier
+    /// configured) so that its disk's free share gets back to the refuse watermark when it is
+    /// below it; nil when neither limits it.
+    func quota(_ quota: Int64?, holding bytes: Int64, disk: DiskSpace?) -> Int64? {
+        let watermark = configuration.tierRefuseBelowFreePercent
+        guard archive != nil, let disk, disk.freePercent < watermark else { return quota }
+        let keep = max(0, bytes - disk.bytesShort(ofFreePercent: watermark))
+        return min(quota ?? keep, keep)
+    }
+
+    private func plan(_ segments: [SegmentModel], days: [UUID: Int], holds: [RetentionPlanner.Hold], quota: Int64?, now: Date) -> RetentionPlanner.Plan {
+        RetentionPlanner(retentionDays: days, defaultDays: configuration.defaultRetentionDays, quotaBytes: quota)
+            .plan(segments: segments.map { .init(id: $0.id!, cameraID: $0.cameraID, start: $0.start, end: $0.end, bytes: $0.bytes) },
+                  holds: holds, now: now)
+    }
+
+    /// What deleting one tier's planned segments did.
+    private struct Deleted {
+        var expired = 0
+        var overQuota = 0
+        var bytesFreed: Int64 = 0
+        var bytesAfter: Int64 = 0
+        var quotaBlockedByHolds = false
+    }
+
+    /// Deletes `plan`'s segments of `tier` (files, then rows) and writes the batch to the audit log.
+    private func delete(_ plan: RetentionPlanner.Plan, of segments: [SegmentModel], tier: StorageTier, db: any Database) async throws -> Deleted {
+        var done = Deleted(bytesAfter: plan.bytesAfter, quotaBlockedByHolds: plan.quotaBlockedByHolds)
+        guard !plan.deletions.isEmpty else { return done }
         let byID = Dictionary(uniqueKeysWithValues: segments.map { ($0.id!, $0) })
         var deleted: [UUID] = []
         var camerasTouched = Set<UUID>()
@@ -109,16 +187,19 @@ public final class RetentionSweeper: Service, Sendable {
             }
             deleted.append(id)
             camerasTouched.insert(segment.cameraID)
-            report.bytesFreed += segment.bytes
-            if reason == .expired { report.expired += 1 } else { report.overQuota += 1 }
+            done.bytesFreed += segment.bytes
+            if reason == .expired { done.expired += 1 } else { done.overQuota += 1 }
         }
-        try await repository.deleteSegments(deleted)
+        try await RecordingRepository(database: db).deleteSegments(deleted)
+        var details: [String: AuditValue] = [
+            "expired": .int(Int64(done.expired)), "overQuota": .int(Int64(done.overQuota)),
+            "bytes": .int(done.bytesFreed), "cameras": .int(Int64(camerasTouched.count))]
+        if archive != nil { details["tier"] = .string(tier.rawValue) }
         try await AuditLog(database: db, clock: clock).append(AuditEvent(
-            actor: "system", action: "retention.delete", target: "\(deleted.count) segments",
-            details: ["expired": .int(Int64(report.expired)), "overQuota": .int(Int64(report.overQuota)),
-                      "bytes": .int(report.bytesFreed), "cameras": .int(Int64(camerasTouched.count))]))
-        logger.notice("retention deleted segments", metadata: ["expired": .stringConvertible(report.expired), "overQuota": .stringConvertible(report.overQuota)])
-        return report
+            actor: "system", action: "retention.delete", target: "\(deleted.count) segments", details: details))
+        logger.notice("retention deleted segments", metadata: [
+            "tier": .string(tier.rawValue), "expired": .stringConvertible(done.expired), "overQuota": .stringConvertible(done.overQuota)])
+        return done
     }
 
     /// Event snapshots are footage and the metadata describes it: both go when the camera's

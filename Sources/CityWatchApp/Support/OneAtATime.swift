@@ -2,7 +2,7 @@ import Synchronization
 
 /// Runs async bodies one at a time, in the order they asked (an async mutex): for work that
 /// awaits between reading and changing shared state, where a plain lock cannot be held.
-final class OneAtATime: Sendable {
+public final class OneAtATime: Sendable {
     private struct State {
         var busy = false
         var waiting: [CheckedContinuation<Void, Never>] = []
@@ -10,7 +10,9 @@ final class OneAtATime: Sendable {
 
     private let state = Mutex(State())
 
-    func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+    public init() {}
+
+    public func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
         await enter()
         defer { leave() }
         return try await body()

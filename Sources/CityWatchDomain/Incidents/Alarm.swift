@@ -16,6 +16,8 @@ public struct Alarm: Codable, Sendable, Hashable, Identifiable {
         case cameraHealth
         /// An operator raised it by hand.
         case `operator`
+        /// A storage tier cannot take footage (the archive unmounted or full): for maintenance.
+        case storage
     }
 
     /// How urgent; the queue sorts on it.

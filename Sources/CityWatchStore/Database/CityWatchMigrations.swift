@@ -27,5 +27,6 @@ public enum CityWatchMigrations {
         CreateAuditCheckpoints(),
         CreateCluster(),
         AddNodeAnalysisCapacity(),
+        AddSegmentTiers(),
     ]
 }

@@ -75,6 +75,7 @@ public struct RecordingRepository: Sendable {
         model.bytes = segment.bytes
         model.path = segment.path
         model.status = "ok"
+        model.tier = StorageTier.hot.rawValue
         model.createdAt = now
         try await model.create(on: database)
     }
@@ -111,11 +112,60 @@ public struct RecordingRepository: Sendable {
         return try await query.all(\.$path)
     }
 
-    /// Every segment, oldest first (for retention); with `node`, only those written there.
-    public func allSegmentsOldestFirst(node: String? = nil) async throws -> [SegmentModel] {
+    /// Every segment, oldest first (for retention); with `node`, only those written there; with
+    /// `tier`, only those in it.
+    public func allSegmentsOldestFirst(node: String? = nil, tier: StorageTier? = nil) async throws -> [SegmentModel] {
         var query = SegmentModel.query(on: database).filter(\.$status == "ok")
         if let node { query = query.filter(\.$node == node) }
+        if let tier { query = query.filter(\.$tier == tier.rawValue) }
         return try await query.sort(\.$start).all()
+    }
+
+    /// The archived segments of a camera (every node's: the archive is shared).
+    public func archivedSegments(camera: UUID) async throws -> [SegmentModel] {
+        try await SegmentModel.query(on: database).filter(\.$cameraID == camera)
+            .filter(\.$tier == StorageTier.archive.rawValue).sort(\.$start).all()
+    }
+
+    /// Points segment `id` at `path` in `tier` (with the SHA-256 its copy was verified with),
+    /// only while its row still points at `from` and plays: false, changing nothing, otherwise.
+    /// One transaction; `beforeCommit` runs inside it after the change (a test's kill point).
+    public func switchTier(_ id: UUID, from: String, to path: String, tier: StorageTier, sha256: String?,
+                           beforeCommit: @escaping @Sendable () -> Void = {}) async throws -> Bool {
+        try await database.writeTransaction { tx in
+            guard try await SegmentModel.query(on: tx).filter(\.$id == id).filter(\.$path == from)
+                .filter(\.$status == "ok").first() != nil else { return false }
+            var update = SegmentModel.query(on: tx).filter(\.$id == id)
+                .set(\.$path, to: path).set(\.$tier, to: tier.rawValue)
+            if let sha256 { update = update.set(\.$sha256, to: sha256) }
+            try await update.update()
+            beforeCommit()
+            return true
+        }
+    }
+
+    /// How much footage a tier holds: playable segments, their bytes, and the start of the oldest.
+    public struct TierTotals: Sendable, Equatable {
+        public var segments = 0
+        public var bytes: Int64 = 0
+        public var oldest: Date?
+
+        public init(segments: Int = 0, bytes: Int64 = 0, oldest: Date? = nil) {
+            self.segments = segments
+            self.bytes = bytes
+            self.oldest = oldest
+        }
+    }
+
+    /// The footage in `tier`; with `node`, only what that node recorded.
+    public func totals(tier: StorageTier, node: String? = nil) async throws -> TierTotals {
+        var query = SegmentModel.query(on: database).filter(\.$status == "ok").filter(\.$tier == tier.rawValue)
+        if let node { query = query.filter(\.$node == node) }
+        let count = try await query.copy().count()
+        guard count > 0 else { return TierTotals() }
+        let bytes = try await query.copy().sum(\.$bytes) ?? 0
+        let oldest = try await query.copy().min(\.$start)
+        return TierTotals(segments: count, bytes: bytes, oldest: oldest)
     }
 
     /// Marks segments whose file is gone.

@@ -1,3 +1,4 @@
+import CityWatchDomain
 import FluentKit
 import Foundation
 import SQLKit
@@ -19,6 +20,13 @@ public final class SegmentModel: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     /// The cluster node that wrote it (nil on a single node, and before clusters).
     @OptionalField(key: "node") public var node: String?
+    /// `hot` (the recording node's folder) or `archive` (the shared archive): ``StorageTier``.
+    @Field(key: "tier") public var tier: String
+    /// Hex SHA-256 of the file, set when a move to the archive verified its copy.
+    @OptionalField(key: "sha256") public var sha256: String?
+
+    /// True when the file is in the shared archive, which every node reads.
+    public var isArchived: Bool { tier == StorageTier.archive.rawValue }
 
     public init() {}
 }

@@ -1,0 +1,367 @@
+import CityWatchDomain
+import CityWatchStore
+import Crypto
+import FluentKit
+import Foundation
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Moves recorded footage from this node's recordings folder (the hot tier) to the shared
+/// archive once it is old enough for its purpose, or sooner, oldest first, when the hot disk
+/// runs short of space.
+///
+/// A move copies the file beside its final name in the archive, verifies the copy (size and
+/// SHA-256 against what was read), renames it into place, switches the segment's index row to
+/// it in one transaction, and only then deletes the hot copy. Killed at any step it leaves one
+/// indexed copy, and ``SegmentReconciler`` removes the stray one at the next start.
+///
+/// When the archive is missing, unmounted or full, moves pause (recording goes on in the hot
+/// tier), the state is published (`/metrics`, `GET /api/storage`) and maintenance gets an alarm
+/// once per outage.
+public final class TierMover: Sendable {
+    /// How moving stands, for `/metrics` and the console.
+    public struct Status: Sendable, Equatable {
+        /// The archive's state: `ok`, `unavailable` or `full` (`unknown` before the first look).
+        public var archiveState = "unknown"
+        public var archiveReason: String?
+        /// Since when the archive has been in that state.
+        public var archiveSince: Date?
+        public var moves = 0
+        public var bytesMoved: Int64 = 0
+        public var failures = 0
+        public var lastFailure: String?
+        /// Segments due to move that are still in the hot tier after the last pass.
+        public var duePending = 0
+        /// How long the oldest of them has been due, seconds (0 when none is).
+        public var lagSeconds: Double = 0
+        /// Bytes a second of the last pass that moved anything.
+        public var lastRate: Double = 0
+        public var lastPassAt: Date?
+    }
+
+    /// What one pass did.
+    public struct PassReport: Sendable, Equatable {
+        public var moved = 0
+        public var bytes: Int64 = 0
+        public var failed = 0
+        public var state: ArchiveTier.State = .ok
+    }
+
+    /// A copy that could not be made or did not match what was read.
+    public struct MoveFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let database: @Sendable () -> any Database
+    let configuration: Configuration
+    public let archive: ArchiveTier
+    /// This node's name in a cluster; nil on a single node (every segment is its own).
+    let node: String?
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    /// Tells maintenance the archive cannot take footage.
+    let alarm: @Sendable (Alarm) async -> Void
+    /// Taken for each move, and by the retention sweeper for each sweep: the two never change
+    /// the same footage at once.
+    let footage: OneAtATime
+    let killPoints: KillPoints
+    private let status = Mutex(Status())
+
+    public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, archive: ArchiveTier, node: String? = nil,
+                footage: OneAtATime = OneAtATime(), killPoints: KillPoints = KillPoints(),
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.archive"),
+                alarm: @escaping @Sendable (Alarm) async -> Void = { _ in }) {
+        self.database = database
+        self.configuration = configuration
+        self.archive = archive
+        self.node = node
+        self.footage = footage
+        self.killPoints = killPoints
+        self.clock = clock
+        self.logger = logger
+        self.alarm = alarm
+    }
+
+    /// The node name written into the archive's marker and copies in progress.
+    var nodeName: String { node ?? configuration.nodeName }
+
+    /// How moving stands now.
+    public var current: Status { status.withLock { $0 } }
+
+    /// Passes every ``Configuration/archiveMoveSeconds`` until cancelled.
+    public func run() async {
+        logger.notice("footage moves to the archive", metadata: [
+            "archive": .string(archive.folder), "afterHours": .stringConvertible(configuration.archiveAfterHours)])
+        while !Task.isCancelled {
+            do { _ = try await pass() } catch {
+                logger.error("moving footage to the archive failed", metadata: ["error": .string("\(error)")])
+            }
+            try? await Task.sleep(for: .seconds(configuration.archiveMoveSeconds))
+        }
+    }
+
+    /// Purpose codes to the hours after which their footage moves, from the settings
+    /// (`archive.purpose.<code>`).
+    public static func purposeHours(_ settings: [String: String]) -> [String: Double] {
+        var hours: [String: Double] = [:]
+        for (key, value) in settings {
+            guard let number = Double(value), number >= 0, number.isFinite else { continue }
+            hours[String(key.dropFirst(Self.settingPrefix.count))] = number
+        }
+        return hours
+    }
+
+    /// The settings' prefix for a purpose's move age.
+    public static let settingPrefix = "archive.purpose."
+
+    /// Each camera's move age in seconds (its purpose's, else the installation's).
+    func moveAges(_ db: any Database) async throws -> [UUID: TimeInterval] {
+        let hours = Self.purposeHours(try await Settings(database: db).all(prefixed: Self.settingPrefix))
+        let (sites, cameras) = try await RegistryRepository(database: db).loadAll()
+        let purpose = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0.record.purpose.code) })
+        return Dictionary(cameras.map { camera in
+            (camera.id, (purpose[camera.siteID].flatMap { hours[$0] } ?? configuration.archiveAfterHours) * 3_600)
+        }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Looks at the archive and moves what is due. Returns what it did.
+    public func pass() async throws -> PassReport {
+        let db = database()
+        let repository = RecordingRepository(database: db)
+        var archived = try await repository.totals(tier: .archive)
+        let now = clock()
+        var report = PassReport()
+        report.state = archive.state(archived: archived, node: nodeName, now: now)
+        await publish(report.state, at: now)
+        guard report.state == .ok else {
+            status.withLock { $0.lastPassAt = now }
+            return report
+        }
+        let ages = try await moveAges(db)
+        let hot = try await repository.allSegmentsOldestFirst(node: node, tier: .hot)
+        var hotBytes = hot.reduce(Int64(0)) { $0 + $1.bytes }
+        let started = ContinuousClock.now
+        var pending: [SegmentModel] = []
+        for segment in hot {
+            let due = segment.end <= now.addingTimeInterval(-(ages[segment.cameraID] ?? configuration.archiveAfterHours * 3_600))
+            guard due || hotUnderPressure(hotBytes: hotBytes) else { continue }
+            guard !Task.isCancelled, report.state == .ok else {
+                if due { pending.append(segment) }
+                continue
+            }
+            let room = archive.room(for: segment.bytes, archivedBytes: archived.bytes, disk: DiskSpace.of(archive.folder))
+            guard room == .ok else {
+                report.state = room
+                await publish(room, at: clock())
+                if due { pending.append(segment) }
+                continue
+            }
+            do {
+                let moved = try await footage.run { try await move(segment) }
+                if moved {
+                    report.moved += 1
+                    report.bytes += segment.bytes
+                    archived.segments += 1
+                    archived.bytes += segment.bytes
+                    hotBytes -= segment.bytes
+                }
+            } catch {
+                report.failed += 1
+                if due { pending.append(segment) }
+                status.withLock {
+                    $0.failures += 1
+                    $0.lastFailure = "\(error)"
+                }
+                logger.error("a segment could not be moved to the archive", metadata: [
+                    "path": .string(segment.path), "error": .string("\(error)")])
+                // Several failures in a row: the archive may have gone; look at it again.
+                if report.failed >= 3 {
+                    let state = archive.state(archived: archived, node: nodeName, now: clock())
+                    await publish(state, at: clock())
+                    if state != .ok { report.state = state }
+                }
+            }
+        }
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let end = clock()
+        status.withLock { status in
+            status.moves += report.moved
+            status.bytesMoved += report.bytes
+            if report.moved > 0, seconds > 0 { status.lastRate = Double(report.bytes) / seconds }
+            status.duePending = pending.count
+            status.lagSeconds = pending.map { segment in
+                end.timeIntervalSince(segment.end) - (ages[segment.cameraID] ?? configuration.archiveAfterHours * 3_600)
+            }.max().map { max(0, $0) } ?? 0
+            status.lastPassAt = end
+        }
+        if report.moved > 0 {
+            logger.info("footage moved to the archive", metadata: [
+                "segments": .stringConvertible(report.moved), "bytes": .stringConvertible(report.bytes)])
+        }
+        return report
+    }
+
+    /// True when the hot tier should give up its oldest footage whatever its age: its disk is
+    /// below the move watermark, or the recordings hold 90 % of their quota.
+    func hotUnderPressure(hotBytes: Int64) -> Bool {
+        if let quota = configuration.recordingQuotaBytes, hotBytes > quota / 10 * 9 { return true }
+        if let disk = DiskSpace.of(configuration.recordingsDirectory), disk.freePercent < configuration.hotMoveBelowFreePercent { return true }
+        return false
+    }
+
+    /// Moves one segment: copy, verify, rename, switch the index, delete the hot copy. False
+    /// when its row changed meanwhile (the copy is then removed).
+    func move(_ segment: SegmentModel) async throws -> Bool {
+        let id = try segment.requireID()
+        let source = segment.path
+        let name = (source as NSString).lastPathComponent
+        let target = archive.path(camera: segment.cameraID, name: name)
+        let folder = (target as NSString).deletingLastPathComponent
+        let repository = RecordingRepository(database: database())
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw MoveFailure(description: "cannot make the archive folder \(folder): \(error.localizedDescription)")
+        }
+        if FileManager.default.fileExists(atPath: target) {
+            // A copy an earlier move made but never switched to (the reconciler removes those at
+            // start), unless a row points at it: then it is someone's footage.
+            guard try await SegmentModel.query(on: database()).filter(\.$path == target).first() == nil else {
+                throw MoveFailure(description: "\(target) is already indexed as another segment")
+            }
+            try FileManager.default.removeItem(atPath: target)
+        }
+        let part = (folder as NSString).appendingPathComponent(ArchiveTier.partName(of: name, node: nodeName))
+        let digest = try await Self.copyVerified(from: source, to: part, killPoints: killPoints)
+        guard rename(part, target) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: part)
+            throw MoveFailure(description: "cannot rename the copy into \(target): \(reason)")
+        }
+        Self.syncFolder(folder)
+        killPoints.reach("copied")
+        let points = killPoints
+        let switched = try await repository.switchTier(id, from: source, to: target, tier: .archive, sha256: digest) {
+            points.reach("switch")
+        }
+        guard switched else {
+            // Deleted by retention, marked missing, or moved by someone else: the copy is not wanted.
+            if try await SegmentModel.query(on: database()).filter(\.$path == target).first() == nil {
+                try? FileManager.default.removeItem(atPath: target)
+            }
+            return false
+        }
+        killPoints.reach("delete")
+        do { try FileManager.default.removeItem(atPath: source) } catch {
+            logger.warning("the hot copy of a moved segment could not be deleted (it is removed at the next start)", metadata: [
+                "path": .string(source), "error": .string("\(error)")])
+        }
+        return true
+    }
+
+    /// Copies `source` to `part` (flushed to its disk), reading it once and hashing what was
+    /// read, then reads the copy back and checks its size and SHA-256 against that. Returns the
+    /// hex digest. Runs on a thread of its own: file I/O must not hold the server's threads.
+    static func copyVerified(from source: String, to part: String, killPoints: KillPoints) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                do {
+                    continuation.resume(returning: try copyVerifiedNow(from: source, to: part, killPoints: killPoints))
+                } catch {
+                    try? FileManager.default.removeItem(atPath: part)
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    static let chunkBytes = 1 << 20
+
+    private static func copyVerifiedNow(from source: String, to part: String, killPoints: KillPoints) throws -> String {
+        guard let input = FileHandle(forReadingAtPath: source) else {
+            throw MoveFailure(description: "cannot read \(source)")
+        }
+        defer { try? input.close() }
+        guard FileManager.default.createFile(atPath: part, contents: nil), let output = FileHandle(forWritingAtPath: part) else {
+            throw MoveFailure(description: "cannot write \(part)")
+        }
+        var hash = SHA256()
+        var copied: Int64 = 0
+        do {
+            defer { try? output.close() }
+            while let chunk = try input.read(upToCount: chunkBytes), !chunk.isEmpty {
+                hash.update(data: chunk)
+                try output.write(contentsOf: chunk)
+                copied += Int64(chunk.count)
+                killPoints.reach("copy")
+            }
+            guard fsync(output.fileDescriptor) == 0 else {
+                throw MoveFailure(description: "cannot flush \(part) to its disk: \(String(cString: strerror(errno)))")
+            }
+        }
+        let digest = hex(hash.finalize())
+        // Read the copy back: its size and hash must be what was read from the source.
+        guard let check = FileHandle(forReadingAtPath: part) else { throw MoveFailure(description: "cannot read back \(part)") }
+        defer { try? check.close() }
+        var again = SHA256()
+        var size: Int64 = 0
+        while let chunk = try check.read(upToCount: chunkBytes), !chunk.isEmpty {
+            again.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        guard size == copied else {
+            throw MoveFailure(description: "the copy \(part) has \(size) bytes, the source \(copied)")
+        }
+        guard hex(again.finalize()) == digest else {
+            throw MoveFailure(description: "the copy \(part) does not match its source (SHA-256 differs)")
+        }
+        return digest
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Flushes a folder's entries (a rename in it) to its disk.
+    static func syncFolder(_ folder: String) {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    /// Records the archive's state; on a change, says so in the log, and when the archive stops
+    /// taking footage, raises an alarm for maintenance.
+    private func publish(_ state: ArchiveTier.State, at now: Date) async {
+        let previous = status.withLock { status -> String in
+            let previous = status.archiveState
+            if previous != state.name || status.archiveReason != state.reason {
+                if previous != state.name { status.archiveSince = now }
+                status.archiveState = state.name
+                status.archiveReason = state.reason
+            }
+            return previous
+        }
+        guard previous != state.name else { return }
+        switch state {
+        case .ok:
+            if previous != "unknown" {
+                logger.notice("the archive takes footage again: moves go on", metadata: ["archive": .string(archive.folder)])
+            }
+        case .unavailable(let reason), .full(let reason):
+            logger.warning("the archive cannot take footage: moves pause, recording goes on in the recordings folder", metadata: [
+                "archive": .string(archive.folder), "state": .string(state.name), "reason": .string(reason)])
+            let unavailable = state.name == "unavailable"
+            await alarm(Alarm(source: .storage, sourceRef: "archive:\(nodeName):\(state.name)", priority: .high,
+                              title: unavailable ? "보관 저장소 사용 불가 · Archive unavailable (node \(nodeName))"
+                                                 : "보관 저장소 가득 참 · Archive full (node \(nodeName))",
+                              detail: reason + ". Footage stays in the recordings folder until the archive is back"
+                                  + (unavailable ? "; archived footage cannot be played meanwhile." : "."),
+                              raisedAt: now))
+        }
+    }
+}
