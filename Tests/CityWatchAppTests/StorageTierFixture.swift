@@ -24,13 +24,16 @@ struct TieredFootage {
     var archiveFolder: String { (archive as NSString).appendingPathComponent(camera.uuidString) }
 
     /// Makes it in `app`'s store (its configuration gains the folders and the archive).
-    static func make(_ app: Application, count: Int, archive: String? = nil, start: Date = Date().addingTimeInterval(-2 * 86_400)) async throws -> TieredFootage {
-        let folder = try RepositoryPaths.temporaryFolder("tiers")
+    static func make(_ app: Application, count: Int, folder given: URL? = nil, archive: String? = nil,
+                     start: Date = Date().addingTimeInterval(-2 * 86_400)) async throws -> TieredFootage {
+        let folder = try given ?? RepositoryPaths.temporaryFolder("tiers")
         var configuration = app.cityWatch.configuration
         configuration.dataDirectory = folder.path
         configuration.recordingsDirectory = folder.appendingPathComponent("recordings").path
         configuration.archiveDirectory = archive ?? folder.appendingPathComponent("archive").path
         configuration.archiveAfterHours = 24
+        // The test machine's own free space must not decide what moves.
+        configuration.hotMoveBelowFreePercent = 0
         try FileManager.default.createDirectory(atPath: configuration.archiveDirectory!, withIntermediateDirectories: true)
         let camera = try await app.makeCameras(1)[0]
         let sealer = CredentialSealer(key: SymmetricKey(size: .bits256))

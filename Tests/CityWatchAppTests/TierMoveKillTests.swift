@@ -23,7 +23,7 @@ struct TierMoveKillTests {
         guard case .sqlite(let path) = database else { throw ProgramFailure(program: "test", status: -1, standardError: "SQLite only", standardOutput: "") }
         var environment = [
             "CITYWATCH_RECORDINGS_DIR": footage.recordings, "CITYWATCH_ARCHIVE_DIR": footage.archive,
-            "CITYWATCH_ARCHIVE_AFTER_HOURS": "24", "CITYWATCH_LOG_LEVEL": "warning",
+            "CITYWATCH_ARCHIVE_AFTER_HOURS": "24", "CITYWATCH_LOG_LEVEL": "warning", "CITYWATCH_HOT_MOVE_BELOW_FREE_PERCENT": "0",
         ]
         if let killAt { environment[KillPoints.variable] = killAt }
         return try await runProgramDetached(CommandLineTests.binary, ["archive"] + arguments + [

@@ -107,7 +107,7 @@ struct RecordingController: RouteCollection {
             recordingNow = .init(start: open.start, end: now)
         }
         var dto = RecordingsDTO(cameraId: camera.id, from: from, to: to, ranges: ranges, gaps: gaps,
-                                segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes, node: $0.node) },
+                                segments: segments.map { .init(id: $0.id!, start: $0.start, end: $0.end, bytes: $0.bytes, node: $0.node, tier: $0.tier) },
                                 recordingNow: recordingNow)
         if let peers = req.application.clusterPeers {
             dto.unavailable = try await peers.unavailable(segments).map { .init(start: $0.start, end: $0.end, node: $0.node, reason: $0.reason) }

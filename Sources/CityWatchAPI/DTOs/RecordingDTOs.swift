@@ -73,6 +73,8 @@ struct RecordingsDTO: Content {
         var bytes: Int64
         /// The node that recorded it (in a cluster).
         var node: String?
+        /// Where its file is: `hot` (the recording node's folder) or `archive` (the shared archive).
+        var tier: String
     }
 
     struct Range: Content {

@@ -27,10 +27,12 @@ extension APISchemas {
                 `ranges`: stretches of continuous recording; `gaps`: outages the recorder noticed; `recordingNow`: the \
                 segment this server is writing (start to now), playable once it closes. In a cluster each segment names \
                 the `node` that recorded it, and `unavailable` lists stretches recorded by a node that is down now (not \
-                lost: playable again once it is back).
+                lost: playable again once it is back). Each segment's `tier` says where its file is: `hot` on the node \
+                that recorded it, `archive` in the shared archive (any node plays it); both play alike.
                 """, [
                     "cameraId": uuid, "from": time, "to": time, "ranges": list(ref("TimeSpan")), "gaps": list(ref("TimeSpan")),
-                    "segments": list(object(nil, ["id": uuid, "start": time, "end": time, "bytes": integer, "node": optional(text)])),
+                    "segments": list(object(nil, ["id": uuid, "start": time, "end": time, "bytes": integer, "node": optional(text),
+                                                   "tier": oneOf(["hot", "archive"])])),
                     "recordingNow": optionalRef("TimeSpan"),
                     "unavailable": list(object(nil, ["start": time, "end": time, "node": text, "reason": text])),
                 ]),

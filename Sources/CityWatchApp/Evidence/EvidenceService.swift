@@ -94,7 +94,14 @@ public struct EvidenceService: Sendable {
                         throw Problem.unavailable(camera: id, from: segment.start, node: unavailable.node, reason: unavailable.reason)
                     }
                 }
-                guard FileManager.default.fileExists(atPath: path) else { continue }
+                guard FileManager.default.fileExists(atPath: path) else {
+                    // Archived footage out of reach is not gone: say so rather than leave a hole.
+                    if segment.isArchived {
+                        throw Problem.unavailable(camera: id, from: segment.start, node: "archive",
+                                                  reason: "the archive cannot be read (is it mounted?); export again when it is back")
+                    }
+                    continue
+                }
                 segments.append(RecordedSegment(cameraID: id, path: path, start: segment.start, end: segment.end, bytes: segment.bytes))
             }
             var masks = unmasked && provision == nil ? [] : try await AnalyticsRepository(database: database).settings(for: id).privacyMasks

@@ -115,7 +115,11 @@ public final class RetentionSweeper: Service, Sendable {
             let availability = archive.availability(archived: archived.segments, node: node ?? configuration.nodeName, now: now)
             if availability == .ok {
                 let segments = try await repository.allSegmentsOldestFirst(tier: .archive)
-                let quota = self.quota(archive.quotaBytes, holding: archived.bytes, disk: DiskSpace.of(archive.folder))
+                // What the hot tier must shed is newer than anything archived: oldest first, the
+                // archive makes room for it.
+                let hot = try await repository.totals(tier: .hot, node: node)
+                let due = TierMover.hotExcess(configuration, hotBytes: hot.bytes)
+                let quota = archiveQuota(archive, holding: archived.bytes, due: due)
                 let done = try await delete(plan(segments, days: days, holds: holds, quota: quota, now: now), of: segments,
                                             tier: .archive, db: db)
                 report.archiveExpired = done.expired
@@ -153,6 +157,20 @@ public final class RetentionSweeper: Service, Sendable {
         guard archive != nil, let disk, disk.freePercent < watermark else { return quota }
         let keep = max(0, bytes - disk.bytesShort(ofFreePercent: watermark))
         return min(quota ?? keep, keep)
+    }
+
+    /// The bytes the archive holding `bytes` may keep so that `due` more (what the hot tier must
+    /// shed) fit within its quota and above its free-space watermark; nil when neither limits it.
+    func archiveQuota(_ archive: ArchiveTier, holding bytes: Int64, due: Int64) -> Int64? {
+        var limit = archive.quotaBytes.map { max(0, $0 - due) }
+        if let disk = DiskSpace.of(archive.folder) {
+            let short = Int64((archive.refuseBelowFreePercent / 100 * Double(disk.totalBytes)).rounded(.up)) + due - disk.freeBytes
+            if short > 0 {
+                let keep = max(0, bytes - short)
+                limit = min(limit ?? keep, keep)
+            }
+        }
+        return limit
     }
 
     private func plan(_ segments: [SegmentModel], days: [UUID: Int], holds: [RetentionPlanner.Hold], quota: Int64?, now: Date) -> RetentionPlanner.Plan {

@@ -117,13 +117,13 @@ public final class TierMover: Sendable {
     /// The settings' prefix for a purpose's move age.
     public static let settingPrefix = "archive.purpose."
 
-    /// Each camera's move age in seconds (its purpose's, else the installation's).
-    func moveAges(_ db: any Database) async throws -> [UUID: TimeInterval] {
+    /// Each camera's move age in seconds (its purpose's, else `defaultHours`).
+    static func moveAges(_ db: any Database, defaultHours: Double) async throws -> [UUID: TimeInterval] {
         let hours = Self.purposeHours(try await Settings(database: db).all(prefixed: Self.settingPrefix))
         let (sites, cameras) = try await RegistryRepository(database: db).loadAll()
         let purpose = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0.record.purpose.code) })
         return Dictionary(cameras.map { camera in
-            (camera.id, (purpose[camera.siteID].flatMap { hours[$0] } ?? configuration.archiveAfterHours) * 3_600)
+            (camera.id, (purpose[camera.siteID].flatMap { hours[$0] } ?? defaultHours) * 3_600)
         }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -136,11 +136,8 @@ public final class TierMover: Sendable {
         var report = PassReport()
         report.state = archive.state(archived: archived, node: nodeName, now: now)
         await publish(report.state, at: now)
-        guard report.state == .ok else {
-            status.withLock { $0.lastPassAt = now }
-            return report
-        }
-        let ages = try await moveAges(db)
+        // While the archive cannot take footage nothing moves, but what is due is still counted.
+        let ages = try await Self.moveAges(db, defaultHours: configuration.archiveAfterHours)
         let hot = try await repository.allSegmentsOldestFirst(node: node, tier: .hot)
         var hotBytes = hot.reduce(Int64(0)) { $0 + $1.bytes }
         let started = ContinuousClock.now
@@ -205,12 +202,20 @@ public final class TierMover: Sendable {
         return report
     }
 
-    /// True when the hot tier should give up its oldest footage whatever its age: its disk is
-    /// below the move watermark, or the recordings hold 90 % of their quota.
+    /// True when the hot tier should give up its oldest footage whatever its age.
     func hotUnderPressure(hotBytes: Int64) -> Bool {
-        if let quota = configuration.recordingQuotaBytes, hotBytes > quota / 10 * 9 { return true }
-        if let disk = DiskSpace.of(configuration.recordingsDirectory), disk.freePercent < configuration.hotMoveBelowFreePercent { return true }
-        return false
+        Self.hotExcess(configuration, hotBytes: hotBytes) > 0
+    }
+
+    /// The bytes the hot tier holding `hotBytes` must give up: beyond 90 % of its quota, or
+    /// what its disk lacks to be above the move watermark (the larger).
+    public static func hotExcess(_ configuration: Configuration, hotBytes: Int64) -> Int64 {
+        var excess: Int64 = 0
+        if let quota = configuration.recordingQuotaBytes { excess = max(excess, hotBytes - quota / 10 * 9) }
+        if let disk = DiskSpace.of(configuration.recordingsDirectory) {
+            excess = max(excess, disk.bytesShort(ofFreePercent: configuration.hotMoveBelowFreePercent))
+        }
+        return excess
     }
 
     /// Moves one segment: copy, verify, rename, switch the index, delete the hot copy. False

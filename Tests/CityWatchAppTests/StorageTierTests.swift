@@ -1,0 +1,248 @@
+import CityWatchAPI
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import FluentKit
+import Foundation
+import Synchronization
+import Testing
+import Vapor
+import VaporTesting
+
+/// The archive tier on real folders and real filesystems: moves, an archive unmounted (a bind
+/// mount taken away) and full (a small tmpfs, and a quota), retention across both tiers with a
+/// legal hold in each, and playback and export of footage half archived.
+@Suite("Storage tiers", .serialized)
+struct StorageTierTests {
+    /// Alarms the mover raised.
+    final class Alarms: Sendable {
+        let raised = Mutex<[Alarm]>([])
+        var all: [Alarm] { raised.withLock { $0 } }
+        func raise(_ alarm: Alarm) { raised.withLock { $0.append(alarm) } }
+    }
+
+    static func mover(_ app: Application, _ footage: TieredFootage, _ alarms: Alarms, quota: Int64? = nil) -> TierMover {
+        var configuration = footage.configuration
+        configuration.archiveQuotaBytes = quota
+        return TierMover(database: { app.db }, configuration: configuration, archive: ArchiveTier(configuration)!,
+                         alarm: { alarms.raise($0) })
+    }
+
+    static func mount(_ arguments: [String]) throws {
+        _ = try runProgram("/usr/bin/mount", arguments)
+    }
+
+    static func unmount(_ point: String) {
+        _ = try? runProgram("/usr/bin/umount", [point])
+    }
+
+    /// A folder for the test with `archive` (the mount point) made in it.
+    static func folder() throws -> (URL, String) {
+        let folder = try RepositoryPaths.temporaryFolder("tiers")
+        let archive = folder.appendingPathComponent("archive").path
+        try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+        return (folder, archive)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func anUnmountedArchivePausesMovesRaisesOneAlarmAndComesBack() async throws {
+        let (folder, archive) = try Self.folder()
+        let disk = folder.appendingPathComponent("archive-disk").path
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        try Self.mount(["--bind", disk, archive])
+        defer {
+            Self.unmount(archive)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        try await withCityWatch(.sqlite, adjust: { $0.archiveDirectory = archive }) { app in
+            let footage = try await TieredFootage.make(app, count: 4, folder: folder, archive: archive)
+            let alarms = Alarms()
+            let mover = Self.mover(app, footage, alarms)
+            let first = try await mover.pass()
+            #expect(first.moved == 4 && first.state == .ok)
+            #expect(FileManager.default.fileExists(atPath: (disk as NSString).appendingPathComponent(ArchiveTier.markerName)))
+            try await footage.record(app, count: 3, start: Date().addingTimeInterval(-1.5 * 86_400))
+
+            // Taken away: the mount point is an empty folder on the wrong disk.
+            Self.unmount(archive)
+            let away = try await mover.pass()
+            #expect(away.state.name == "unavailable" && away.moved == 0)
+            #expect(away.state.reason?.contains("looks unmounted") == true, "\(away.state)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: archive).isEmpty, "nothing may be written into the bare mount point")
+            _ = try await mover.pass()
+            #expect(alarms.all.count == 1 && alarms.all[0].source == .storage && alarms.all[0].title.contains("Archive unavailable"))
+            #expect(mover.current.archiveState == "unavailable" && mover.current.duePending == 3)
+            // Recording goes on in the hot tier; the archived footage is out of reach, not lost.
+            let report = try await SegmentReconciler.reconcileTiers(database: app.db, configuration: footage.configuration, node: nil)
+            #expect(report.missing.isEmpty && report.removedCopies.isEmpty, "\(report)")
+            let rows = try await footage.rows(app)
+            #expect(rows.filter(\.isArchived).count == 4 && rows.allSatisfy { $0.status == "ok" })
+            let admin = try await app.signIn(as: .administrator)
+            let archived = try #require(rows.first { $0.isArchived })
+            let refused = try await app.testing().sendRequest(.GET, "/api/segments/\(archived.id!)/video", headers: admin.headers)
+            #expect(refused.status == .serviceUnavailable && refused.body.string.contains("archive"), "\(refused.body.string)")
+            await #expect(throws: EvidenceService.Problem.self) {
+                _ = try await EvidenceService(database: app.db, configuration: footage.configuration)
+                    .export(cameraIDs: [footage.camera], from: archived.start, to: archived.end, reason: "case 2026-77", actor: "test")
+            }
+
+            // Back: moves go on, no second alarm, and everything plays once.
+            try Self.mount(["--bind", disk, archive])
+            let back = try await mover.pass()
+            #expect(back.state == .ok && back.moved == 3)
+            #expect(alarms.all.count == 1)
+            #expect(try await footage.problems(app, expected: 7).isEmpty)
+            let played = try await app.testing().sendRequest(.GET, "/api/segments/\(archived.id!)/video", headers: admin.headers)
+            #expect(played.status == .ok && played.body.readableBytes == Int(archived.bytes))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aFullArchiveStopsTakingFootageAndMakesRoomOldestFirstOnlyWhenTheHotTierMustShed() async throws {
+        let (folder, archive) = try Self.folder()
+        // Room for three of these segments (about 75 kB each) above the 5 % watermark.
+        try Self.mount(["-t", "tmpfs", "-o", "size=256k", "tmpfs", archive])
+        defer {
+            Self.unmount(archive)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        try await withCityWatch(.sqlite, adjust: { $0.archiveDirectory = archive }) { app in
+            let footage = try await TieredFootage.make(app, count: 6, folder: folder, archive: archive)
+            let alarms = Alarms()
+            let mover = Self.mover(app, footage, alarms)
+            let report = try await mover.pass()
+            #expect(report.moved >= 1 && report.moved < 6, "moved \(report.moved)")
+            #expect(report.state.name == "full" && report.state.reason?.contains("watermark") == true, "\(report.state)")
+            #expect(alarms.all.count == 1 && alarms.all[0].title.contains("Archive full"))
+            #expect(try await footage.problems(app, expected: 6).isEmpty, "the hot tier keeps what could not move")
+            #expect(mover.current.duePending == 6 - report.moved)
+            // The filesystem's own limit was never hit: no copy half written.
+            #expect(TieredFootage.files(footage.archiveFolder).allSatisfy { $0.hasSuffix(".mp4") })
+            // While the hot tier has room the archive keeps what it has and the rest waits hot.
+            let rows = try await footage.rows(app).sorted { $0.start < $1.start }
+            let idle = try await RetentionSweeper(database: { app.db }, configuration: footage.configuration,
+                                                  archive: ArchiveTier(footage.configuration)).sweep()
+            #expect(idle.expired == 0 && idle.overQuota == 0, "\(idle)")
+            // Once the hot tier must shed (its quota at two segments), the oldest footage of all
+            // goes — the archive's — to make room, and the hot tier's oldest moves into it.
+            var pressed = footage.configuration
+            pressed.recordingQuotaBytes = rows[4].bytes + rows[5].bytes
+            let sweep = try await RetentionSweeper(database: { app.db }, configuration: pressed, archive: ArchiveTier(pressed)).sweep()
+            #expect(sweep.archiveOverQuota >= 1 && sweep.overQuota == sweep.archiveOverQuota, "\(sweep)")
+            let kept = try await footage.rows(app)
+            let deleted = rows.filter { row in !kept.contains { $0.id == row.id } }
+            #expect(deleted.map(\.id) == rows.prefix(deleted.count).map(\.id), "the oldest go first")
+            let next = try await Self.mover(app, TieredFootage(folder: footage.folder, camera: footage.camera, configuration: pressed), alarms).pass()
+            #expect(next.moved >= 1, "\(next)")
+            #expect(try await footage.problems(app, expected: 6 - deleted.count).isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func theArchiveQuotaIsKeptAndRetentionFreesItsOldestFirst() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let footage = try await TieredFootage.make(app, count: 6)
+            defer { try? FileManager.default.removeItem(at: footage.folder) }
+            let before = try await footage.rows(app).sorted { $0.start < $1.start }
+            let sizes = before.map(\.bytes)
+            let quota = sizes[0] + sizes[1] + sizes[2] / 2
+            let alarms = Alarms()
+            let mover = Self.mover(app, footage, alarms, quota: quota)
+            let report = try await mover.pass()
+            #expect(report.moved == 2 && report.state.name == "full" && report.state.reason?.contains("quota") == true, "\(report)")
+            // A quota lowered below what the archive holds frees its oldest.
+            var configuration = footage.configuration
+            configuration.archiveQuotaBytes = sizes[0] + sizes[1] / 2
+            let sweep = try await RetentionSweeper(database: { app.db }, configuration: configuration,
+                                                   archive: ArchiveTier(configuration)).sweep()
+            #expect(sweep.archiveOverQuota == 1 && sweep.overQuota == 1 && sweep.expired == 0, "\(sweep)")
+            let left = try await footage.rows(app).sorted { $0.start < $1.start }
+            #expect(left.count == 5 && left[0].id == before[1].id && left[0].isArchived)
+            #expect(try await footage.problems(app, expected: 5).isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func retentionCountsAcrossTiersAndHoldsKeepFootageInEither() async throws {
+        try await withCityWatch(.sqlite) { app in
+            // Three segments three days old, moved; three two days old, left hot (moves after 60 h).
+            let footage = try await TieredFootage.make(app, count: 3, start: Date().addingTimeInterval(-3 * 86_400))
+            defer { try? FileManager.default.removeItem(at: footage.folder) }
+            var configuration = footage.configuration
+            configuration.archiveAfterHours = 60
+            let moved = try await TierMover(database: { app.db }, configuration: configuration, archive: ArchiveTier(configuration)!).pass()
+            #expect(moved.moved == 3)
+            try await footage.record(app, count: 3, start: Date().addingTimeInterval(-2 * 86_400))
+            let rows = try await footage.rows(app).sorted { $0.start < $1.start }
+            #expect(rows.map(\.isArchived) == [true, true, true, false, false, false])
+            // The camera keeps one day; a hold on the second segment of each tier.
+            let camera = try #require(try await CameraModel.find(footage.camera, on: app.db))
+            camera.retentionDays = 1
+            try await camera.update(on: app.db)
+            let repository = RecordingRepository(database: app.db)
+            for held in [rows[1], rows[4]] {
+                _ = try await repository.addHold(camera: footage.camera, from: held.start.addingTimeInterval(0.5), to: held.end.addingTimeInterval(-0.5),
+                                                 reason: "case 2026-41", by: "test", now: Date())
+            }
+            let sweep = try await RetentionSweeper(database: { app.db }, configuration: configuration, archive: ArchiveTier(configuration)).sweep()
+            #expect(sweep.expired == 4 && sweep.archiveExpired == 2 && sweep.overQuota == 0, "\(sweep)")
+            let left = try await footage.rows(app)
+            #expect(Set(left.map(\.id)) == [rows[1].id, rows[4].id])
+            #expect(left.filter(\.isArchived).count == 1)
+            #expect(try await footage.problems(app, expected: 2).isEmpty)
+            let audit = try await AuditLog(database: app.db).list(.init(action: "retention.delete"))
+            #expect(Set(audit.compactMap { $0.details.contains("\"tier\":\"archive\"") ? "archive" : $0.details.contains("\"tier\":\"hot\"") ? "hot" : nil })
+                == ["archive", "hot"], "\(audit.map(\.details))")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func footageHalfArchivedPlaysAndExportsAcrossTheBoundary() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let footage = try await TieredFootage.make(app, count: 3, start: Date().addingTimeInterval(-3 * 86_400) - 6)
+            defer { try? FileManager.default.removeItem(at: footage.folder) }
+            var configuration = footage.configuration
+            configuration.archiveAfterHours = 60
+            #expect(try await TierMover(database: { app.db }, configuration: configuration, archive: ArchiveTier(configuration)!).pass().moved == 3)
+            try await footage.record(app, count: 3, start: Date().addingTimeInterval(-3 * 86_400))
+            let rows = try await footage.rows(app).sorted { $0.start < $1.start }
+            let from = rows[0].start, to = rows[5].end
+            let admin = try await app.signIn(as: .administrator)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let listed = try await app.testing().sendRequest(
+                .GET, "/api/cameras/\(footage.camera)/recordings?from=\(formatter.string(from: from))&to=\(formatter.string(from: to))", headers: admin.headers)
+            #expect(listed.status == .ok)
+            struct Listing: Decodable {
+                struct Segment: Decodable { var id: UUID; var tier: String }
+                struct Range: Decodable { var start: Date; var end: Date }
+                var segments: [Segment]
+                var ranges: [Range]
+            }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                let fractional = ISO8601DateFormatter()
+                fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                return fractional.date(from: text) ?? ISO8601DateFormatter().date(from: text) ?? .distantPast
+            }
+            let listing = try decoder.decode(Listing.self, from: Data(listed.body.readableBytesView))
+            #expect(listing.segments.map(\.tier) == ["archive", "archive", "archive", "hot", "hot", "hot"])
+            #expect(listing.ranges.count == 1, "one stretch across the boundary: \(listing.ranges)")
+            for (segment, row) in zip(listing.segments, rows) {
+                let video = try await app.testing().sendRequest(.GET, "/api/segments/\(segment.id)/video", headers: admin.headers)
+                let file = try Data(contentsOf: URL(fileURLWithPath: row.path))
+                #expect(video.status == .ok && Data(video.body.readableBytesView) == file)
+            }
+            // One export across the boundary: 12 s from six segments in two tiers.
+            let (manifest, exported) = try await EvidenceService(database: app.db, configuration: footage.configuration)
+                .export(cameraIDs: [footage.camera], from: from, to: to, reason: "case 2026-88", actor: "test", unmasked: true)
+            let clip = (exported as NSString).appendingPathComponent(try #require(manifest.cameras.first).file)
+            let facts = try MediaFixtures.probe(clip)
+            #expect(abs(facts.duration - 12) < 0.6, "exported \(facts.duration) s")
+        }
+    }
+}
