@@ -1,10 +1,13 @@
-// Legal holds and retention periods (administrator, privacyOfficer): active holds from
-// GET /api/holds with release (DELETE /api/holds/:id), a form to add one (POST /api/holds), and
-// days to keep footage per purpose (GET/PUT /api/retention; an empty field means the default).
+// Legal holds and retention periods (administrator, privacyOfficer): the storage tiers (see
+// storage.js), active holds from GET /api/holds with release (DELETE /api/holds/:id), a form to
+// add one (POST /api/holds), and days to keep footage per purpose (GET/PUT /api/retention; an
+// empty field means the default), with, when there is an archive, the hours after which each
+// purpose's footage moves there.
 
 import { ApiError, errorText } from './api.js';
 import { bi, confirmButton, formatTime, h, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
+import { createStoragePanel } from './storage.js';
 
 /** `datetime-local` value (local time) → ISO 8601 in UTC without fractions, or '' when empty. */
 function isoFrom(input) {
@@ -47,8 +50,11 @@ export function createRetentionView(context) {
       holdStatus,
       h('div', { class: 'button-row' }, addHold)));
 
+  const storage = createStoragePanel(context);
+
   // ---- retention ----
   const retentionBody = h('tbody');
+  const archiveHead = h('th', { scope: 'col', class: 'number', hidden: true }, bi('보관 저장소로 이동 (시간)', 'Move to archive after (hours)'));
   const retentionStatus = h('p', { hidden: true });
   const defaultNote = h('p', { class: 'hint', id: 'retention-default' });
   const saveRetention = h('button', { type: 'submit', class: 'button-primary' }, bi('보존 기간 저장', 'Save retention'));
@@ -57,13 +63,15 @@ export function createRetentionView(context) {
     h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
       h('thead', null, h('tr', null,
         h('th', { scope: 'col' }, bi('용도', 'Purpose')),
-        h('th', { scope: 'col', class: 'number' }, bi('보존 일수', 'Days to keep')))),
+        h('th', { scope: 'col', class: 'number' }, bi('보존 일수', 'Days to keep')),
+        archiveHead)),
       retentionBody)),
     retentionStatus,
     h('div', { class: 'button-row' }, saveRetention));
 
   const el = h('section', { class: 'panel', 'aria-labelledby': 'retention-title' },
     h('div', { class: 'view-head' }, h('h1', { id: 'retention-title' }, bi('보존 관리', 'Retention & legal holds'))),
+    storage.el,
     h('h2', null, bi('법적 보존 조치', 'Legal holds')),
     h('p', { class: 'hint' }, bi('보존 조치가 걸린 구간은 보존 기간이 지나도 지워지지 않습니다.', 'Footage under a hold is never deleted by retention.')),
     holdsProblem,
@@ -84,6 +92,7 @@ export function createRetentionView(context) {
 
   let purposes = null;
   let defaultDays = null;
+  let defaultHours = null; // hours after which footage moves to the archive; null: no archive
   let loaded = false;
 
   function cameraCell(id) {
@@ -162,8 +171,12 @@ export function createRetentionView(context) {
       purposes = book;
       defaultDays = Number.isFinite(settings?.defaultDays) ? settings.defaultDays : null;
       const days = settings?.purposes && typeof settings.purposes === 'object' ? settings.purposes : {};
+      defaultHours = Number.isFinite(settings?.defaultArchiveAfterHours) ? settings.defaultArchiveAfterHours : null;
+      const hours = settings?.archiveAfterHours && typeof settings.archiveAfterHours === 'object' ? settings.archiveAfterHours : {};
+      archiveHead.hidden = defaultHours === null;
       replace(defaultNote, bi('비워 두면 기본값', 'Empty means the default'), ': ',
         h('strong', null, defaultDays === null ? '—' : `${defaultDays}일 days`),
+        defaultHours === null ? null : [', ', bi('보관 저장소로 이동', 'moved to the archive after'), ' ', h('strong', null, `${defaultHours} h`)],
         ' · ', bi('카메라별 설정이 있으면 그것이 우선합니다', 'a camera\'s own setting wins over its purpose'));
       const codes = [...new Set([...purposes.list.map((purpose) => purpose.code), ...Object.keys(days)])];
       replace(retentionBody, codes.map((code) => {
@@ -172,9 +185,16 @@ export function createRetentionView(context) {
           value: Number.isInteger(days[code]) ? String(days[code]) : '',
           placeholder: defaultDays === null ? '' : String(defaultDays),
         });
+        const moveAfter = defaultHours === null ? null : h('td', { class: 'number' }, h('input', {
+          type: 'number', min: '0', max: '87600', step: 'any', name: code, id: `archive-after-${code}`, class: 'archive-after',
+          'aria-label': `${purposes.label(code)}: 보관 저장소로 이동 (시간) · move to archive after (hours)`,
+          value: Number.isFinite(hours[code]) ? String(hours[code]) : '',
+          placeholder: String(defaultHours),
+        }));
         return h('tr', null,
           h('td', null, h('label', { for: `retention-${code}` }, purposes.label(code))),
-          h('td', { class: 'number' }, input));
+          h('td', { class: 'number' }, input),
+          moveAfter);
       }));
       message(retentionStatus, 'error', '');
     } catch (error) {
@@ -185,7 +205,7 @@ export function createRetentionView(context) {
   retentionForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const purposesDays = {};
-    for (const input of retentionBody.querySelectorAll('input[type="number"]')) {
+    for (const input of retentionBody.querySelectorAll('input[type="number"]:not(.archive-after)')) {
       const value = input.value.trim();
       if (value === '') continue;
       const days = Number(value);
@@ -195,9 +215,23 @@ export function createRetentionView(context) {
       }
       purposesDays[input.name] = days;
     }
+    const body = { purposes: purposesDays };
+    if (defaultHours !== null) {
+      body.archiveAfterHours = {};
+      for (const input of retentionBody.querySelectorAll('input.archive-after')) {
+        const value = input.value.trim();
+        if (value === '') continue;
+        const hours = Number(value);
+        if (!Number.isFinite(hours) || hours < 0 || hours > 87600) {
+          input.focus();
+          return message(retentionStatus, 'error', `${purposes?.korean(input.name) ?? input.name}: 0–87600시간 · hours`);
+        }
+        body.archiveAfterHours[input.name] = hours;
+      }
+    }
     saveRetention.disabled = true;
     try {
-      await context.api.put('/api/retention', { purposes: purposesDays });
+      await context.api.put('/api/retention', body);
       message(retentionStatus, 'ok', '보존 기간을 저장했습니다 · Retention saved');
       await loadRetention();
       message(retentionStatus, 'ok', '보존 기간을 저장했습니다 · Retention saved');
@@ -211,14 +245,19 @@ export function createRetentionView(context) {
   return {
     el,
     show() {
+      storage.show();
       loadHolds(); // holds change from other consoles; the rest loads once
       if (loaded) return;
       loaded = true;
       loadRetention();
       picker.load();
     },
+    hide() {
+      storage.hide();
+    },
     destroy() {
       picker.destroy();
+      storage.destroy();
     },
   };
 }

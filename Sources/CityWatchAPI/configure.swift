@@ -90,6 +90,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SystemController())
     try app.register(collection: RecordingController())
     try app.register(collection: RetentionController())
+    try app.register(collection: StorageController())
     try app.register(collection: ClusterController())
     try app.register(collection: ClusterPeerController())
     try app.register(collection: AnalyticsController())

@@ -57,8 +57,17 @@ struct RetentionController: RouteCollection {
     }
 
     func retention(req: Request) async throws -> RetentionDTO {
-        let days = RetentionSweeper.purposeDays(try await Settings(database: req.db).all(prefixed: "retention.purpose."))
-        return RetentionDTO(defaultDays: req.cityWatch.configuration.defaultRetentionDays, purposes: days)
+        try await Self.current(req)
+    }
+
+    static func current(_ req: Request) async throws -> RetentionDTO {
+        let settings = Settings(database: req.db)
+        let days = RetentionSweeper.purposeDays(try await settings.all(prefixed: "retention.purpose."))
+        let hours = TierMover.purposeHours(try await settings.all(prefixed: TierMover.settingPrefix))
+        let configuration = req.cityWatch.configuration
+        return RetentionDTO(defaultDays: configuration.defaultRetentionDays, purposes: days,
+                            defaultArchiveAfterHours: configuration.archiveDirectory == nil ? nil : configuration.archiveAfterHours,
+                            archiveAfterHours: hours)
     }
 
     func setRetention(req: Request) async throws -> RetentionDTO {
@@ -69,14 +78,30 @@ struct RetentionController: RouteCollection {
             guard CameraPurpose(code: code) != nil || code == "other" else { throw Abort(.badRequest, reason: "unknown purpose '\(code.prefix(40))'") }
             guard (1...3_650).contains(days) else { throw Abort(.badRequest, reason: "purposes.\(code) must be 1–3650 days") }
         }
+        for (code, hours) in body.archiveAfterHours ?? [:] {
+            guard CameraPurpose(code: code) != nil || code == "other" else {
+                throw Abort(.badRequest, reason: "archiveAfterHours: unknown purpose '\(code.prefix(40))'")
+            }
+            guard hours.isFinite, (0...87_600).contains(hours) else {
+                throw Abort(.badRequest, reason: "archiveAfterHours.\(code) must be 0–87600 hours")
+            }
+        }
         let existing = try await settings.all(prefixed: "retention.purpose.")
         for key in existing.keys where body.purposes[String(key.dropFirst("retention.purpose.".count))] == nil {
             try await settings.set(named: key, to: nil)
         }
         for (code, days) in body.purposes { try await settings.set(named: "retention.purpose.\(code)", to: "\(days)") }
-        try await req.audit.append(AuditEvent(actor: user.username, action: "retention.set",
-                                              details: ["purposes": .object(body.purposes.mapValues { .int(Int64($0)) })]))
-        return RetentionDTO(defaultDays: req.cityWatch.configuration.defaultRetentionDays, purposes: body.purposes)
+        var details: [String: AuditValue] = ["purposes": .object(body.purposes.mapValues { .int(Int64($0)) })]
+        if let hours = body.archiveAfterHours {
+            for key in try await settings.all(prefixed: TierMover.settingPrefix).keys
+            where hours[String(key.dropFirst(TierMover.settingPrefix.count))] == nil {
+                try await settings.set(named: key, to: nil)
+            }
+            for (code, value) in hours { try await settings.set(named: TierMover.settingPrefix + code, to: "\(value)") }
+            details["archiveAfterHours"] = .object(hours.mapValues { .string("\($0)") })
+        }
+        try await req.audit.append(AuditEvent(actor: user.username, action: "retention.set", details: details))
+        return try await Self.current(req)
     }
 
     static func dto(_ hold: LegalHoldModel) throws -> HoldDTO {

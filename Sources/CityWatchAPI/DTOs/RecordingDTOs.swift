@@ -128,9 +128,15 @@ struct HoldDTO: Content {
 
 /// Retention settings.
 struct RetentionDTO: Content, StrictContent {
-    static let allowedKeys: Set<String> = ["defaultDays", "purposes"]
+    static let allowedKeys: Set<String> = ["defaultDays", "purposes", "defaultArchiveAfterHours", "archiveAfterHours"]
     /// Days when neither camera, purpose nor registry says otherwise (read-only: configuration).
     var defaultDays: Int?
     /// Days per purpose code.
     var purposes: [String: Int]
+    /// Hours after which footage moves to the archive when its purpose says nothing (read-only:
+    /// configuration; absent when there is no archive tier).
+    var defaultArchiveAfterHours: Double?
+    /// Hours per purpose code after which its footage moves to the archive; on a change, left
+    /// out keeps them as they are.
+    var archiveAfterHours: [String: Double]?
 }

@@ -1,6 +1,7 @@
 import CityWatchApp
 import CityWatchDomain
 import CityWatchMedia
+import CityWatchStore
 import Fluent
 import FluentKit
 import Prometheus
@@ -23,6 +24,7 @@ struct NodeGauges {
         if let recording = request.application.recording { await gauges.readRecording(recording) }
         if let analytics = request.application.analytics { gauges.readAnalytics(analytics) }
         if let cluster = request.application.cluster { gauges.readCluster(cluster) }
+        await gauges.readStorage(request)
         gauges.set("citywatch_live_viewers", "Live video sockets open on this node, plain and masked",
                    request.cityWatch.liveViewers.current)
         gauges.set("citywatch_live_relays_served", "Live streams this node sends to other nodes of the cluster now",
@@ -51,6 +53,36 @@ struct NodeGauges {
                     labels: [("purpose", purpose.code), ("state", state)])
             }
         }
+    }
+
+    /// The storage tiers: footage and disk per tier, and how moves to the archive stand.
+    private func readStorage(_ request: Request) async {
+        let recording = request.application.recording
+        guard let report = try? await StorageReport.read(database: request.db, configuration: request.cityWatch.configuration,
+                                                         node: recording?.ownership?.node, mover: recording?.mover) else { return }
+        let now = request.cityWatch.clock()
+        for tier in [report.hot] + (report.archive.map { [$0] } ?? []) {
+            let labels = [("tier", tier.tier.rawValue)]
+            set("citywatch_storage_segments", "Playable segments per tier (this node's in the hot tier, every node's in the archive)",
+                tier.totals.segments, labels: labels)
+            set("citywatch_storage_bytes", "Bytes of footage per tier", Double(tier.totals.bytes), labels: labels)
+            set("citywatch_storage_oldest_age_seconds", "Age of the oldest footage per tier (0 when empty)",
+                tier.totals.oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0, labels: labels)
+            if let disk = tier.disk {
+                set("citywatch_storage_disk_free_ratio", "Free share of the disk each tier is on", disk.freePercent / 100, labels: labels)
+            }
+        }
+        guard report.archive != nil, let moving = report.moving else { return }
+        for state in ["ok", "unavailable", "full", "unknown"] {
+            set("citywatch_archive_state", "1 for the archive's state as this node last saw it", moving.archiveState == state ? 1 : 0,
+                labels: [("state", state)])
+        }
+        set("citywatch_archive_moves", "Segments this node moved to the archive since it started", moving.moves)
+        set("citywatch_archive_moved_bytes", "Bytes this node moved to the archive since it started", Double(moving.bytesMoved))
+        set("citywatch_archive_move_failures", "Moves to the archive that failed since this node started", moving.failures)
+        set("citywatch_archive_due_segments", "Segments due to move that are still in the hot tier", moving.duePending)
+        set("citywatch_archive_lag_seconds", "How long the oldest segment due to move has waited beyond its move age", moving.lagSeconds)
+        set("citywatch_archive_move_rate_bytes", "Bytes a second of the last pass that moved anything", moving.lastRate)
     }
 
     /// The cameras this node records, their health, their analysis frames and indexing.

@@ -90,9 +90,19 @@ extension APIDocument {
                 description: "→ `{defaultDays, purposes: {code: days}}`", answers: [.ok(ref("Retention"))]),
             APIEndpoint(
                 method: .put, path: "/api/retention", access: keepers, tag: .retention, summary: "Set retention periods",
-                description: "`{purposes: {code: days}}` (1–3,650 days; purposes left out return to the default) → the same",
-                body: .json(object(nil, ["defaultDays": optional(.integer), "purposes": map(days)])),
+                description: """
+                    `{purposes: {code: days}, archiveAfterHours?: {code: hours}}` (1–3,650 days, 0–87,600 hours; purposes left \
+                    out return to the default; without `archiveAfterHours` the move ages stay as they are) → `Retention`
+                    """,
+                body: .json(object(nil, ["defaultDays": optional(.integer), "purposes": map(days),
+                                         "defaultArchiveAfterHours": optional(.number),
+                                         "archiveAfterHours": optional(map(.number(maximum: (87_600, exclusive: false), minimum: (0, exclusive: false))))])),
                 answers: [.ok(ref("Retention"))]),
+            APIEndpoint(
+                method: .get, path: "/api/storage", access: .only(.administrator, .maintenance, .privacyOfficer), tag: .retention,
+                summary: "Storage tiers",
+                description: "→ `Storage`: footage, quota and disk of the hot tier and the archive, and how moves to the archive stand on this node",
+                answers: [.ok(ref("Storage"))]),
             APIEndpoint(
                 method: .post, path: "/api/exports", access: exporters, tag: .retention, summary: "Export evidence",
                 description: """

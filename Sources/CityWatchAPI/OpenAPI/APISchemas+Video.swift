@@ -40,8 +40,31 @@ extension APISchemas {
             "Hold": object(nil, [
                 "id": uuid, "cameraId": uuid, "from": time, "to": time, "reason": text, "createdBy": text, "createdAt": time,
             ]),
-            "Retention": object("Days footage is kept: `defaultDays` from the configuration (read-only), and per purpose code.", [
+            "Retention": object("""
+                Days footage is kept: `defaultDays` from the configuration (read-only), and per purpose code. With an archive \
+                tier, the hours after which footage moves there: `defaultArchiveAfterHours` from the configuration (read-only, \
+                absent without an archive) and per purpose code.
+                """, [
                 "defaultDays": optional(integer), "purposes": map(integer),
+                "defaultArchiveAfterHours": optional(number), "archiveAfterHours": optional(map(number)),
+            ]),
+            "Storage": object("""
+                This node's storage tiers: each tier's footage (this node's in the hot tier, every node's in the shared \
+                archive), its quota and disk; and, with an archive, how moving stands on this node (`state` `ok`, \
+                `unavailable`, `full`, `unknown` before the first look, `off` when this process does not record).
+                """, [
+                "node": optional(text),
+                "tiers": list(object(nil, [
+                    "tier": oneOf(["hot", "archive"]), "folder": text, "segments": integer, "bytes": integer, "oldest": optional(time),
+                    "quotaBytes": optional(integer), "diskTotalBytes": optional(integer), "diskFreeBytes": optional(integer),
+                    "diskFreePercent": optional(number),
+                ])),
+                "archive": optional(object(nil, [
+                    "state": oneOf(["ok", "unavailable", "full", "unknown", "off"]), "reason": optional(text), "since": optional(time),
+                    "moves": integer, "bytesMoved": integer, "failures": integer, "lastFailure": optional(text),
+                    "duePending": integer, "lagSeconds": number, "bytesPerSecond": number, "lastPassAt": optional(time),
+                ])),
+                "archiveAfterHours": number, "hotMoveBelowFreePercent": number, "refuseBelowFreePercent": number,
             ]),
             "Export": object(nil, ["id": uuid, "manifest": ref("EvidenceManifest"), "download": text, "signingKeyFingerprint": text]),
             "EvidenceManifest": object("""

@@ -3,7 +3,6 @@ import CityWatchApp
 import CityWatchDomain
 import CityWatchMedia
 import CityWatchStore
-import CityWatchTestSupport
 import Crypto
 import Fluent
 import FluentKit
@@ -13,18 +12,24 @@ import Vapor
 /// A store with one camera and `count` real recorded segments (2 s each, fragmented MP4 as the
 /// recorder writes them, named as it names them) two days old in the hot tier, and an archive
 /// folder beside it.
-struct TieredFootage {
-    let folder: URL
-    let camera: UUID
-    let configuration: Configuration
+public struct TieredFootage: Sendable {
+    public let folder: URL
+    public let camera: UUID
+    public let configuration: Configuration
 
-    var recordings: String { configuration.recordingsDirectory }
-    var archive: String { configuration.archiveDirectory! }
-    var hotFolder: String { (recordings as NSString).appendingPathComponent(camera.uuidString) }
-    var archiveFolder: String { (archive as NSString).appendingPathComponent(camera.uuidString) }
+    public init(folder: URL, camera: UUID, configuration: Configuration) {
+        self.folder = folder
+        self.camera = camera
+        self.configuration = configuration
+    }
+
+    public var recordings: String { configuration.recordingsDirectory }
+    public var archive: String { configuration.archiveDirectory! }
+    public var hotFolder: String { (recordings as NSString).appendingPathComponent(camera.uuidString) }
+    public var archiveFolder: String { (archive as NSString).appendingPathComponent(camera.uuidString) }
 
     /// Makes it in `app`'s store (its configuration gains the folders and the archive).
-    static func make(_ app: Application, count: Int, folder given: URL? = nil, archive: String? = nil,
+    public static func make(_ app: Application, count: Int, folder given: URL? = nil, archive: String? = nil,
                      start: Date = Date().addingTimeInterval(-2 * 86_400)) async throws -> TieredFootage {
         let folder = try given ?? RepositoryPaths.temporaryFolder("tiers")
         var configuration = app.cityWatch.configuration
@@ -44,7 +49,7 @@ struct TieredFootage {
     }
 
     /// Writes and indexes `count` segments from `start` on, 2 s apart.
-    func record(_ app: Application, count: Int, start: Date) async throws {
+    public func record(_ app: Application, count: Int, start: Date) async throws {
         try FileManager.default.createDirectory(atPath: hotFolder, withIntermediateDirectories: true)
         let made = folder.appendingPathComponent("made-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true)
@@ -70,27 +75,27 @@ struct TieredFootage {
     }
 
     /// `.mp4` files and copies in progress in a folder.
-    static func files(_ folder: String) -> Set<String> {
+    public static func files(_ folder: String) -> Set<String> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return Set(names.filter { $0.hasSuffix(".mp4") || $0.hasSuffix(".part") }.map { (folder as NSString).appendingPathComponent($0) })
     }
 
     /// Every segment file in both tiers.
-    var filesOnDisk: Set<String> { Self.files(hotFolder).union(Self.files(archiveFolder)) }
+    public var filesOnDisk: Set<String> { Self.files(hotFolder).union(Self.files(archiveFolder)) }
 
     /// The camera's segment rows.
-    func rows(_ app: Application) async throws -> [SegmentModel] {
+    public func rows(_ app: Application) async throws -> [SegmentModel] {
         try await RecordingRepository(database: app.db).allSegments(camera: camera)
     }
 
     /// Hex SHA-256 of a file.
-    static func sha256(_ path: String) throws -> String {
+    public static func sha256(_ path: String) throws -> String {
         SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }.joined()
     }
 
     /// What the tiers must look like whatever happened: every segment indexed once, playable,
     /// in the tier its path says, and no file on either disk that no row points at.
-    func problems(_ app: Application, expected count: Int) async throws -> [String] {
+    public func problems(_ app: Application, expected count: Int) async throws -> [String] {
         var found: [String] = []
         let rows = try await rows(app).filter { $0.status == "ok" }
         if rows.count != count { found.append("\(rows.count) playable rows, not \(count)") }
