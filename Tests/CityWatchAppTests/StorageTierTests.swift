@@ -4,6 +4,7 @@ import CityWatchDomain
 import CityWatchMedia
 import CityWatchStore
 import CityWatchTestSupport
+import Crypto
 import Fluent
 import FluentKit
 import Foundation
@@ -31,6 +32,8 @@ struct StorageTierTests {
                          alarm: { alarms.raise($0) })
     }
 
+    static let metricsToken = "storage-tier-metrics-token-0123456789"
+
     static func mount(_ arguments: [String]) throws {
         _ = try runProgram("/usr/bin/mount", arguments)
     }
@@ -57,7 +60,7 @@ struct StorageTierTests {
             Self.unmount(archive)
             try? FileManager.default.removeItem(at: folder)
         }
-        try await withCityWatch(.sqlite, adjust: { $0.archiveDirectory = archive }) { app in
+        try await withCityWatch(.sqlite, adjust: { $0.archiveDirectory = archive; $0.metricsToken = Self.metricsToken }) { app in
             let footage = try await TieredFootage.make(app, count: 4, folder: folder, archive: archive)
             let alarms = Alarms()
             let mover = Self.mover(app, footage, alarms)
@@ -97,6 +100,14 @@ struct StorageTierTests {
             #expect(try await footage.problems(app, expected: 7).isEmpty)
             let played = try await app.testing().sendRequest(.GET, "/api/segments/\(archived.id!)/video", headers: admin.headers)
             #expect(played.status == .ok && played.body.readableBytes == Int(archived.bytes))
+            // What maintenance reads: the archive's state and figures in the API and in /metrics.
+            app.recording = RecordingService(database: { app.db }, configuration: footage.configuration,
+                                             sealer: CredentialSealer(key: SymmetricKey(size: .bits256)), mover: mover)
+            let storage = try await app.testing().sendRequest(.GET, "/api/storage", headers: admin.headers).body.string
+            #expect(storage.contains("\"state\":\"ok\"") && storage.contains("\"moves\":7") && storage.contains("\"tier\":\"archive\""), "\(storage)")
+            let metrics = try await app.testing().sendRequest(.GET, "/metrics", headers: ["Authorization": "Bearer \(Self.metricsToken)"]).body.string
+            #expect(metrics.contains("citywatch_storage_segments{tier=\"archive\"} 7") && metrics.contains("citywatch_archive_state{state=\"ok\"} 1")
+                    && metrics.contains("citywatch_archive_moves 7"), "\(metrics.split(separator: "\n").filter { $0.contains("storage") || $0.contains("archive") })")
         }
     }
 
