@@ -53,7 +53,7 @@ TEST_WIDTH ?= 6
 # parallel suites a press waited 1–6 s for a thread, which says nothing about CityWatch.
 # The cluster suites run there too: three servers and a dozen ffmpegs time failovers, and beside
 # the rest they would only measure the machine's load.
-TIMED_SUITES ?= ImportBellPressTests|BellPressBrowserTests|ClusterNodesTests|ClusterClockSkewTests|ClusterStoreOutageTests|ClusterRelayTests|ClusterPartitionTests|ClusterRollingUpgradeTests
+TIMED_SUITES ?= ImportBellPressTests|BellPressBrowserTests|ClusterNodesTests|ClusterClockSkewTests|ClusterStoreOutageTests|ClusterRelayTests|ClusterPartitionTests|ClusterRollingUpgradeTests|ClusterArchiveTests
 
 # The API fuzzer runs right after the build, before the suites: schemathesis against a fresh
 # server per role, about two minutes (scripts/fuzz-api.sh). Its tools install from PyPI while the

@@ -152,9 +152,9 @@ struct StorageTierTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func theArchiveQuotaIsKeptAndRetentionFreesItsOldestFirst() async throws {
-        try await withCityWatch(.sqlite) { app in
+    @Test(.timeLimit(.minutes(2)), arguments: DatabaseKind.allCases)
+    func theArchiveQuotaIsKeptAndRetentionFreesItsOldestFirst(_ kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
             let footage = try await TieredFootage.make(app, count: 6)
             defer { try? FileManager.default.removeItem(at: footage.folder) }
             let before = try await footage.rows(app).sorted { $0.start < $1.start }
@@ -176,9 +176,9 @@ struct StorageTierTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func retentionCountsAcrossTiersAndHoldsKeepFootageInEither() async throws {
-        try await withCityWatch(.sqlite) { app in
+    @Test(.timeLimit(.minutes(2)), arguments: DatabaseKind.allCases)
+    func retentionCountsAcrossTiersAndHoldsKeepFootageInEither(_ kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
             // Three segments three days old, moved; three two days old, left hot (moves after 60 h).
             let footage = try await TieredFootage.make(app, count: 3, start: Date().addingTimeInterval(-3 * 86_400))
             defer { try? FileManager.default.removeItem(at: footage.folder) }

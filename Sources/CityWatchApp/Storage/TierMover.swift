@@ -97,7 +97,7 @@ public final class TierMover: Sendable {
             "archive": .string(archive.folder), "afterHours": .stringConvertible(configuration.archiveAfterHours)])
         while !Task.isCancelled {
             do { _ = try await pass() } catch {
-                logger.error("moving footage to the archive failed", metadata: ["error": .string("\(error)")])
+                logger.error("moving footage to the archive failed", metadata: ["error": .string(String(reflecting: error))])
             }
             try? await Task.sleep(for: .seconds(configuration.archiveMoveSeconds))
         }
@@ -170,10 +170,10 @@ public final class TierMover: Sendable {
                 if due { pending.append(segment) }
                 status.withLock {
                     $0.failures += 1
-                    $0.lastFailure = "\(error)"
+                    $0.lastFailure = String(describing: error)
                 }
                 logger.error("a segment could not be moved to the archive", metadata: [
-                    "path": .string(segment.path), "error": .string("\(error)")])
+                    "path": .string(segment.path), "error": .string(String(reflecting: error))])
                 // Several failures in a row: the archive may have gone; look at it again.
                 if report.failed >= 3 {
                     let state = archive.state(archived: archived, node: nodeName, now: clock())

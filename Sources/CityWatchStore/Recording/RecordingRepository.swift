@@ -163,7 +163,11 @@ public struct RecordingRepository: Sendable {
         if let node { query = query.filter(\.$node == node) }
         let count = try await query.copy().count()
         guard count > 0 else { return TierTotals() }
-        let bytes = try await query.copy().sum(\.$bytes) ?? 0
+        // PostgreSQL sums a bigint column as numeric: cast back so both stores give an integer.
+        let sum = database.sql.select().column(SQLRaw("CAST(COALESCE(SUM(bytes), 0) AS BIGINT)"), as: "total")
+            .from(SegmentModel.schema).where("status", .equal, "ok").where("tier", .equal, tier.rawValue)
+        if let node { sum.where("node", .equal, node) }
+        let bytes = try await sum.first()?.decode(column: "total", as: Int64.self) ?? 0
         let oldest = try await query.copy().min(\.$start)
         return TierTotals(segments: count, bytes: bytes, oldest: oldest)
     }
