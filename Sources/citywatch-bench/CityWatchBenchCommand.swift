@@ -10,5 +10,5 @@ struct CityWatchBenchCommand: AsyncParsableCommand {
         abstract: "Measure performance: geo queries, registry import, API under load, recording, live video, export, analytics, smart search, cast-net, alarms, a cluster of nodes and its failover.",
         discussion: "The benchmarks that run a server (api, live, cluster, failover) or an import (import) start the `citywatch` built beside this program; cluster and failover also take --citywatch PATH.",
         subcommands: [BenchGeoCommand.self, BenchImportCommand.self, BenchAPICommand.self, BenchRecordCommand.self, BenchLiveCommand.self, BenchLiveViewersCommand.self, BenchExportCommand.self, BenchAnalyticsCommand.self, BenchSearchCommand.self, BenchCastNetCommand.self, BenchAlarmsCommand.self, BenchAlarmRateCommand.self, BenchProfilesCommand.self,
-                      BenchClusterCommand.self, BenchFailoverCommand.self])
+                      BenchClusterCommand.self, BenchFailoverCommand.self, BenchTiersCommand.self])
 }
