@@ -17,6 +17,7 @@ $BIN analytics --seconds 120 --runs 3
 $BIN search --cameras 1100 --hours 24 --year-days 365 --queries 40 --brute-runs 10
 $BIN alarms --alarms 500 --runs 5
 $BIN alarm-rate --minutes 60
+$BIN tiers --files 60 --megabytes 8 --rounds 3 --cameras 8 --seconds 60 --backlog-megabytes 1024
 # The same on a throwaway PostgreSQL server.
 PGLINE=$(scripts/start-postgres.sh)
 $BIN search --cameras 1100 --hours 24 --year-days 365 --queries 40 --brute-runs 10 --database-url "${PGLINE% *}"
