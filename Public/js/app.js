@@ -14,6 +14,7 @@ import { createAuditView } from './audit.js';
 import { createWallView } from './wall.js';
 import { createPlaybackView } from './playback.js';
 import { createRetentionView } from './retention.js';
+import { createStorageView } from './storage.js';
 import { createEventsView } from './events.js';
 import { createRulesView } from './rules.js';
 import { createSearchView } from './search.js';
@@ -41,6 +42,7 @@ const VIEWS = [
   { id: 'provision', korean: '영상 제공', english: 'Provision', roles: ['administrator', 'operator', 'police', 'privacyOfficer'], create: createProvisionView },
   { id: 'retention', korean: '보존', english: 'Retention', roles: ['administrator', 'privacyOfficer'], create: createRetentionView },
   { id: 'nodes', korean: '노드', english: 'Nodes', roles: ['administrator'], create: createNodesView },
+  { id: 'storage', korean: '저장소', english: 'Storage', roles: ['maintenance'], create: createStorageView },
   { id: 'password', korean: '비밀번호', english: 'Password', roles: null, create: createPasswordView, secondary: true },
 ];
 

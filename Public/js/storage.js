@@ -1,6 +1,6 @@
 // Storage tiers of this node (GET /api/storage): what the recordings folder (hot tier) and the
 // shared archive hold, their disks, and how moves to the archive stand — shown at the top of the
-// retention view, refreshed while it is on screen.
+// retention view, and as a view of its own for the maintenance team; refreshed while on screen.
 
 import { errorText } from './api.js';
 import { bi, formatInteger, formatTime, h, message, replace, text } from './dom.js';
@@ -122,4 +122,13 @@ export function createStoragePanel(context) {
       clearInterval(timer);
     },
   };
+}
+
+/** The panel as a view of its own (the maintenance team has no retention view). */
+export function createStorageView(context) {
+  const panel = createStoragePanel(context);
+  const el = h('section', { class: 'panel', 'aria-labelledby': 'storage-view-title' },
+    h('div', { class: 'view-head' }, h('h1', { id: 'storage-view-title' }, bi('저장소', 'Storage'))),
+    panel.el);
+  return { el, show: panel.show, hide: panel.hide, destroy: panel.destroy };
 }

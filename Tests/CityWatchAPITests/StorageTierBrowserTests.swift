@@ -78,6 +78,20 @@ struct StorageTierBrowserTests {
                     #expect(try await browser.execute("return document.getElementById('archive-after-crimePrevention') !== null") == .bool(true),
                             "the move age per purpose beside the days to keep")
                     try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/retention-storage-tiers.png"))
+
+                    // The maintenance team has a Storage view of its own (and no retention view).
+                    let accounts = Accounts(database: app.db, hasher: app.cityWatch.hasher)
+                    let (fixer, _) = try await accounts.createUser(username: "tierfixer", role: .maintenance, actor: "test")
+                    fixer.passwordHash = try await app.cityWatch.hasher.hash(password)
+                    fixer.mustChangePassword = false
+                    try await fixer.update(on: app.db)
+                    try await browser.click(browser.findElement("#logout"))
+                    try await console.signIn(browser, at: site, username: "tierfixer", password: password)
+                    #expect(try await browser.execute("return document.querySelector('#main-nav a[data-view=retention]') === null") == .bool(true))
+                    try await browser.click(browser.findElement("#main-nav a[data-view=storage]"))
+                    try await waitUntil("the storage view") {
+                        try await browser.execute("return document.getElementById('storage-archive-state')?.dataset.state ?? ''") == "ok"
+                    }
                     let problems = try await browser.browserLog().filter {
                         $0.level == "SEVERE" && !($0.message.contains("/api/session") && $0.message.contains("401"))
                     }

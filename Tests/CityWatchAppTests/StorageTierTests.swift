@@ -248,6 +248,12 @@ struct StorageTierTests {
                 let file = try Data(contentsOf: URL(fileURLWithPath: row.path))
                 #expect(video.status == .ok && Data(video.body.readableBytesView) == file)
             }
+            // Search thumbnails: a frame from either side of the boundary.
+            for moment in [rows[2].start.addingTimeInterval(1), rows[3].start.addingTimeInterval(1)] {
+                let frame = try await app.testing().sendRequest(
+                    .GET, "/api/cameras/\(footage.camera)/frame?at=\(formatter.string(from: moment))&width=160", headers: admin.headers)
+                #expect(frame.status == .ok && frame.headers.contentType?.subType == "jpeg" && frame.body.readableBytes > 500, "\(moment): \(frame.status)")
+            }
             // One export across the boundary: 12 s from six segments in two tiers.
             let (manifest, exported) = try await EvidenceService(database: app.db, configuration: footage.configuration)
                 .export(cameraIDs: [footage.camera], from: from, to: to, reason: "case 2026-88", actor: "test", unmasked: true)
