@@ -128,6 +128,9 @@ struct StorageTierTests {
             #expect(report.moved >= 1 && report.moved < 6, "moved \(report.moved)")
             #expect(report.state.name == "full" && report.state.reason?.contains("watermark") == true, "\(report.state)")
             #expect(alarms.all.count == 1 && alarms.all[0].title.contains("Archive full"))
+            // Looking again while nothing changed: still full, no second alarm.
+            #expect(try await mover.pass().state.name == "full")
+            #expect(alarms.all.count == 1 && mover.current.archiveState == "full")
             #expect(try await footage.problems(app, expected: 6).isEmpty, "the hot tier keeps what could not move")
             #expect(mover.current.duePending == 6 - report.moved)
             // The filesystem's own limit was never hit: no copy half written.

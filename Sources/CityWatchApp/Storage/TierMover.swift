@@ -135,15 +135,21 @@ public final class TierMover: Sendable {
         let now = clock()
         var report = PassReport()
         report.state = archive.state(archived: archived, node: nodeName, now: now)
-        await publish(report.state, at: now)
         // While the archive cannot take footage nothing moves, but what is due is still counted.
         let ages = try await Self.moveAges(db, defaultHours: configuration.archiveAfterHours)
-        let hot = try await repository.allSegmentsOldestFirst(node: node, tier: .hot)
-        var hotBytes = hot.reduce(Int64(0)) { $0 + $1.bytes }
+        let defaultAge = configuration.archiveAfterHours * 3_600
+        var hotBytes = try await repository.totals(tier: .hot, node: node).bytes
+        // What may be due (ended before the shortest move age), and under pressure the oldest whatever their age.
+        var hot = try await repository.hotSegmentsOldestFirst(node: node, endedBefore: now.addingTimeInterval(-min(ages.values.min() ?? defaultAge, defaultAge)))
+        if hotUnderPressure(hotBytes: hotBytes) {
+            let known = Set(hot.compactMap(\.id))
+            hot = (hot + (try await repository.hotSegmentsOldestFirst(node: node, limit: Self.pressureBatch)).filter { !known.contains($0.id!) })
+                .sorted { $0.start < $1.start }
+        }
         let started = ContinuousClock.now
         var pending: [SegmentModel] = []
         for segment in hot {
-            let due = segment.end <= now.addingTimeInterval(-(ages[segment.cameraID] ?? configuration.archiveAfterHours * 3_600))
+            let due = segment.end <= now.addingTimeInterval(-(ages[segment.cameraID] ?? defaultAge))
             guard due || hotUnderPressure(hotBytes: hotBytes) else { continue }
             guard !Task.isCancelled, report.state == .ok else {
                 if due { pending.append(segment) }
@@ -152,7 +158,6 @@ public final class TierMover: Sendable {
             let room = archive.room(for: segment.bytes, archivedBytes: archived.bytes, disk: DiskSpace.of(archive.folder))
             guard room == .ok else {
                 report.state = room
-                await publish(room, at: clock())
                 if due { pending.append(segment) }
                 continue
             }
@@ -177,7 +182,6 @@ public final class TierMover: Sendable {
                 // Several failures in a row: the archive may have gone; look at it again.
                 if report.failed >= 3 {
                     let state = archive.state(archived: archived, node: nodeName, now: clock())
-                    await publish(state, at: clock())
                     if state != .ok { report.state = state }
                 }
             }
@@ -185,13 +189,16 @@ public final class TierMover: Sendable {
         let seconds = Double((ContinuousClock.now - started).components.seconds)
             + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
         let end = clock()
+        // Once per pass, what the pass ended with: a pass that finds the archive full at its
+        // first due segment does not first say it takes footage again.
+        await publish(report.state, at: end)
         status.withLock { status in
             status.moves += report.moved
             status.bytesMoved += report.bytes
             if report.moved > 0, seconds > 0 { status.lastRate = Double(report.bytes) / seconds }
             status.duePending = pending.count
             status.lagSeconds = pending.map { segment in
-                end.timeIntervalSince(segment.end) - (ages[segment.cameraID] ?? configuration.archiveAfterHours * 3_600)
+                end.timeIntervalSince(segment.end) - (ages[segment.cameraID] ?? defaultAge)
             }.max().map { max(0, $0) } ?? 0
             status.lastPassAt = end
         }
@@ -201,6 +208,9 @@ public final class TierMover: Sendable {
         }
         return report
     }
+
+    /// How many of the oldest hot segments a pass looks at when the hot tier must shed footage.
+    static let pressureBatch = 2_000
 
     /// True when the hot tier should give up its oldest footage whatever its age.
     func hotUnderPressure(hotBytes: Int64) -> Bool {

@@ -121,6 +121,17 @@ public struct RecordingRepository: Sendable {
         return try await query.sort(\.$start).all()
     }
 
+    /// Playable hot segments of `node` (nil: every node), oldest first: those that ended by
+    /// `endedBefore` when given, at most `limit` when given.
+    public func hotSegmentsOldestFirst(node: String?, endedBefore: Date? = nil, limit: Int? = nil) async throws -> [SegmentModel] {
+        var query = SegmentModel.query(on: database).filter(\.$status == "ok").filter(\.$tier == StorageTier.hot.rawValue)
+        if let node { query = query.filter(\.$node == node) }
+        if let endedBefore { query = query.filter(\.$end <= endedBefore) }
+        query = query.sort(\.$start)
+        if let limit { query = query.limit(limit) }
+        return try await query.all()
+    }
+
     /// The archived segments of a camera (every node's: the archive is shared).
     public func archivedSegments(camera: UUID) async throws -> [SegmentModel] {
         try await SegmentModel.query(on: database).filter(\.$cameraID == camera)
