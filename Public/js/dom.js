@@ -152,3 +152,25 @@ export function confirmButton(label, armedLabel, action) {
   });
   return button;
 }
+
+/**
+ * A view's show/hide/destroy that run `load` on show and every `ms` while the view is on
+ * screen, and stop on hide.
+ */
+export function refreshWhileShown(load, ms) {
+  let timer = null;
+  return {
+    show() {
+      load();
+      clearInterval(timer);
+      timer = setInterval(load, ms);
+    },
+    hide() {
+      clearInterval(timer);
+      timer = null;
+    },
+    destroy() {
+      clearInterval(timer);
+    },
+  };
+}

@@ -10,7 +10,7 @@
 // #nodes-single (a single node); #unadopted-table rows.
 
 import { errorText } from './api.js';
-import { bi, confirmButton, formatInteger, formatTime, h, message, replace, text } from './dom.js';
+import { bi, confirmButton, formatInteger, formatTime, h, message, refreshWhileShown, replace, text } from './dom.js';
 
 const REFRESH_MS = 5_000;
 
@@ -68,8 +68,6 @@ export function createNodesView(context) {
         h('th', { scope: 'col', class: 'number' }, bi('크기', 'Bytes')),
         h('th', { scope: 'col' }, bi('사유', 'Why')))),
       footageBody)));
-
-  let timer = null;
 
   async function setDraining(node, draining) {
     try {
@@ -136,19 +134,5 @@ export function createNodesView(context) {
     }
   }
 
-  return {
-    el,
-    show() {
-      load();
-      clearInterval(timer);
-      timer = setInterval(load, REFRESH_MS);
-    },
-    hide() {
-      clearInterval(timer);
-      timer = null;
-    },
-    destroy() {
-      clearInterval(timer);
-    },
-  };
+  return { el, ...refreshWhileShown(load, REFRESH_MS) };
 }

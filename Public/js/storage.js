@@ -3,7 +3,7 @@
 // retention view, and as a view of its own for the maintenance team; refreshed while on screen.
 
 import { errorText } from './api.js';
-import { bi, formatInteger, formatTime, h, message, replace, text } from './dom.js';
+import { bi, formatInteger, formatTime, h, message, refreshWhileShown, replace, text } from './dom.js';
 
 const STATE = {
   ok: ['badge-ok', '정상', 'Taking footage'],
@@ -95,7 +95,6 @@ export function createStoragePanel(context) {
     return lines;
   }
 
-  let timer = null;
   async function load() {
     try {
       const storage = await context.api.get('/api/storage');
@@ -107,21 +106,7 @@ export function createStoragePanel(context) {
     }
   }
 
-  return {
-    el,
-    show() {
-      load();
-      clearInterval(timer);
-      timer = setInterval(load, 30_000);
-    },
-    hide() {
-      clearInterval(timer);
-      timer = null;
-    },
-    destroy() {
-      clearInterval(timer);
-    },
-  };
+  return { el, ...refreshWhileShown(load, 30_000) };
 }
 
 /** The panel as a view of its own (the maintenance team has no retention view). */

@@ -75,19 +75,9 @@ struct BenchRecordCommand: AsyncParsableCommand {
         let cameraCount = cameras, seconds = seconds
         return try await withStore(configuration) { app in
             let sealer = try CredentialSealer.load(base64: nil, folder: folder.appendingPathComponent("keys").path)
-            let rows = (1...cameraCount).map { number -> String in
-                var record = RegistryRecord()
-                record.managementNumber = "BENCH-\(number)"
-                record.purpose = .crimePrevention
-                record.latitude = 37.5 + Double(number) * 0.001
-                record.longitude = 127.03
-                return RegistryCSVWriter.line(for: record)
-            }
-            let registry = folder.appendingPathComponent("registry.csv")
-            try Data(([RegistryCSVWriter.header] + rows).joined(separator: "\r\n").utf8).write(to: registry)
-            _ = try await RegistryImporter(database: app.db).importFile(at: registry.path, actor: "bench")
-            for camera in try await RegistryRepository(database: app.db).loadAll().cameras {
-                try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera.id, sealer: sealer, now: Date())
+            let ids = try await BenchTiersCommand.makeCameras(cameraCount, app: app, folder: folder, prefix: "BENCH")
+            for camera in ids {
+                try await RecordingRepository(database: app.db).setStream(CameraStream(mainURL: clip, loop: true), for: camera, sealer: sealer, now: Date())
             }
             let service = RecordingService(database: { app.db }, configuration: configuration, sealer: sealer,
                                            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))

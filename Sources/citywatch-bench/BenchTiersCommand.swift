@@ -188,11 +188,11 @@ struct BenchTiersCommand: AsyncParsableCommand {
 
     // MARK: Helpers
 
-    /// `count` single-camera sites in the store; their camera ids.
-    static func makeCameras(_ count: Int, app: Application, folder: URL) async throws -> [UUID] {
+    /// `count` single-camera sites in the store (management numbers `<prefix>-1`…); their camera ids.
+    static func makeCameras(_ count: Int, app: Application, folder: URL, prefix: String = "BENCH-TIER") async throws -> [UUID] {
         let rows = (1...count).map { number -> String in
             var record = RegistryRecord()
-            record.managementNumber = "BENCH-TIER-\(number)"
+            record.managementNumber = "\(prefix)-\(number)"
             record.purpose = .crimePrevention
             record.latitude = 37.5 + Double(number) * 0.001
             record.longitude = 127.03

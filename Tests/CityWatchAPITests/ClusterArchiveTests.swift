@@ -31,20 +31,20 @@ struct ClusterArchiveTests {
         func count(_ condition: String) throws -> Int {
             Int(try cluster.query("SELECT count(*) FROM segments WHERE \(condition)").first?.first ?? "") ?? -1
         }
-        try await eventually("node-a to archive three segments", timeout: .seconds(60)) {
+        try await waitUntil("node-a to archive three segments", timeout: .seconds(60)) {
             try count("tier = 'archive' AND node = 'node-a' AND status = 'ok'") >= 3
         }
         nodes.append(try cluster.start("node-b", environment: tiers.merging(["CITYWATCH_NODE_CAPACITY": "0"]) { $1 }))
         let portB = try #require(cluster.ports.withLock { $0["node-b"] })
         var session: NodeSession?
-        try await eventually("node-b to answer", timeout: .seconds(30)) {
+        try await waitUntil("node-b to answer", timeout: .seconds(30)) {
             session = try? await NodeSession.signIn(port: portB, username: admin.username, password: admin.password)
             return session != nil
         }
         // node-a stops (its last segments stay on its own disk, hot).
         nodes[0].terminate()
-        try await eventually("node-a to stop", timeout: .seconds(30)) { !nodes[0].isRunning }
-        try await eventually("node-a to be seen as stopped", timeout: .seconds(20)) {
+        try await waitUntil("node-a to stop", timeout: .seconds(30)) { !nodes[0].isRunning }
+        try await waitUntil("node-a to be seen as stopped", timeout: .seconds(20)) {
             try cluster.query("SELECT count(*) FROM cluster_nodes WHERE name = 'node-a' AND stopped_at IS NOT NULL").first?.first == "1"
         }
         let archived = try count("tier = 'archive' AND status = 'ok'"), hot = try count("tier = 'hot' AND status = 'ok'")
@@ -77,15 +77,5 @@ struct ClusterArchiveTests {
         // Nothing half-copied left in the shared archive.
         let files = try FileManager.default.subpathsOfDirectory(atPath: archive)
         #expect(files.contains(ArchiveTier.markerName) && !files.contains { $0.hasSuffix(".part") }, "\(files)")
-    }
-
-    func eventually(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(300))
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
     }
 }
