@@ -32,6 +32,7 @@ struct BenchTiersCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Cameras recording in the CPU runs.") var cameras = 8
     @ArgumentParser.Option(help: "Seconds each CPU run records.") var seconds = 60
     @ArgumentParser.Option(name: .customLong("backlog-megabytes"), help: "Old footage waiting to move when the moving CPU run starts, MiB.") var backlog = 1024
+    @ArgumentParser.Option(name: .customLong("cpu-runs"), help: "CPU runs of each kind, alternating (not moving, moving, …).") var cpuRuns = 3
     @ArgumentParser.Option(help: "Folder for the files (its disk is what is measured; default: the temporary folder).") var folder: String?
 
     func run() async throws {
@@ -118,17 +119,24 @@ struct BenchTiersCommand: AsyncParsableCommand {
                                                              "-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-b:v", "2M", "-g", "25", "-bf", "0",
                                                              "-pix_fmt", "yuv420p", "-y", clip])
         guard made.status == 0 else { throw ValidationError("cannot make the test clip: \(made.standardError)") }
-        let still = try await record(clip: clip, folder: folder.appendingPathComponent("still"), moving: false)
-        let moving = try await record(clip: clip, folder: folder.appendingPathComponent("moving"), moving: true)
         func line(_ name: String, _ run: RecordingRun) -> String {
             String(format: "  %@ recorders (ffmpeg) %.2f CPU s, CityWatch process %.2f CPU s, %d segments recorded, %d moved (%.0f MiB)",
                    name, run.recorders, run.process, run.segments, run.moved, Double(run.movedBytes) / 1_048_576)
         }
-        print("recording CPU, \(cameras) cameras × \(seconds) s, 10 s segments:")
-        print(line("not moving:", still))
-        print(line("moving:    ", moving))
-        print(String(format: "  recorders moving/not %.3f×; whole node (recorders + process) moving/not %.3f×",
-                     moving.recorders / still.recorders, (moving.recorders + moving.process) / (still.recorders + still.process)))
+        print("recording CPU, \(cameras) cameras × \(seconds) s, 10 s segments, \(cpuRuns) runs of each kind alternating:")
+        var still: [RecordingRun] = [], moving: [RecordingRun] = []
+        for run in 1...cpuRuns {
+            still.append(try await record(clip: clip, folder: folder.appendingPathComponent("still-\(run)"), moving: false))
+            print(line("not moving:", still.last!))
+            moving.append(try await record(clip: clip, folder: folder.appendingPathComponent("moving-\(run)"), moving: true))
+            print(line("moving:    ", moving.last!))
+        }
+        let recordersStill = Self.median(still.map(\.recorders)), recordersMoving = Self.median(moving.map(\.recorders))
+        let nodeStill = Self.median(still.map { $0.recorders + $0.process }), nodeMoving = Self.median(moving.map { $0.recorders + $0.process })
+        let gibMoved = Self.median(moving.map { Double($0.movedBytes) }) / 1_073_741_824
+        print(String(format: "  medians: recorders %.2f → %.2f CPU s (moving/not %.3f×); whole node %.2f → %.2f CPU s (%.3f×), the difference %.2f CPU s per GiB moved",
+                     recordersStill, recordersMoving, recordersMoving / recordersStill, nodeStill, nodeMoving, nodeMoving / nodeStill,
+                     gibMoved > 0 ? (nodeMoving - nodeStill) / gibMoved : 0))
     }
 
     struct RecordingRun {
