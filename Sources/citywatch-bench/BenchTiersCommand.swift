@@ -33,6 +33,7 @@ struct BenchTiersCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Seconds each CPU run records.") var seconds = 60
     @ArgumentParser.Option(name: .customLong("backlog-megabytes"), help: "Old footage waiting to move when the moving CPU run starts, MiB.") var backlog = 1024
     @ArgumentParser.Option(name: .customLong("cpu-runs"), help: "CPU runs of each kind, alternating (not moving, moving, …).") var cpuRuns = 3
+    @ArgumentParser.Option(name: .customLong("move-rate"), help: "The moving runs' CITYWATCH_ARCHIVE_MOVE_MB_PER_SECOND (0: no limit).") var moveRate = 100
     @ArgumentParser.Option(help: "Folder for the files (its disk is what is measured; default: the temporary folder).") var folder: String?
 
     func run() async throws {
@@ -78,6 +79,7 @@ struct BenchTiersCommand: AsyncParsableCommand {
                 var tiered = configuration
                 tiered.archiveDirectory = folder.appendingPathComponent("archive-\(round)").path
                 tiered.hotMoveBelowFreePercent = 0
+                tiered.archiveMoveMegabytesPerSecond = 0  // as fast as it goes
                 try FileManager.default.createDirectory(atPath: tiered.archiveDirectory!, withIntermediateDirectories: true)
                 let hot = URL(fileURLWithPath: tiered.recordingsDirectory).appendingPathComponent(camera.uuidString)
                 let segments = try Self.randomFiles(files, megabytes: megabytes, in: hot, segmentNames: Date().addingTimeInterval(-2 * 86_400))
@@ -123,7 +125,7 @@ struct BenchTiersCommand: AsyncParsableCommand {
             String(format: "  %@ recorders (ffmpeg) %.2f CPU s, CityWatch process %.2f CPU s, %d segments recorded, %d moved (%.0f MiB)",
                    name, run.recorders, run.process, run.segments, run.moved, Double(run.movedBytes) / 1_048_576)
         }
-        print("recording CPU, \(cameras) cameras × \(seconds) s, 10 s segments, \(cpuRuns) runs of each kind alternating:")
+        print("recording CPU, \(cameras) cameras × \(seconds) s, 10 s segments, \(cpuRuns) runs of each kind alternating, moves at most \(moveRate == 0 ? "unlimited" : "\(moveRate) MB/s"):")
         var still: [RecordingRun] = [], moving: [RecordingRun] = []
         for run in 1...cpuRuns {
             still.append(try await record(clip: clip, folder: folder.appendingPathComponent("still-\(run)"), moving: false))
@@ -155,6 +157,7 @@ struct BenchTiersCommand: AsyncParsableCommand {
             configuration.archiveDirectory = folder.appendingPathComponent("archive").path
             configuration.archiveAfterHours = 0
             configuration.archiveMoveSeconds = 1
+            configuration.archiveMoveMegabytesPerSecond = moveRate
             configuration.hotMoveBelowFreePercent = 0
             try FileManager.default.createDirectory(atPath: configuration.archiveDirectory!, withIntermediateDirectories: true)
         }

@@ -55,15 +55,19 @@ struct ConfigurationTests {
         let defaults = try Configuration.resolve()
         #expect(defaults.archiveDirectory == nil && defaults.archiveAfterHours == 24 && defaults.archiveQuotaBytes == nil)
         #expect(defaults.hotMoveBelowFreePercent == 20 && defaults.tierRefuseBelowFreePercent == 5 && defaults.archiveMoveSeconds == 60)
+        #expect(defaults.archiveMoveMegabytesPerSecond == 100)
         let set = try Configuration.resolve(environment: [
             "CITYWATCH_ARCHIVE_DIR": "/mnt/nas/cctv/", "CITYWATCH_ARCHIVE_AFTER_HOURS": "0.5", "CITYWATCH_ARCHIVE_QUOTA_GB": "2",
             "CITYWATCH_HOT_MOVE_BELOW_FREE_PERCENT": "15", "CITYWATCH_TIER_REFUSE_BELOW_FREE_PERCENT": "2.5", "CITYWATCH_ARCHIVE_MOVE_SECONDS": "30",
+            "CITYWATCH_ARCHIVE_MOVE_MB_PER_SECOND": "0",
         ])
+        #expect(set.archiveMoveMegabytesPerSecond == 0)
         #expect(set.archiveDirectory == "/mnt/nas/cctv" && set.archiveAfterHours == 0.5 && set.archiveQuotaBytes == 2 * 1_073_741_824)
         #expect(set.hotMoveBelowFreePercent == 15 && set.tierRefuseBelowFreePercent == 2.5 && set.archiveMoveSeconds == 30)
         for (name, value) in [("CITYWATCH_ARCHIVE_DIR", "nas/cctv"), ("CITYWATCH_ARCHIVE_AFTER_HOURS", "-1"),
                               ("CITYWATCH_ARCHIVE_QUOTA_GB", "lots"), ("CITYWATCH_HOT_MOVE_BELOW_FREE_PERCENT", "100"),
-                              ("CITYWATCH_TIER_REFUSE_BELOW_FREE_PERCENT", "nan"), ("CITYWATCH_ARCHIVE_MOVE_SECONDS", "0")] {
+                              ("CITYWATCH_TIER_REFUSE_BELOW_FREE_PERCENT", "nan"), ("CITYWATCH_ARCHIVE_MOVE_SECONDS", "0"),
+                              ("CITYWATCH_ARCHIVE_MOVE_MB_PER_SECOND", "-5")] {
             do {
                 _ = try Configuration.resolve(environment: [name: value])
                 Issue.record("\(name)=\(value) was taken")

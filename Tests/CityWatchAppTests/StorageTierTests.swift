@@ -155,6 +155,34 @@ struct StorageTierTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func aFolderIsTakenForTheArchiveOnlyEmptyOrMarkedAndAVanishedHotFileIsMarkedMissing() async throws {
+        let (folder, archive) = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tier = ArchiveTier(folder: archive, quotaBytes: nil, refuseBelowFreePercent: 5)
+        // Somebody's folder with files in it is not taken for the archive.
+        FileManager.default.createFile(atPath: (archive as NSString).appendingPathComponent("budget.xlsx"), contents: Data("x".utf8))
+        let refused = tier.availability(archived: 0, node: "n")
+        #expect(refused.name == "unavailable" && refused.reason?.contains("not empty") == true && refused.reason?.contains("budget.xlsx") == true)
+        #expect(!FileManager.default.fileExists(atPath: (archive as NSString).appendingPathComponent(ArchiveTier.markerName)))
+        // A fresh filesystem (lost+found only) is.
+        try FileManager.default.removeItem(atPath: (archive as NSString).appendingPathComponent("budget.xlsx"))
+        try FileManager.default.createDirectory(atPath: (archive as NSString).appendingPathComponent("lost+found"), withIntermediateDirectories: true)
+        #expect(tier.availability(archived: 0, node: "n") == .ok)
+        #expect(FileManager.default.fileExists(atPath: (archive as NSString).appendingPathComponent(ArchiveTier.markerName)))
+
+        try await withCityWatch(.sqlite) { app in
+            let footage = try await TieredFootage.make(app, count: 3, folder: folder, archive: archive)
+            let gone = try #require(try await footage.rows(app).first)
+            try FileManager.default.removeItem(atPath: gone.path)
+            let report = try await Self.mover(app, footage, Alarms()).pass()
+            #expect(report.moved == 2 && report.failed == 0, "\(report)")
+            let rows = try await footage.rows(app)
+            #expect(rows.first { $0.id == gone.id }?.status == "missing")
+            #expect(try await footage.problems(app, expected: 2).isEmpty)
+        }
+    }
+
     @Test(.timeLimit(.minutes(2)), arguments: DatabaseKind.allCases)
     func theArchiveQuotaIsKeptAndRetentionFreesItsOldestFirst(_ kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in

@@ -69,6 +69,9 @@ public struct Configuration: Sendable {
     public var tierRefuseBelowFreePercent: Double = 5
     /// Seconds between looks for footage to move (and at the archive's state). Default 60.
     public var archiveMoveSeconds = 60
+    /// Megabytes a second moves may copy at most (a backlog after an outage must not take the
+    /// node's CPU and disks from recording and analysis); 0: no limit. Default 100.
+    public var archiveMoveMegabytesPerSecond = 100
     /// Days footage is kept when neither the camera nor its purpose says otherwise. Default 30.
     public var defaultRetentionDays: Int
     /// Minutes between retention sweeps. Default 5.
@@ -164,6 +167,7 @@ public struct Configuration: Sendable {
         case hotMoveBelowFreePercent = "CITYWATCH_HOT_MOVE_BELOW_FREE_PERCENT"
         case tierRefuseBelowFreePercent = "CITYWATCH_TIER_REFUSE_BELOW_FREE_PERCENT"
         case archiveMoveSeconds = "CITYWATCH_ARCHIVE_MOVE_SECONDS"
+        case archiveMoveMegabytesPerSecond = "CITYWATCH_ARCHIVE_MOVE_MB_PER_SECOND"
         case auditCheckpointMinutes = "CITYWATCH_AUDIT_CHECKPOINT_MINUTES"
         case stallSeconds = "CITYWATCH_STALL_SECONDS"
         case indexStallSeconds = "CITYWATCH_INDEX_STALL_SECONDS"
@@ -331,6 +335,7 @@ public struct Configuration: Sendable {
         configuration.hotMoveBelowFreePercent = try decimal(.hotMoveBelowFreePercent, default: 20, range: 0...99, unit: "percent")
         configuration.tierRefuseBelowFreePercent = try decimal(.tierRefuseBelowFreePercent, default: 5, range: 0...99, unit: "percent")
         configuration.archiveMoveSeconds = try integer(.archiveMoveSeconds, default: 60, range: 1...86_400)
+        configuration.archiveMoveMegabytesPerSecond = try integer(.archiveMoveMegabytesPerSecond, default: 100, range: 0...100_000)
         if let (name, source) = lookup(.nodeName) {
             guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
                 throw problem(.nodeName, source, "'\(name.prefix(70))' is not a node name (1-64 letters, digits, '-', '_', '.')")

@@ -81,8 +81,14 @@ public struct ArchiveTier: Sendable {
         }
         let marker = (folder as NSString).appendingPathComponent(Self.markerName)
         if !entries.contains(Self.markerName) {
-            guard archived == 0, entries.allSatisfy({ $0.hasPrefix(".") }) else {
+            guard archived == 0 else {
                 return .unavailable("the archive folder \(folder) has no \(Self.markerName) marker while \(archived) archived segments are indexed in it: it looks unmounted")
+            }
+            // First use: an empty folder (a fresh filesystem's lost+found aside). A folder with
+            // other things in it is not taken for the archive without being told.
+            let others = entries.filter { !$0.hasPrefix(".") && $0 != "lost+found" }
+            guard others.isEmpty else {
+                return .unavailable("the archive folder \(folder) is not empty and has no \(Self.markerName) marker (found \(others.prefix(3).joined(separator: ", "))): point CITYWATCH_ARCHIVE_DIR at an empty folder, or write the marker there if it is the archive")
             }
             let text = "CityWatch archive, first used \(ISO8601DateFormatter().string(from: now)) by node \(node)\n"
             guard FileManager.default.createFile(atPath: marker, contents: Data(text.utf8)) else {

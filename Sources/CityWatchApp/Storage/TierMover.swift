@@ -162,7 +162,14 @@ public final class TierMover: Sendable {
                 continue
             }
             do {
+                let began = ContinuousClock.now
                 let moved = try await footage.run { try await move(segment) }
+                // At most the configured rate: wait out what the copy was faster than it.
+                if moved, configuration.archiveMoveMegabytesPerSecond > 0 {
+                    let allowed = Double(segment.bytes) / (Double(configuration.archiveMoveMegabytesPerSecond) * 1_000_000)
+                    let spent = Self.seconds(ContinuousClock.now - began)
+                    if allowed > spent { try? await Task.sleep(for: .seconds(allowed - spent)) }
+                }
                 if moved {
                     report.moved += 1
                     report.bytes += segment.bytes
@@ -186,8 +193,7 @@ public final class TierMover: Sendable {
                 }
             }
         }
-        let seconds = Double((ContinuousClock.now - started).components.seconds)
-            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seconds = Self.seconds(ContinuousClock.now - started)
         let end = clock()
         // Once per pass, what the pass ended with: a pass that finds the archive full at its
         // first due segment does not first say it takes footage again.
@@ -234,6 +240,12 @@ public final class TierMover: Sendable {
         let id = try segment.requireID()
         let source = segment.path
         let name = (source as NSString).lastPathComponent
+        guard FileManager.default.fileExists(atPath: source) else {
+            // Gone from the hot disk under the index (what the reconciler marks at start).
+            logger.warning("a segment due to move is not on disk: marked missing", metadata: ["path": .string(source)])
+            try await RecordingRepository(database: database()).markMissing([id])
+            return false
+        }
         let target = archive.path(camera: segment.cameraID, name: name)
         let folder = (target as NSString).deletingLastPathComponent
         let repository = RecordingRepository(database: database())
@@ -295,6 +307,10 @@ public final class TierMover: Sendable {
     }
 
     static let chunkBytes = 1 << 20
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
 
     private static func copyVerifiedNow(from source: String, to part: String, killPoints: KillPoints) throws -> String {
         guard let input = FileHandle(forReadingAtPath: source) else {
