@@ -176,6 +176,11 @@ public final class TierMover: Sendable {
                     archived.segments += 1
                     archived.bytes += segment.bytes
                     hotBytes -= segment.bytes
+                    // Counted as it goes: a backlog's pass may last an hour.
+                    status.withLock {
+                        $0.moves += 1
+                        $0.bytesMoved += segment.bytes
+                    }
                 }
             } catch {
                 report.failed += 1
@@ -199,8 +204,6 @@ public final class TierMover: Sendable {
         // first due segment does not first say it takes footage again.
         await publish(report.state, at: end)
         status.withLock { status in
-            status.moves += report.moved
-            status.bytesMoved += report.bytes
             if report.moved > 0, seconds > 0 { status.lastRate = Double(report.bytes) / seconds }
             status.duePending = pending.count
             status.lagSeconds = pending.map { segment in

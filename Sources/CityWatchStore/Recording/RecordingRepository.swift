@@ -75,7 +75,6 @@ public struct RecordingRepository: Sendable {
         model.bytes = segment.bytes
         model.path = segment.path
         model.status = "ok"
-        model.tier = StorageTier.hot.rawValue
         model.createdAt = now
         try await model.create(on: database)
     }

@@ -28,5 +28,9 @@ public final class SegmentModel: Model, @unchecked Sendable {
     /// True when the file is in the shared archive, which every node reads.
     public var isArchived: Bool { tier == StorageTier.archive.rawValue }
 
-    public init() {}
+    /// A new row is in the hot tier unless told otherwise (on SQLite Fluent writes every field,
+    /// so the column's default would not apply).
+    public init() {
+        tier = StorageTier.hot.rawValue
+    }
 }
