@@ -119,7 +119,8 @@ public final class RetentionSweeper: Service, Sendable {
                 // archive makes room for it.
                 let hot = try await repository.totals(tier: .hot, node: node)
                 let due = TierMover.hotExcess(configuration, hotBytes: hot.bytes)
-                let quota = archiveQuota(archive, holding: archived.bytes, due: due)
+                let quota = Self.keepLimit(quota: archive.quotaBytes, holding: archived.bytes, room: due,
+                                           disk: DiskSpace.of(archive.folder), watermark: archive.refuseBelowFreePercent)
                 let done = try await delete(plan(segments, days: days, holds: holds, quota: quota, now: now), of: segments,
                                             tier: .archive, db: db)
                 report.archiveExpired = done.expired
@@ -133,10 +134,16 @@ public final class RetentionSweeper: Service, Sendable {
             }
         }
         let segments = try await repository.allSegmentsOldestFirst(node: node, tier: archive == nil ? nil : .hot)
-        // While the archive takes footage the mover relieves the hot tier; else its oldest goes.
-        let hotBytes = segments.reduce(Int64(0)) { $0 + $1.bytes }
-        let quota = archiveTakesFootage ? nil : self.quota(configuration.recordingQuotaBytes, holding: hotBytes,
-                                                            disk: DiskSpace.of(configuration.recordingsDirectory))
+        // While the archive takes footage the mover relieves the hot tier; else its oldest goes
+        // (to its quota and, with an archive configured, its free-space watermark too).
+        let quota: Int64? = if archiveTakesFootage {
+            nil
+        } else if archive == nil {
+            configuration.recordingQuotaBytes
+        } else {
+            Self.keepLimit(quota: configuration.recordingQuotaBytes, holding: segments.reduce(0) { $0 + $1.bytes },
+                           disk: DiskSpace.of(configuration.recordingsDirectory), watermark: configuration.tierRefuseBelowFreePercent)
+        }
         let done = try await delete(plan(segments, days: days, holds: holds, quota: quota, now: now), of: segments, tier: .hot, db: db)
         report.expired += done.expired
         report.overQuota += done.overQuota
@@ -149,22 +156,12 @@ public final class RetentionSweeper: Service, Sendable {
         return report
     }
 
-    /// The bytes a tier holding `bytes` may keep: its quota, lowered (with an archive tier
-    /// configured) so that its disk's free share gets back to the refuse watermark when it is
-    /// below it; nil when neither limits it.
-    func quota(_ quota: Int64?, holding bytes: Int64, disk: DiskSpace?) -> Int64? {
-        let watermark = configuration.tierRefuseBelowFreePercent
-        guard archive != nil, let disk, disk.freePercent < watermark else { return quota }
-        let keep = max(0, bytes - disk.bytesShort(ofFreePercent: watermark))
-        return min(quota ?? keep, keep)
-    }
-
-    /// The bytes the archive holding `bytes` may keep so that `due` more (what the hot tier must
-    /// shed) fit within its quota and above its free-space watermark; nil when neither limits it.
-    func archiveQuota(_ archive: ArchiveTier, holding bytes: Int64, due: Int64) -> Int64? {
-        var limit = archive.quotaBytes.map { max(0, $0 - due) }
-        if let disk = DiskSpace.of(archive.folder) {
-            let short = Int64((archive.refuseBelowFreePercent / 100 * Double(disk.totalBytes)).rounded(.up)) + due - disk.freeBytes
+    /// The bytes a tier holding `bytes` may keep so that `room` more fit within its `quota` and
+    /// above `watermark` % free on `disk`; nil when neither limits it.
+    static func keepLimit(quota: Int64?, holding bytes: Int64, room: Int64 = 0, disk: DiskSpace?, watermark: Double) -> Int64? {
+        var limit = quota.map { max(0, $0 - room) }
+        if let disk {
+            let short = disk.bytesShort(ofFreePercent: watermark, plus: room)
             if short > 0 {
                 let keep = max(0, bytes - short)
                 limit = min(limit ?? keep, keep)

@@ -111,6 +111,7 @@ public struct SegmentReconciler: Sendable {
                 group.addTask {
                     var found = Report()
                     try await reconcile(camera: camera, repository: repository, into: &found)
+                    if let archive { try await reconcileArchive(camera: camera, archive: archive, repository: repository, into: &found) }
                     return found
                 }
             }
@@ -125,8 +126,9 @@ public struct SegmentReconciler: Sendable {
             report.missing += indexed.map(\.path)
             try await repository.markMissing(indexed.compactMap(\.id))
         }
+        // A camera with no hot folder may still have footage in the archive.
         if let archive {
-            for camera in cameras.sorted(by: { $0.uuidString < $1.uuidString }) {
+            for camera in cameras.sorted(by: { $0.uuidString < $1.uuidString }) where !pending.contains(camera) {
                 try await reconcileArchive(camera: camera, archive: archive, repository: repository, into: &report)
             }
         }

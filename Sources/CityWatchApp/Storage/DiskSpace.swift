@@ -22,9 +22,9 @@ public struct DiskSpace: Sendable, Equatable {
         totalBytes > 0 ? Double(freeBytes - bytes) / Double(totalBytes) * 100 : 0
     }
 
-    /// Bytes to free for the free share to reach `percent`.
-    public func bytesShort(ofFreePercent percent: Double) -> Int64 {
-        max(0, Int64((percent / 100 * Double(totalBytes)).rounded(.up)) - freeBytes)
+    /// Bytes to free for the free share to reach `percent` with `extra` more bytes written.
+    public func bytesShort(ofFreePercent percent: Double, plus extra: Int64 = 0) -> Int64 {
+        max(0, Int64((percent / 100 * Double(totalBytes)).rounded(.up)) + extra - freeBytes)
     }
 
     /// The filesystem of `folder`; nil when it cannot be read.

@@ -127,8 +127,10 @@ public final class TierMover: Sendable {
         }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Looks at the archive and moves what is due. Returns what it did.
-    public func pass() async throws -> PassReport {
+    /// Looks at the archive and moves what is due. Returns what it did; `onMoved` hears after
+    /// each segment moved how the pass stands and how many segments it looks at (a command
+    /// line shows progress with it).
+    public func pass(onMoved: (@Sendable (PassReport, Int) -> Void)? = nil) async throws -> PassReport {
         let db = database()
         let repository = RecordingRepository(database: db)
         var archived = try await repository.totals(tier: .archive)
@@ -181,6 +183,7 @@ public final class TierMover: Sendable {
                         $0.moves += 1
                         $0.bytesMoved += segment.bytes
                     }
+                    onMoved?(report, hot.count)
                 }
             } catch {
                 report.failed += 1

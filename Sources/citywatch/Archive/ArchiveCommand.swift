@@ -39,26 +39,23 @@ struct ArchiveStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try store.resolve()
-        let archive = ArchiveTier(configuration)
         let node = ArchiveCommand.node(configuration)
-        let lines = try await withStore(configuration) { app -> [String] in
-            let repository = RecordingRepository(database: app.db)
-            let hot = try await repository.totals(tier: .hot, node: node)
-            let archived = try await repository.totals(tier: .archive)
-            func line(_ name: String, _ totals: RecordingRepository.TierTotals, _ folder: String, _ disk: DiskSpace?) -> String {
-                let oldest = totals.oldest.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
-                let free = disk.map { String(format: "%.1f %% free", $0.freePercent) } ?? "free space unknown"
-                return "\(name)\t\(totals.segments) segments\t\(ByteCountFormatter.string(fromByteCount: totals.bytes, countStyle: .binary))\toldest \(oldest)\t\(folder) (\(free))"
-            }
-            var lines = [line("hot", hot, configuration.recordingsDirectory, DiskSpace.of(configuration.recordingsDirectory))]
-            if let archive {
-                lines.append(line("archive", archived, archive.folder, DiskSpace.of(archive.folder)))
-                let state = archive.state(archived: archived, node: node ?? configuration.nodeName)
-                lines.append("archive state: \(state.name)" + (state.reason.map { " — \($0)" } ?? ""))
-            } else {
-                lines.append("no archive tier (CITYWATCH_ARCHIVE_DIR is not set)" + (archived.segments > 0 ? "; \(archived.segments) segments are indexed in an archive" : ""))
-            }
-            return lines
+        let report = try await withStore(configuration) { app in
+            try await StorageReport.read(database: app.db, configuration: configuration, node: node, mover: nil)
+        }
+        func line(_ tier: StorageReport.Tier) -> String {
+            let oldest = tier.totals.oldest.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
+            let free = tier.disk.map { String(format: "%.1f %% free", $0.freePercent) } ?? "free space unknown"
+            let quota = tier.quotaBytes.map { " of " + ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? ""
+            return "\(tier.tier.rawValue)\t\(tier.totals.segments) segments\t\(ByteCountFormatter.string(fromByteCount: tier.totals.bytes, countStyle: .binary))\(quota)\toldest \(oldest)\t\(tier.folder) (\(free))"
+        }
+        var lines = [line(report.hot)]
+        if let archived = report.archive, let archive = ArchiveTier(configuration) {
+            lines.append(line(archived))
+            let state = archive.state(archived: archived.totals, node: node ?? configuration.nodeName)
+            lines.append("archive state: \(state.name)" + (state.reason.map { " — \($0)" } ?? ""))
+        } else {
+            lines.append("no archive tier (CITYWATCH_ARCHIVE_DIR is not set)")
         }
         print(lines.joined(separator: "\n"))
     }
@@ -78,7 +75,11 @@ struct ArchiveMoveCommand: AsyncParsableCommand {
         let archive = try ArchiveCommand.tier(configuration)
         let node = ArchiveCommand.node(configuration)
         let report = try await withStore(configuration) { app in
-            try await TierMover(database: { app.db }, configuration: configuration, archive: archive, node: node).pass()
+            // A line on standard error every 20 segments: a backlog takes a while.
+            try await TierMover(database: { app.db }, configuration: configuration, archive: archive, node: node).pass { done, looked in
+                guard done.moved % 20 == 0 else { return }
+                FileHandle.standardError.write(Data("moved \(done.moved) of up to \(looked) segments (\(ByteCountFormatter.string(fromByteCount: done.bytes, countStyle: .binary)))\n".utf8))
+            }
         }
         print("moved \(report.moved) segments (\(ByteCountFormatter.string(fromByteCount: report.bytes, countStyle: .binary))) to \(archive.folder)"
               + (report.failed > 0 ? "; \(report.failed) could not be moved (see the log)" : ""))
