@@ -1,3 +1,5 @@
+import CityWatchDomain
+
 /// The scores of a run of `citywatch eval`: per rule kind over all clips, overall, and the
 /// analyzer's speed. Encodes to the JSON `--json` prints.
 public struct EvaluationReport: Sendable, Codable, Hashable {
@@ -99,15 +101,31 @@ public struct EvaluationReport: Sendable, Codable, Hashable {
     }
 
     /// One line per rule of every clip: the times (seconds) expected and detected, with the
-    /// clip-level verdict for rules scored on the whole clip.
+    /// clip-level verdict for rules scored on the whole clip. Under it, for each expected event
+    /// with a box, the detections within the tolerance and their IoU with that box at the
+    /// labelled moment (where the detected object was then): a detection at the right time on
+    /// the wrong person reads as such.
     public var eventList: String {
         func times(_ events: [EventScore.Occurrence]) -> String { events.map { Self.fixed($0.time, 1) }.joined(separator: " ") }
         return clips.flatMap { clip in
-            clip.rules.map { rule in
+            clip.rules.flatMap { rule in
                 let wanted = rule.clipLevel.map { "clip \($0.rawValue)" } ?? "[\(times(rule.expected))]"
-                return "\(clip.clip) · \(rule.rule): expected \(wanted) detected [\(times(rule.detected))]"
+                return ["\(clip.clip) · \(rule.rule): expected \(wanted) detected [\(times(rule.detected))]"] + boxLines(rule)
             }
         }.joined(separator: "\n")
+    }
+
+    /// ``eventList``'s lines for the boxed expected events of `rule`.
+    func boxLines(_ rule: ClipEvaluation.RuleOutcome) -> [String] {
+        rule.expected.compactMap { wanted in
+            guard let box = wanted.box else { return nil }
+            let near = rule.detected.filter { abs($0.time - wanted.time) <= tolerance }.map { found in
+                let overlap = (found.box(at: wanted.time) ?? found.box).map { Self.fixed($0.intersectionOverUnion(box), 2) } ?? "no box"
+                return "\(Self.fixed(found.time, 1)) IoU \(overlap)"
+            }
+            return "    \(Self.fixed(wanted.time, 1)) at \(box.x),\(box.y) \(box.width)x\(box.height): "
+                + (near.isEmpty ? "nothing within \(Self.fixed(tolerance, 1)) s" : near.joined(separator: ", "))
+        }
     }
 
     /// Right-aligned columns (the first left-aligned) two spaces apart.

@@ -293,4 +293,70 @@ struct StorageTierTests {
             #expect(abs(facts.duration - 12) < 0.6, "exported \(facts.duration) s")
         }
     }
+
+    /// Police provision of footage in the archive: the approved request's export reads the
+    /// archived segments; while the archive is away it answers 503 and the request stays approved
+    /// (nothing half-exported in the ledger), and once back the same request exports whole.
+    @Test(.timeLimit(.minutes(2)))
+    func policeProvisionOfArchivedFootageWaitsForTheArchiveAndThenExportsIt() async throws {
+        let (folder, archive) = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withCityWatch(.sqlite, adjust: { $0.archiveDirectory = archive }) { app in
+            let footage = try await TieredFootage.make(app, count: 3, folder: folder, archive: archive,
+                                                       start: Date().addingTimeInterval(-3 * 86_400))
+            #expect(try await Self.mover(app, footage, Alarms()).pass().moved == 3)
+            let rows = try await footage.rows(app).sorted { $0.start < $1.start }
+            #expect(rows.count == 3 && rows.allSatisfy(\.isArchived))
+            let client = try app.testing()
+            let admin = try await app.signIn(as: .administrator)
+            let group = try await client.sendRequest(.POST, "/api/groups", headers: admin.headers,
+                                                     body: .text("{\"name\": \"archive provision\", \"rule\": {\"cameraIds\": [\"\(footage.camera)\"]}}"))
+            struct IDOnly: Decodable { var id: UUID }
+            let groupID = try group.content.decode(IDOnly.self).id
+            let police = try await app.signIn(as: .police, groups: [groupID])
+            let officer = try await app.signIn(as: .operator, groups: [groupID])
+            let privacy = try await app.signIn(as: .privacyOfficer)
+            let formatter = ISO8601DateFormatter()
+            let from = rows[0].start.addingTimeInterval(1), to = rows[2].end.addingTimeInterval(-1)
+            let body = """
+                {"officerName": "경위 박수사", "agency": "서울강남경찰서 형사과", "caseNumber": "2026-형제-7788", "legalBasis": "criminalInvestigation",
+                 "purpose": "보관 영상 확인", "cameraIds": ["\(footage.camera)"], "from": "\(formatter.string(from: from))", "to": "\(formatter.string(from: to))"}
+                """
+            let created = try await client.sendRequest(.POST, "/api/provision/requests", headers: police.headers, body: .text(body))
+            #expect(created.status == .created, "\(created.body.string)")
+            let request = try created.content.decode(ProvisionRequest.self)
+            let approved = try await client.sendRequest(.POST, "/api/provision/requests/\(request.id)/approve", headers: privacy.headers)
+            #expect(approved.status == .ok, "\(approved.body.string)")
+
+            // The archive away (its disk gone from under the path): the export waits, not a hole.
+            let away = archive + ".away"
+            try FileManager.default.moveItem(atPath: archive, toPath: away)
+            let refused = try await client.sendRequest(.POST, "/api/provision/requests/\(request.id)/export", headers: officer.headers)
+            #expect(refused.status == .serviceUnavailable && refused.body.string.contains("archive"), "\(refused.body.string)")
+            let still = try await client.sendRequest(.GET, "/api/provision/requests/\(request.id)", headers: privacy.headers)
+            #expect(try still.content.decode(ProvisionRequest.self).status == .approved)
+            #expect(try await client.sendRequest(.GET, "/api/provision/ledger", headers: privacy.headers).body.string == "[]")
+
+            // Back: the same request exports the archived footage whole, and lands in the ledger.
+            try FileManager.default.moveItem(atPath: away, toPath: archive)
+            let exported = try await client.sendRequest(.POST, "/api/provision/requests/\(request.id)/export", headers: officer.headers)
+            #expect(exported.status == .created, "\(exported.body.string)")
+            struct Exported: Decodable {
+                var request: ProvisionRequest
+                var manifest: EvidenceManifest
+            }
+            let result = try exported.content.decode(Exported.self)
+            #expect(result.request.status == .exported)
+            let service = EvidenceService(database: app.db, configuration: app.cityWatch.configuration)
+            let exportFolder = (service.exportsDirectory as NSString).appendingPathComponent(result.manifest.exportId.uuidString.lowercased())
+            let clip = (exportFolder as NSString).appendingPathComponent(try #require(result.manifest.cameras.first).file)
+            let facts = try MediaFixtures.probe(clip)
+            #expect(abs(facts.duration - to.timeIntervalSince(from)) < 0.6, "exported \(facts.duration) s of \(to.timeIntervalSince(from))")
+            let verified = try EvidenceService.verify(path: exportFolder, trustedKey: try service.signingKey().publicKeyBase64)
+            #expect(verified.isValid, "\(verified.problems)")
+            let ledger = try await client.sendRequest(.GET, "/api/provision/ledger", headers: privacy.headers)
+            #expect(ledger.body.string.contains(result.manifest.exportId.uuidString.lowercased())
+                    || ledger.body.string.contains(result.manifest.exportId.uuidString), "\(ledger.body.string)")
+        }
+    }
 }

@@ -65,7 +65,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Print every frame of --real clips to standard error: tracks, detector looks, events.")
     var trace = false
 
-    @Flag(help: "Also list, per clip and rule, the events expected and found.")
+    @Flag(help: "Also list, per clip and rule, the events expected and found, and under each labelled event with a box the detections within the tolerance and their IoU with it.")
     var verbose = false
 
     func validate() throws {
