@@ -22,6 +22,8 @@ public func configure(_ app: Application, configuration: Configuration, clock: @
     app.cityWatch = CityWatchServices(configuration: configuration, database: app.db,
                                       hasher: BcryptPasswordHasher(cost: configuration.bcryptCost, pool: app.threadPool),
                                       clock: clock)
+    // Registered after the store (prepareStore), so it runs before the store's pools close.
+    app.lifecycle.use(SettleBackgroundWork())
 
     app.middleware = Middlewares()
     app.middleware.use(app.cityWatch.inFlight)
@@ -107,4 +109,19 @@ func routes(_ app: Application) throws {
     try app.register(collection: ProvisionController())
     try app.register(collection: RetaskingController())
     try app.register(collection: OpenAPIController())
+}
+
+/// At shutdown, before the database pools close: waits for the store work the server started
+/// and nobody awaits (a registry reload begun in the background for a bell press). A query
+/// still running when its pool and thread pool are gone leaves its connection unclosed, which
+/// a debug build stops on ("SQLiteConnection was not closed before deinitializing").
+struct SettleBackgroundWork: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        await application.cityWatch.directory.settle()
+    }
+
+    func shutdown(_ application: Application) {
+        // The blocking shutdown path cannot wait on async work; `serve`, `demo` and the tests
+        // shut down with `asyncShutdown`.
+    }
 }

@@ -1,3 +1,4 @@
+import CityWatchAPI
 import CityWatchApp
 import CityWatchStore
 import CityWatchTestSupport
@@ -30,6 +31,22 @@ struct CameraDirectoryTests {
             // A caller that waits sees the import at once.
             #expect(try await CameraDirectory().snapshot(on: app.db).cameras.count == 5)
         }
+    }
+
+    /// A reload a bell press started in the background is still running when the server stops:
+    /// shutdown waits for it before the store closes (a query cut off there left its SQLite
+    /// connection unclosed, and the debug build stopped the whole process on it).
+    @Test func shutdownWaitsForAReloadStartedInTheBackground() async throws {
+        let directory = try await withCityWatch(.sqlite) { app -> CameraDirectory in
+            _ = try await app.makeCameras(2)
+            let directory = app.cityWatch.directory
+            #expect(try await directory.snapshot(on: app.db).cameras.count == 2)
+            _ = try await app.makeCameras(4_000)
+            let atHand = try await directory.snapshotAtHand(on: app.db, now: Date().addingTimeInterval(5))
+            #expect(atHand.cameras.count == 2 && directory.isLoading, "the reload runs behind the snapshot at hand")
+            return directory
+        }
+        #expect(!directory.isLoading, "the application shut down with the reload still running")
     }
 
     @Test func aDirectoryThatNeverLoadedWaitsForItsFirstLoad() async throws {

@@ -133,6 +133,17 @@ public final class CameraDirectory: Sendable {
         }
     }
 
+    /// True while a check or reload is in progress.
+    public var isLoading: Bool { state.withLock { $0.loading != nil } }
+
+    /// Waits for the check or reload in progress, if any, whatever it ends in. A reload started
+    /// in the background (``snapshotAtHand(on:now:)``) is awaited by nobody; before the database
+    /// closes, shutdown waits here so no query is left running on a store being torn down.
+    public func settle() async {
+        guard let loading = state.withLock({ $0.loading }) else { return }
+        _ = try? await loading.value
+    }
+
     /// Forgets the snapshot so the next request reloads (after a change made by this process).
     public func invalidate() {
         state.withLock { $0 = State(generation: $0.generation + 1) }
