@@ -114,14 +114,10 @@ func routes(_ app: Application) throws {
 /// At shutdown, before the database pools close: waits for the store work the server started
 /// and nobody awaits (a registry reload begun in the background for a bell press). A query
 /// still running when its pool and thread pool are gone leaves its connection unclosed, which
-/// a debug build stops on ("SQLiteConnection was not closed before deinitializing").
+/// a debug build stops on ("SQLiteConnection was not closed before deinitializing"). Only the
+/// async shutdown waits: `serve`, `demo`, store commands and the tests all use it.
 struct SettleBackgroundWork: LifecycleHandler {
     func shutdownAsync(_ application: Application) async {
         await application.cityWatch.directory.settle()
-    }
-
-    func shutdown(_ application: Application) {
-        // The blocking shutdown path cannot wait on async work; `serve`, `demo` and the tests
-        // shut down with `asyncShutdown`.
     }
 }

@@ -120,7 +120,7 @@ public struct EvaluationReport: Sendable, Codable, Hashable {
         rule.expected.compactMap { wanted in
             guard let box = wanted.box else { return nil }
             let near = rule.detected.filter { abs($0.time - wanted.time) <= tolerance }.map { found in
-                let overlap = (found.box(at: wanted.time) ?? found.box).map { Self.fixed($0.intersectionOverUnion(box), 2) } ?? "no box"
+                let overlap = found.box(comparedAt: wanted.time).map { Self.fixed($0.intersectionOverUnion(box), 2) } ?? "no box"
                 return "\(Self.fixed(found.time, 1)) IoU \(overlap)"
             }
             return "    \(Self.fixed(wanted.time, 1)) at \(box.x),\(box.y) \(box.width)x\(box.height): "

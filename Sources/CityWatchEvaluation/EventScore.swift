@@ -70,6 +70,12 @@ public struct EventScore: Sendable, Hashable, Codable {
             self.path = path
         }
 
+        /// The box a real label at `time` is compared with: where the object was then
+        /// (``box(at:)``), else the detection's own box.
+        public func box(comparedAt time: Double) -> PixelBox? {
+            box(at: time) ?? box
+        }
+
         /// Where the object was at `time`: the box of ``path`` seen nearest to it, within a
         /// frame or two (0.3 s); nil when it was not seen then.
         public func box(at time: Double) -> PixelBox? {
@@ -153,7 +159,7 @@ public struct EventScore: Sendable, Hashable, Codable {
             for (e, wanted) in expected.enumerated() {
                 guard window.admits(found.time - wanted.time) else { continue }
                 if let wantedBox = boxAt?(wanted, found.boxTime ?? found.time) ?? wanted.box {
-                    if let box = (boxAt == nil ? found.box(at: wanted.time) : nil) ?? found.box {
+                    if let box = boxAt == nil ? found.box(comparedAt: wanted.time) : found.box {
                         if box.intersectionOverUnion(wantedBox) < minimumOverlap { continue }
                     } else if boxesRequired {
                         continue
