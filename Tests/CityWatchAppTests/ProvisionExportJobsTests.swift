@@ -1,9 +1,11 @@
+import CityWatchAPI
 import CityWatchApp
 import CityWatchMedia
 import CityWatchStore
 import CityWatchTestSupport
 import Fluent
 import Foundation
+import Synchronization
 import Testing
 
 /// Provision export jobs kept in the shared store: two servers ("nodes") on one database, as in
@@ -99,5 +101,54 @@ struct ProvisionExportJobsTests {
             #expect(last.runID == taken.runID && last.node == "node-b" && last.startedBy == "operator2")
             signal.finish()
         }
+    }
+
+    /// A job that waits (like a long cut) until it is cancelled.
+    static func workUntilCancelled(_ progress: @escaping @Sendable (EvidenceExporter.Progress) -> Void) async throws -> ProvisionService.Provided {
+        progress(.init(camerasDone: 0, cameras: 2))
+        try await Task.sleep(for: .seconds(600))
+        throw Stopped()
+    }
+
+    @Test(arguments: DatabaseKind.allCases)
+    func settlingAtShutdownStopsARunningJobAndRecordsWhy(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            let jobs = ProvisionExportJobs(database: app.db, node: "node-a")
+            let request = UUID()
+            let (first, _) = try await jobs.start(request, by: "operator1", work: Self.workUntilCancelled)
+            let began = Date()
+            await jobs.settle()
+            #expect(Date().timeIntervalSince(began) < 5, "settling waited for the work instead of stopping it")
+            // Recorded before settle returned, while the store is open: not left to read as interrupted later.
+            let ended = try #require(try await jobs.job(request))
+            #expect(ended.runID == first.runID && ended.state == .failed && ended.endedAt != nil)
+            #expect(ended.error == ProvisionExportJobs.ServerStopping().description)
+            let (again, started) = try await jobs.start(request, by: "operator1", work: Self.work(until: AsyncStream { $0.finish() }))
+            #expect(started && again.runID != first.runID, "a stopped export may be started again")
+            _ = try await jobs.wait(request)
+        }
+    }
+
+    /// The application's own jobs are settled when it shuts down, before its store closes.
+    @Test func theApplicationStopsItsRunningExportsWhenItShutsDown() async throws {
+        let stopped = Mutex(false)
+        let (jobs, request, runID) = try await withCityWatch(.sqlite) { app in
+            let request = UUID()
+            let (job, started) = try await app.cityWatch.provisionExports.start(request, by: "operator1") { progress in
+                do {
+                    return try await Self.workUntilCancelled(progress)
+                } catch {
+                    stopped.withLock { $0 = error is CancellationError }
+                    throw error
+                }
+            }
+            #expect(started)
+            return (app.cityWatch.provisionExports, request, job.runID)
+        }
+        // (its work would otherwise sleep on for ten minutes: nothing to wait for)
+        guard stopped.withLock({ $0 }) else { Issue.record("the application shut down with its export still running"); return }
+        let outcome = await jobs.localOutcome(request, runID: runID)
+        guard case .failure(let error) = outcome else { Issue.record("the export was not stopped: \(String(describing: outcome))"); return }
+        #expect(error is ProvisionExportJobs.ServerStopping, "\(error)")
     }
 }

@@ -104,4 +104,47 @@ struct EvidenceExportTests {
         #expect(halves.left < 24, "the masked half is black: \(halves.left)")
         #expect(halves.right > 40, "the other half is the picture: \(halves.right)")
     }
+
+    /// A server stopping mid-export cancels it: the cut in progress is killed at once (not left
+    /// to run its hour), and no half-written export folder is left to be taken for one.
+    @Test func aCancelledExportStopsItsCutAndLeavesNothingBehind() async throws {
+        let folder = try RepositoryPaths.temporaryFolder("evidence-cancelled")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recordings = folder.appendingPathComponent("recordings")
+        try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
+        let camera = UUID()
+        let start = Date(timeIntervalSince1970: 1_780_000_000)
+        let recorded = try Self.segments(camera: camera, start: start, in: recordings)
+        // Ten minutes of footage (the same three files over and over) to re-encode with a mask.
+        let long = (0..<300).map { index in
+            RecordedSegment(cameraID: camera, path: recorded[index % recorded.count].path, start: start.addingTimeInterval(Double(index) * 2),
+                            end: start.addingTimeInterval(Double(index + 1) * 2), bytes: 0)
+        }
+        let key = try SigningKey.load(folder: folder.appendingPathComponent("keys").path)
+        let leftHalf = ImagePolygon(points: [ImagePoint(x: 0, y: 0), ImagePoint(x: 0.5, y: 0), ImagePoint(x: 0.5, y: 1), ImagePoint(x: 0, y: 1)])
+        let out = folder.appendingPathComponent("export").path
+        let export = Task {
+            try await EvidenceExporter().export(
+                cameras: [.init(cameraID: camera, address: "서울특별시 강남구", purpose: "생활방범", segments: long, privacyMasks: [leftHalf])],
+                from: start, to: start.addingTimeInterval(600), reason: "민원 확인", requestedBy: "operator", folder: out, key: key)
+        }
+        // Under way: ffmpeg is writing the camera's clip.
+        let clip = (out as NSString).appendingPathComponent("camera-\(camera.uuidString.lowercased()).mp4")
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: clip) {
+            try #require(Date() < deadline, "the cut never started")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let cancelled = Date()
+        export.cancel()
+        let result = await export.result
+        let stoppedAfter = Date().timeIntervalSince(cancelled)
+        guard case .failure(let error) = result else { Issue.record("a cancelled export finished"); return }
+        #expect(error is CancellationError, "\(error)")
+        #expect(stoppedAfter < 4, "the cut went on \(stoppedAfter) s after the cancellation")
+        #expect(!FileManager.default.fileExists(atPath: out), "the half-written export is left")
+        let ffmpegs = (try? runProgram("/usr/bin/pgrep", ["-f", clip])) ?? ""
+        #expect(ffmpegs.isEmpty, "ffmpeg still runs: \(ffmpegs)")
+    }
 }

@@ -149,6 +149,7 @@ struct ProvisionController: RouteCollection {
         }
         guard let (ended, outcome) = try await jobs.wait(id) else { throw Abort(.internalServerError, reason: "the export job was not kept") }
         if case .local(.failure(let failure)) = outcome {
+            if let stopping = failure as? ProvisionExportJobs.ServerStopping { throw Abort(.serviceUnavailable, reason: stopping.description) }
             if let problem = failure as? EvidenceService.Problem {
                 if case .unavailable = problem { throw Abort(.serviceUnavailable, reason: problem.description) }
                 throw Abort(.badRequest, reason: problem.description)

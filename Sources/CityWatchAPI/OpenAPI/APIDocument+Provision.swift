@@ -63,13 +63,15 @@ extension APIDocument {
                     `video.export` and `provision.export`. With `?background=true`: 202 at once with the job (below, \
                     `Location` its URL) — the export runs on; either way a request has one export job at a time in the whole \
                     cluster and a second call joins it (a plain POST joining a job on another node waits for it; 409 if that \
-                    one failed)
+                    one failed); 503 when footage of it is in an archive out of reach or the server stops during the \
+                    export (the export is stopped and removed, the request stays approved: export it again)
                     """,
                 query: [query("background", .boolean, "Answer 202 at once with the job.")],
                 answers: [.created(ref("ProvisionExport")),
                           APIAnswer(status: 202, description: "The export runs on.", content: [(.json, ref("ProvisionExportJob"))],
                                     headers: ["Location": text]),
-                          .refused(409, "The request is not approved, or an export of it failed.")]),
+                          .refused(409, "The request is not approved, or an export of it failed."),
+                          .refused(503, "Archived footage is out of reach, or the server stopped during the export.")]),
             APIEndpoint(
                 method: .get, path: "/api/provision/requests/:id/export", access: exporters, tag: .provision, summary: "The export job",
                 description: """

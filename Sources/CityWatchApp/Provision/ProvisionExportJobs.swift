@@ -77,6 +77,8 @@ public final class ProvisionExportJobs: Sendable {
             let outcome: Result<ProvisionService.Provided, any Error>
             do {
                 outcome = .success(try await work { report.yield($0) })
+            } catch is CancellationError {
+                outcome = .failure(ServerStopping())
             } catch {
                 outcome = .failure(error)
             }
@@ -96,6 +98,21 @@ public final class ProvisionExportJobs: Sendable {
             local[id] = (runID, now, task)
         }
         return (job, true)
+    }
+
+    /// Why a job ended when its server stopped under it (``settle()``).
+    public struct ServerStopping: Error, CustomStringConvertible {
+        public init() {}
+        public var description: String { "the server stopped during the export; nothing was provided and it may be started again" }
+    }
+
+    /// At shutdown, while the store is still open: stops this node's running exports (the cut
+    /// in progress is killed, the half-written export removed) and waits until each has recorded
+    /// how it ended, so no store write meets a closed pool. The requests stay approved.
+    public func settle() async {
+        let running = local.withLock { local in local.values.map(\.task) }
+        for task in running { task.cancel() }
+        for task in running { _ = await task.value }
     }
 
     /// Waits until request `id`'s job has ended and returns it with what it produced; nil when

@@ -75,12 +75,36 @@ public struct EvidenceExporter: Sendable {
                        folder: String, key: SigningKey, now: Date = Date(),
                        onProgress: (@Sendable (Progress) -> Void)? = nil) async throws -> EvidenceManifest {
         onProgress?(Progress(camerasDone: 0, cameras: cameras.count))
+        let existed = FileManager.default.fileExists(atPath: folder)
+        let before = Set((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            return try await export(cameras: cameras, from: from, to: to, reason: reason, requestedBy: requestedBy, exportID: exportID,
+                                    provisionRequestID: provisionRequestID, into: folder, key: key, now: now, onProgress: onProgress)
+        } catch {
+            // No half export is left behind to be taken for one: what this export wrote goes.
+            if existed {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where !before.contains(name) {
+                    try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+                }
+            } else {
+                try? FileManager.default.removeItem(atPath: folder)
+            }
+            throw error
+        }
+    }
+
+    /// The export proper, into `folder` (there and empty); stops between cameras and inside a
+    /// cut when the task is cancelled.
+    private func export(cameras: [CameraRequest], from: Date, to: Date, reason: String, requestedBy: String, exportID: UUID,
+                        provisionRequestID: UUID?, into folder: String, key: SigningKey, now: Date,
+                        onProgress: (@Sendable (Progress) -> Void)?) async throws -> EvidenceManifest {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("cw-export-\(exportID.uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         var clips: [EvidenceManifest.CameraClip] = []
         for camera in cameras {
+            try Task.checkCancellation()
             let segments = camera.segments.filter { $0.end > from && $0.start < to }.sorted { $0.start < $1.start }
             let name = "camera-\(camera.cameraID.uuidString.lowercased()).mp4"
             var clip = EvidenceManifest.CameraClip(cameraId: camera.cameraID, address: camera.address, purpose: camera.purpose,
