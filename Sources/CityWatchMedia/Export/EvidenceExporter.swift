@@ -141,7 +141,7 @@ public struct EvidenceExporter: Sendable {
             let result = try await ChildProgram.run(tools.ffmpeg, [
                 "-hide_banner", "-loglevel", "error", "-ss", String(format: "%.3f", offset), "-f", "concat", "-safe", "0", "-i", list,
                 "-t", String(format: "%.3f", duration), "-map", "0:v:0"] + coding + ["-an", "-movflags", "+faststart", "-y", output,
-            ], timeout: 3_600)
+            ], timeout: 3_600, stopsWhenCancelled: true)
             clip.masked = mask == nil ? nil : true
             guard result.status == 0 else {
                 throw MediaFailure(operation: "cut the clip of camera \(camera.cameraID)", status: result.status,

@@ -11,9 +11,12 @@ public enum ChildProgram {
         public var standardError: String
     }
 
-    /// Runs `path` with `arguments`; kills it after `timeout` seconds, or when the calling task
-    /// is cancelled (then it throws `CancellationError` once the program has stopped).
-    public static func run(_ path: String, _ arguments: [String], timeout: TimeInterval = 300) async throws -> Output {
+    /// Runs `path` with `arguments`; kills it after `timeout` seconds. With `stopsWhenCancelled`,
+    /// also when the calling task is cancelled (then it throws `CancellationError` once the
+    /// program has stopped). Without it a cancelled task still gets the whole run: a probe at
+    /// shutdown must not read as "unplayable" to a caller that removes what does not play.
+    public static func run(_ path: String, _ arguments: [String], timeout: TimeInterval = 300,
+                           stopsWhenCancelled: Bool = false) async throws -> Output {
         let stop = Stop()
         let output = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -22,9 +25,9 @@ public enum ChildProgram {
                 }
             }
         } onCancel: {
-            stop.cancel()
+            if stopsWhenCancelled { stop.cancel() }
         }
-        try Task.checkCancellation()
+        if stopsWhenCancelled { try Task.checkCancellation() }
         return output
     }
 
