@@ -77,8 +77,9 @@ public actor MaskedLiveRelay {
         while !Task.isCancelled {
             let end = await runOnce()
             // Decided on the actor with no suspension before clearing: a viewer who arrived
-            // meanwhile keeps the transcoder.
-            if end == .idle, output.viewerCount == 0 || Task.isCancelled { break }
+            // meanwhile keeps the transcoder. With nobody watching, however it ended (idle, or a
+            // stall or crash after the last viewer left), it is not started again for nobody.
+            if output.viewerCount == 0 || Task.isCancelled { break }
             if end != .idle, end != .sourceRestarted {
                 logger.warning("masked live transcoder ended; restarting", metadata: ["reason": "\(end)"])
             }
