@@ -64,7 +64,7 @@ public enum ChildProgram {
         let process = try MediaProcess(path: path, arguments: arguments,
                                        environment: ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 },
                                        standardOutputPath: outPath) { _ in done.signal() }
-        if !stop.started(process) { process.terminate() }
+        if !stop.started(process) { stop.cancel() }
         if done.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
             if done.wait(timeout: .now() + 5) == .timedOut {
