@@ -71,6 +71,43 @@ struct MaskedLiveRelayTests {
         await relay.stop()
     }
 
+    /// The camera's process restarts after the last viewer left: the transcoder, fed a new
+    /// stream, ends — and is not started again for nobody (the next viewer starts it).
+    @Test func aCameraRestartAfterTheLastViewerLeftStartsNoTranscoderForNobody() async throws {
+        let clip = try MediaFixtures.clip(seconds: 20, gop: 25, bFrames: true)
+        let stream = try MediaFixtures.liveStream(of: clip)
+        let folder = try RepositoryPaths.temporaryFolder("masked-relay-restart")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let camera = LiveHub()
+        // A linger longer than the test's wait: only the restart can end this transcoder.
+        let relay = MaskedLiveRelay(source: camera, filter: try #require(PrivacyMaskFilter.filter(for: [Self.leftHalf])),
+                                    folder: folder.path, linger: .seconds(30))
+        let feeding = Task { await Self.play(stream, seconds: 20, into: camera) }
+        let fragments = await relay.watch { viewer in
+            var fragments = 0
+            let started = ContinuousClock.now
+            for await message in viewer {
+                if case .fragment = message { fragments += 1 }
+                if fragments >= 2 || ContinuousClock.now - started > .seconds(25) { break }
+            }
+            return fragments
+        }
+        try #require(fragments >= 2, "masked fragments arrive while the camera streams")
+        #expect(relay.output.viewerCount == 0)
+        // The camera's process restarts: a new stream, header first.
+        feeding.cancel()
+        await feeding.value
+        camera.reset()
+        let restarted = Task { await Self.play(stream, seconds: 20, into: camera) }
+        defer { restarted.cancel() }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while await relay.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let starts = await relay.starts
+        #expect(await relay.isRunning == false, "a transcoder runs for nobody (started \(starts) times)")
+        #expect(starts == 1)
+        await relay.stop()
+    }
+
     @Test func aStoppedRelayEndsItsViewersStreams() async throws {
         let folder = try RepositoryPaths.temporaryFolder("masked-relay-stop")
         defer { try? FileManager.default.removeItem(at: folder) }
