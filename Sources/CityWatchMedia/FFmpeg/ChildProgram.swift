@@ -17,45 +17,26 @@ public enum ChildProgram {
     /// shutdown must not read as "unplayable" to a caller that removes what does not play.
     public static func run(_ path: String, _ arguments: [String], timeout: TimeInterval = 300,
                            stopsWhenCancelled: Bool = false) async throws -> Output {
-        let stop = Stop()
+        let cancelled = Cancellation()
         let output = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 Thread.detachNewThread {
-                    continuation.resume(with: Result { try runBlocking(path, arguments, timeout: timeout, stop: stop) })
+                    continuation.resume(with: Result { try runBlocking(path, arguments, timeout: timeout, cancelled: cancelled) })
                 }
             }
         } onCancel: {
-            if stopsWhenCancelled { stop.cancel() }
+            if stopsWhenCancelled { cancelled.flag.store(true, ordering: .relaxed) }
         }
         if stopsWhenCancelled { try Task.checkCancellation() }
         return output
     }
 
-    /// The running program, for a cancellation that may come before it starts or after it ended.
-    private final class Stop: Sendable {
-        private let state = Mutex<(process: MediaProcess?, cancelled: Bool)>((nil, false))
-
-        /// Notes the program started; false (and nothing started) when already cancelled.
-        func started(_ process: MediaProcess) -> Bool {
-            state.withLock { state in
-                state.process = process
-                return !state.cancelled
-            }
-        }
-
-        func cancel() {
-            let process = state.withLock { state in
-                state.cancelled = true
-                return state.process
-            }
-            guard let process else { return }
-            process.terminate()
-            // (ffmpeg stops at SIGTERM; a program that does not is killed)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { process.forceKill() }
-        }
+    /// Set when the caller's task is cancelled and the program is to stop.
+    private final class Cancellation: Sendable {
+        let flag = Atomic(false)
     }
 
-    private static func runBlocking(_ path: String, _ arguments: [String], timeout: TimeInterval, stop: Stop) throws -> Output {
+    private static func runBlocking(_ path: String, _ arguments: [String], timeout: TimeInterval, cancelled: Cancellation) throws -> Output {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cw-run-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -64,13 +45,17 @@ public enum ChildProgram {
         let process = try MediaProcess(path: path, arguments: arguments,
                                        environment: ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 },
                                        standardOutputPath: outPath) { _ in done.signal() }
-        if !stop.started(process) { stop.cancel() }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
+        // Waits for the exit in quarter seconds, so a cancellation is seen as soon as a timeout is;
+        // either way the program gets SIGTERM, and SIGKILL 5 s later.
+        let deadline = DispatchTime.now() + timeout
+        while done.wait(timeout: min(deadline, .now() + 0.25)) == .timedOut {
+            guard cancelled.flag.load(ordering: .relaxed) || DispatchTime.now() >= deadline else { continue }
             process.terminate()
             if done.wait(timeout: .now() + 5) == .timedOut {
                 process.forceKill()
                 done.wait()
             }
+            break
         }
         let exit = process.exitStatus ?? .init(status: -1, signalled: false)
         return Output(status: exit.signalled ? 128 + exit.status : exit.status,
