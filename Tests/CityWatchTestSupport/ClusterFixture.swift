@@ -151,7 +151,10 @@ public final class ThreeNodeCluster: Sendable {
     public func overlaps(slack: Double = 1.2) throws -> [(Segment, Segment)] {
         var found: [(Segment, Segment)] = []
         for (_, list) in Dictionary(grouping: try segments(), by: \.camera) {
-            let sorted = list.sorted { $0.start < $1.start }
+            // Starts are stamped to the second: of two segments begun in the same second (a hand-over
+            // within it), the one that ended first began first. Sorting on the start alone put the
+            // later one first half the time and read a clean hand-over as 2 s of overlap.
+            let sorted = list.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
             for (a, b) in zip(sorted, sorted.dropFirst()) where a.end - b.start > slack { found.append((a, b)) }
         }
         return found
