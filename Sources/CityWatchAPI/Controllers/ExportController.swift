@@ -44,11 +44,18 @@ struct ExportController: RouteCollection {
                                       peers: req.application.clusterPeers)
         let manifest: EvidenceManifest
         do {
-            (manifest, _) = try await service.export(cameraIDs: body.cameraIds, from: body.from, to: body.to, reason: body.reason, actor: user.username,
-                                                     unmasked: user.role.seesBehindPrivacyMasks)
+            // Stopped (not waited for) when the server shuts down while it runs.
+            let unmasked = user.role.seesBehindPrivacyMasks, actor = user.username
+            (manifest, _) = try await req.cityWatch.inFlight.stoppable {
+                try await service.export(cameraIDs: body.cameraIds, from: body.from, to: body.to, reason: body.reason, actor: actor, unmasked: unmasked)
+            }
         } catch let problem as EvidenceService.Problem {
             if case .unavailable = problem { throw Abort(.serviceUnavailable, reason: problem.description) }
             throw Abort(.badRequest, reason: problem.description)
+        } catch is CancellationError {
+            // The server is stopping and the export would have outlasted it; the exporter has
+            // removed what it wrote.
+            throw Abort(.serviceUnavailable, reason: "the server stopped during the export; nothing was exported; export again when it is back")
         }
         let dto = ExportDTO(id: manifest.exportId, manifest: manifest, download: "/api/exports/\(manifest.exportId.uuidString.lowercased())/download",
                             signingKeyFingerprint: try service.signingKey().fingerprint)

@@ -112,7 +112,11 @@ extension APIDocument {
                     """,
                 body: .json(object(nil, ["cameraIds": list(uuid), "from": time, "to": time, "reason": text])),
                 answers: [.created(ref("Export")), .refused(404, "A camera the user may not see."),
-                          .refused(503, "In a cluster: footage in the range is on a node that is down (named); an export is never partial.")]),
+                          .refused(503, """
+                              Footage in the range is out of reach (a cluster node down, named; the archive not mounted), or the \
+                              server was stopped during the export (it waits for running exports, then stops them); an export is \
+                              never partial and a stopped one leaves nothing behind.
+                              """)]),
             APIEndpoint(
                 method: .get, path: "/api/exports/:id/download", access: exporters, tag: .retention, summary: "Download an export",
                 description: """

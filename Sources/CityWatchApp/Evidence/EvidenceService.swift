@@ -128,8 +128,15 @@ public struct EvidenceService: Sendable {
             details["provisionRequest"] = .string(provision.requestID.uuidString)
             details["blurred"] = .int(Int64(manifest.cameras.reduce(0) { $0 + ($1.blurred?.count ?? 0) }))
         }
-        try await AuditLog(database: database, clock: clock).append(AuditEvent(
-            actor: actor, action: "video.export", target: exportID.uuidString, details: details))
+        do {
+            try await AuditLog(database: database, clock: clock).append(AuditEvent(
+                actor: actor, action: "video.export", target: exportID.uuidString, details: details))
+        } catch {
+            // No export may exist that the audit log does not hold: without its entry it is
+            // taken back (the folder is this export's own, made above).
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
         return (manifest, folder)
     }
 
