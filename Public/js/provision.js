@@ -9,6 +9,9 @@ import { bi, formatTime, h, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
 import { createRuleCanvas, snapshotDataURL } from './ruledraw.js';
 
+/** How long a followed export keeps asking a server that cannot be reached (a restart). */
+const FOLLOW_UNREACHABLE_MS = 3 * 60 * 1000;
+
 const BASES = [
   ['criminalInvestigation', '범죄 수사·공소 (제18조②7)'], ['urgentSafety', '급박한 생명·신체·재산 (제18조②3)'],
   ['courtProceedings', '법원 재판업무 (제18조②8)'], ['sentenceExecution', '형·감호·보호처분 집행 (제18조②9)'],
@@ -215,7 +218,9 @@ export function createProvisionView(context) {
    * an hour of several cameras re-encoded with blurs takes minutes.
    */
   async function exportRequest(event) {
-    event.target.disabled = true;
+    // (the button itself: a click on its label targets the label's span)
+    const button = event.currentTarget;
+    button.disabled = true;
     const id = selected.id;
     const path = `/api/provision/requests/${encodeURIComponent(id)}/export`;
     const shown = (job) => message(exportResult, 'info', [bi('내보내는 중', 'Exporting'),
@@ -223,16 +228,32 @@ export function createProvisionView(context) {
     shown(null);
     const result = await act('제공 완료 · Provided', async () => {
       let job = await api.post(`${path}?background=true`, {});
+      let unreachableSince = null;
       while (job.state === 'running') {
-        if (selected?.id === id) shown(job);
+        if (selected?.id === id && unreachableSince === null) shown(job);
         await new Promise((resolve) => { setTimeout(resolve, 1000); });
-        job = await api.get(path);
+        try {
+          job = await api.get(path);
+          unreachableSince = null;
+        } catch (error) {
+          // A server restarting (or the front waiting for it) is not the export's end: keep
+          // asking for a while; once it answers, the job says how it ended.
+          if (![0, 502, 503, 504].includes(error.status)) throw error;
+          unreachableSince = unreachableSince || Date.now();
+          if (Date.now() - unreachableSince > FOLLOW_UNREACHABLE_MS) throw error;
+          if (selected?.id === id) {
+            message(exportResult, 'warn', bi('서버에 연결할 수 없어 다시 묻는 중', 'The server cannot be reached; asking again'));
+          }
+        }
       }
       if (job.state !== 'done') throw new Error(job.error || '내보내기 실패 · The export failed');
       return job.result;
     });
-    if (!result) message(exportResult, 'info', null);
-    else loadLedger();
+    if (!result) {
+      message(exportResult, 'info', null);
+      // Not provided: the request is still approved and may be exported again.
+      button.disabled = false;
+    } else loadLedger();
   }
 
   // ---- ledger ----

@@ -7,6 +7,7 @@ import Fluent
 import Foundation
 import Testing
 import Vapor
+import VaporTesting
 
 /// The provision view in a real browser: an administrator files a request and marks a box on
 /// the camera's picture; a privacy officer approves it and exports it, and the ledger shows it.
@@ -87,15 +88,7 @@ struct ProvisionBrowserTests {
                         try await ProvisionRepository(database: app.db).subjectRequest(subject.id)?.status == .refused
                     }
                     #expect(try await ProvisionRepository(database: app.db).subjectRequest(subject.id)?.note == "제3자 다수 촬영, 가림 불가")
-                    let row = "#provision-requests tr[data-id='\(request.id.uuidString)'] button"
-                    try await waitUntil("the request in the list") {
-                        try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(row)]) == true
-                    }
-                    try await browser.click(browser.findElement(row))
-                    try await waitUntil("the approve button") {
-                        try await browser.execute("return document.getElementById('provision-approve') !== null") == true
-                    }
-                    try await browser.click(browser.findElement("#provision-approve"))
+                    try await Self.open(request.id, in: browser, clicking: "provision-approve")
                     try await waitUntil("the export button after approval") {
                         try await browser.execute("return document.getElementById('provision-export') !== null") == true
                     }
@@ -119,5 +112,78 @@ struct ProvisionBrowserTests {
                 #expect(try await ProvisionRepository(database: app.db).ledger().map(\.requestId) == [request.id])
             }
         }
+    }
+    /// The server stops while the console follows an export: the console keeps asking while it
+    /// cannot reach the server, shows why the export ended once it answers again, and offers the
+    /// export button again (the request is still approved).
+    @Test(.timeLimit(.minutes(3)))
+    func anExportStoppedByAServerRestartIsExplainedAndOfferedAgain() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let admin = try await app.signIn(as: .administrator)
+            let privacy = try await app.signIn(as: .privacyOfficer)
+            let camera = try #require(try await app.makeCameras(1).first)
+            // Half an hour to blur: the export is still running when the server stops.
+            let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 7_200).rounded(.down))
+            _ = try await app.record(camera: camera, start: start, segments: 900)
+            let client = try app.testing()
+            let filed = try await client.sendRequest(.POST, "/api/provision/requests", headers: admin.headers, body: .text(
+                ProvisionAPITests.requestBody(camera: camera, from: start, to: start.addingTimeInterval(1_800), caseNumber: "2026-형제-8888")))
+            let request = try filed.content.decode(ProvisionRequest.self)
+            let approved = try await client.sendRequest(.POST, "/api/provision/requests/\(request.id)/approve", headers: privacy.headers)
+            #expect(approved.status == .ok, "\(approved.body.string)")
+
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: privacy.username, password: privacy.password)
+                    try await browser.execute("location.hash = '#provision'; return true")
+                    try await Self.open(request.id, in: browser, clicking: "provision-export")
+                    let result = "return document.getElementById('provision-export-result')?.textContent ?? ''"
+                    try await waitUntil("the export under way", timeout: .seconds(30), pollingEvery: .milliseconds(200)) {
+                        try await browser.execute(result).string?.contains("Exporting") == true
+                    }
+                    #expect(try await browser.execute("return document.getElementById('provision-export').disabled") == true)
+
+                    // The server stops as `serve` does on SIGTERM: no more answers, then the
+                    // running exports are stopped and record why.
+                    await app.server.shutdown()
+                    await app.cityWatch.provisionExports.settle()
+                    do {
+                        try await waitUntil("the console says it cannot reach the server", timeout: .seconds(20)) {
+                            try await browser.execute(result).string?.contains("cannot be reached") == true
+                        }
+                    } catch {
+                        let shown = try await browser.execute("return document.getElementById('provision-detail')?.textContent ?? ''")
+                        let job = try await app.cityWatch.provisionExports.job(request.id)
+                        let log = try await browser.browserLog().suffix(10)
+                        Issue.record("\(error); the view shows: \(shown); job \(String(describing: job)); browser: \(log)")
+                        throw error
+                    }
+                    // Back on the same address.
+                    app.http.server.configuration.port = try #require(site.port)
+                    try await app.server.start(address: nil)
+                    try await waitUntil("the console shows why the export ended", timeout: .seconds(20)) {
+                        try await browser.execute("return document.getElementById('provision-detail')?.textContent ?? ''")
+                            .string?.contains("the server stopped during the export") == true
+                    }
+                    #expect(try await browser.execute("return document.getElementById('provision-export').disabled") == false,
+                            "the export button stays disabled")
+                    #expect(try await ProvisionRepository(database: app.db).request(request.id)?.status == .approved)
+                    #expect(try await ProvisionRepository(database: app.db).ledger().isEmpty)
+                }
+            }
+        }
+    }
+
+    /// Opens request `id` from the list and clicks the button `button` (an element id) in it.
+    static func open(_ id: UUID, in browser: WebDriver, clicking button: String) async throws {
+        let row = "#provision-requests tr[data-id='\(id.uuidString)'] button"
+        try await waitUntil("the request in the list") {
+            try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(row)]) == true
+        }
+        try await browser.click(browser.findElement(row))
+        try await waitUntil("\(button) in the request") {
+            try await browser.execute("return document.getElementById(arguments[0]) !== null", [.string(button)]) == true
+        }
+        try await browser.click(browser.findElement("#\(button)"))
     }
 }
