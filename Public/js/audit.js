@@ -2,7 +2,7 @@
 // beforeSeq, and GET /api/audit/verify to check the hash chain and the signed checkpoints.
 
 import { errorText } from './api.js';
-import { bi, formatInteger, formatTime, h, message, replace, text } from './dom.js';
+import { bi, formatInteger, formatTime, h, isoFrom, message, replace, text } from './dom.js';
 
 const PAGE_SIZE = 100;
 
@@ -47,13 +47,6 @@ export function createAuditView(context) {
   let count = 0;
   let loading = false;
   let loaded = false;
-
-  /** `datetime-local` value (local time) → ISO 8601 in UTC without fractions, or '' when empty. */
-  function isoFrom(input) {
-    if (!input.value) return '';
-    const date = new Date(input.value);
-    return Number.isNaN(date.getTime()) ? '' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
 
   function query(beforeSeq) {
     return {

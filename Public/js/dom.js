@@ -72,6 +72,19 @@ export function isoUTC(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** A `datetime-local` input's value (local time) → ISO 8601 in UTC without fractions, or ''
+ * when it is empty or not a time. */
+export function isoFrom(input) {
+  const date = input.value ? new Date(input.value) : null;
+  return date && !Number.isNaN(date.getTime()) ? isoUTC(date.getTime()) : '';
+}
+
+/** A time (ISO 8601 or milliseconds) → a `datetime-local` value in local time, to the second. */
+export function localInputValue(time) {
+  const date = new Date(time);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+}
+
 /** Korea keeps no daylight saving time, so Korean time (KST, the control room's) is always UTC+9. */
 export const KST_OFFSET_MS = 9 * 3_600_000;
 

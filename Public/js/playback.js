@@ -11,10 +11,13 @@
 // In a cluster, footage recorded by a node that is down now is drawn grey (.range-unavailable)
 // and, asked for, says "unavailable on node X" instead of playing: it is not lost, and plays
 // again once that node is back.
+//
+// Administrators and operators export evidence of the camera being played (evidenceexport.js).
 
 import { ApiError, errorText } from './api.js';
 import { bi, debounce, formatTime, h, isoUTC, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
+import { createEvidenceExport } from './evidenceexport.js';
 import { clock, createTimeline, spanText } from './timeline.js';
 
 function pad(number) {
@@ -53,6 +56,7 @@ export function createPlaybackView(context) {
   const next = h('button', { type: 'button', id: 'playback-next' }, bi('다음', 'Next ▶'));
   const stageHint = h('p', { class: 'playback-hint' }, bi('카메라와 날짜를 고르고 타임라인을 누르세요', 'Pick a camera and a day, then click the timeline'));
   const shownTime = h('output', { id: 'playback-time', class: 'playback-time', 'aria-live': 'off' }, '—');
+  const exporter = createEvidenceExport(context, { playedTime: () => playedTime() });
 
   const el = h('section', { class: 'view-playback', 'aria-labelledby': 'playback-title' },
     h('aside', { class: 'playback-side' }, h('h2', null, bi('카메라', 'Cameras')), picker.el),
@@ -67,7 +71,8 @@ export function createPlaybackView(context) {
       notice,
       line.el,
       h('div', { class: 'playback-stage' }, video, stageHint),
-      h('div', { class: 'button-row playback-controls' }, previous, shownTime, next)));
+      h('div', { class: 'button-row playback-controls' }, previous, shownTime, next),
+      exporter.el));
 
   let camera = null;
   let dayStart = 0;
@@ -150,6 +155,7 @@ export function createPlaybackView(context) {
     const changed = camera?.id !== String(value.id);
     camera = { ...value, id: String(value.id) };
     picker.setSelected(camera.id);
+    exporter.setCamera(camera);
     replace(cameraName, h('strong', null, text(cameraLabel(camera))), ' ', h('span', { class: 'muted' }, cameraDetail(camera)));
     if (changed) stopVideo();
     if (at !== null) dateInput.value = dateValue(new Date(at));
@@ -236,9 +242,16 @@ export function createPlaybackView(context) {
     next.disabled = !segments.length || current === segments.length - 1;
   }
 
-  function updateClock(at) {
+  /** The moment being played (ms), or null when nothing is. */
+  function playedTime() {
     const segment = segments[current];
-    const ms = at ?? (segment ? segment.startMs + (pendingOffset ?? video.currentTime) * 1000 : null);
+    if (!segment) return null;
+    const ms = segment.startMs + (pendingOffset ?? video.currentTime) * 1000;
+    return Number.isFinite(ms) ? ms : null;
+  }
+
+  function updateClock(at) {
+    const ms = at ?? playedTime();
     if (ms === null || !Number.isFinite(ms)) {
       shownTime.textContent = '—';
       line.setCursor(null);

@@ -5,7 +5,7 @@
 // data-subject requests with their days left are at the bottom.
 
 import { errorText } from './api.js';
-import { bi, formatTime, h, message, replace, text } from './dom.js';
+import { bi, formatTime, h, isoFrom, localInputValue, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
 import { createRuleCanvas, snapshotDataURL } from './ruledraw.js';
 
@@ -21,18 +21,6 @@ const STATUS = {
   requested: ['요청', 'Requested'], approved: ['승인', 'Approved'], refused: ['거부', 'Refused'], exported: ['제공 완료', 'Provided'],
   open: ['접수', 'Open'], extended: ['연장', 'Extended'], answered: ['답변', 'Answered'],
 };
-
-/** `datetime-local` value (local time) → ISO 8601 in UTC without fractions, or ''. */
-function isoFrom(input) {
-  const date = input.value ? new Date(input.value) : null;
-  return date && !Number.isNaN(date.getTime()) ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '';
-}
-
-/** ISO time → `datetime-local` value in local time. */
-function localValue(iso) {
-  const date = new Date(iso);
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
-}
 
 function field(id, korean, english, input) {
   return [h('label', { for: id }, bi(korean, english)), input];
@@ -179,8 +167,8 @@ export function createProvisionView(context) {
     boxes = selected.boxes.map((box) => ({ ...box }));
     boxCamera = selected.cameraIds[0] || null;
     replace(boxCameraSelect, selected.cameraIds.map((camera) => h('option', { value: camera }, camera)));
-    boxFrom.value = localValue(selected.from);
-    boxTo.value = localValue(selected.to);
+    boxFrom.value = localInputValue(selected.from);
+    boxTo.value = localInputValue(selected.to);
     const open = ['requested', 'approved'].includes(selected.status);
     replace(detail,
       h('h2', null, bi('요청', 'Request'), ` ${selected.caseNumber} · `, bi(...STATUS[selected.status])),

@@ -5,16 +5,9 @@
 // purpose's footage moves there.
 
 import { ApiError, errorText } from './api.js';
-import { bi, confirmButton, formatTime, h, message, replace, text } from './dom.js';
+import { bi, confirmButton, formatTime, h, isoFrom, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
 import { createStoragePanel } from './storage.js';
-
-/** `datetime-local` value (local time) → ISO 8601 in UTC without fractions, or '' when empty. */
-function isoFrom(input) {
-  if (!input.value) return '';
-  const date = new Date(input.value);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export function createRetentionView(context) {
   const cameras = new Map(); // id → Camera or Promise, for the holds table
