@@ -1,4 +1,5 @@
 import CityWatchAPI
+import CityWatchApp
 import CityWatchStore
 import CityWatchTestSupport
 import Fluent
@@ -15,13 +16,15 @@ struct NodesBrowserTests {
 
     @Test(.timeLimit(.minutes(2)))
     func anAdministratorSeesTheNodesAndDrainsOne() async throws {
-        try await withCityWatch(.postgres) { app in
+        // Nodes count as alive for ten minutes after their heartbeat (the lease is 10 s by
+        // default): a loaded machine can take longer than 10 s to sign a browser in.
+        try await withCityWatch(.postgres, adjust: { $0.leaseSeconds = 600 }) { app in
             let store = ClusterStore(database: app.db)
             try await store.register(name: "node-a", instance: UUID(), address: "http://10.0.0.1:8080", capacity: 64, version: "schema 23", liveSeconds: 600)
             try await store.register(name: "node-b", instance: UUID(), address: "http://10.0.0.2:8080", capacity: 32, analysisFPS: 160,
                                        version: "schema 23", liveSeconds: 600)
             try await store.register(name: "node-dead", instance: UUID(), address: "http://10.0.0.3:8080", capacity: 64, version: "schema 23", liveSeconds: 600)
-            try await app.db.sql.raw("UPDATE cluster_nodes SET heartbeat_at = now() - interval '5 minutes' WHERE name = 'node-dead'").run()
+            try await app.db.sql.raw("UPDATE cluster_nodes SET heartbeat_at = now() - interval '20 minutes' WHERE name = 'node-dead'").run()
             _ = try await store.claim([UUID(), UUID(), UUID()], node: "node-b", seconds: 600)
             try await store.recordUnadopted(.init(camera: UUID(), node: "node-a", path: "/srv/a/late.mp4", start: Date(), end: Date().addingTimeInterval(2),
                                                   bytes: 123_456, reason: "written after the lease moved to node-b", foundAt: Date()))
