@@ -162,6 +162,20 @@ struct ClusterRelayTests {
         let exported = try await a.send(.POST, "/api/exports", json: [
             "cameraIds": [camera.uuidString], "from": from, "to": ISO8601DateFormatter().string(from: end), "reason": "cluster relay test"])
         #expect(exported.status == 201, "\(String(decoding: exported.body, as: UTF8.self))")
+        // Downloaded through node-b (a front sends it to any node): fetched from node-a, which made it.
+        let exportID = try #require((try JSONSerialization.jsonObject(with: exported.body) as? [String: Any])?["id"] as? String).lowercased()
+        let b = try await NodeSession.signIn(port: bPort, username: "relayadmin", password: password)
+        let fetched = try await b.send(.GET, "/api/exports/\(exportID)/download")
+        #expect(fetched.status == 200, "\(String(decoding: fetched.body.prefix(300), as: UTF8.self))\n\(tail("node-b"))")
+        let made = cluster.folder.appendingPathComponent("node-a/exports/\(exportID).zip").path
+        #expect(!fetched.body.isEmpty && fetched.body == FileManager.default.contents(atPath: made), "node-b served node-a's zip byte for byte")
+        #expect(try cluster.query("SELECT count(*) FROM audit_log WHERE action = 'video.export.download' AND target = '\(exportID.uppercased())'")
+            .first?.first == "1", "the download is audit-logged once, by the node that served it")
+        // An export no node made: node-far (whose address does not answer) and node-wrong (which
+        // refuses node-b) could not be asked, so the answer says so rather than "none".
+        let unknown = try await b.send(.GET, "/api/exports/\(UUID().uuidString.lowercased())/download")
+        #expect(unknown.status == 503 && String(decoding: unknown.body, as: UTF8.self).contains("node-far"),
+                "\(unknown.status) \(String(decoding: unknown.body, as: UTF8.self))")
 
         // An operator on node-a watching a camera with a privacy mask: the relayed picture is
         // masked (on node-a, from node-b's plain stream), an administrator's is not.

@@ -18,6 +18,7 @@ struct ClusterPeerController: RouteCollection {
         peer.endpoint(.GET, "ping", access: Self.peerSignature, use: ping)
         peer.endpoint(.GET, "cameras", ":id", "live", access: Self.peerSignature, use: live)
         peer.endpoint(.GET, "segments", ":id", access: Self.peerSignature, use: segment)
+        peer.endpoint(.GET, "exports", ":id", access: Self.peerSignature, use: export)
     }
 
     struct PingDTO: Content {
@@ -59,6 +60,21 @@ struct ClusterPeerController: RouteCollection {
         }))
         response.headers.contentType = HTTPMediaType(type: "video", subType: "mp4")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// The zip of an evidence export this node made (the asking node checks the user's rights
+    /// against its manifest and audit-logs the download).
+    func export(req: Request) async throws -> Response {
+        let (peers, _) = try req.requirePeer()
+        let id = try req.uuidParameter("id")
+        let evidence = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let folder = (evidence.exportsDirectory as NSString).appendingPathComponent(id.uuidString.lowercased())
+        guard FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)) else {
+            throw Abort(.notFound, reason: "no export \(id) on node \(peers.node)")
+        }
+        let response = try await req.fileio.asyncStreamFile(at: try evidence.zip(exportID: id))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")
         return response
     }
 

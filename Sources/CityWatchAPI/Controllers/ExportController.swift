@@ -67,9 +67,11 @@ struct ExportController: RouteCollection {
     func download(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id = try req.uuidParameter("id")
-        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
-        let folder = (service.exportsDirectory as NSString).appendingPathComponent(id.uuidString.lowercased())
-        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
+        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
+                                      peers: req.application.clusterPeers)
+        // In a cluster the export may have been made on another node: fetched from it.
+        let folder = try await Self.localExport(id, service)
+        guard let folder, let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
               let manifest = try? EvidenceManifest.decode(data) else { throw Abort(.notFound, reason: "no export \(id)") }
         let (_, scope) = try await req.cameraView()
         guard manifest.cameras.allSatisfy({ scope.contains($0.cameraId) }) else { throw Abort(.notFound, reason: "no export \(id)") }
@@ -88,6 +90,18 @@ struct ExportController: RouteCollection {
         response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"citywatch-evidence-\(id.uuidString.lowercased().prefix(8)).zip\"")
         return response
+    }
+}
+
+extension ExportController {
+    /// Export `id`'s folder on this node (fetched from the node that made it), nil when no node
+    /// has it; 503 when a node that may hold it is down.
+    static func localExport(_ id: UUID, _ service: EvidenceService) async throws -> String? {
+        do {
+            return try await service.localExport(id)
+        } catch let problem as EvidenceService.Problem {
+            throw Abort(.serviceUnavailable, reason: problem.description)
+        }
     }
 }
 

@@ -198,7 +198,12 @@ struct ProvisionController: RouteCollection {
         guard let exportID = request.exportId else {
             throw ProvisionProblem.wrongState(action: "download", status: request.status)
         }
-        let evidence = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        let evidence = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
+                                       peers: req.application.clusterPeers)
+        // In a cluster the export may have been made on another node: fetched from it.
+        guard try await ExportController.localExport(exportID, evidence) != nil else {
+            throw Abort(.notFound, reason: "the provided footage of request \(request.id) (export \(exportID)) is on no node of the cluster")
+        }
         let zipPath = try evidence.zip(exportID: exportID)
         try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download", target: exportID.uuidString,
                                               details: ["provisionRequest": .string(request.id.uuidString),

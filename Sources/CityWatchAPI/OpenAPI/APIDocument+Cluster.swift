@@ -34,6 +34,14 @@ extension APIDocument {
                     """,
                 answers: [.file(.mp4, "The segment."), peerRefusal, .refused(404, "Not recorded here, or deleted.")]),
             APIEndpoint(
+                method: .get, path: "/api/cluster/peer/exports/:id", access: peers, tag: .system, summary: "Node to node: an export",
+                description: """
+                    Signed like the ping. The zip of an evidence export this node made, for a download through another node \
+                    (which checks the user's rights against the manifest and writes the audit entry). 404 when it was not \
+                    made here
+                    """,
+                answers: [.file(.zip, "The export."), peerRefusal, .refused(404, "Not made on this node.")]),
+            APIEndpoint(
                 method: .get, path: "/api/cluster/nodes", access: administrators, tag: .system, summary: "Cluster nodes",
                 description: """
                     → `Cluster`: every node (live first) with its address, capacity, cameras held, seconds since its heartbeat \

@@ -86,9 +86,11 @@ extension APIDocument {
                 description: """
                     the provided export as a zip (clips, `manifest.json`, `manifest.json.sig`): a privacy officer or \
                     administrator whatever their camera groups, an operator only with every camera of the request in their \
-                    groups (404 otherwise); 409 before the export. Audit-logged as `video.export.download` with the request
+                    groups (404 otherwise); 409 before the export. Audit-logged as `video.export.download` with the request. \
+                    In a cluster, an export made on another node is fetched from it first (503 naming the node when it is down)
                     """,
-                answers: [.file(.zip, "The export."), .refused(409, "Not exported yet.")]),
+                answers: [.file(.zip, "The export."), .refused(409, "Not exported yet."),
+                          .refused(503, "In a cluster: the export was made on another node, which is down (named).")]),
             APIEndpoint(
                 method: .get, path: "/api/provision/ledger", access: auditors, tag: .provision, summary: "The provision ledger",
                 description: "→ `[ProvisionLedgerEntry]` oldest first. Audit-logged",

@@ -122,9 +122,11 @@ extension APIDocument {
                 description: """
                     the export as a zip (clips, `manifest.json`, `manifest.json.sig`); audit-logged. 403 (audit-logged \
                     `video.export.download.refused`) when it holds a masked camera's video without its masks and the user's \
-                    role may not see behind masks
+                    role may not see behind masks. In a cluster, an export made on another node is fetched from it first \
+                    (503 naming the node when it is down)
                     """,
-                answers: [.file(.zip, "The export.")]),
+                answers: [.file(.zip, "The export."),
+                          .refused(503, "In a cluster: the export was made on another node, which is down (named).")]),
         ]
     }
 }

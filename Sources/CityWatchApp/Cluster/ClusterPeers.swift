@@ -262,6 +262,50 @@ public final class ClusterPeers: Service, Sendable {
         return cached
     }
 
+    // MARK: Evidence exports
+
+    /// Copies export `id`'s zip from the live node that made it to `zipPath` on this node.
+    /// Returns false when no node has it; throws ``Unavailable`` naming the nodes that could not
+    /// be asked when none of those that could had it (the export may be on one of them).
+    public func fetchExport(_ id: UUID, to zipPath: String) async throws -> Bool {
+        guard secret != nil else { throw Unavailable(node: "?", reason: Link.noSecret.detail!) }
+        let nodes = try await ClusterStore(database: database()).nodes(liveSeconds: leaseSeconds).filter { $0.name != node }
+        var silent: [String] = []
+        for peer in nodes {
+            guard peer.alive else { silent.append(peer.name); continue }
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(try signed("/api/cluster/peer/exports/\(id.uuidString.lowercased())", to: peer.address),
+                                                    timeout: .seconds(30))
+            } catch {
+                silent.append(peer.name)
+                continue
+            }
+            // 404: not made there; anything else (a node refusing this one) could not be asked.
+            guard response.status == .ok else {
+                if response.status != .notFound { silent.append(peer.name) }
+                continue
+            }
+            let partial = zipPath + ".part-\(UUID().uuidString.prefix(8))"
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let file = FileHandle(forWritingAtPath: partial) else {
+                throw Unavailable(node: peer.name, reason: "cannot write \(partial) on this node")
+            }
+            do {
+                defer { try? file.close() }
+                for try await chunk in response.body { try file.write(contentsOf: Data(chunk.readableBytesView)) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw Unavailable(node: peer.name, reason: "the copy broke off: \(Self.describe(error))")
+            }
+            _ = rename(partial, zipPath)
+            return true
+        }
+        if !silent.isEmpty {
+            throw Unavailable(node: silent.sorted().joined(separator: ", "), reason: "down, not answering or refusing this node")
+        }
+        return false
+    }
+
     /// Stretches of `segments` (in time order) recorded by nodes that are down now, neighbours
     /// less than 2 s apart joined, each with why.
     public func unavailable(_ segments: [SegmentModel]) async throws -> [(start: Date, end: Date, node: String, reason: String)] {

@@ -18,6 +18,8 @@ public struct EvidenceService: Sendable {
         case nothingRecorded
         /// Footage in the range sits on a node of the cluster that cannot give it now.
         case unavailable(camera: UUID, from: Date, node: String, reason: String)
+        /// An export made on another node of the cluster cannot be fetched from it now.
+        case exportUnavailable(UUID, node: String, reason: String)
 
         public var description: String {
             switch self {
@@ -30,6 +32,8 @@ public struct EvidenceService: Sendable {
             case let .unavailable(camera, from, node, reason):
                 "footage of camera \(camera) from \(ISO8601DateFormatter().string(from: from)) is unavailable on node \(node) (\(reason)): "
                     + "an export holds everything recorded in its range, so export again once that node is back, or choose a range without it"
+            case let .exportUnavailable(id, node, reason):
+                "export \(id) is not on this node and could not be looked for on node \(node) (\(reason)); try again once it answers"
             }
         }
     }
@@ -150,6 +154,33 @@ public struct EvidenceService: Sendable {
             self.requestID = requestID
             self.boxes = boxes
         }
+    }
+
+    /// The folder of export `id` on this node, copied from the node of the cluster that made
+    /// it when it was made elsewhere (its zip fetched and unpacked next to this node's own
+    /// exports); nil when no node has it. Throws ``Problem/unavailable`` when a node that may
+    /// hold it is down.
+    public func localExport(_ id: UUID) async throws -> String? {
+        let folder = (exportsDirectory as NSString).appendingPathComponent(id.uuidString.lowercased())
+        if FileManager.default.fileExists(atPath: folder) { return folder }
+        guard let peers else { return nil }
+        try FileManager.default.createDirectory(atPath: exportsDirectory, withIntermediateDirectories: true)
+        let zipPath = folder + ".zip"
+        do {
+            if !FileManager.default.fileExists(atPath: zipPath) {
+                guard try await peers.fetchExport(id, to: zipPath) else { return nil }
+            }
+        } catch let unavailable as ClusterPeers.Unavailable {
+            throw Problem.exportUnavailable(id, node: unavailable.node, reason: unavailable.reason)
+        }
+        // Unpacked aside and moved in whole: two downloads at once never see half a folder.
+        let unpacking = folder + ".unpack-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: unpacking) }
+        try FileManager.default.unzipItem(at: URL(fileURLWithPath: zipPath), to: URL(fileURLWithPath: unpacking))
+        if rename(unpacking, folder) != 0, !FileManager.default.fileExists(atPath: folder) {
+            throw MediaFailure(operation: "unpack export \(id)", status: errno, message: String(cString: strerror(errno)))
+        }
+        return folder
     }
 
     /// A zip of an export folder (made once, next to it).
