@@ -215,6 +215,7 @@ struct PlatformLinkAPITests {
         "POST /api/platform/events", "GET /api/shared/:token", "GET /api/shared/:token/live/:camera",
         "GET /api/shared/:token/playback/:camera", "GET /api/shared/:token/segments/:segment", "GET /metrics",
         "GET /api/cluster/peer/ping", "GET /api/cluster/peer/cameras/:id/live", "GET /api/cluster/peer/segments/:id",
+        "GET /api/cluster/peer/exports/:id",
     ]
 
     @Test func routesWithTheirOwnCredentialAnswer401WithoutOne() async throws {
