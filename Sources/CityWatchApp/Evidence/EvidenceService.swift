@@ -158,7 +158,7 @@ public struct EvidenceService: Sendable {
 
     /// The folder of export `id` on this node, copied from the node of the cluster that made
     /// it when it was made elsewhere (its zip fetched and unpacked next to this node's own
-    /// exports); nil when no node has it. Throws ``Problem/unavailable`` when a node that may
+    /// exports); nil when no node has it. Throws ``Problem/exportUnavailable`` when a node that may
     /// hold it is down.
     public func localExport(_ id: UUID) async throws -> String? {
         let folder = (exportsDirectory as NSString).appendingPathComponent(id.uuidString.lowercased())
