@@ -73,7 +73,7 @@ struct ClusterPeerController: RouteCollection {
         guard FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)) else {
             throw Abort(.notFound, reason: "no export \(id) on node \(peers.node)")
         }
-        let response = try await req.fileio.asyncStreamFile(at: try evidence.zip(exportID: id))
+        let response = try await req.fileio.asyncStreamFile(at: try await evidence.zipped(exportID: id))
         response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")
         return response
     }

@@ -84,7 +84,7 @@ struct ExportController: RouteCollection {
                                                   details: ["reason": .string(refusal.description)]))
             throw Abort(.forbidden, reason: refusal.description)
         }
-        let zipPath = try service.zip(exportID: id)
+        let zipPath = try await service.zipped(exportID: id)
         try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download", target: id.uuidString))
         let response = try await req.fileio.asyncStreamFile(at: zipPath)
         response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")

@@ -204,7 +204,7 @@ struct ProvisionController: RouteCollection {
         guard try await ExportController.localExport(exportID, evidence) != nil else {
             throw Abort(.notFound, reason: "the provided footage of request \(request.id) (export \(exportID)) is on no node of the cluster")
         }
-        let zipPath = try evidence.zip(exportID: exportID)
+        let zipPath = try await evidence.zipped(exportID: exportID)
         try await req.audit.append(AuditEvent(actor: user.username, action: "video.export.download", target: exportID.uuidString,
                                               details: ["provisionRequest": .string(request.id.uuidString),
                                                         "cameras": .list(request.cameraIds.map { .string($0.uuidString) })]))

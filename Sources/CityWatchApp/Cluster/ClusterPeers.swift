@@ -247,7 +247,14 @@ public final class ClusterPeers: Service, Sendable {
             throw Unavailable(node: owner, reason: reason, missing: response.status == .notFound)
         }
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
-        let partial = cached + ".part-\(UUID().uuidString.prefix(8))"
+        try await Self.save(response, from: owner, to: cached)
+        return cached
+    }
+
+    /// Writes `response`'s body from node `owner` to `path`, whole or not at all (a partial
+    /// file renamed into place once complete).
+    private static func save(_ response: HTTPClientResponse, from owner: String, to path: String) async throws {
+        let partial = path + ".part-\(UUID().uuidString.prefix(8))"
         guard FileManager.default.createFile(atPath: partial, contents: nil), let file = FileHandle(forWritingAtPath: partial) else {
             throw Unavailable(node: owner, reason: "cannot write \(partial) on this node")
         }
@@ -256,10 +263,9 @@ public final class ClusterPeers: Service, Sendable {
             for try await chunk in response.body { try file.write(contentsOf: Data(chunk.readableBytesView)) }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
-            throw Unavailable(node: owner, reason: "the copy broke off: \(Self.describe(error))")
+            throw Unavailable(node: owner, reason: "the copy broke off: \(describe(error))")
         }
-        _ = rename(partial, cached)
-        return cached
+        _ = rename(partial, path)
     }
 
     // MARK: Evidence exports
@@ -286,18 +292,7 @@ public final class ClusterPeers: Service, Sendable {
                 if response.status != .notFound { silent.append(peer.name) }
                 continue
             }
-            let partial = zipPath + ".part-\(UUID().uuidString.prefix(8))"
-            guard FileManager.default.createFile(atPath: partial, contents: nil), let file = FileHandle(forWritingAtPath: partial) else {
-                throw Unavailable(node: peer.name, reason: "cannot write \(partial) on this node")
-            }
-            do {
-                defer { try? file.close() }
-                for try await chunk in response.body { try file.write(contentsOf: Data(chunk.readableBytesView)) }
-            } catch {
-                try? FileManager.default.removeItem(atPath: partial)
-                throw Unavailable(node: peer.name, reason: "the copy broke off: \(Self.describe(error))")
-            }
-            _ = rename(partial, zipPath)
+            try await Self.save(response, from: peer.name, to: zipPath)
             return true
         }
         if !silent.isEmpty {

@@ -189,9 +189,21 @@ public struct EvidenceService: Sendable {
         let zipPath = folder + ".zip"
         guard FileManager.default.fileExists(atPath: folder) else { throw Problem.unknownCamera(exportID) }
         if !FileManager.default.fileExists(atPath: zipPath) {
-            try FileManager.default.zipItem(at: URL(fileURLWithPath: folder), to: URL(fileURLWithPath: zipPath), shouldKeepParent: false)
+            // Made aside and renamed into place: two downloads at once never read half a zip.
+            let partial = zipPath + ".part-\(UUID().uuidString.prefix(8))"
+            defer { try? FileManager.default.removeItem(atPath: partial) }
+            try FileManager.default.zipItem(at: URL(fileURLWithPath: folder), to: URL(fileURLWithPath: partial), shouldKeepParent: false)
+            _ = rename(partial, zipPath)
         }
         return zipPath
+    }
+
+    /// ``zip(exportID:)`` on a thread of its own: zipping an hour of clips takes seconds of
+    /// disk work that must not hold one of the server's few task threads.
+    public func zipped(exportID: UUID) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try self.zip(exportID: exportID) }) }
+        }
     }
 
     /// Verifies an export folder or zip; `trustedKey` defaults to nothing (the manifest's key
