@@ -5,10 +5,10 @@
 // manifest and audit-logs it; the answer links the zip (GET /api/exports/:id/download).
 //
 // Test hooks: #export-from, #export-to, #export-reason, #export-mark-start, #export-mark-end,
-// #export-submit, #export-result (a[id=export-download] once made).
+// #export-submit, #export-result (a[id=export-download] and #export-kept-until once made).
 
 import { errorText } from './api.js';
-import { bi, h, isoFrom, localInputValue, message } from './dom.js';
+import { bi, formatTime, h, isoFrom, localInputValue, message } from './dom.js';
 
 /** The API's limit on one export. */
 const MAXIMUM_HOURS = 24;
@@ -97,6 +97,8 @@ export function createEvidenceExport(context, { playedTime }) {
         missing ? [' · ', bi(`녹화 없는 구간 ${missing}곳`, `${missing} stretches not recorded`)] : null,
         ' · ', h('a', { id: 'export-download', href: made.download, download: '' }, bi('내려받기 (zip)', 'Download (zip)')),
         ' · ', bi('서명 키', 'signing key'), ` ${made.signingKeyFingerprint}`,
+        made.keptUntil ? [' · ', h('span', { id: 'export-kept-until' },
+          bi('보관 기한', 'kept until'), ` ${formatTime(made.keptUntil).slice(0, 16)}`)] : null,
       ]);
     } catch (error) {
       message(result, 'error', errorText(error));

@@ -67,6 +67,8 @@ struct PlaybackExportBrowserTests {
                     }
                     let shown = try await browser.execute("return document.getElementById('export-result').textContent").string ?? ""
                     #expect(shown.contains("masked"), "an operator's export of a masked camera is masked: \(shown)")
+                    let kept = try await browser.execute("return document.getElementById('export-kept-until')?.textContent ?? ''").string ?? ""
+                    #expect(kept.contains("kept until"), "the operator is told when the export goes: \(shown)")
                     let exports = try await AuditLog(database: app.db).list(.init(action: "video.export"))
                     #expect(exports.count == 1 && exports.first?.actor == officer.username)
                     let link = try await browser.execute("return document.getElementById('export-download').getAttribute('href')").string ?? ""

@@ -25,6 +25,8 @@ struct ExportController: RouteCollection {
         var manifest: EvidenceManifest
         var download: String
         var signingKeyFingerprint: String
+        /// When the export is deleted (at the earliest: a legal hold on its footage keeps it longer).
+        var keptUntil: Date
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -58,7 +60,7 @@ struct ExportController: RouteCollection {
             throw Abort(.serviceUnavailable, reason: "the server stopped during the export; nothing was exported; export again when it is back")
         }
         let dto = ExportDTO(id: manifest.exportId, manifest: manifest, download: "/api/exports/\(manifest.exportId.uuidString.lowercased())/download",
-                            signingKeyFingerprint: try service.signingKey().fingerprint)
+                            signingKeyFingerprint: try service.signingKey().fingerprint, keptUntil: service.keptUntil(manifest.createdAt))
         let response = try await dto.encodeResponse(for: req)
         response.status = .created
         return response
@@ -69,11 +71,11 @@ struct ExportController: RouteCollection {
         let id = try req.uuidParameter("id")
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
                                       peers: req.application.clusterPeers)
+        let (_, scope) = try await req.cameraView()
         // In a cluster the export may have been made on another node: fetched from it.
-        let folder = try await Self.localExport(id, service)
+        let folder = try await Self.localExport(id, service) { cameras in !cameras.isEmpty && cameras.allSatisfy { scope.contains($0) } }
         guard let folder, let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
               let manifest = try? EvidenceManifest.decode(data) else { throw Abort(.notFound, reason: "no export \(id)") }
-        let (_, scope) = try await req.cameraView()
         guard manifest.cameras.allSatisfy({ scope.contains($0.cameraId) }) else { throw Abort(.notFound, reason: "no export \(id)") }
         do {
             try await EvidenceDownloadPolicy.check(manifest, role: user.role) { camera in
@@ -95,13 +97,20 @@ struct ExportController: RouteCollection {
 
 extension ExportController {
     /// Export `id`'s folder on this node (fetched from the node that made it), nil when no node
-    /// has it; 503 when a node that may hold it is down.
-    static func localExport(_ id: UUID, _ service: EvidenceService) async throws -> String? {
+    /// has it; 503 when a node that may hold it is down, 410 when it was deleted because its
+    /// days were over and `mayKnow` lets the user learn so of the cameras it held (else nil).
+    static func localExport(_ id: UUID, _ service: EvidenceService, mayKnow: ([UUID]) -> Bool = { _ in true }) async throws -> String? {
+        let folder: String?
         do {
-            return try await service.localExport(id)
+            folder = try await service.localExport(id)
         } catch let problem as EvidenceService.Problem {
             throw Abort(.serviceUnavailable, reason: problem.description)
         }
+        if folder == nil, let expired = try await service.expiry(of: id), mayKnow(expired.cameras) {
+            throw Abort(.gone, reason: "export \(id) was deleted on \(ISO8601DateFormatter().string(from: expired.deletedAt)), when the days exports are kept "
+                + "(CITYWATCH_EXPORT_KEEP_DAYS) were over; export the footage again if it is still recorded")
+        }
+        return folder
     }
 }
 

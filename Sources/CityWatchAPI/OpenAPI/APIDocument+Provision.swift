@@ -90,6 +90,7 @@ extension APIDocument {
                     In a cluster, an export made on another node is fetched from it first (503 naming the node when it is down)
                     """,
                 answers: [.file(.zip, "The export."), .refused(409, "Not exported yet."),
+                          .refused(410, "The export was deleted when the days exports are kept were over (`CITYWATCH_EXPORT_KEEP_DAYS`)."),
                           .refused(503, "In a cluster: the export was made on another node, which is down (named).")]),
             APIEndpoint(
                 method: .get, path: "/api/provision/ledger", access: auditors, tag: .provision, summary: "The provision ledger",

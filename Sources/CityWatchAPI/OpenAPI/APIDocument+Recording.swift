@@ -106,9 +106,11 @@ extension APIDocument {
             APIEndpoint(
                 method: .post, path: "/api/exports", access: exporters, tag: .retention, summary: "Export evidence",
                 description: """
-                    `{cameraIds, from, to, reason}` (at most 24 h) → `{id, manifest, download, signingKeyFingerprint}` (201); \
-                    cameras with privacy masks are blacked out (re-encoded, `"masked": true` in the manifest) unless the \
-                    requester is an administrator or privacy officer; audit-logged as `video.export`
+                    `{cameraIds, from, to, reason}` (at most 24 h) → `{id, manifest, download, signingKeyFingerprint, keptUntil}` \
+                    (201); cameras with privacy masks are blacked out (re-encoded, `"masked": true` in the manifest) unless the \
+                    requester is an administrator or privacy officer; audit-logged as `video.export`. The export is deleted \
+                    at `keptUntil` (`CITYWATCH_EXPORT_KEEP_DAYS` after it was made), later while a legal hold covers its \
+                    footage; audit-logged as `video.export.expire`
                     """,
                 body: .json(object(nil, ["cameraIds": list(uuid), "from": time, "to": time, "reason": text])),
                 answers: [.created(ref("Export")), .refused(404, "A camera the user may not see."),
@@ -126,6 +128,7 @@ extension APIDocument {
                     (503 naming the node when it is down)
                     """,
                 answers: [.file(.zip, "The export."),
+                          .refused(410, "The export was deleted when the days exports are kept were over (`CITYWATCH_EXPORT_KEEP_DAYS`)."),
                           .refused(503, "In a cluster: the export was made on another node, which is down (named).")]),
         ]
     }

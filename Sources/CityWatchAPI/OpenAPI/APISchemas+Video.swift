@@ -66,7 +66,7 @@ extension APISchemas {
                 ])),
                 "archiveAfterHours": number, "hotMoveBelowFreePercent": number, "refuseBelowFreePercent": number,
             ]),
-            "Export": object(nil, ["id": uuid, "manifest": ref("EvidenceManifest"), "download": text, "signingKeyFingerprint": text]),
+            "Export": object(nil, ["id": uuid, "manifest": ref("EvidenceManifest"), "download": text, "signingKeyFingerprint": text, "keptUntil": time]),
             "EvidenceManifest": object("""
                 What an export holds, signed (`manifest.json.sig`). A camera with privacy masks carries `masked: true` when its \
                 video was blacked out; a provision export lists per camera the `blurred` areas (`kind` `privacyZone` or `box`).

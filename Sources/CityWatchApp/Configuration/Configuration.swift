@@ -76,6 +76,9 @@ public struct Configuration: Sendable {
     public var defaultRetentionDays: Int
     /// Minutes between retention sweeps. Default 5.
     public var retentionSweepMinutes: Int
+    /// Days an evidence export (its folder and zip, on every node that holds a copy) is kept
+    /// after it was made; longer while a legal hold covers footage it holds. Default 30.
+    public var exportKeepDays = 30
     /// Minutes between signed audit checkpoints written by `serve` (also at start and at
     /// shutdown, and only when the log moved). Default 15.
     public var auditCheckpointMinutes = 15
@@ -161,6 +164,7 @@ public struct Configuration: Sendable {
         case recordingQuotaGB = "CITYWATCH_RECORDING_QUOTA_GB"
         case defaultRetentionDays = "CITYWATCH_RETENTION_DAYS"
         case retentionSweepMinutes = "CITYWATCH_RETENTION_SWEEP_MINUTES"
+        case exportKeepDays = "CITYWATCH_EXPORT_KEEP_DAYS"
         case archiveDirectory = "CITYWATCH_ARCHIVE_DIR"
         case archiveAfterHours = "CITYWATCH_ARCHIVE_AFTER_HOURS"
         case archiveQuotaGB = "CITYWATCH_ARCHIVE_QUOTA_GB"
@@ -318,6 +322,7 @@ public struct Configuration: Sendable {
             }
         }
         configuration.auditCheckpointMinutes = try integer(.auditCheckpointMinutes, default: 15, range: 1...1_440)
+        configuration.exportKeepDays = try integer(.exportKeepDays, default: 30, range: 1...3_650)
         if let (folder, source) = lookup(.archiveDirectory), !folder.isEmpty {
             guard folder.hasPrefix("/") else {
                 throw problem(.archiveDirectory, source, "'\(folder.prefix(80))' is not an absolute path (every node must find the archive at the same path)")

@@ -67,16 +67,19 @@ public struct AuditLog: Sendable {
         public var until: Date?
         public var actor: String?
         public var action: String?
+        /// Only entries about exactly this target (an export's id, a username…).
+        public var target: String?
         /// Only entries with a lower sequence number (paging backwards).
         public var beforeSeq: Int64?
         public var limit: Int
 
-        public init(since: Date? = nil, until: Date? = nil, actor: String? = nil, action: String? = nil,
+        public init(since: Date? = nil, until: Date? = nil, actor: String? = nil, action: String? = nil, target: String? = nil,
                     beforeSeq: Int64? = nil, limit: Int = 100) {
             self.since = since
             self.until = until
             self.actor = actor
             self.action = action
+            self.target = target
             self.beforeSeq = beforeSeq
             self.limit = limit
         }
@@ -92,6 +95,7 @@ public struct AuditLog: Sendable {
         if let action = filter.action {
             query.where(SQLBinaryExpression(SQLColumn("action"), .like, SQLBind(Self.likePrefix(action))))
         }
+        if let target = filter.target { query.where("target", .equal, target) }
         if let before = filter.beforeSeq { query.where("seq", .lessThan, before) }
         return try await query.orderBy("seq", .descending).limit(max(1, min(filter.limit, 10_000)))
             .all(decoding: AuditRow.self).map(\.entry)

@@ -11,7 +11,11 @@ struct ExportCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Cut clips of cameras for a time range into a folder with a signed manifest.json.",
-        discussion: "Clips are cut by stream copy (no re-encoding). The export is audit-logged with its reason. Prints the folder and, with --zip, the zip file.")
+        discussion: """
+            Clips are cut by stream copy (no re-encoding). The export is audit-logged with its reason. Prints the folder and, with \
+            --zip, the zip file. The server's retention sweep deletes the export from the data folder CITYWATCH_EXPORT_KEEP_DAYS \
+            (30) days after it was made (later while a legal hold covers its footage); a copy made with --output is yours to keep.
+            """)
 
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("camera"), help: ArgumentHelp("A camera id (repeatable).", valueName: "uuid")) var cameras: [String]
