@@ -5,10 +5,11 @@
 // manifest and audit-logs it; the answer links the zip (GET /api/exports/:id/download).
 //
 // Test hooks: #export-from, #export-to, #export-reason, #export-mark-start, #export-mark-end,
-// #export-submit, #export-result (a[id=export-download] and #export-kept-until once made).
+// #export-submit, #export-result (a[id=export-download] and #export-kept-until once made),
+// #export-recent (a table #export-recent-table, a row tr[data-export=ID] per export of the camera).
 
 import { errorText } from './api.js';
-import { bi, formatTime, h, isoFrom, localInputValue, message } from './dom.js';
+import { bi, formatTime, h, isoFrom, localInputValue, message, replace } from './dom.js';
 
 /** The API's limit on one export. */
 const MAXIMUM_HOURS = 24;
@@ -37,8 +38,41 @@ export function createEvidenceExport(context, { playedTime }) {
       `한 번에 최대 ${MAXIMUM_HOURS}시간. 사생활 보호 영역이 있는 카메라는 가려서 다시 인코딩하므로 긴 구간은 몇 분 걸립니다.`,
       `At most ${MAXIMUM_HOURS} h at once. A camera with privacy masks is re-encoded behind them, which takes minutes for a long stretch.`)),
     h('div', { class: 'button-row' }, submit), result);
+  const recent = h('div', { id: 'export-recent' });
   const el = h('details', { id: 'playback-export', class: 'playback-export' },
-    h('summary', null, bi('증거 내보내기', 'Export evidence')), form);
+    h('summary', null, bi('증거 내보내기', 'Export evidence')), form,
+    h('h4', null, bi('이 카메라의 내보내기', 'Exports of this camera')), recent);
+
+  /** The exports of the camera shown (GET /api/exports), newest first, while the fold is open. */
+  async function showRecent() {
+    if (!el.open || !camera) return;
+    const shown = camera.id;
+    try {
+      const all = await context.api.get('/api/exports', { query: { limit: 200 } });
+      if (camera?.id !== shown) return;
+      const mine = (Array.isArray(all) ? all : []).filter((item) => item.cameraIds?.includes(shown));
+      if (!mine.length) {
+        replace(recent, h('p', { class: 'muted' }, bi('아직 없습니다', 'None yet')));
+        return;
+      }
+      const minute = (iso) => formatTime(iso).slice(0, 16);
+      replace(recent, h('table', { class: 'data compact', id: 'export-recent-table' },
+        h('thead', null, h('tr', null,
+          h('th', null, bi('만든 때', 'Made')), h('th', null, bi('구간', 'Stretch')), h('th', null, bi('누가', 'By')),
+          h('th', null, bi('사유', 'Reason')), h('th', null, bi('보관', 'Kept')))),
+        h('tbody', null, ...mine.map((item) => h('tr', { 'data-export': item.id },
+          h('td', null, minute(item.createdAt)),
+          h('td', null, `${formatTime(item.from).slice(11)}–${formatTime(item.to).slice(11)}`),
+          h('td', null, item.requestedBy),
+          h('td', null, item.reason),
+          h('td', null, item.download
+            ? [bi('까지', 'until'), ` ${minute(item.keptUntil)} · `,
+              h('a', { href: item.download, download: '' }, bi('내려받기', 'Download'))]
+            : [bi('삭제됨', 'deleted'), ` ${minute(item.deletedAt)}`]))))));
+    } catch (error) {
+      replace(recent, h('p', { class: 'error' }, errorText(error)));
+    }
+  }
 
   /** Marks `input` at the player's moment, or says why it cannot. */
   function mark(input) {
@@ -57,7 +91,11 @@ export function createEvidenceExport(context, { playedTime }) {
     from.value = localInputValue(Math.floor(at / 1000) * 1000 - 30_000);
     to.value = localInputValue(Math.floor(at / 1000) * 1000 + 30_000);
   }
-  el.addEventListener('toggle', () => { if (el.open) suggest(); });
+  el.addEventListener('toggle', () => {
+    if (!el.open) return;
+    suggest();
+    showRecent();
+  });
   markStart.addEventListener('click', () => mark(from));
   markEnd.addEventListener('click', () => mark(to));
 
@@ -100,6 +138,7 @@ export function createEvidenceExport(context, { playedTime }) {
         made.keptUntil ? [' · ', h('span', { id: 'export-kept-until' },
           bi('보관 기한', 'kept until'), ` ${formatTime(made.keptUntil).slice(0, 16)}`)] : null,
       ]);
+      showRecent();
     } catch (error) {
       message(result, 'error', errorText(error));
     } finally {
@@ -111,8 +150,10 @@ export function createEvidenceExport(context, { playedTime }) {
     el,
     /** The camera exports are made of. */
     setCamera(value) {
-      if (camera?.id !== value?.id) message(result, 'info', null);
+      const changed = camera?.id !== value?.id;
+      if (changed) message(result, 'info', null);
       camera = value;
+      if (changed) showRecent();
     },
   };
 }

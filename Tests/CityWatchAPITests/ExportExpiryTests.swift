@@ -23,6 +23,16 @@ struct ExportExpiryTests {
         var keptUntil: Date
     }
 
+    struct Listed: Decodable {
+        var id: UUID
+        var requestedBy: String
+        var reason: String
+        var cameraIds: [UUID]
+        var keptUntil: Date
+        var deletedAt: Date?
+        var download: String?
+    }
+
     @Test func anExportIsDeletedWhenItsDaysAreOverUnlessHeldAndItsDownloadSaysWhy() async throws {
         try await withCityWatch(.sqlite) { app in
             let cameras = try await app.makeCameras(2)
@@ -84,12 +94,27 @@ struct ExportExpiryTests {
             #expect(lines.count == 1 && lines.first?.target == made[0].id.uuidString && lines.first?.actor == "system")
             #expect(lines.first?.details.contains(cameras[0].uuidString) == true)
 
+            // The list of exports says which is still kept and which was deleted when.
+            func listed(as user: TestSession) async throws -> [Listed] {
+                let response = try await app.testing().sendRequest(.GET, "/api/exports", headers: user.headers)
+                #expect(response.status == .ok, "\(response.body.string)")
+                return try decoder.decode([Listed].self, from: Data(response.body.readableBytesView))
+            }
+            let list = try await listed(as: admin)
+            #expect(list.map(\.id) == [made[1].id, made[0].id], "newest first")
+            #expect(list.allSatisfy { $0.requestedBy == admin.username && $0.reason == "민원 2026-91" })
+            #expect(list[0].download != nil && list[0].deletedAt == nil && list[0].cameraIds == [cameras[1]])
+            #expect(list[1].download == nil && list[1].deletedAt != nil)
+            #expect(abs(list[1].keptUntil.timeIntervalSince(made[0].keptUntil)) < 1)
+
             let gone = try await download(made[0].id, as: admin)
             #expect(gone.status == .gone, "\(gone.status)")
             #expect(gone.body.string.contains("deleted") && gone.body.string.contains("CITYWATCH_EXPORT_KEEP_DAYS"), "\(gone.body.string)")
             // Someone who may not see its camera learns nothing of it.
             let stranger = try await app.signIn(as: .operator)
             #expect(try await download(made[0].id, as: stranger).status == .notFound)
+            #expect(try await listed(as: stranger).isEmpty, "nor sees it listed")
+            #expect(try await app.testing().sendRequest(.GET, "/api/exports?limit=0", headers: admin.headers).status == .badRequest)
 
             // Once the hold is released the held export goes too.
             #expect(try await RecordingRepository(database: app.db).releaseHold(hold.id!, now: Date()))

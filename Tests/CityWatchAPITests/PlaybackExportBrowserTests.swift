@@ -69,6 +69,10 @@ struct PlaybackExportBrowserTests {
                     #expect(shown.contains("masked"), "an operator's export of a masked camera is masked: \(shown)")
                     let kept = try await browser.execute("return document.getElementById('export-kept-until')?.textContent ?? ''").string ?? ""
                     #expect(kept.contains("kept until"), "the operator is told when the export goes: \(shown)")
+                    // …and finds it again among the camera's exports, with its link.
+                    try await waitUntil("the export listed under the form", timeout: .seconds(10)) {
+                        try await browser.execute("return document.querySelectorAll('#export-recent-table tr[data-export] a[download]').length") == 1
+                    }
                     let exports = try await AuditLog(database: app.db).list(.init(action: "video.export"))
                     #expect(exports.count == 1 && exports.first?.actor == officer.username)
                     let link = try await browser.execute("return document.getElementById('export-download').getAttribute('href')").string ?? ""

@@ -32,6 +32,7 @@ struct ExportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let exports = routes.grouped("api", "exports")
         exports.endpoint(.POST, access: Self.exporters, use: create)
+        exports.endpoint(.GET, access: Self.exporters, use: list)
         exports.endpoint(.GET, ":id", "download", access: Self.exporters, use: download)
     }
 
@@ -64,6 +65,32 @@ struct ExportController: RouteCollection {
         let response = try await dto.encodeResponse(for: req)
         response.status = .created
         return response
+    }
+
+    /// An export made, for the list: its download while it is kept.
+    struct ExportRecordDTO: Content {
+        var record: EvidenceService.ExportRecord
+        var download: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(download, forKey: .download)
+        }
+
+        enum Key: String, CodingKey { case download }
+    }
+
+    /// The latest exports of cameras the user may see (`limit`, default 50, at most 500).
+    func list(req: Request) async throws -> [ExportRecordDTO] {
+        _ = try req.requireUser()
+        let limit = try req.query.get(Int?.self, at: "limit") ?? 50
+        guard (1...500).contains(limit) else { throw Abort(.badRequest, reason: "limit must be from 1 to 500") }
+        let (_, scope) = try await req.cameraView()
+        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
+        return try await service.recentExports(limit: limit) { scope.contains($0) }.map { record in
+            ExportRecordDTO(record: record, download: record.deletedAt == nil ? "/api/exports/\(record.id.uuidString.lowercased())/download" : nil)
+        }
     }
 
     func download(req: Request) async throws -> Response {

@@ -120,6 +120,15 @@ extension APIDocument {
                               never partial and a stopped one leaves nothing behind.
                               """)]),
             APIEndpoint(
+                method: .get, path: "/api/exports", access: exporters, tag: .retention, summary: "Exports made",
+                description: """
+                    `?limit=` (default 50, at most 500) → `[ExportRecord]` newest first: the exports of cameras the user may \
+                    see (all of an export's cameras), made through the console, the API, provision or the command line, on any \
+                    node, with who made them and why, until when each is kept, and its download while it is
+                    """,
+                query: [query("limit", whole(1...500), "Default 50.")],
+                answers: [.ok(list(ref("ExportRecord")))]),
+            APIEndpoint(
                 method: .get, path: "/api/exports/:id/download", access: exporters, tag: .retention, summary: "Download an export",
                 description: """
                     the export as a zip (clips, `manifest.json`, `manifest.json.sig`); audit-logged. 403 (audit-logged \

@@ -67,6 +67,11 @@ extension APISchemas {
                 "archiveAfterHours": number, "hotMoveBelowFreePercent": number, "refuseBelowFreePercent": number,
             ]),
             "Export": object(nil, ["id": uuid, "manifest": ref("EvidenceManifest"), "download": text, "signingKeyFingerprint": text, "keptUntil": time]),
+            "ExportRecord": object("An export made, from its audit line; `download` while it is kept, `deletedAt` once it was deleted.", [
+                "id": uuid, "createdAt": time, "requestedBy": text, "reason": text, "cameraIds": list(uuid), "from": time, "to": time,
+                "files": integer, "maskedCameraIds": list(uuid), "provisionRequestId": optional(uuid), "keptUntil": time,
+                "deletedAt": optional(time), "download": optional(text),
+            ]),
             "EvidenceManifest": object("""
                 What an export holds, signed (`manifest.json.sig`). A camera with privacy masks carries `masked: true` when its \
                 video was blacked out; a provision export lists per camera the `blurred` areas (`kind` `privacyZone` or `box`).

@@ -126,7 +126,7 @@ public struct EvidenceService: Sendable {
             provisionRequestID: provision?.requestID, folder: folder, key: try signingKey(), now: clock(), onProgress: onProgress)
         var details: [String: AuditValue] = ["cameras": .list(cameraIDs.map { .string($0.uuidString) }), "reason": .string(reason),
                       "from": .string(ISO8601DateFormatter().string(from: from)), "to": .string(ISO8601DateFormatter().string(from: to)),
-                      "files": .int(Int64(manifest.files.count)),
+                      "madeAt": .string(ISO8601DateFormatter().string(from: manifest.createdAt)), "files": .int(Int64(manifest.files.count)),
                       "masked": .list(manifest.cameras.filter { $0.masked == true }.map { .string($0.cameraId.uuidString) })]
         if let provision {
             details["provisionRequest"] = .string(provision.requestID.uuidString)

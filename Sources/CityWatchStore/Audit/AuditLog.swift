@@ -67,18 +67,21 @@ public struct AuditLog: Sendable {
         public var until: Date?
         public var actor: String?
         public var action: String?
+        /// `action` names the action itself, not a prefix (`video.export` without its downloads).
+        public var exactAction = false
         /// Only entries about exactly this target (an export's id, a username…).
         public var target: String?
         /// Only entries with a lower sequence number (paging backwards).
         public var beforeSeq: Int64?
         public var limit: Int
 
-        public init(since: Date? = nil, until: Date? = nil, actor: String? = nil, action: String? = nil, target: String? = nil,
-                    beforeSeq: Int64? = nil, limit: Int = 100) {
+        public init(since: Date? = nil, until: Date? = nil, actor: String? = nil, action: String? = nil, exactAction: Bool = false,
+                    target: String? = nil, beforeSeq: Int64? = nil, limit: Int = 100) {
             self.since = since
             self.until = until
             self.actor = actor
             self.action = action
+            self.exactAction = exactAction
             self.target = target
             self.beforeSeq = beforeSeq
             self.limit = limit
@@ -86,14 +89,18 @@ public struct AuditLog: Sendable {
     }
 
     /// Entries matching `filter`, newest first. `action` matches a prefix (`login` finds
-    /// `login.failed` and `login.succeeded`).
+    /// `login.failed` and `login.succeeded`) unless `exactAction`.
     public func list(_ filter: Filter) async throws -> [AuditEntry] {
         let query = database.sql.select().column("*").from(Self.table)
         if let since = filter.since { query.where("time_micros", .greaterThanOrEqual, Self.micros(since)) }
         if let until = filter.until { query.where("time_micros", .lessThan, Self.micros(until)) }
         if let actor = filter.actor { query.where("actor", .equal, actor) }
         if let action = filter.action {
-            query.where(SQLBinaryExpression(SQLColumn("action"), .like, SQLBind(Self.likePrefix(action))))
+            if filter.exactAction {
+                query.where("action", .equal, action)
+            } else {
+                query.where(SQLBinaryExpression(SQLColumn("action"), .like, SQLBind(Self.likePrefix(action))))
+            }
         }
         if let target = filter.target { query.where("target", .equal, target) }
         if let before = filter.beforeSeq { query.where("seq", .lessThan, before) }

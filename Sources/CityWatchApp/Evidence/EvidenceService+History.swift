@@ -1,0 +1,66 @@
+import CityWatchStore
+import Foundation
+
+/// The exports made, as the audit log holds them (every export has its `video.export` line, and
+/// the log is shared by a cluster's nodes): what an operator looks up to find an export again.
+extension EvidenceService {
+    /// One export made: what, by whom, why, and whether it is still kept.
+    public struct ExportRecord: Sendable, Equatable, Codable {
+        public var id: UUID
+        public var createdAt: Date
+        public var requestedBy: String
+        public var reason: String
+        public var cameraIds: [UUID]
+        public var from: Date
+        public var to: Date
+        public var files: Int
+        /// Cameras whose privacy masks were blacked out.
+        public var maskedCameraIds: [UUID]
+        public var provisionRequestId: UUID?
+        /// When it is deleted (at the earliest: a legal hold on its footage keeps it longer).
+        public var keptUntil: Date
+        /// When it was deleted, once it was.
+        public var deletedAt: Date?
+    }
+
+    /// The latest exports (newest first, at most `limit`) all of whose cameras `visible` lets
+    /// the user see.
+    public func recentExports(limit: Int, visible: (UUID) -> Bool) async throws -> [ExportRecord] {
+        let log = AuditLog(database: database)
+        let lines = try await log.list(.init(action: "video.export", exactAction: true, limit: 2_000))
+        let iso = ISO8601DateFormatter()
+        var records: [ExportRecord] = []
+        for line in lines {
+            guard let id = UUID(uuidString: line.target),
+                  let details = try? JSONDecoder().decode([String: AuditValue].self, from: Data(line.details.utf8)) else { continue }
+            func text(_ key: String) -> String? {
+                guard case .string(let value)? = details[key] else { return nil }
+                return value
+            }
+            func ids(_ key: String) -> [UUID] {
+                guard case .list(let values)? = details[key] else { return [] }
+                var found: [UUID] = []
+                for case .string(let value) in values { if let id = UUID(uuidString: value) { found.append(id) } }
+                return found
+            }
+            let cameras = ids("cameras")
+            guard !cameras.isEmpty, cameras.allSatisfy(visible),
+                  let from = text("from").flatMap(iso.date(from:)), let to = text("to").flatMap(iso.date(from:)) else { continue }
+            // Lines written before `madeAt` was recorded: the line's own time, a little later.
+            let made = text("madeAt").flatMap(iso.date(from:)) ?? line.time
+            var files = 0
+            if case .int(let count)? = details["files"] { files = Int(count) }
+            records.append(ExportRecord(id: id, createdAt: made, requestedBy: line.actor, reason: text("reason") ?? "", cameraIds: cameras,
+                                        from: from, to: to, files: files, maskedCameraIds: ids("masked"),
+                                        provisionRequestId: text("provisionRequest").flatMap(UUID.init(uuidString:)),
+                                        keptUntil: keptUntil(made)))
+            if records.count == limit { break }
+        }
+        guard let oldest = records.last?.createdAt else { return records }
+        let deleted = try await log.list(.init(since: oldest, action: Self.expiredAction, exactAction: true, limit: 10_000))
+        var deletedAt: [String: Date] = [:]
+        for line in deleted where deletedAt[line.target] == nil { deletedAt[line.target] = line.time }
+        for index in records.indices { records[index].deletedAt = deletedAt[records[index].id.uuidString] }
+        return records
+    }
+}
