@@ -202,7 +202,8 @@ export function createProvisionView(context) {
   boxCameraSelect.addEventListener('change', () => { boxCamera = boxCameraSelect.value; drawBoxes(); showSnapshot(); });
 
   /**
-   * Starts the export in the background and follows it (cameras done of all) until it ends:
+   * Starts the export in the background and follows it (cameras done of all, and how far in
+   * per cent, the clip being cut counted by the time it reached) until it ends:
    * an hour of several cameras re-encoded with blurs takes minutes.
    */
   async function exportRequest(event) {
@@ -212,7 +213,9 @@ export function createProvisionView(context) {
     const id = selected.id;
     const path = `/api/provision/requests/${encodeURIComponent(id)}/export`;
     const shown = (job) => message(exportResult, 'info', [bi('내보내는 중', 'Exporting'),
-      job && job.cameras ? ` · 카메라 ${job.camerasDone}/${job.cameras} cameras` : ' …']);
+      job && job.cameras ? ` · 카메라 ${job.camerasDone}/${job.cameras} cameras` : ' …',
+      job && Number.isFinite(job.percent) ? [' · ', h('progress', { id: 'provision-export-progress', max: '100', value: String(job.percent) }),
+        ` ${job.percent} %`] : null]);
     shown(null);
     const result = await act('제공 완료 · Provided', async () => {
       let job = await api.post(`${path}?background=true`, {});

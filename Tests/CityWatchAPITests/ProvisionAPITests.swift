@@ -291,6 +291,7 @@ struct ProvisionAPITests {
     struct Job: Decodable {
         var state: String
         var camerasDone: Int
+        var percent: Int
         var cameras: Int
         var startedBy: String
         var result: Exported?
@@ -328,7 +329,7 @@ struct ProvisionAPITests {
                 try await Task.sleep(for: .milliseconds(200))
                 job = try await client.sendRequest(.GET, path, headers: officer.headers).content.decode(Job.self)
             }
-            #expect(job.state == "done" && job.camerasDone == 1 && job.cameras == 1, "\(job)")
+            #expect(job.state == "done" && job.camerasDone == 1 && job.cameras == 1 && job.percent == 100, "\(job)")
             let result = try #require(job.result)
             #expect(result.request.status == .exported && result.manifest.provisionRequestId == request.id)
             #expect(result.manifest.cameras.first?.blurred?.map(\.kind) == ["privacyZone"])

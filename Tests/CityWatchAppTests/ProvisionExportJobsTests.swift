@@ -22,7 +22,7 @@ struct ProvisionExportJobsTests {
     static func work(until go: AsyncStream<Void>) -> @Sendable (@escaping @Sendable (EvidenceExporter.Progress) -> Void) async throws
         -> ProvisionService.Provided {
         { progress in
-            progress(.init(camerasDone: 1, cameras: 3))
+            progress(.init(camerasDone: 1, cameras: 3, percent: 40))
             for await _ in go { break }
             throw Stopped()
         }
@@ -52,7 +52,7 @@ struct ProvisionExportJobsTests {
                 try await nodeB.job(request)?.camerasDone == 1
             }
             let seen = try #require(try await nodeB.job(request))
-            #expect(seen.state == .running && seen.node == "node-a" && seen.cameras == 3 && seen.startedBy == "operator1")
+            #expect(seen.state == .running && seen.node == "node-a" && seen.cameras == 3 && seen.percent == 40 && seen.startedBy == "operator1")
             // A second export from B while A runs it: B gets A's job, starts nothing.
             let (again, startedAgain) = try await nodeB.start(request, by: "operator2", work: Self.work(until: AsyncStream { _ in }))
             #expect(!startedAgain && again.runID == first.runID && again.node == "node-a")

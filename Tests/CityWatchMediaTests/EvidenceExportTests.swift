@@ -2,6 +2,7 @@ import CityWatchDomain
 import CityWatchMedia
 import CityWatchTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Evidence export", .enabled(if: MediaFixtures.available, "needs ffmpeg"))
@@ -105,6 +106,15 @@ struct EvidenceExportTests {
         #expect(halves.right > 40, "the other half is the picture: \(halves.right)")
     }
 
+    /// A masked day re-encodes for hours: its cut is not stopped after the hour a cut used to get
+    /// (only one that goes quiet is, after ``EvidenceExporter/cutIdleSeconds``).
+    @Test func aLongCutIsGivenTheTimeItsFootageNeeds() {
+        #expect(EvidenceExporter.cutTimeout(seconds: 86_400, reencoded: true) >= 3 * 86_400)
+        #expect(EvidenceExporter.cutTimeout(seconds: 86_400, reencoded: false) >= 3_600)
+        #expect(EvidenceExporter.cutTimeout(seconds: 60, reencoded: true) == 3_600)
+        #expect(EvidenceExporter.cutIdleSeconds <= 600)
+    }
+
     /// A server stopping mid-export cancels it: the cut in progress is killed at once (not left
     /// to run its hour), and no half-written export folder is left to be taken for one.
     @Test func aCancelledExportStopsItsCutAndLeavesNothingBehind() async throws {
@@ -123,19 +133,23 @@ struct EvidenceExportTests {
         let key = try SigningKey.load(folder: folder.appendingPathComponent("keys").path)
         let leftHalf = ImagePolygon(points: [ImagePoint(x: 0, y: 0), ImagePoint(x: 0.5, y: 0), ImagePoint(x: 0.5, y: 1), ImagePoint(x: 0, y: 1)])
         let out = folder.appendingPathComponent("export").path
+        let reports = Mutex<[Int]>([])
         let export = Task {
             try await EvidenceExporter().export(
                 cameras: [.init(cameraID: camera, address: "서울특별시 강남구", purpose: "생활방범", segments: long, privacyMasks: [leftHalf])],
-                from: start, to: start.addingTimeInterval(600), reason: "민원 확인", requestedBy: "operator", folder: out, key: key)
+                from: start, to: start.addingTimeInterval(600), reason: "민원 확인", requestedBy: "operator", folder: out, key: key) { progress in
+                reports.withLock { $0.append(progress.percent) }
+            }
         }
-        // Under way: ffmpeg is writing the camera's clip.
+        // Under way: ffmpeg is writing the camera's clip, and says how far it has got.
         let clip = (out as NSString).appendingPathComponent("camera-\(camera.uuidString.lowercased()).mp4")
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: clip) {
-            try #require(Date() < deadline, "the cut never started")
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: clip) || !reports.withLock({ $0.contains { (1..<100).contains($0) } }) {
+            try #require(Date() < deadline, "the cut never started or never reported progress: \(reports.withLock { $0 })")
             try await Task.sleep(for: .milliseconds(50))
         }
-        try await Task.sleep(for: .milliseconds(500))
+        let percents = reports.withLock { $0 }
+        #expect(percents.first == 0 && zip(percents, percents.dropFirst()).allSatisfy { $0 <= $1 }, "\(percents)")
         let cancelled = Date()
         export.cancel()
         let result = await export.result

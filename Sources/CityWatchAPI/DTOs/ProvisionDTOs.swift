@@ -97,6 +97,8 @@ struct ProvisionExportJobDTO: Content {
     var endedAt: Date?
     var camerasDone: Int
     var cameras: Int
+    /// 0…100 of the whole export, the clip being cut counted by the time it has reached.
+    var percent: Int
     /// Once done: what `POST …/export` answers.
     var result: ProvisionExportDTO?
     /// Once failed or interrupted: why.
@@ -111,6 +113,7 @@ struct ProvisionExportJobDTO: Content {
         endedAt = job.endedAt
         camerasDone = job.camerasDone
         cameras = job.cameras
+        percent = job.percent
         self.result = result
         error = job.state == .interrupted
             ? "the export stopped when its server (\(job.node)) went away; export again" : job.error

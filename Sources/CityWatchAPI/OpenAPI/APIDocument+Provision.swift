@@ -76,7 +76,7 @@ extension APIDocument {
                 method: .get, path: "/api/provision/requests/:id/export", access: exporters, tag: .provision, summary: "The export job",
                 description: """
                     the request's latest export job, on whichever node it runs: `{requestId, state: \
-                    running|done|failed|interrupted, node, startedBy, startedAt, endedAt?, camerasDone, cameras, result? (what \
+                    running|done|failed|interrupted, node, startedBy, startedAt, endedAt?, camerasDone, cameras, percent, result? (what \
                     the POST answers; `manifest` left out when another node ran it), error?}`; 404 when no export of the \
                     request was started
                     """,

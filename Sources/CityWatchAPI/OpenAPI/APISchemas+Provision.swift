@@ -35,7 +35,7 @@ extension APISchemas {
                 (what the POST answers), `error` once failed or interrupted.
                 """, [
                     "requestId": uuid, "state": oneOf(["running", "done", "failed", "interrupted"]), "node": text,
-                    "startedBy": text, "startedAt": time, "endedAt": optional(time), "camerasDone": integer, "cameras": integer,
+                    "startedBy": text, "startedAt": time, "endedAt": optional(time), "camerasDone": integer, "cameras": integer, "percent": integer,
                     "result": optionalRef("ProvisionExport"), "error": optional(text),
                 ]),
             "ProvisionLedgerEntry": object(nil, [

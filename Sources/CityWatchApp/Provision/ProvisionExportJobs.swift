@@ -66,7 +66,8 @@ public final class ProvisionExportJobs: Sendable {
             let (updates, report) = AsyncStream.makeStream(of: EvidenceExporter.Progress.self, bufferingPolicy: .bufferingNewest(1))
             let writer = Task {
                 for await progress in updates {
-                    try? await store.progress(id, runID: runID, camerasDone: progress.camerasDone, cameras: progress.cameras, at: clock())
+                    try? await store.progress(id, runID: runID, camerasDone: progress.camerasDone, cameras: progress.cameras,
+                                              percent: progress.percent, at: clock())
                 }
             }
             let alive = Task {

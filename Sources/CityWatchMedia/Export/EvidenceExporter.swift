@@ -57,15 +57,38 @@ public struct EvidenceExporter: Sendable {
         self.tools = tools
     }
 
-    /// How far an export has got: cameras whose clip is written, of all.
+    /// How far an export has got: cameras whose clip is written, of all, and the share of the
+    /// whole export done (the clip being cut counted by the time it has reached).
     public struct Progress: Sendable, Equatable {
         public var camerasDone: Int
         public var cameras: Int
+        /// 0…100.
+        public var percent: Int
 
-        public init(camerasDone: Int, cameras: Int) {
+        public init(camerasDone: Int, cameras: Int, percent: Int? = nil) {
             self.camerasDone = camerasDone
             self.cameras = cameras
+            self.percent = percent ?? (cameras > 0 ? camerasDone * 100 / cameras : 100)
         }
+    }
+
+    /// Seconds a cut may go without reporting progress before it counts as stuck and is stopped.
+    public static let cutIdleSeconds: TimeInterval = 300
+
+    /// The longest a cut of `seconds` of footage may run: generous, as a masked cut re-encodes
+    /// (about 9 CPU-seconds a minute of 720p, several times that on a busy node); a cut that
+    /// stops progressing is stopped long before, after ``cutIdleSeconds``.
+    public static func cutTimeout(seconds: TimeInterval, reencoded: Bool) -> TimeInterval {
+        reencoded ? max(3_600, seconds * 4) : max(600, seconds / 2)
+    }
+
+    /// The seconds of output an ffmpeg `-progress` report says are done (its last `out_time_us`).
+    static func progressSeconds(_ report: String) -> Double? {
+        var seconds: Double?
+        for line in report.split(separator: "\n") where line.hasPrefix("out_time_us=") {
+            if let micros = Double(line.dropFirst("out_time_us=".count)), micros >= 0 { seconds = micros / 1_000_000 }
+        }
+        return seconds
     }
 
     /// Exports `cameras` for `from…to` into `folder` (created; must not exist or be empty);
@@ -138,14 +161,21 @@ public struct EvidenceExporter: Sendable {
                                                         from: $0.from, to: $0.to) }
             }
             let coding = mask.map { ["-vf", $0, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"] } ?? ["-c", "copy"]
+            let done = clips.count, count = cameras.count
             let result = try await ChildProgram.run(tools.ffmpeg, [
-                "-hide_banner", "-loglevel", "error", "-ss", String(format: "%.3f", offset), "-f", "concat", "-safe", "0", "-i", list,
+                "-hide_banner", "-loglevel", "error", "-nostats", "-progress", "pipe:1",
+                "-ss", String(format: "%.3f", offset), "-f", "concat", "-safe", "0", "-i", list,
                 "-t", String(format: "%.3f", duration), "-map", "0:v:0"] + coding + ["-an", "-movflags", "+faststart", "-y", output,
-            ], timeout: 3_600, stopsWhenCancelled: true)
+            ], timeout: Self.cutTimeout(seconds: duration, reencoded: mask != nil), idleTimeout: Self.cutIdleSeconds,
+               stopsWhenCancelled: true) { report in
+                guard let seconds = Self.progressSeconds(report) else { return }
+                let share = min(1, max(0, seconds / duration))
+                onProgress?(Progress(camerasDone: done, cameras: count, percent: Int((Double(done) + share) / Double(count) * 100)))
+            }
             clip.masked = mask == nil ? nil : true
             guard result.status == 0 else {
                 throw MediaFailure(operation: "cut the clip of camera \(camera.cameraID)", status: result.status,
-                                   message: String(result.standardError.suffix(500)))
+                                   message: result.stoppedBecause.map { "ffmpeg was stopped: \($0)" } ?? String(result.standardError.suffix(500)))
             }
             let facts = await MediaProbe(tools: tools).facts(of: output)
             clip.coveredFrom = start

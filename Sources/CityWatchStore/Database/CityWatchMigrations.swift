@@ -28,5 +28,6 @@ public enum CityWatchMigrations {
         CreateCluster(),
         AddNodeAnalysisCapacity(),
         AddSegmentTiers(),
+        AddProvisionExportPercent(),
     ]
 }

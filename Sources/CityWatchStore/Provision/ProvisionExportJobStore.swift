@@ -20,6 +20,8 @@ public struct ProvisionExportJobRecord: Sendable, Equatable {
     public var endedAt: Date?
     public var camerasDone: Int
     public var cameras: Int
+    /// 0…100: the share of the export done, the clip being cut counted by the time it reached.
+    public var percent: Int
     public var error: String?
     /// When the running node last wrote (progress or its heartbeat).
     public var updatedAt: Date
@@ -52,7 +54,7 @@ public struct ProvisionExportJobStore: Sendable {
                 .group(.or) { $0.filter(\.$state != ProvisionExportJobRecord.State.running.rawValue).filter(\.$updatedAt < staleBefore) }
                 .set(\.$runID, to: runID).set(\.$state, to: ProvisionExportJobRecord.State.running.rawValue)
                 .set(\.$node, to: node).set(\.$startedBy, to: actor).set(\.$startedAt, to: now).set(\.$endedAt, to: nil)
-                .set(\.$camerasDone, to: 0).set(\.$cameras, to: 0).set(\.$error, to: nil).set(\.$updatedAt, to: now)
+                .set(\.$camerasDone, to: 0).set(\.$cameras, to: 0).set(\.$percent, to: 0).set(\.$error, to: nil).set(\.$updatedAt, to: now)
                 .update()
         }
         guard let row = try await ProvisionExportJobModel.find(id, on: database) else {
@@ -63,8 +65,9 @@ public struct ProvisionExportJobStore: Sendable {
     }
 
     /// Records progress of run `runID` (ignored once the run has ended or another took over).
-    public func progress(_ id: UUID, runID: UUID, camerasDone: Int, cameras: Int, at now: Date) async throws {
-        try await running(id, runID).set(\.$camerasDone, to: camerasDone).set(\.$cameras, to: cameras).set(\.$updatedAt, to: now).update()
+    public func progress(_ id: UUID, runID: UUID, camerasDone: Int, cameras: Int, percent: Int, at now: Date) async throws {
+        try await running(id, runID).set(\.$camerasDone, to: camerasDone).set(\.$cameras, to: cameras)
+            .set(\.$percent, to: min(100, max(0, percent))).set(\.$updatedAt, to: now).update()
     }
 
     /// Tells the other nodes run `runID` is still alive.
@@ -114,6 +117,8 @@ final class ProvisionExportJobModel: Model, @unchecked Sendable {
     @OptionalField(key: "ended_at") var endedAt: Date?
     @Field(key: "cameras_done") var camerasDone: Int
     @Field(key: "cameras") var cameras: Int
+    /// Absent in rows written before it was kept.
+    @OptionalField(key: "percent") var percent: Int?
     @OptionalField(key: "error") var error: String?
     @Field(key: "updated_at") var updatedAt: Date
 
@@ -128,6 +133,7 @@ final class ProvisionExportJobModel: Model, @unchecked Sendable {
         endedAt = nil
         camerasDone = 0
         cameras = 0
+        percent = 0
         error = nil
         updatedAt = now
     }
@@ -137,6 +143,7 @@ final class ProvisionExportJobModel: Model, @unchecked Sendable {
         if state == .running, updatedAt < staleBefore { state = .interrupted }
         return ProvisionExportJobRecord(requestID: id ?? UUID(), runID: runID, state: state, node: node, startedBy: startedBy,
                                         startedAt: startedAt, endedAt: endedAt, camerasDone: camerasDone, cameras: cameras,
+                                        percent: state == .done ? 100 : percent ?? (cameras > 0 ? camerasDone * 100 / cameras : 0),
                                         error: error, updatedAt: updatedAt)
     }
 }
@@ -160,5 +167,16 @@ struct CreateProvisionExportJobs: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(ProvisionExportJobModel.schema).delete()
+    }
+}
+
+/// Keeps how far a running export has got within the clip being cut, not only by cameras.
+struct AddProvisionExportPercent: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(ProvisionExportJobModel.schema).field("percent", .int).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ProvisionExportJobModel.schema).deleteField("percent").update()
     }
 }

@@ -5,6 +5,7 @@ import CityWatchMedia
 import Fluent
 import FluentKit
 import Foundation
+import Synchronization
 
 /// `citywatch export create`.
 struct ExportCreateCommand: AsyncParsableCommand {
@@ -40,11 +41,16 @@ struct ExportCreateCommand: AsyncParsableCommand {
         let (manifest, folder, zipPath) = try await withStore(configuration) { app -> (EvidenceManifest, String, String?) in
             let service = EvidenceService(database: app.db, configuration: configuration)
             do {
-                // Progress on standard error, a line per camera: masked clips are re-encoded and take a while.
+                // Progress on standard error, a line every tenth: masked clips are re-encoded and take a while.
+                let shown = Mutex(0)
                 let (manifest, folder) = try await service.export(cameraIDs: ids, from: start, to: end, reason: reason, actor: commandLineActor,
                                                                   unmasked: !masked) { progress in
-                    guard progress.cameras > 1, progress.camerasDone > 0 else { return }
-                    FileHandle.standardError.write(Data("camera \(progress.camerasDone)/\(progress.cameras) exported\n".utf8))
+                    let tenth = progress.percent / 10
+                    guard shown.withLock({ last in
+                        defer { last = max(last, tenth) }
+                        return tenth > last
+                    }) else { return }
+                    FileHandle.standardError.write(Data("exported \(tenth * 10) % (cameras done \(progress.camerasDone) of \(progress.cameras))\n".utf8))
                 }
                 return (manifest, folder, zip ? try service.zip(exportID: manifest.exportId) : nil)
             } catch let problem as EvidenceService.Problem {
