@@ -114,7 +114,10 @@ struct ExportExpiryTests {
             let stranger = try await app.signIn(as: .operator)
             #expect(try await download(made[0].id, as: stranger).status == .notFound)
             #expect(try await listed(as: stranger).isEmpty, "nor sees it listed")
-            #expect(try await app.testing().sendRequest(.GET, "/api/exports?limit=0", headers: admin.headers).status == .badRequest)
+            for bad in ["0", "abc", "501"] {
+                let refused = try await app.testing().sendRequest(.GET, "/api/exports?limit=\(bad)", headers: admin.headers)
+                #expect(refused.status == .badRequest && refused.body.string.contains("limit '\(bad)'"), "\(refused.body.string)")
+            }
 
             // Once the hold is released the held export goes too.
             #expect(try await RecordingRepository(database: app.db).releaseHold(hold.id!, now: Date()))

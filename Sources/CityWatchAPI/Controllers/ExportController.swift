@@ -84,8 +84,13 @@ struct ExportController: RouteCollection {
     /// The latest exports of cameras the user may see (`limit`, default 50, at most 500).
     func list(req: Request) async throws -> [ExportRecordDTO] {
         _ = try req.requireUser()
-        let limit = try req.query.get(Int?.self, at: "limit") ?? 50
-        guard (1...500).contains(limit) else { throw Abort(.badRequest, reason: "limit must be from 1 to 500") }
+        let limitText: String? = req.query["limit"]
+        let limit = try limitText.map { text -> Int in
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw Abort(.badRequest, reason: "limit '\(text.prefix(20))' must be a whole number from 1 to 500")
+            }
+            return value
+        } ?? 50
         let (_, scope) = try await req.cameraView()
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
         return try await service.recentExports(limit: limit) { scope.contains($0) }.map { record in
