@@ -41,7 +41,7 @@ export function createEvidenceExport(context, { playedTime }) {
   const recent = h('div', { id: 'export-recent' });
   const el = h('details', { id: 'playback-export', class: 'playback-export' },
     h('summary', null, bi('증거 내보내기', 'Export evidence')), form,
-    h('h4', null, bi('이 카메라의 내보내기', 'Exports of this camera')), recent);
+    h('div', { class: 'playback-export-recent' }, h('h4', null, bi('이 카메라의 내보내기', 'Exports of this camera')), recent));
 
   /** The exports of the camera shown (GET /api/exports), newest first, while the fold is open. */
   async function showRecent() {
@@ -56,18 +56,22 @@ export function createEvidenceExport(context, { playedTime }) {
         return;
       }
       const minute = (iso) => formatTime(iso).slice(0, 16);
+      // "MM-DD HH:MM:SS–HH:MM:SS", the end's date too when it is another day.
+      const stretch = (from, to) => {
+        const [start, end] = [formatTime(from), formatTime(to)];
+        return `${start.slice(5)}–${start.slice(0, 10) === end.slice(0, 10) ? end.slice(11) : end.slice(5)}`;
+      };
       replace(recent, h('table', { class: 'data compact', id: 'export-recent-table' },
         h('thead', null, h('tr', null,
           h('th', null, bi('만든 때', 'Made')), h('th', null, bi('구간', 'Stretch')), h('th', null, bi('누가', 'By')),
-          h('th', null, bi('사유', 'Reason')), h('th', null, bi('보관', 'Kept')))),
+          h('th', null, bi('사유', 'Reason')), h('th', null, bi('보관 기한', 'Kept until')))),
         h('tbody', null, ...mine.map((item) => h('tr', { 'data-export': item.id },
           h('td', null, minute(item.createdAt)),
-          h('td', null, `${formatTime(item.from).slice(11)}–${formatTime(item.to).slice(11)}`),
+          h('td', null, stretch(item.from, item.to)),
           h('td', null, item.requestedBy),
           h('td', null, item.reason),
           h('td', null, item.download
-            ? [bi('까지', 'until'), ` ${minute(item.keptUntil)} · `,
-              h('a', { href: item.download, download: '' }, bi('내려받기', 'Download'))]
+            ? [`${minute(item.keptUntil)} · `, h('a', { href: item.download, download: '' }, bi('내려받기', 'Download'))]
             : [bi('삭제됨', 'deleted'), ` ${minute(item.deletedAt)}`]))))));
     } catch (error) {
       replace(recent, h('p', { class: 'error' }, errorText(error)));
