@@ -194,12 +194,40 @@ export function createProvisionView(context) {
         h('button', { type: 'button', id: 'provision-export', class: 'button-primary', on: { click: exportRequest } }, bi('가림 처리 후 내보내기', 'Export blurred'))) : null,
       exportResult);
     if (selected.exportId && canExport) {
-      message(exportResult, 'ok', h('a', { href: `/api/provision/requests/${selected.id}/download`, download: '' }, bi('제공 영상 내려받기', 'Download the provided footage')));
+      message(exportResult, 'ok', providedLink(selected.id));
+      showProvidedState(selected.id, selected.exportId);
     }
     drawBoxes();
     showSnapshot();
   }
   boxCameraSelect.addEventListener('change', () => { boxCamera = boxCameraSelect.value; drawBoxes(); showSnapshot(); });
+
+  function providedLink(requestId) {
+    return h('a', { href: `/api/provision/requests/${requestId}/download`, download: '' }, bi('제공 영상 내려받기', 'Download the provided footage'));
+  }
+
+  /**
+   * Until when the provided footage is kept, or when it was deleted (GET /api/exports): an
+   * export goes when its days are over, and its link would then only fetch an error.
+   */
+  async function showProvidedState(requestId, exportId) {
+    let record;
+    try {
+      const all = await api.get('/api/exports', { query: { limit: 500 } });
+      record = (Array.isArray(all) ? all : []).find((item) => String(item.id).toLowerCase() === String(exportId).toLowerCase());
+    } catch {
+      return; // the link stays; a download says itself what is wrong
+    }
+    if (!record || selected?.id !== requestId) return;
+    const minute = (iso) => formatTime(iso).slice(0, 16);
+    if (record.deletedAt) {
+      message(exportResult, 'warn', bi(
+        `제공 영상은 보관 기한이 지나 ${minute(record.deletedAt)}에 삭제되었습니다. 제공 기록은 대장에 남아 있습니다.`,
+        `The provided footage was deleted on ${minute(record.deletedAt)}, when its days were over; the ledger keeps the record.`));
+    } else {
+      message(exportResult, 'ok', [providedLink(requestId), ' · ', bi('보관 기한', 'kept until'), ` ${minute(record.keptUntil)}`]);
+    }
+  }
 
   /**
    * Starts the export in the background and follows it (cameras done of all, and how far in

@@ -331,6 +331,11 @@ struct ProvisionAPITests {
             }
             #expect(job.state == "done" && job.camerasDone == 1 && job.cameras == 1 && job.percent == 100, "\(job)")
             let result = try #require(job.result)
+            // Among the exports made: for a privacy officer without camera groups too, downloaded through its request.
+            let listed = try await client.sendRequest(.GET, "/api/exports", headers: privacy.headers)
+            #expect(listed.status == .ok && listed.body.string.replacing("\\/", with: "/")
+                .contains("/api/provision/requests/\(request.id.uuidString.lowercased())/download"), "\(listed.body.string)")
+            #expect(try await client.sendRequest(.GET, "/api/exports", headers: police.headers).status == .forbidden)
             #expect(result.request.status == .exported && result.manifest.provisionRequestId == request.id)
             #expect(result.manifest.cameras.first?.blurred?.map(\.kind) == ["privacyZone"])
             let ledger = try await client.sendRequest(.GET, "/api/provision/ledger", headers: privacy.headers).content.decode([Ledger].self)

@@ -101,6 +101,19 @@ struct ProvisionBrowserTests {
                         try await browser.execute("return document.querySelectorAll('#provision-ledger tbody tr').length").int == 1
                     }
                     try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/console-provision.png"))
+                    let said = "return document.getElementById('provision-export-result')?.textContent ?? ''"
+                    try await waitUntil("until when the provided footage is kept") {
+                        (try await browser.execute(said).string ?? "").contains("kept until")
+                    }
+                    // Its days over, the export goes; the request says so instead of offering a link that fetches an error.
+                    let swept = try await RetentionSweeper(database: { app.db }, configuration: app.cityWatch.configuration,
+                                                           clock: { Date().addingTimeInterval(31 * 86_400) }).sweep()
+                    #expect(swept.exports.expired.count == 1)
+                    try await browser.click(browser.findElement("#provision-requests tr[data-id='\(request.id.uuidString)'] button"))
+                    try await waitUntil("the deletion said") {
+                        (try await browser.execute(said).string ?? "").contains("was deleted on")
+                    }
+                    #expect(try await browser.execute("return document.querySelector('#provision-export-result a') === null") == true)
                     let problems = try await browser.browserLog().filter {
                         $0.level == "SEVERE" && !($0.message.contains("/api/session") && $0.message.contains("401"))
                             && !($0.message.contains("/snapshot") && $0.message.contains("409"))

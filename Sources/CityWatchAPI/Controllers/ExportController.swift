@@ -81,9 +81,11 @@ struct ExportController: RouteCollection {
         enum Key: String, CodingKey { case download }
     }
 
-    /// The latest exports of cameras the user may see (`limit`, default 50, at most 500).
+    /// The latest exports the user may download (`limit`, default 50, at most 500): those of
+    /// cameras they may see, and footage provided to the police as its request allows (an
+    /// operator needs every camera of it; administrators and privacy officers see it all).
     func list(req: Request) async throws -> [ExportRecordDTO] {
-        _ = try req.requireUser()
+        let user = try req.requireUser()
         let limitText: String? = req.query["limit"]
         let limit = try limitText.map { text -> Int in
             guard let value = Int(text), (1...500).contains(value) else {
@@ -93,8 +95,14 @@ struct ExportController: RouteCollection {
         } ?? 50
         let (_, scope) = try await req.cameraView()
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
-        return try await service.recentExports(limit: limit) { scope.contains($0) }.map { record in
-            ExportRecordDTO(record: record, download: record.deletedAt == nil ? "/api/exports/\(record.id.uuidString.lowercased())/download" : nil)
+        let seesAllProvided = user.role != .operator
+        return try await service.recentExports(limit: limit) { record in
+            record.cameraIds.allSatisfy { scope.contains($0) } || (record.provisionRequestId != nil && seesAllProvided)
+        }.map { record in
+            // Provided footage downloads through its request, which is what decides who may have it.
+            let download = record.provisionRequestId.map { "/api/provision/requests/\($0.uuidString.lowercased())/download" }
+                ?? "/api/exports/\(record.id.uuidString.lowercased())/download"
+            return ExportRecordDTO(record: record, download: record.deletedAt == nil ? download : nil)
         }
     }
 

@@ -122,9 +122,11 @@ extension APIDocument {
             APIEndpoint(
                 method: .get, path: "/api/exports", access: exporters, tag: .retention, summary: "Exports made",
                 description: """
-                    `?limit=` (default 50, at most 500) → `[ExportRecord]` newest first: the exports of cameras the user may \
-                    see (all of an export's cameras), made through the console, the API, provision or the command line, on any \
-                    node, with who made them and why, until when each is kept, and its download while it is
+                    `?limit=` (default 50, at most 500) → `[ExportRecord]` newest first: the exports the user may download: \
+                    those of cameras they may see (all of an export's cameras), and footage provided to the police as its \
+                    request allows (administrators and privacy officers all of it; its `download` is the request's); made \
+                    through the console, the API, provision or the command line, on any node, with who made them and why, \
+                    until when each is kept, and its download while it is
                     """,
                 query: [query("limit", whole(1...500), "Default 50.")],
                 answers: [.ok(list(ref("ExportRecord")))]),

@@ -23,9 +23,8 @@ extension EvidenceService {
         public var deletedAt: Date?
     }
 
-    /// The latest exports (newest first, at most `limit`) all of whose cameras `visible` lets
-    /// the user see.
-    public func recentExports(limit: Int, visible: (UUID) -> Bool) async throws -> [ExportRecord] {
+    /// The latest exports (newest first, at most `limit`) that `visible` lets the user see.
+    public func recentExports(limit: Int, visible: (ExportRecord) -> Bool) async throws -> [ExportRecord] {
         let log = AuditLog(database: database)
         let lines = try await log.list(.init(action: "video.export", exactAction: true, limit: 2_000))
         let iso = ISO8601DateFormatter()
@@ -44,16 +43,17 @@ extension EvidenceService {
                 return found
             }
             let cameras = ids("cameras")
-            guard !cameras.isEmpty, cameras.allSatisfy(visible),
-                  let from = text("from").flatMap(iso.date(from:)), let to = text("to").flatMap(iso.date(from:)) else { continue }
+            guard !cameras.isEmpty, let from = text("from").flatMap(iso.date(from:)), let to = text("to").flatMap(iso.date(from:)) else { continue }
             // Lines written before `madeAt` was recorded: the line's own time, a little later.
             let made = text("madeAt").flatMap(iso.date(from:)) ?? line.time
             var files = 0
             if case .int(let count)? = details["files"] { files = Int(count) }
-            records.append(ExportRecord(id: id, createdAt: made, requestedBy: line.actor, reason: text("reason") ?? "", cameraIds: cameras,
-                                        from: from, to: to, files: files, maskedCameraIds: ids("masked"),
-                                        provisionRequestId: text("provisionRequest").flatMap(UUID.init(uuidString:)),
-                                        keptUntil: keptUntil(made)))
+            let record = ExportRecord(id: id, createdAt: made, requestedBy: line.actor, reason: text("reason") ?? "", cameraIds: cameras,
+                                      from: from, to: to, files: files, maskedCameraIds: ids("masked"),
+                                      provisionRequestId: text("provisionRequest").flatMap(UUID.init(uuidString:)),
+                                      keptUntil: keptUntil(made))
+            guard visible(record) else { continue }
+            records.append(record)
             if records.count == limit { break }
         }
         guard let oldest = records.last?.createdAt else { return records }
