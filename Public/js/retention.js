@@ -170,7 +170,10 @@ export function createRetentionView(context) {
       replace(defaultNote, bi('비워 두면 기본값', 'Empty means the default'), ': ',
         h('strong', null, defaultDays === null ? '—' : `${defaultDays}일 days`),
         defaultHours === null ? null : [', ', bi('보관 저장소로 이동', 'moved to the archive after'), ' ', h('strong', null, `${defaultHours} h`)],
-        ' · ', bi('카메라별 설정이 있으면 그것이 우선합니다', 'a camera\'s own setting wins over its purpose'));
+        ' · ', bi('카메라별 설정이 있으면 그것이 우선합니다', 'a camera\'s own setting wins over its purpose'),
+        Number.isFinite(settings?.exportKeepDays) ? [' · ', h('span', { id: 'retention-export-days' },
+          bi('증거 내보내기 보관', 'evidence exports kept'), ' ', h('strong', null, `${settings.exportKeepDays}일 days`),
+          ' ', bi('(법적 보존 중에는 더 길게)', '(longer under a legal hold)'))] : null);
       const codes = [...new Set([...purposes.list.map((purpose) => purpose.code), ...Object.keys(days)])];
       replace(retentionBody, codes.map((code) => {
         const input = h('input', {

@@ -77,6 +77,8 @@ struct StorageTierBrowserTests {
                     #expect(try await browser.execute("return document.getElementById('storage-archive-state')?.dataset.state ?? ''") == "ok")
                     #expect(try await browser.execute("return document.getElementById('archive-after-crimePrevention') !== null") == .bool(true),
                             "the move age per purpose beside the days to keep")
+                    let exportDays = try await browser.execute("return document.getElementById('retention-export-days')?.textContent ?? ''").string ?? ""
+                    #expect(exportDays.contains("evidence exports kept") && exportDays.contains("30"), "how long exports are kept: \(exportDays)")
                     try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/retention-storage-tiers.png"))
 
                     // The maintenance team has a Storage view of its own (and no retention view).

@@ -67,7 +67,7 @@ struct RetentionController: RouteCollection {
         let configuration = req.cityWatch.configuration
         return RetentionDTO(defaultDays: configuration.defaultRetentionDays, purposes: days,
                             defaultArchiveAfterHours: configuration.archiveDirectory == nil ? nil : configuration.archiveAfterHours,
-                            archiveAfterHours: hours)
+                            archiveAfterHours: hours, exportKeepDays: configuration.exportKeepDays)
     }
 
     func setRetention(req: Request) async throws -> RetentionDTO {

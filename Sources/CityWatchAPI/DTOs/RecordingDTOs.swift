@@ -128,7 +128,7 @@ struct HoldDTO: Content {
 
 /// Retention settings.
 struct RetentionDTO: Content, StrictContent {
-    static let allowedKeys: Set<String> = ["defaultDays", "purposes", "defaultArchiveAfterHours", "archiveAfterHours"]
+    static let allowedKeys: Set<String> = ["defaultDays", "purposes", "defaultArchiveAfterHours", "archiveAfterHours", "exportKeepDays"]
     /// Days when neither camera, purpose nor registry says otherwise (read-only: configuration).
     var defaultDays: Int?
     /// Days per purpose code.
@@ -139,4 +139,6 @@ struct RetentionDTO: Content, StrictContent {
     /// Hours per purpose code after which its footage moves to the archive; on a change, left
     /// out keeps them as they are.
     var archiveAfterHours: [String: Double]?
+    /// Days an evidence export is kept after it was made (read-only: configuration).
+    var exportKeepDays: Int?
 }

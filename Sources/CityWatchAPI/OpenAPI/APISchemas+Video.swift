@@ -43,10 +43,11 @@ extension APISchemas {
             "Retention": object("""
                 Days footage is kept: `defaultDays` from the configuration (read-only), and per purpose code. With an archive \
                 tier, the hours after which footage moves there: `defaultArchiveAfterHours` from the configuration (read-only, \
-                absent without an archive) and per purpose code.
+                absent without an archive) and per purpose code. `exportKeepDays` (read-only, configuration): days an evidence \
+                export is kept after it was made.
                 """, [
                 "defaultDays": optional(integer), "purposes": map(integer),
-                "defaultArchiveAfterHours": optional(number), "archiveAfterHours": optional(map(number)),
+                "defaultArchiveAfterHours": optional(number), "archiveAfterHours": optional(map(number)), "exportKeepDays": optional(integer),
             ]),
             "Storage": object("""
                 This node's storage tiers: each tier's footage (this node's in the hot tier, every node's in the shared \
