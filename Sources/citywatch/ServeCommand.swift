@@ -99,6 +99,11 @@ func runServer(configuration given: Configuration, logger: Logger,
             database: { app.db }, signer: try configuration.signingKey().auditCheckpointSigner,
             interval: .seconds(configuration.auditCheckpointMinutes * 60)))]
         services += try recordingServices(app: app, configuration: configuration, sealer: sealer, logger: logger)
+        if !services.contains(where: { $0.service is RetentionSweeper }) {
+            // No retention sweeper here (nothing recorded): the exports made here still expire.
+            let node: String? = if case .postgres = configuration.database { configuration.nodeName } else { nil }
+            services.append(.init(service: ExportSweeper(database: { app.db }, configuration: configuration, node: node)))
+        }
         // Re-taskings end by themselves; the first sweep at start ends those due while the server was down.
         services.append(.init(service: RetaskingSweeper(service: {
             RetaskingService(database: app.db, settingsChanged: { await app.analytics?.reloadSettings() })

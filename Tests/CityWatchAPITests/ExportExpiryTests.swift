@@ -126,4 +126,25 @@ struct ExportExpiryTests {
             #expect(try await download(made[1].id, as: admin).status == .gone)
         }
     }
+
+    /// A node that records nothing runs no retention sweeper; the exports made there expire all the same.
+    @Test func aNodeThatRecordsNothingStillExpiresItsExports() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let camera = try #require(try await app.makeCameras(1).first)
+            let start = Date().addingTimeInterval(-600)
+            _ = try await app.recordSixSeconds(camera: camera, start: start)
+            let service = EvidenceService(database: app.db, configuration: app.cityWatch.configuration)
+            let (manifest, folder) = try await service.export(cameraIDs: [camera], from: start.addingTimeInterval(1), to: start.addingTimeInterval(5),
+                                                              reason: "민원 2026-92", actor: "operator")
+            func sweep(after seconds: Double) async throws -> EvidenceService.ExportSweep {
+                try await ExportSweeper(database: { app.db }, configuration: app.cityWatch.configuration, node: "node-api",
+                                        clock: { Date().addingTimeInterval(seconds) }).sweep()
+            }
+            #expect(try await sweep(after: 86_400).expired.isEmpty)
+            #expect(try await sweep(after: 31 * 86_400).expired == [manifest.exportId])
+            #expect(!FileManager.default.fileExists(atPath: folder))
+            let line = try #require(try await AuditLog(database: app.db).list(.init(action: "video.export.expire")).first)
+            #expect(line.target == manifest.exportId.uuidString && line.details.contains("node-api"), "\(line.details)")
+        }
+    }
 }

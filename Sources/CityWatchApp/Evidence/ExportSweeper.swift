@@ -1,0 +1,52 @@
+import CityWatchMedia
+import CityWatchStore
+import FluentKit
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Expires the evidence exports of a node that records nothing (`CITYWATCH_RECORDING=false`,
+/// an API node of a cluster, or one without ffmpeg). Elsewhere the ``RetentionSweeper`` does
+/// this with its footage; such a node runs no retention sweeper, yet makes exports and keeps
+/// copies of other nodes' ones, which must not outlive their days either.
+public final class ExportSweeper: Service, Sendable {
+    let database: @Sendable () -> any Database
+    let configuration: Configuration
+    /// This node's name in a cluster, for the audit lines (nil on a single node).
+    let node: String?
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    public init(database: @escaping @Sendable () -> any Database, configuration: Configuration, node: String? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "citywatch.retention")) {
+        self.database = database
+        self.configuration = configuration
+        self.node = node
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let swept = try await self.sweep()
+                    if !swept.expired.isEmpty {
+                        self.logger.notice("retention deleted evidence exports", metadata: ["exports": .stringConvertible(swept.expired.count)])
+                    }
+                } catch {
+                    self.logger.error("export sweep failed", metadata: ["error": .string("\(error)")])
+                }
+                try? await Task.sleep(for: .seconds(self.configuration.retentionSweepMinutes * 60))
+            }
+        }
+    }
+
+    /// Runs one sweep now.
+    public func sweep() async throws -> EvidenceService.ExportSweep {
+        let db = database()
+        let holds = try await RecordingRepository(database: db).activeHolds()
+            .map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
+        return try await EvidenceService(database: db, configuration: configuration, clock: clock).expireExports(holds: holds, node: node)
+    }
+}
