@@ -32,6 +32,10 @@ struct ExportShutdownTests {
             app.http.server.configuration.hostname = "127.0.0.1"
             app.http.server.configuration.port = 0
             app.http.server.configuration.shutdownTimeout = .seconds(1)
+            // Made now, before the service runs: the server is made on first use, and two first
+            // uses at once (the service starting it, `port(of:)` polling it) would each make one
+            // and drop the other unstopped, which Vapor treats as a fatal error.
+            _ = app.http.server.shared
             let group = ServiceGroup(configuration: .init(services: [.init(service: HTTPServerService(app: app, drainLimit: .seconds(1)))],
                                                           logger: Logger(label: "test")))
             let serving = Task { try await group.run() }
