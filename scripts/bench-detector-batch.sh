@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds and runs scripts/bench/detector-batch.cpp: the detector's cost per image when looks of
-# several cameras share one network run (batches of 1, 2, 4), on 1 and 2 threads.
+# several cameras share one network run (batches of 1, 2, 4), on 1 and 2 threads; and the cost
+# of the input shapes a 4:3 and a 16:9 region are looked at with, against the square.
 # Usage: scripts/bench-detector-batch.sh [MODEL.onnx] [RUNS]
 set -eu
 cd "$(dirname "$0")/.."

@@ -1,13 +1,20 @@
 // YOLOX-nano person and vehicle detection on OpenCV DNN, behind the C API in
 // include/CCityWatchDetector.h.
 //
-// Budget: one 416×416 inference (~50 ms on one core); everything around it (padding, blob,
-// decoding 3549 anchors, NMS) stays well under 2 ms and reuses the detector's buffers, so a
-// steady stream of same-sized frames allocates nothing but what OpenCV allocates inside.
+// Budget: one inference of at most 416×416 (~50–140 ms on one core, by machine); everything
+// around it (padding, blob, decoding at most 3549 anchors, NMS) stays well under 2 ms and reuses
+// the detector's buffers, so a steady stream of same-sized frames allocates nothing but what
+// OpenCV allocates inside.
+//
+// The network's input takes the region's shape: its longer side is scaled to 416 (as a square
+// letterbox would), its shorter side to the next multiple of 32 above the same scale, so a 4:3
+// frame is looked at as 416×320 and a 16:9 one as 416×256 instead of 416×416 with a grey band.
+// The network costs what its input's area does, and the band found nothing. YOLOX is fully
+// convolutional; only the anchor grid, decoded here, follows the input's shape.
 //
 // Only OpenCV core and dnn are used (Debian's libopencv-dnn-dev pulls in no imgproc headers):
-// the letterbox is a border added with cv::copyMakeBorder to make the region square, and
-// blobFromImage does the resize to 416×416 and the RGB→BGR swap in one pass.
+// the region is padded on the right and bottom with cv::copyMakeBorder to the input's shape,
+// and blobFromImage does the resize and the RGB→BGR swap in one pass.
 
 #include "CCityWatchDetector.h"
 
@@ -30,11 +37,13 @@ std::string reasonOf(const cv::Exception &error) {
 }
 
 constexpr int kInputSize = CW_DETECTOR_INPUT_SIZE;
+/// Every side of the input is a multiple of the coarsest stride.
+constexpr int kInputStep = CW_DETECTOR_INPUT_STEP;
 constexpr int kStrides[] = {8, 16, 32};
 /// x, y, w, h, objectness, then 80 COCO class probabilities.
 constexpr int kValuesPerAnchor = 85;
 constexpr int kClassCount = 80;
-/// 52² + 26² + 13² grid cells for a 416 input.
+/// 52² + 26² + 13² grid cells for a 416×416 input, the most any region gives.
 constexpr int kAnchorCount = 3549;
 /// YOLOX was trained with gray 114 padding.
 constexpr double kPadValue = 114;
@@ -67,9 +76,9 @@ struct cw_detector {
     cv::dnn::Net net;
     /// A gray region expanded to three equal channels.
     cv::Mat color;
-    /// The region padded on the right or bottom to a square.
-    cv::Mat square;
-    /// The 1×3×416×416 float input.
+    /// The region padded on the right or bottom to the input's shape.
+    cv::Mat padded;
+    /// The 1×3×H×W float input.
     cv::Mat blob;
     /// Candidates above the score threshold, boxes in (class-shifted) input pixels.
     std::vector<cv::Rect2d> boxes;
@@ -77,6 +86,17 @@ struct cw_detector {
     std::vector<int> classes;
     std::vector<int> kept;
 };
+
+extern "C" void cw_detector_input_size(int32_t width, int32_t height, int32_t *input_width, int32_t *input_height) {
+    const double side = std::max(1, std::max(width, height));
+    auto fitted = [&](int32_t length) {
+        const double scaled = std::max(1, length) * kInputSize / side;
+        const int steps = int(std::ceil(scaled / kInputStep - 1e-9));
+        return int32_t(std::min(kInputSize, std::max(1, steps) * kInputStep));
+    };
+    if (input_width != nullptr) *input_width = fitted(width);
+    if (input_height != nullptr) *input_height = fitted(height);
+}
 
 extern "C" cw_detector *cw_detector_create(const char *model_path, cw_status *status,
                                            char *error_message, size_t error_capacity) {
@@ -165,18 +185,27 @@ extern "C" cw_status cw_detector_detect(cw_detector *detector, const uint8_t *pi
             cv::merge(planes, 3, detector->color);
             view = detector->color;
         }
-        const int side = std::max(roi.width, roi.height);
-        cv::copyMakeBorder(view, detector->square, 0, side - roi.height, 0, side - roi.width,
+        int32_t inputWidth = 0, inputHeight = 0;
+        cw_detector_input_size(roi.width, roi.height, &inputWidth, &inputHeight);
+        // The region padded to the input's shape at the region's own scale (the longer side
+        // fills the input exactly; the shorter gains at most 31 input pixels of grey).
+        const double side = std::max(roi.width, roi.height);
+        const int paddedWidth = std::max(roi.width, int(std::lround(inputWidth * side / kInputSize)));
+        const int paddedHeight = std::max(roi.height, int(std::lround(inputHeight * side / kInputSize)));
+        cv::copyMakeBorder(view, detector->padded, 0, paddedHeight - roi.height, 0, paddedWidth - roi.width,
                            cv::BORDER_CONSTANT, cv::Scalar::all(kPadValue));
         // Pixel values stay 0–255; swapRB turns RGB into the BGR the model was trained on.
-        cv::dnn::blobFromImage(detector->square, detector->blob, 1.0, cv::Size(kInputSize, kInputSize),
+        cv::dnn::blobFromImage(detector->padded, detector->blob, 1.0, cv::Size(inputWidth, inputHeight),
                                cv::Scalar(), /* swapRB */ true, /* crop */ false, CV_32F);
         detector->net.setInput(detector->blob);
         const cv::Mat output = detector->net.forward();
-        if (output.type() != CV_32F || output.total() != size_t(kAnchorCount) * kValuesPerAnchor ||
-            !output.isContinuous()) {
+        size_t anchors = 0;
+        for (const int stride : kStrides) anchors += size_t(inputWidth / stride) * size_t(inputHeight / stride);
+        if (output.type() != CV_32F || output.total() != anchors * kValuesPerAnchor || !output.isContinuous()) {
             writeMessage(error_message, error_capacity,
-                         "unexpected network output (want 1×3549×85 float): is this a YOLOX 416 model?");
+                         "unexpected network output (want 1×" + std::to_string(anchors) + "×85 float for a " +
+                             std::to_string(inputWidth) + "×" + std::to_string(inputHeight) +
+                             " input): is this a YOLOX model?");
             return CW_STATUS_INFERENCE_FAILED;
         }
 
@@ -185,9 +214,9 @@ extern "C" cw_status cw_detector_detect(cw_detector *detector, const uint8_t *pi
         detector->classes.clear();
         const float *values = output.ptr<float>();
         for (const int stride : kStrides) {
-            const int cells = kInputSize / stride;
-            for (int gridY = 0; gridY < cells; ++gridY) {
-                for (int gridX = 0; gridX < cells; ++gridX, values += kValuesPerAnchor) {
+            const int columns = inputWidth / stride, rows = inputHeight / stride;
+            for (int gridY = 0; gridY < rows; ++gridY) {
+                for (int gridX = 0; gridX < columns; ++gridX, values += kValuesPerAnchor) {
                     const float objectness = values[4];
                     // A class probability is at most 1, so a weak objectness can never pass.
                     if (objectness < score_threshold) continue;
@@ -213,18 +242,19 @@ extern "C" cw_status cw_detector_detect(cw_detector *detector, const uint8_t *pi
         }
 
         // Back from input pixels to frame pixels, clipped to the region the network saw.
-        const double toFrame = double(side) / kInputSize;
+        const double toFrameX = double(paddedWidth) / inputWidth;
+        const double toFrameY = double(paddedHeight) / inputHeight;
         int32_t written = 0;
         for (const int index : detector->kept) {
             if (written >= capacity) break;
             const cv::Rect2d &box = detector->boxes[size_t(index)];
             const int classId = detector->classes[size_t(index)];
-            const double left = (box.x - classId * kClassOffset) * toFrame + roi.x;
-            const double top = box.y * toFrame + roi.y;
+            const double left = (box.x - classId * kClassOffset) * toFrameX + roi.x;
+            const double top = box.y * toFrameY + roi.y;
             const long x0 = std::max(long(roi.x), std::lround(left));
             const long y0 = std::max(long(roi.y), std::lround(top));
-            const long x1 = std::min(long(roi.x) + roi.width, std::lround(left + box.width * toFrame));
-            const long y1 = std::min(long(roi.y) + roi.height, std::lround(top + box.height * toFrame));
+            const long x1 = std::min(long(roi.x) + roi.width, std::lround(left + box.width * toFrameX));
+            const long y1 = std::min(long(roi.y) + roi.height, std::lround(top + box.height * toFrameY));
             if (x1 <= x0 || y1 <= y0) continue;
             detections[written++] = cw_detection{
                 classId, detector->scores[size_t(index)],

@@ -14,8 +14,18 @@ import Synchronization
 /// (the one `@unchecked` claim sits on the engine inside it, with its reason). For parallel
 /// detection create one detector per worker.
 public final class ObjectDetector: Sendable {
-    /// Side of the square network input: every frame or region is letterboxed to this.
+    /// The network input's longer side: a frame's or region's longer side is scaled to this.
     public static let inputSize = Int(CW_DETECTOR_INPUT_SIZE)
+
+    /// The network input a region of `width` × `height` pixels is looked at with: its longer
+    /// side ``inputSize``, its shorter side at the same scale rounded up to a multiple of 32
+    /// (320×240 → 416×320, 320×180 → 416×256). A look costs what this input's area does, so a
+    /// wide camera's look costs less than a square one's.
+    public static func inputSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        var inputWidth: Int32 = 0, inputHeight: Int32 = 0
+        cw_detector_input_size(Int32(clamping: width), Int32(clamping: height), &inputWidth, &inputHeight)
+        return (Int(inputWidth), Int(inputHeight))
+    }
 
     private let engine: Mutex<DetectorEngine>
 
@@ -39,7 +49,8 @@ public final class ObjectDetector: Sendable {
     ///   - rowStride: bytes from one row to the next; nil means tightly packed
     ///     (`width * channels`).
     ///   - region: the part of the frame to look at, or nil for all of it. It is scaled up or
-    ///     down to fill the network's input, so a small region finds small, distant people the
+    ///     down to fill the network's input (``inputSize(width:height:)``), so a small region
+    ///     finds small, distant people the
     ///     whole frame would miss. It is clipped to the frame; boxes are in full-frame pixels
     ///     and lie inside the region.
     ///   - minimumScore: detections scoring below this are dropped.

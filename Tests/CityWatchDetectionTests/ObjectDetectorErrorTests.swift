@@ -3,9 +3,22 @@ import CityWatchDomain
 import Foundation
 import Testing
 
-/// What the detector says when its model or its input is wrong, and what it finds in nothing.
+/// What the detector says when its model or its input is wrong, what it finds in nothing, and
+/// the shape of the network input a region is given.
 @Suite("ObjectDetector errors and empty input")
 struct ObjectDetectorErrorTests {
+    /// The network's input keeps the region's shape: the longer side 416, the shorter one at
+    /// the same scale rounded up to a multiple of 32, never more than 416 nor less than 32.
+    @Test(arguments: [
+        (320, 240, 416, 320), (768, 576, 416, 320), (320, 180, 416, 256), (1920, 1080, 416, 256),
+        (160, 160, 416, 416), (100, 300, 160, 416), (240, 320, 320, 416), (1000, 10, 416, 32), (1, 1, 416, 416),
+        (0, 0, 416, 416),
+    ])
+    func inputSizeKeepsTheRegionsShape(width: Int, height: Int, inputWidth: Int, inputHeight: Int) {
+        let input = ObjectDetector.inputSize(width: width, height: height)
+        #expect(input == (inputWidth, inputHeight), "\(width)×\(height) gave \(input)")
+    }
+
     @Test func missingModelPathThrowsModelMissingNamingThePath() {
         let path = "/nonexistent/citywatch/\(UUID().uuidString)/yolox_nano.onnx"
         #expect(throws: DetectorError.modelMissing(path: path)) {

@@ -89,6 +89,18 @@ struct ObjectDetectorTests {
         #expect(persons(found).allSatisfy { around.intersection($0.box) == $0.box })
     }
 
+    @Test func aWideBandAcrossTheWalkersFindsEachOfThemInsideIt() throws {
+        // 768×200: the network sees it as 416×128 (no grey band below it), at the whole
+        // frame's scale.
+        let band = PixelBox(x: 0, y: 140, width: width, height: 200)
+        #expect(ObjectDetector.inputSize(width: band.width, height: band.height) == (416, 128))
+        let found = try detector().detect(pixels: firstFrame(), width: width, height: height, channels: 3, region: band)
+        for walker in Self.walkers {
+            #expect(isFound(walker, among: found), "no person box at \(walker) in \(band); found \(persons(found).map(\.box))")
+        }
+        #expect(found.allSatisfy { band.intersection($0.box) == $0.box }, "a box leaves \(band): \(found)")
+    }
+
     @Test func paddedRowsGiveTheSameDetectionsAsPackedRows() throws {
         let frame = try firstFrame()
         let rowBytes = width * 3, stride = rowBytes + 32

@@ -25,7 +25,9 @@ struct RealSetTests {
     /// the same day: line crossing 0.952, fall 0.600, loitering 0.273, crowding 0.605; loitering
     /// 0.500 on 2026-12-06 with boxes compared at the labelled moment.)
     static let f1Floors: [String: Double] = [
-        "lineCrossing": 0.90, // measured 0.967 (vtest walkway both ways, car-detection mid-line)
+        // measured 0.967 (vtest walkway both ways, car-detection mid-line); 0.949 since the
+        // detector's input keeps the region's shape (2026-12-07: one crossing, within the noise)
+        "lineCrossing": 0.90,
         "fall": 0.85,         // measured 0.909 (GMDCSA24, 6 falls, 3 activities of daily living): 5 found, none false, 1 missed
         "crowding": 0.45,     // measured 0.524 (vtest, 15 crowds of 3 in two walkway zones, time only)
         // Measured 0.511 (vtest, 20 stays of 5 s in two walkway zones, with boxes; 12 found, 15

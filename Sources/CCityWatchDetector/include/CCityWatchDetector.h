@@ -52,8 +52,18 @@ typedef struct cw_detection {
     cw_box box;
 } cw_detection;
 
-/** Side of the square network input, in pixels. */
+/** The network input's longer side, in pixels: a region's longer side is scaled to this. */
 #define CW_DETECTOR_INPUT_SIZE 416
+/** Both sides of the network input are multiples of this (YOLOX's coarsest stride). */
+#define CW_DETECTOR_INPUT_STEP 32
+
+/**
+ * The network input a region of `width` × `height` pixels is looked at with: its longer side
+ * becomes CW_DETECTOR_INPUT_SIZE, its shorter side the same scale rounded up to a multiple of
+ * CW_DETECTOR_INPUT_STEP (a 320×240 frame: 416×320; 320×180: 416×256; a square: 416×416).
+ * The network's cost follows the input's area.
+ */
+void cw_detector_input_size(int32_t width, int32_t height, int32_t *input_width, int32_t *input_height);
 
 /**
  * Loads a YOLOX ONNX model from `model_path`.
@@ -75,8 +85,9 @@ void cw_detector_set_threads(int32_t threads);
  *
  * `pixels` holds `height` rows of `width` pixels, `channels` bytes each (1 = gray, 3 = RGB),
  * rows starting `row_stride` bytes apart. When `region` is not NULL only that part of the frame
- * (which must lie inside it) is letterboxed into the network's input, so small objects in a
- * large frame are seen at a larger scale; boxes are still given in full-frame pixels.
+ * (which must lie inside it) is scaled into the network's input (see cw_detector_input_size),
+ * so small objects in a large frame are seen at a larger scale; boxes are still given in
+ * full-frame pixels.
  * Candidates scoring below `score_threshold` are dropped; overlapping boxes of the same class
  * whose IoU exceeds `nms_threshold` are suppressed. Writes at most `capacity` detections, best
  * first, and their number to `*count`.
