@@ -34,6 +34,54 @@ struct ExportController: RouteCollection {
         exports.endpoint(.POST, access: Self.exporters, use: create)
         exports.endpoint(.GET, access: Self.exporters, use: list)
         exports.endpoint(.GET, ":id", "download", access: Self.exporters, use: download)
+        exports.endpoint(.DELETE, ":id", access: Self.destroyers, use: destroy)
+    }
+
+    /// Who may destroy an export before its days are over: whoever answers for the privacy law.
+    static let destroyers = Access.only(.administrator, .privacyOfficer)
+
+    struct DestroyExportRequest: Content, StrictContent {
+        static let allowedKeys: Set<String> = ["reason"]
+        var reason: String
+    }
+
+    struct DestroyedExportDTO: Content {
+        var id: UUID
+        var deletedAt: Date
+        var destroyedBy: String
+        var reason: String
+        var cameraIds: [UUID]
+    }
+
+    /// Destroys an export now (the police have their copy, the case is closed), on every node
+    /// of the cluster; refused while a legal hold covers its footage.
+    func destroy(req: Request) async throws -> DestroyedExportDTO {
+        let user = try req.requireUser()
+        let id = try req.uuidParameter("id")
+        let body = try req.decodeStrict(DestroyExportRequest.self)
+        let (_, scope) = try await req.cameraView()
+        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
+                                      peers: req.application.clusterPeers)
+        let holds = try await RecordingRepository(database: req.db).activeHolds()
+            .map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
+        do {
+            // As the list shows them: exports of cameras in the user's scope, and provided footage.
+            let deletion = try await service.destroyExport(id, reason: body.reason, actor: user.username, holds: holds,
+                                                           node: req.application.clusterPeers?.node) { manifest in
+                manifest.provisionRequestId != nil || manifest.cameras.allSatisfy { scope.contains($0.cameraId) }
+            }
+            return DestroyedExportDTO(id: id, deletedAt: deletion.deletedAt, destroyedBy: user.username, reason: deletion.reason ?? "",
+                                      cameraIds: deletion.cameras)
+        } catch let problem as EvidenceService.DestructionProblem {
+            switch problem {
+            case .reasonRequired: throw Abort(.badRequest, reason: problem.description)
+            case .noExport: throw Abort(.notFound, reason: problem.description)
+            case .deleted: throw Abort(.gone, reason: problem.description)
+            case .held: throw Abort(.conflict, reason: problem.description)
+            }
+        } catch let problem as EvidenceService.Problem {
+            throw Abort(.serviceUnavailable, reason: problem.description)
+        }
     }
 
     func create(req: Request) async throws -> Response {
@@ -137,20 +185,19 @@ struct ExportController: RouteCollection {
 
 extension ExportController {
     /// Export `id`'s folder on this node (fetched from the node that made it), nil when no node
-    /// has it; 503 when a node that may hold it is down, 410 when it was deleted because its
-    /// days were over and `mayKnow` lets the user learn so of the cameras it held (else nil).
+    /// has it; 503 when a node that may hold it is down. Once it is deleted (its days over, or
+    /// destroyed early: a copy another node has not yet removed is not given out), 410 when
+    /// `mayKnow` lets the user learn so of the cameras it held, else nil.
     static func localExport(_ id: UUID, _ service: EvidenceService, mayKnow: ([UUID]) -> Bool = { _ in true }) async throws -> String? {
-        let folder: String?
+        if let deletion = try await service.deletion(of: id) {
+            guard mayKnow(deletion.cameras) else { return nil }
+            throw Abort(.gone, reason: deletion.explanation(id))
+        }
         do {
-            folder = try await service.localExport(id)
+            return try await service.localExport(id)
         } catch let problem as EvidenceService.Problem {
             throw Abort(.serviceUnavailable, reason: problem.description)
         }
-        if folder == nil, let expired = try await service.expiry(of: id), mayKnow(expired.cameras) {
-            throw Abort(.gone, reason: "export \(id) was deleted on \(ISO8601DateFormatter().string(from: expired.deletedAt)), when the days exports are kept "
-                + "(CITYWATCH_EXPORT_KEEP_DAYS) were over; export the footage again if it is still recorded")
-        }
-        return folder
     }
 }
 

@@ -68,10 +68,15 @@ extension APISchemas {
                 "archiveAfterHours": number, "hotMoveBelowFreePercent": number, "refuseBelowFreePercent": number,
             ]),
             "Export": object(nil, ["id": uuid, "manifest": ref("EvidenceManifest"), "download": text, "signingKeyFingerprint": text, "keptUntil": time]),
-            "ExportRecord": object("An export made, from its audit line; `download` while it is kept, `deletedAt` once it was deleted.", [
+            "ExportRecord": object("""
+                An export made, from its audit line; `download` while it is kept, `deletedAt` once it was deleted, and                 `destroyedBy` and `destroyReason` when it was destroyed before its days were over.
+                """, [
                 "id": uuid, "createdAt": time, "requestedBy": text, "reason": text, "cameraIds": list(uuid), "from": time, "to": time,
                 "files": integer, "maskedCameraIds": list(uuid), "provisionRequestId": optional(uuid), "keptUntil": time,
-                "deletedAt": optional(time), "download": optional(text),
+                "deletedAt": optional(time), "download": optional(text), "destroyedBy": optional(text), "destroyReason": optional(text),
+            ]),
+            "DestroyedExport": object("An export destroyed before its days were over.", [
+                "id": uuid, "deletedAt": time, "destroyedBy": text, "reason": text, "cameraIds": list(uuid),
             ]),
             "EvidenceManifest": object("""
                 What an export holds, signed (`manifest.json.sig`). A camera with privacy masks carries `masked: true` when its \

@@ -21,6 +21,9 @@ extension EvidenceService {
         public var keptUntil: Date
         /// When it was deleted, once it was.
         public var deletedAt: Date?
+        /// Who destroyed it before its days were over, and why (nil when its days ran out).
+        public var destroyedBy: String?
+        public var destroyReason: String?
     }
 
     /// The latest exports (newest first, at most `limit`) that `visible` lets the user see.
@@ -57,10 +60,24 @@ extension EvidenceService {
             if records.count == limit { break }
         }
         guard let oldest = records.last?.createdAt else { return records }
-        let deleted = try await log.list(.init(since: oldest, action: Self.expiredAction, exactAction: true, limit: 10_000))
-        var deletedAt: [String: Date] = [:]
-        for line in deleted where deletedAt[line.target] == nil { deletedAt[line.target] = line.time }
-        for index in records.indices { records[index].deletedAt = deletedAt[records[index].id.uuidString] }
+        let targets = records.map(\.id.uuidString)
+        var deleted: [String: AuditEntry] = [:]
+        for action in [Self.expiredAction, Self.destroyedAction] {
+            // Newest first, so the oldest line of each export (its first deletion) is kept.
+            for line in try await log.list(.init(since: oldest, action: action, exactAction: true, targets: targets, limit: 10_000)) {
+                if let known = deleted[line.target], known.time < line.time { continue }
+                deleted[line.target] = line
+            }
+        }
+        for index in records.indices {
+            guard let line = deleted[records[index].id.uuidString] else { continue }
+            records[index].deletedAt = line.time
+            guard line.action == Self.destroyedAction else { continue }
+            records[index].destroyedBy = line.actor
+            if case .string(let reason)? = (try? JSONDecoder().decode([String: AuditValue].self, from: Data(line.details.utf8)))?["reason"] {
+                records[index].destroyReason = reason
+            }
+        }
         return records
     }
 }

@@ -30,10 +30,7 @@ public final class ExportSweeper: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let swept = try await self.sweep()
-                    if !swept.expired.isEmpty {
-                        self.logger.notice("retention deleted evidence exports", metadata: ["exports": .stringConvertible(swept.expired.count)])
-                    }
+                    _ = try await self.sweep()
                 } catch {
                     self.logger.error("export sweep failed", metadata: ["error": .string("\(error)")])
                 }
@@ -47,6 +44,18 @@ public final class ExportSweeper: Service, Sendable {
         let db = database()
         let holds = try await RecordingRepository(database: db).activeHolds()
             .map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
-        return try await EvidenceService(database: db, configuration: configuration, clock: clock).expireExports(holds: holds, node: node)
+        return try await Self.expire(database: db, configuration: configuration, clock: clock, node: node, holds: holds, logger: logger)
+    }
+
+    /// One sweep of this node's exports against the active legal `holds`, with a log line when
+    /// it deleted any: the sweep both this service and the ``RetentionSweeper`` (which has read
+    /// the holds already for the footage) run.
+    static func expire(database db: any Database, configuration: Configuration, clock: @escaping @Sendable () -> Date,
+                       node: String?, holds: [RetentionPlanner.Hold], logger: Logger) async throws -> EvidenceService.ExportSweep {
+        let swept = try await EvidenceService(database: db, configuration: configuration, clock: clock).expireExports(holds: holds, node: node)
+        if !swept.expired.isEmpty {
+            logger.notice("retention deleted evidence exports", metadata: ["exports": .stringConvertible(swept.expired.count)])
+        }
+        return swept
     }
 }

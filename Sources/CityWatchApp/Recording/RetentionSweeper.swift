@@ -109,11 +109,8 @@ public final class RetentionSweeper: Service, Sendable {
         let holds = try await repository.activeHolds().map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
         var report = Report()
         report.analytics = try await expireAnalytics(days: days, holds: holds, now: now)
-        report.exports = try await EvidenceService(database: db, configuration: configuration, clock: clock)
-            .expireExports(holds: holds, node: node)
-        if !report.exports.expired.isEmpty {
-            logger.notice("retention deleted evidence exports", metadata: ["exports": .stringConvertible(report.exports.expired.count)])
-        }
+        report.exports = try await ExportSweeper.expire(database: db, configuration: configuration, clock: clock, node: node,
+                                                        holds: holds, logger: logger)
 
         // The archive first: what it frees is room the hot tier's oldest footage can move to.
         var archiveTakesFootage = false

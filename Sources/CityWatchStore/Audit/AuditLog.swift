@@ -71,18 +71,21 @@ public struct AuditLog: Sendable {
         public var exactAction = false
         /// Only entries about exactly this target (an export's id, a username…).
         public var target: String?
+        /// Only entries about one of these targets (an empty list finds nothing).
+        public var targets: [String]?
         /// Only entries with a lower sequence number (paging backwards).
         public var beforeSeq: Int64?
         public var limit: Int
 
         public init(since: Date? = nil, until: Date? = nil, actor: String? = nil, action: String? = nil, exactAction: Bool = false,
-                    target: String? = nil, beforeSeq: Int64? = nil, limit: Int = 100) {
+                    target: String? = nil, targets: [String]? = nil, beforeSeq: Int64? = nil, limit: Int = 100) {
             self.since = since
             self.until = until
             self.actor = actor
             self.action = action
             self.exactAction = exactAction
             self.target = target
+            self.targets = targets
             self.beforeSeq = beforeSeq
             self.limit = limit
         }
@@ -103,6 +106,10 @@ public struct AuditLog: Sendable {
             }
         }
         if let target = filter.target { query.where("target", .equal, target) }
+        if let targets = filter.targets {
+            guard !targets.isEmpty else { return [] }
+            query.where(SQLColumn("target"), .in, SQLBind.group(targets))
+        }
         if let before = filter.beforeSeq { query.where("seq", .lessThan, before) }
         return try await query.orderBy("seq", .descending).limit(max(1, min(filter.limit, 10_000)))
             .all(decoding: AuditRow.self).map(\.entry)
