@@ -6,7 +6,8 @@
 //
 // Test hooks: #export-from, #export-to, #export-reason, #export-mark-start, #export-mark-end,
 // #export-submit, #export-result (a[id=export-download] and #export-kept-until once made),
-// #export-recent (a table #export-recent-table, a row tr[data-export=ID] per export of the camera).
+// #export-recent (a table #export-recent-table, a row tr[data-export=ID] per export of the camera;
+// one destroyed early says who destroyed it and why: the retention view destroys exports).
 
 import { errorText } from './api.js';
 import { bi, formatTime, h, isoFrom, localInputValue, message, replace } from './dom.js';
@@ -72,7 +73,9 @@ export function createEvidenceExport(context, { playedTime }) {
           h('td', null, item.reason),
           h('td', null, item.download
             ? [`${minute(item.keptUntil)} · `, h('a', { href: item.download, download: '' }, bi('내려받기', 'Download'))]
-            : [bi('삭제됨', 'deleted'), ` ${minute(item.deletedAt)}`]))))));
+            : item.destroyedBy
+              ? [bi('파기됨', 'destroyed'), ` ${minute(item.deletedAt)} · ${item.destroyedBy}: ${item.destroyReason || ''}`]
+              : [bi('삭제됨', 'deleted'), ` ${minute(item.deletedAt)}`]))))));
     } catch (error) {
       replace(recent, h('p', { class: 'error' }, errorText(error)));
     }

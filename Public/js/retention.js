@@ -2,11 +2,13 @@
 // storage.js), active holds from GET /api/holds with release (DELETE /api/holds/:id), a form to
 // add one (POST /api/holds), and days to keep footage per purpose (GET/PUT /api/retention; an
 // empty field means the default), with, when there is an archive, the hours after which each
-// purpose's footage moves there.
+// purpose's footage moves there; and the evidence exports, with early destruction (see
+// retentionexports.js).
 
 import { ApiError, errorText } from './api.js';
 import { bi, confirmButton, formatTime, h, isoFrom, message, replace, text } from './dom.js';
 import { cameraDetail, cameraLabel, createCameraPicker } from './camerapicker.js';
+import { createExportsPanel } from './retentionexports.js';
 import { createStoragePanel } from './storage.js';
 
 export function createRetentionView(context) {
@@ -44,6 +46,7 @@ export function createRetentionView(context) {
       h('div', { class: 'button-row' }, addHold)));
 
   const storage = createStoragePanel(context);
+  const exportsPanel = createExportsPanel(context, { cameraCell });
 
   // ---- retention ----
   const retentionBody = h('tbody');
@@ -81,7 +84,8 @@ export function createRetentionView(context) {
     h('h3', null, bi('보존 조치 추가', 'Add a hold')),
     holdForm,
     h('h2', null, bi('용도별 보존 기간', 'Retention per purpose')),
-    retentionForm);
+    retentionForm,
+    exportsPanel.el);
 
   let purposes = null;
   let defaultDays = null;
@@ -242,7 +246,8 @@ export function createRetentionView(context) {
     el,
     show() {
       storage.show();
-      loadHolds(); // holds change from other consoles; the rest loads once
+      loadHolds(); // holds and exports change from other consoles; the rest loads once
+      exportsPanel.load();
       if (loaded) return;
       loaded = true;
       loadRetention();

@@ -1,0 +1,93 @@
+import CityWatchAPI
+import CityWatchApp
+import CityWatchDomain
+import CityWatchMedia
+import CityWatchStore
+import CityWatchTestSupport
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+/// A privacy officer destroys an export whose purpose is met from the retention view, in a real
+/// browser: told when the reason is missing or a legal hold keeps it, then seeing it destroyed.
+@Suite(
+    "Export destruction in a browser", .serialized,
+    .enabled(if: WebDriver.isAvailable && MediaFixtures.available, "needs chromium, chromedriver and ffmpeg")
+)
+struct ExportDestructionBrowserTests {
+    let console = ConsoleBrowserTests()
+
+    @Test(.timeLimit(.minutes(3)))
+    func aPrivacyOfficerDestroysAnExportFromTheRetentionView() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let cameras = try await app.makeCameras(2)
+            let start = Date().addingTimeInterval(-600)
+            for camera in cameras { _ = try await app.recordSixSeconds(camera: camera, start: start) }
+            let admin = try await app.signIn(as: .administrator)
+            let group = try await AccessChangeSocketTests.group("school gates", cameras, app: app, admin: admin)
+            let privacy = try await app.signIn(as: .privacyOfficer, groups: [group])
+            let service = EvidenceService(database: app.db, configuration: app.cityWatch.configuration)
+            var made: [(id: UUID, folder: String)] = []
+            for (index, camera) in cameras.enumerated() {
+                let (manifest, folder) = try await service.export(cameraIDs: [camera], from: start.addingTimeInterval(1), to: start.addingTimeInterval(5),
+                                                                  reason: "민원 2026-9\(index)", actor: "operator")
+                made.append((manifest.exportId, folder))
+            }
+            _ = try await RecordingRepository(database: app.db).addHold(camera: cameras[1], from: start, to: start.addingTimeInterval(60),
+                                                                        reason: "수사 협조", by: "privacy", now: Date())
+
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: privacy.username, password: privacy.password)
+                    try await browser.click(browser.findElement("#main-nav a[data-view=retention]"))
+                    try await waitUntil("both exports listed", timeout: .seconds(15)) {
+                        try await browser.execute("return document.querySelectorAll('#exports-table tr[data-export] button[data-destroy]').length") == 2
+                    }
+                    func destroy(_ id: UUID, reason: String) async throws -> String {
+                        try await browser.click(browser.findElement("#exports-table button[data-destroy='\(id.uuidString)']"))
+                        #expect(try await browser.execute("return document.activeElement?.id").string == "export-destroy-reason")
+                        _ = try await browser.execute("document.getElementById('export-destroy-reason').value = arguments[0]; return true",
+                                                      [.string(reason)])
+                        try await browser.click(browser.findElement("#export-destroy-confirm"))
+                        var said = ""
+                        try await waitUntil("an answer", timeout: .seconds(10)) {
+                            said = try await browser.execute("""
+                                const form = document.getElementById('export-destroy-form');
+                                return form.hidden ? 'closed' : document.getElementById('export-destroy-result').textContent
+                                """).string ?? ""
+                            return !said.isEmpty
+                        }
+                        return said
+                    }
+                    // The held one: the officer is told why, and it stays.
+                    let held = try await destroy(made[1].id, reason: "사건 종결 2026-80")
+                    #expect(held.contains("hold"), "\(held)")
+                    #expect(FileManager.default.fileExists(atPath: made[1].folder))
+                    try await browser.click(browser.findElement("#export-destroy-cancel"))
+                    // No reason: named, nothing sent.
+                    let bare = try await destroy(made[0].id, reason: " ")
+                    #expect(bare.contains("Reason"), "\(bare)")
+                    #expect(try await AuditLog(database: app.db).list(.init(action: EvidenceService.destroyedAction, exactAction: true)).isEmpty)
+
+                    _ = try await browser.execute("document.getElementById('export-destroy-reason').value = '경찰 제공 완료, 사건 종결 2026-81'; return true")
+                    try await browser.click(browser.findElement("#export-destroy-confirm"))
+                    let row = "#exports-table tr[data-export='\(made[0].id.uuidString)']"
+                    try await waitUntil("the row to say destroyed", timeout: .seconds(10)) {
+                        let shown = try await browser.execute("return document.querySelector(arguments[0])?.textContent ?? ''", [.string(row)]).string ?? ""
+                        return shown.contains("destroyed") && shown.contains(privacy.username) && shown.contains("사건 종결 2026-81")
+                    }
+                    #expect(try await browser.execute("return document.querySelector(arguments[0] + ' button[data-destroy]') === null",
+                                                      [.string(row)]) == .bool(true))
+                    #expect(!FileManager.default.fileExists(atPath: made[0].folder))
+                    let line = try await AuditLog(database: app.db).list(.init(action: EvidenceService.destroyedAction, exactAction: true))
+                    #expect(line.count == 1 && line.first?.actor == privacy.username && line.first?.target == made[0].id.uuidString)
+                    try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/retention-export-destroyed.png"))
+                    let problems = try await browser.browserLog().filter { $0.level == "SEVERE" && !$0.message.contains("/api/session") }
+                    // The refused DELETE (409) is a failed request in the browser's own log.
+                    #expect(problems.filter { !$0.message.contains("409") }.isEmpty, "browser console errors: \(problems)")
+                }
+            }
+        }
+    }
+}
