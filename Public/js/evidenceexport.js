@@ -1,11 +1,14 @@
 // Evidence export from playback (administrator, operator, privacy officer): the camera being
 // played, a stretch marked at the player's time or typed, and the reason the law asks for →
-// POST /api/exports. The server cuts one clip (re-encoded behind black boxes when the exporter
-// may not see behind the camera's privacy masks, which takes minutes for an hour), signs the
-// manifest and audit-logs it; the answer links the zip (GET /api/exports/:id/download).
+// POST /api/exports?background=true. The server cuts one clip (re-encoded behind black boxes
+// when the exporter may not see behind the camera's privacy masks, which takes minutes for an
+// hour), signs the manifest and audit-logs it; meanwhile the form follows the job
+// (GET /api/exports/jobs/:id, once a second) with a progress bar, and once done links the zip
+// (GET /api/exports/:id/download).
 //
 // Test hooks: #export-from, #export-to, #export-reason, #export-mark-start, #export-mark-end,
-// #export-submit, #export-result (a[id=export-download] and #export-kept-until once made),
+// #export-submit, #export-progress (while it runs), #export-result (a[id=export-download] and
+// #export-kept-until once made),
 // #export-recent (a table #export-recent-table, a row tr[data-export=ID] per export of the camera;
 // one destroyed early says who destroyed it and why: the retention view destroys exports).
 
@@ -131,9 +134,24 @@ export function createEvidenceExport(context, { playedTime }) {
     submit.disabled = true;
     message(result, 'info', bi('내보내는 중… 가려서 다시 인코딩하면 몇 분 걸릴 수 있습니다', 'Exporting… re-encoding behind masks can take minutes'));
     try {
-      const made = await context.api.post('/api/exports', {
+      let job = await context.api.post('/api/exports', {
         cameraIds: [camera.id], from: isoFrom(from), to: isoFrom(to), reason: reason.value.trim(),
-      });
+      }, { query: { background: 'true' } });
+      // Followed until it ends; the bar shows how far the cut has got.
+      const bar = h('progress', { id: 'export-progress', max: '100', value: String(job.percent || 0) });
+      const percent = h('span', null, `${job.percent || 0} %`);
+      message(result, 'info', [bi('내보내는 중', 'Exporting'), ' ', bar, ' ', percent]);
+      while (job.state === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        job = await context.api.get(`/api/exports/jobs/${encodeURIComponent(job.id)}`);
+        bar.value = job.percent || 0;
+        percent.textContent = `${job.percent || 0} %`;
+      }
+      if (job.state !== 'done' || !job.result) {
+        message(result, 'error', [bi('내보내기 실패', 'The export failed'), `: ${job.error || job.state}`]);
+        return;
+      }
+      const made = job.result;
       const clip = made.manifest.cameras[0] || {};
       const missing = Array.isArray(clip.missing) ? clip.missing.length : 0;
       message(result, 'ok', [

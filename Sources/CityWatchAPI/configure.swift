@@ -112,8 +112,8 @@ func routes(_ app: Application) throws {
 }
 
 /// At shutdown, before the database pools close: waits for the store work the server started
-/// and nobody awaits (a registry reload begun in the background for a bell press; provision
-/// exports running in the background, which are stopped first). A query
+/// and nobody awaits (a registry reload begun in the background for a bell press; provision and
+/// evidence exports running in the background, which are stopped first). A query
 /// still running when its pool and thread pool are gone leaves its connection unclosed, which
 /// a debug build stops on ("SQLiteConnection was not closed before deinitializing"). Only the
 /// async shutdown waits: `serve`, `demo`, store commands and the tests all use it.
@@ -121,5 +121,6 @@ struct SettleBackgroundWork: LifecycleHandler {
     func shutdownAsync(_ application: Application) async {
         await application.cityWatch.directory.settle()
         await application.cityWatch.provisionExports.settle()
+        await application.cityWatch.evidenceExports.settle()
     }
 }

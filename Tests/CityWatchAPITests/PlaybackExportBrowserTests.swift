@@ -61,12 +61,26 @@ struct PlaybackExportBrowserTests {
                     #expect(try await AuditLog(database: app.db).list(.init(action: "video.export")).isEmpty)
 
                     try await browser.execute("document.getElementById('export-reason').value = '민원 2026-93 차량 파손'; return true")
+                    // The job the form starts, seen as the console sees it.
+                    try await browser.execute("""
+                        window.__exportJobs = [];
+                        const fetched = window.fetch;
+                        window.fetch = async (...args) => {
+                          const answer = await fetched(...args);
+                          if (String(args[0]).startsWith('/api/exports?background=true')) {
+                            answer.clone().json().then((job) => window.__exportJobs.push(job.id));
+                          }
+                          return answer;
+                        };
+                        return true;
+                        """)
                     try await browser.click(browser.findElement("#export-submit"))
                     try await waitUntil("the download link", timeout: .seconds(60), pollingEvery: .milliseconds(300)) {
                         try await browser.execute("return document.getElementById('export-download') !== null") == true
                     }
                     let shown = try await browser.execute("return document.getElementById('export-result').textContent").string ?? ""
                     #expect(shown.contains("masked"), "an operator's export of a masked camera is masked: \(shown)")
+                    let exportJob = try await browser.execute("return window.__exportJobs[0] ?? ''").string.flatMap(UUID.init(uuidString:))
                     let kept = try await browser.execute("return document.getElementById('export-kept-until')?.textContent ?? ''").string ?? ""
                     #expect(kept.contains("kept until"), "the operator is told when the export goes: \(shown)")
                     // …and finds it again among the camera's exports, with its link.
@@ -75,6 +89,9 @@ struct PlaybackExportBrowserTests {
                     }
                     let exports = try await AuditLog(database: app.db).list(.init(action: "video.export"))
                     #expect(exports.count == 1 && exports.first?.actor == officer.username)
+                    // Made as a background job (followed by the form), not inside the request.
+                    let job = try await EvidenceExportJobs(database: app.db).job(try #require(exportJob))
+                    #expect(job?.state == .done && job?.exportID?.uuidString == exports.first?.target, "\(String(describing: job))")
                     let link = try await browser.execute("return document.getElementById('export-download').getAttribute('href')").string ?? ""
                     #expect(link.lowercased() == "/api/exports/\(exports.first?.target.lowercased() ?? "?")/download", "\(link)")
                     let status = try await browser.execute("return fetch(arguments[0]).then((answer) => answer.status)", [.string(link)])

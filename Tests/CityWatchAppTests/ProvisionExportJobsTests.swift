@@ -122,7 +122,7 @@ struct ProvisionExportJobsTests {
             // Recorded before settle returned, while the store is open: not left to read as interrupted later.
             let ended = try #require(try await jobs.job(request))
             #expect(ended.runID == first.runID && ended.state == .failed && ended.endedAt != nil)
-            #expect(ended.error == ProvisionExportJobs.ServerStopping().description)
+            #expect(ended.error == ExportServerStopping().description)
             let (again, started) = try await jobs.start(request, by: "operator1", work: Self.work(until: AsyncStream { $0.finish() }))
             #expect(started && again.runID != first.runID, "a stopped export may be started again")
             _ = try await jobs.wait(request)
@@ -149,6 +149,6 @@ struct ProvisionExportJobsTests {
         guard stopped.withLock({ $0 }) else { Issue.record("the application shut down with its export still running"); return }
         let outcome = await jobs.localOutcome(request, runID: runID)
         guard case .failure(let error) = outcome else { Issue.record("the export was not stopped: \(String(describing: outcome))"); return }
-        #expect(error is ProvisionExportJobs.ServerStopping, "\(error)")
+        #expect(error is ExportServerStopping, "\(error)")
     }
 }

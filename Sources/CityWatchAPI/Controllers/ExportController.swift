@@ -34,6 +34,7 @@ struct ExportController: RouteCollection {
         exports.endpoint(.POST, access: Self.exporters, use: create)
         exports.endpoint(.GET, access: Self.exporters, use: list)
         exports.endpoint(.GET, ":id", "download", access: Self.exporters, use: download)
+        exports.endpoint(.GET, "jobs", ":id", access: Self.exporters, use: job)
         exports.endpoint(.DELETE, ":id", access: Self.destroyers, use: destroy)
     }
 
@@ -93,6 +94,7 @@ struct ExportController: RouteCollection {
         }
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
                                       peers: req.application.clusterPeers)
+        if (req.query["background"] as String?) == "true" { return try await startJob(body, user: user, req: req) }
         let manifest: EvidenceManifest
         do {
             // Stopped (not waited for) when the server shuts down while it runs.
@@ -108,11 +110,67 @@ struct ExportController: RouteCollection {
             // removed what it wrote.
             throw Abort(.serviceUnavailable, reason: "the server stopped during the export; nothing was exported; export again when it is back")
         }
-        let dto = ExportDTO(id: manifest.exportId, manifest: manifest, download: "/api/exports/\(manifest.exportId.uuidString.lowercased())/download",
-                            signingKeyFingerprint: try service.signingKey().fingerprint, keptUntil: service.keptUntil(manifest.createdAt))
-        let response = try await dto.encodeResponse(for: req)
+        let response = try await Self.made(manifest, service).encodeResponse(for: req)
         response.status = .created
         return response
+    }
+
+    /// What `POST /api/exports` answers for an export made.
+    static func made(_ manifest: EvidenceManifest, _ service: EvidenceService) throws -> ExportDTO {
+        ExportDTO(id: manifest.exportId, manifest: manifest, download: "/api/exports/\(manifest.exportId.uuidString.lowercased())/download",
+                  signingKeyFingerprint: try service.signingKey().fingerprint, keptUntil: service.keptUntil(manifest.createdAt))
+    }
+
+    /// `POST /api/exports?background=true`: checks what can be checked at once (400), then
+    /// answers 202 with the job, which runs on (its state in the shared store: any node's
+    /// `GET /api/exports/jobs/:id` follows it).
+    private func startJob(_ body: CreateExportRequest, user: SignedInUser, req: Request) async throws -> Response {
+        let reason: String
+        do {
+            reason = try EvidenceService.check(cameraIDs: body.cameraIds, from: body.from, to: body.to, reason: body.reason)
+        } catch let problem as EvidenceService.Problem {
+            throw Abort(.badRequest, reason: problem.description)
+        }
+        // The job outlives this request: it works on the application's database, not the request's.
+        let service = EvidenceService(database: req.application.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
+                                      peers: req.application.clusterPeers)
+        let (cameras, from, to, actor, unmasked) = (body.cameraIds, body.from, body.to, user.username, user.role.seesBehindPrivacyMasks)
+        let (job, _) = try await req.cityWatch.evidenceExports.start(UUID(), by: actor, cameraIDs: cameras) { progress in
+            try await service.export(cameraIDs: cameras, from: from, to: to, reason: reason, actor: actor, unmasked: unmasked,
+                                     onProgress: progress).0
+        }
+        let response = try await EvidenceExportJobDTO(job, result: nil).encodeResponse(for: req)
+        response.status = .accepted
+        response.headers.replaceOrAdd(name: .location, value: "/api/exports/jobs/\(job.id.uuidString.lowercased())")
+        return response
+    }
+
+    /// `GET /api/exports/jobs/:id`: how a background export is getting on, on whichever node
+    /// runs it; once done, what `POST /api/exports` answers. 404 for a job of cameras the user
+    /// may not see.
+    func job(req: Request) async throws -> EvidenceExportJobDTO {
+        let id = try req.uuidParameter("id")
+        let (_, scope) = try await req.cameraView()
+        guard let job = try await req.cityWatch.evidenceExports.job(id), !job.cameraIDs.isEmpty,
+              job.cameraIDs.allSatisfy({ scope.contains($0) }) else { throw Abort(.notFound, reason: "no export job \(id)") }
+        guard job.state == .done, let exportID = job.exportID else { return EvidenceExportJobDTO(job, result: nil) }
+        // Made on another node: its folder is fetched from there, as a download would.
+        let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
+                                      peers: req.application.clusterPeers)
+        guard let folder = try await Self.localExport(exportID, service),
+              let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
+              let manifest = try? EvidenceManifest.decode(data) else { throw Abort(.notFound, reason: "no export \(exportID)") }
+        return EvidenceExportJobDTO(job, result: try Self.made(manifest, service))
+    }
+
+    /// A background export as it runs (`GET /api/exports/jobs/:id`).
+    typealias EvidenceExportJobDTO = ExportJobDTO<EvidenceExportJobFields>
+
+    struct EvidenceExportJobFields: Content {
+        var id: UUID
+        var cameraIds: [UUID]
+        /// Once done: what `POST /api/exports` answers.
+        var result: ExportDTO?
     }
 
     /// An export made, for the list: its download while it is kept.
@@ -180,6 +238,12 @@ struct ExportController: RouteCollection {
         response.headers.contentType = HTTPMediaType(type: "application", subType: "zip")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"citywatch-evidence-\(id.uuidString.lowercased().prefix(8)).zip\"")
         return response
+    }
+}
+
+extension ExportJobDTO where Fields == ExportController.EvidenceExportJobFields {
+    init(_ job: ExportJobRecord, result: ExportController.ExportDTO?) {
+        self.init(status: ExportJobStatus(job), fields: .init(id: job.id, cameraIds: job.cameraIDs, result: result))
     }
 }
 

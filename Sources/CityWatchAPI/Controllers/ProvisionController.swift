@@ -149,7 +149,7 @@ struct ProvisionController: RouteCollection {
         }
         guard let (ended, outcome) = try await jobs.wait(id) else { throw Abort(.internalServerError, reason: "the export job was not kept") }
         if case .local(.failure(let failure)) = outcome {
-            if let stopping = failure as? ProvisionExportJobs.ServerStopping { throw Abort(.serviceUnavailable, reason: stopping.description) }
+            if let stopping = failure as? ExportServerStopping { throw Abort(.serviceUnavailable, reason: stopping.description) }
             if let problem = failure as? EvidenceService.Problem {
                 if case .unavailable = problem { throw Abort(.serviceUnavailable, reason: problem.description) }
                 throw Abort(.badRequest, reason: problem.description)
@@ -180,11 +180,11 @@ struct ProvisionController: RouteCollection {
 
     /// What a done export produced: from this node's own run, or else from the request and its
     /// ledger line in the store. Nil unless done.
-    private func exportResult(_ job: ProvisionExportJobRecord, outcome: ProvisionExportJobs.Outcome, req: Request) async throws -> ProvisionExportDTO? {
+    private func exportResult(_ job: ExportJobRecord, outcome: ProvisionExportJobs.Outcome, req: Request) async throws -> ProvisionExportDTO? {
         guard job.state == .done else { return nil }
         if case .local(.success(let provided)) = outcome { return ProvisionExportDTO(provided) }
         let repository = ProvisionRepository(database: req.db)
-        guard let request = try await repository.request(job.requestID), let entry = try await repository.ledgerEntry(request: job.requestID) else {
+        guard let request = try await repository.request(job.id), let entry = try await repository.ledgerEntry(request: job.id) else {
             return nil
         }
         return ProvisionExportDTO(request: request, manifest: nil, ledgerEntry: entry)

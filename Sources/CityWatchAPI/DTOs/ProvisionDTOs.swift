@@ -85,11 +85,10 @@ struct ProvisionExportDTO: Content {
     }
 }
 
-/// `GET /api/provision/requests/:id/export`: a provision export as it runs, on whichever node.
-struct ProvisionExportJobDTO: Content {
-    var requestId: UUID
+/// How an export job runs, on whichever node: what every job's answer says (flattened into it).
+struct ExportJobStatus: Content {
     /// running, done, failed, or interrupted (its node stopped mid-export; export again).
-    var state: ProvisionExportJobRecord.State
+    var state: ExportJobRecord.State
     /// The server running it.
     var node: String
     var startedBy: String
@@ -99,13 +98,10 @@ struct ProvisionExportJobDTO: Content {
     var cameras: Int
     /// 0…100 of the whole export, the clip being cut counted by the time it has reached.
     var percent: Int
-    /// Once done: what `POST …/export` answers.
-    var result: ProvisionExportDTO?
     /// Once failed or interrupted: why.
     var error: String?
 
-    init(_ job: ProvisionExportJobRecord, result: ProvisionExportDTO?) {
-        requestId = job.requestID
+    init(_ job: ExportJobRecord) {
         state = job.state
         node = job.node
         startedBy = job.startedBy
@@ -114,10 +110,47 @@ struct ProvisionExportJobDTO: Content {
         camerasDone = job.camerasDone
         cameras = job.cameras
         percent = job.percent
-        self.result = result
         error = job.state == .interrupted
             ? "the export stopped when its server (\(job.node)) went away; export again" : job.error
     }
+}
+
+/// A job's answer: its status beside its own fields (`Fields`), in one JSON object.
+struct ExportJobDTO<Fields: Content>: Content {
+    var status: ExportJobStatus
+    var fields: Fields
+
+    init(status: ExportJobStatus, fields: Fields) {
+        self.status = status
+        self.fields = fields
+    }
+
+    init(from decoder: any Decoder) throws {
+        status = try ExportJobStatus(from: decoder)
+        fields = try Fields(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try status.encode(to: encoder)
+        try fields.encode(to: encoder)
+    }
+}
+
+/// `GET /api/provision/requests/:id/export`: a provision export as it runs, on whichever node.
+typealias ProvisionExportJobDTO = ExportJobDTO<ProvisionExportJobFields>
+
+struct ProvisionExportJobFields: Content {
+    var requestId: UUID
+    /// Once done: what `POST …/export` answers.
+    var result: ProvisionExportDTO?
+}
+
+extension ExportJobDTO where Fields == ProvisionExportJobFields {
+    init(_ job: ExportJobRecord, result: ProvisionExportDTO?) {
+        self.init(status: ExportJobStatus(job), fields: ProvisionExportJobFields(requestId: job.id, result: result))
+    }
+
+    var error: String? { status.error }
 }
 
 extension ProvisionRequest: Content {}

@@ -110,10 +110,17 @@ extension APIDocument {
                     (201); cameras with privacy masks are blacked out (re-encoded, `"masked": true` in the manifest) unless the \
                     requester is an administrator or privacy officer; audit-logged as `video.export`. The export is deleted \
                     at `keptUntil` (`CITYWATCH_EXPORT_KEEP_DAYS` after it was made), later while a legal hold covers its \
-                    footage; audit-logged as `video.export.expire`
+                    footage; audit-logged as `video.export.expire`. With `?background=true`: the request is checked (400), \
+                    then 202 at once with the job (`Location` its URL, `GET /api/exports/jobs/:id`), which runs on with its \
+                    per cent in the shared store: no answer waits for a long masked cut, and the front's time limit does \
+                    not end it
                     """,
+                query: [query("background", .boolean, "Answer 202 at once with the job.")],
                 body: .json(object(nil, ["cameraIds": list(uuid), "from": time, "to": time, "reason": text])),
-                answers: [.created(ref("Export")), .refused(404, "A camera the user may not see."),
+                answers: [.created(ref("Export")),
+                          APIAnswer(status: 202, description: "The export runs on.", content: [(.json, ref("ExportJob"))],
+                                    headers: ["Location": text]),
+                          .refused(404, "A camera the user may not see."),
                           .refused(503, """
                               Footage in the range is out of reach (a cluster node down, named; the archive not mounted), or the \
                               server was stopped during the export (it waits for running exports, then stops them); an export is \
@@ -143,6 +150,16 @@ extension APIDocument {
                               The export was deleted: when the days exports are kept were over (`CITYWATCH_EXPORT_KEEP_DAYS`), or                               destroyed early (who, when and why are said).
                               """),
                           .refused(503, "In a cluster: the export was made on another node, which is down (named).")]),
+            APIEndpoint(
+                method: .get, path: "/api/exports/jobs/:id", access: exporters, tag: .retention, summary: "A background export",
+                description: """
+                    → `ExportJob`: how an export started with `?background=true` is getting on, on whichever node runs it \
+                    (`percent`, cameras done); once done its `result` is what the plain POST answers (the manifest fetched \
+                    from the node that made it). 404 for a job of cameras the user may not see
+                    """,
+                answers: [.ok(ref("ExportJob")), .refused(404, "No such job, or one of cameras the user may not see."),
+                          .refused(410, "It made an export that has since been deleted (when and why are said)."),
+                          .refused(503, "In a cluster: the node that made the export is down (named).")]),
             APIEndpoint(
                 method: .delete, path: "/api/exports/:id", access: keepers, tag: .retention, summary: "Destroy an export early",
                 description: """

@@ -75,6 +75,15 @@ extension APISchemas {
                 "files": integer, "maskedCameraIds": list(uuid), "provisionRequestId": optional(uuid), "keptUntil": time,
                 "deletedAt": optional(time), "download": optional(text), "destroyedBy": optional(text), "destroyReason": optional(text),
             ]),
+            "ExportJob": object("""
+                An evidence export running in the background. `interrupted`: its server stopped telling for 90 s (stopped \
+                mid-export), export again. `result` once done (what `POST /api/exports` answers), `error` once failed or \
+                interrupted.
+                """, [
+                    "id": uuid, "state": oneOf(["running", "done", "failed", "interrupted"]), "node": text, "startedBy": text,
+                    "startedAt": time, "endedAt": optional(time), "cameraIds": list(uuid), "camerasDone": integer, "cameras": integer,
+                    "percent": integer, "result": optionalRef("Export"), "error": optional(text),
+                ]),
             "DestroyedExport": object("An export destroyed before its days were over.", [
                 "id": uuid, "deletedAt": time, "destroyedBy": text, "reason": text, "cameraIds": list(uuid),
             ]),

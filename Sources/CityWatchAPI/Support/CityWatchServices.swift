@@ -40,6 +40,8 @@ public struct CityWatchServices: Sendable {
     let usualMotion = UsualMotionCache()
     /// Provision exports running in the background (their state in the shared store).
     public let provisionExports: ProvisionExportJobs
+    /// Evidence exports running in the background (`POST /api/exports?background=true`).
+    public let evidenceExports: EvidenceExportJobs
     /// Refused anonymous requests, counted per client (audit summaries, holding off floods).
     public let refusals = AnonymousRefusals()
     /// The live side of the alarm queue and incidents.
@@ -58,6 +60,7 @@ public struct CityWatchServices: Sendable {
         maskedPlayback = MaskedSegmentCache(folder: (configuration.dataDirectory as NSString).appendingPathComponent("masked-playback"))
         castNet = CastNetService(roadNetwork: configuration.roadNetwork)
         provisionExports = ProvisionExportJobs(database: database, clock: clock)
+        evidenceExports = EvidenceExportJobs(database: database, clock: clock)
     }
 }
 

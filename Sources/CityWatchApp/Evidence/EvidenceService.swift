@@ -65,6 +65,18 @@ public struct EvidenceService: Sendable {
         try configuration.signingKey()
     }
 
+    /// What ``export(cameraIDs:from:to:reason:actor:unmasked:provision:onProgress:)`` refuses
+    /// before it reads anything (the reason, the range, no cameras): checked before an export
+    /// is started in the background too. Returns the reason trimmed.
+    public static func check(cameraIDs: [UUID], from: Date, to: Date, reason: String) throws -> String {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (3...500).contains(reason.count) else { throw Problem.reasonRequired }
+        guard from < to else { throw Problem.badRange }
+        guard to.timeIntervalSince(from) <= Double(maximumHours) * 3_600 else { throw Problem.tooLong(hours: maximumHours) }
+        guard !cameraIDs.isEmpty else { throw Problem.noCameras }
+        return reason
+    }
+
     /// Makes an export; returns its manifest and folder. The cameras' privacy masks are blacked
     /// out unless `unmasked` (the requester's role may see behind them).
     ///
@@ -74,11 +86,7 @@ public struct EvidenceService: Sendable {
     public func export(cameraIDs: [UUID], from: Date, to: Date, reason rawReason: String, actor: String,
                        unmasked: Bool = false, provision: ProvisionMasking? = nil,
                        onProgress: (@Sendable (EvidenceExporter.Progress) -> Void)? = nil) async throws -> (EvidenceManifest, String) {
-        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (3...500).contains(reason.count) else { throw Problem.reasonRequired }
-        guard from < to else { throw Problem.badRange }
-        guard to.timeIntervalSince(from) <= Double(Self.maximumHours) * 3_600 else { throw Problem.tooLong(hours: Self.maximumHours) }
-        guard !cameraIDs.isEmpty else { throw Problem.noCameras }
+        let reason = try Self.check(cameraIDs: cameraIDs, from: from, to: to, reason: rawReason)
         let (sites, cameras) = try await RegistryRepository(database: database).loadAll()
         let siteByID = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0) })
         let cameraByID = Dictionary(cameras.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -29,5 +29,6 @@ public enum CityWatchMigrations {
         AddNodeAnalysisCapacity(),
         AddSegmentTiers(),
         AddProvisionExportPercent(),
+        GeneraliseExportJobs(),
     ]
 }
