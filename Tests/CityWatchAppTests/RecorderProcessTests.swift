@@ -158,5 +158,21 @@ struct RecorderProcessTests {
             #expect(failure.status == 1)
             #expect(failure.standardError.contains(clipFile) && failure.standardError.contains("changed"), "\(failure.standardError)")
         }
+
+        // Its purpose met, the export is destroyed early from the command line, once.
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("manifest.json")))
+        let exportID = try #require((manifest as? [String: Any])?["exportId"] as? String)
+        let kept = folder.appendingPathComponent("exports").appendingPathComponent(exportID.lowercased()).path
+        #expect(FileManager.default.fileExists(atPath: kept))
+        let destroy = ["export", "destroy", exportID, "--reason", "경찰 제공 완료 2026-0042", "--data-dir", folder.path, "--database-url", database]
+        let destroyed = try runProgram(CommandLineTests.binary, destroy)
+        #expect(destroyed.contains("Destroyed export"), "\(destroyed)")
+        #expect(!FileManager.default.fileExists(atPath: kept))
+        do {
+            _ = try runProgram(CommandLineTests.binary, destroy)
+            Issue.record("an export was destroyed twice")
+        } catch let failure as ProgramFailure {
+            #expect(failure.standardError.contains("was destroyed on") && failure.standardError.contains("경찰 제공 완료"), "\(failure.standardError)")
+        }
     }
 }

@@ -56,8 +56,9 @@ extension EvidenceService {
         for id in Set(destroyed.compactMap { UUID(uuidString: $0.target) }).sorted(by: { $0.uuidString < $1.uuidString }) {
             var details: [String: AuditValue] = [:]
             if let node { details["node"] = .string(node) }
-            try await removeExport(id, logging: AuditEvent(actor: "system", action: Self.destroyedCopyAction, target: id.uuidString, details: details))
             ids.remove(id)
+            guard try await removeExport(id, logging: AuditEvent(actor: "system", action: Self.destroyedCopyAction, target: id.uuidString,
+                                                                 details: details)) else { continue }
             sweep.destroyedCopies.append(id)
         }
         for id in ids.sorted(by: { $0.uuidString < $1.uuidString }) {

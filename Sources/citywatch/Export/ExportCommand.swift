@@ -4,6 +4,6 @@ import ArgumentParser
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export evidence clips with a signed manifest, and verify exports.",
-        subcommands: [ExportCreateCommand.self, ExportVerifyCommand.self])
+        abstract: "Export evidence clips with a signed manifest, verify exports, and destroy one early.",
+        subcommands: [ExportCreateCommand.self, ExportVerifyCommand.self, ExportDestroyCommand.self])
 }
