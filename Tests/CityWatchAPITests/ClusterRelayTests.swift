@@ -171,6 +171,19 @@ struct ClusterRelayTests {
         #expect(!fetched.body.isEmpty && fetched.body == FileManager.default.contents(atPath: made), "node-b served node-a's zip byte for byte")
         #expect(try cluster.query("SELECT count(*) FROM audit_log WHERE action = 'video.export.download' AND target = '\(exportID.uppercased())'")
             .first?.first == "1", "the download is audit-logged once, by the node that served it")
+        // Destroyed early through node-b: its fetched copy goes at once; node-a, which made it
+        // and sweeps its own copy later, gives it out no more from that moment.
+        let destroyed = try await b.send(.DELETE, "/api/exports/\(exportID)", json: ["reason": "cluster relay test: case closed"])
+        #expect(destroyed.status == 200, "\(String(decoding: destroyed.body, as: UTF8.self))\n\(tail("node-b"))")
+        #expect(!FileManager.default.fileExists(atPath: cluster.folder.appendingPathComponent("node-b/exports/\(exportID)").path))
+        #expect(!FileManager.default.fileExists(atPath: cluster.folder.appendingPathComponent("node-b/exports/\(exportID).zip").path))
+        #expect(FileManager.default.fileExists(atPath: made), "node-a's copy waits for node-a's sweep")
+        let gone = try await a.send(.GET, "/api/exports/\(exportID)/download")
+        #expect(gone.status == 410 && String(decoding: gone.body, as: UTF8.self).contains("case closed"),
+                "\(gone.status) \(String(decoding: gone.body, as: UTF8.self))")
+        #expect(try cluster.query("SELECT details FROM audit_log WHERE action = 'video.export.destroy' AND target = '\(exportID.uppercased())'")
+            .first?.first?.contains("node-b") == true, "the line names the node it was destroyed through")
+
         // An export no node made: node-far (whose address does not answer) and node-wrong (which
         // refuses node-b) could not be asked, so the answer says so rather than "none".
         let unknown = try await b.send(.GET, "/api/exports/\(UUID().uuidString.lowercased())/download")
