@@ -52,9 +52,9 @@ export function createEvidenceExport(context, { playedTime }) {
     if (!el.open || !camera) return;
     const shown = camera.id;
     try {
-      const all = await context.api.get('/api/exports', { query: { limit: 200 } });
+      const all = await context.api.get('/api/exports', { query: { limit: 50, cameraId: shown } });
       if (camera?.id !== shown) return;
-      const mine = (Array.isArray(all) ? all : []).filter((item) => item.cameraIds?.includes(shown));
+      const mine = Array.isArray(all) ? all : [];
       if (!mine.length) {
         replace(recent, h('p', { class: 'muted' }, bi('아직 없습니다', 'None yet')));
         return;

@@ -114,6 +114,11 @@ struct ExportExpiryTests {
             let stranger = try await app.signIn(as: .operator)
             #expect(try await download(made[0].id, as: stranger).status == .notFound)
             #expect(try await listed(as: stranger).isEmpty, "nor sees it listed")
+            // One camera's exports only.
+            let second = try await app.testing().sendRequest(.GET, "/api/exports?cameraId=\(cameras[1])", headers: admin.headers)
+            #expect(try decoder.decode([Listed].self, from: Data(second.body.readableBytesView)).map(\.id) == [made[1].id])
+            let badCamera = try await app.testing().sendRequest(.GET, "/api/exports?cameraId=gate-1", headers: admin.headers)
+            #expect(badCamera.status == .badRequest && badCamera.body.string.contains("gate-1"), "\(badCamera.body.string)")
             for bad in ["0", "abc", "501"] {
                 let refused = try await app.testing().sendRequest(.GET, "/api/exports?limit=\(bad)", headers: admin.headers)
                 #expect(refused.status == .badRequest && refused.body.string.contains("limit '\(bad)'"), "\(refused.body.string)")

@@ -187,8 +187,8 @@ struct ExportController: RouteCollection {
         enum Key: String, CodingKey { case download }
     }
 
-    /// The latest exports the user may download (`limit`, default 50, at most 500): those of
-    /// cameras they may see, and footage provided to the police as its request allows (an
+    /// The latest exports the user may download (`limit`, default 50, at most 500; `cameraId`:
+    /// only those holding that camera): those of cameras they may see, and footage provided to the police as its request allows (an
     /// operator needs every camera of it; administrators and privacy officers see it all).
     func list(req: Request) async throws -> [ExportRecordDTO] {
         let user = try req.requireUser()
@@ -199,11 +199,17 @@ struct ExportController: RouteCollection {
             }
             return value
         } ?? 50
+        let cameraText: String? = req.query["cameraId"]
+        let camera = try cameraText.map { text -> UUID in
+            guard let id = UUID(uuidString: text) else { throw Abort(.badRequest, reason: "cameraId '\(text.prefix(40))' is not a camera id (UUID)") }
+            return id
+        }
         let (_, scope) = try await req.cameraView()
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
         let seesAllProvided = user.role != .operator
         return try await service.recentExports(limit: limit) { record in
-            record.cameraIds.allSatisfy { scope.contains($0) } || (record.provisionRequestId != nil && seesAllProvided)
+            (camera.map { record.cameraIds.contains($0) } ?? true)
+                && (record.cameraIds.allSatisfy { scope.contains($0) } || (record.provisionRequestId != nil && seesAllProvided))
         }.map { record in
             // Provided footage downloads through its request, which is what decides who may have it.
             let download = record.provisionRequestId.map { "/api/provision/requests/\($0.uuidString.lowercased())/download" }

@@ -135,7 +135,7 @@ extension APIDocument {
                     through the console, the API, provision or the command line, on any node, with who made them and why, \
                     until when each is kept, and its download while it is
                     """,
-                query: [query("limit", whole(1...500), "Default 50.")],
+                query: [query("limit", whole(1...500), "Default 50."), query("cameraId", uuid, "Only the exports holding this camera.")],
                 answers: [.ok(list(ref("ExportRecord")))]),
             APIEndpoint(
                 method: .get, path: "/api/exports/:id/download", access: exporters, tag: .retention, summary: "Download an export",
