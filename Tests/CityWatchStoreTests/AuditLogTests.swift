@@ -24,6 +24,28 @@ struct AuditLogTests {
         }
     }
 
+    /// A lookup of one action about one target (is this export deleted?) reads the index, not
+    /// the whole log.
+    @Test(arguments: DatabaseKind.allCases)
+    func lookupsByActionAndTargetHaveAnIndex(kind: DatabaseKind) async throws {
+        try await withCityWatch(kind) { app in
+            try await Self.fill(AuditLog(database: app.db), count: 3)
+            if app.db.isPostgres {
+                let rows = try await app.db.sql.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'audit_log_action_target'").all()
+                let definition = try rows.first?.decode(column: "indexdef", as: String.self) ?? ""
+                #expect(definition.contains("(action, target)"), "\(definition)")
+            } else {
+                let plan = try await app.db.sql.raw("""
+                    EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE action = 'video.export.destroy' AND target = 'x' ORDER BY seq DESC LIMIT 1
+                    """).all()
+                let steps = try plan.map { try $0.decode(column: "detail", as: String.self) }
+                #expect(steps.contains { $0.contains("USING INDEX audit_log_action_target") }, "\(steps)")
+            }
+            let found = try await AuditLog(database: app.db).list(.init(action: "camera.update", exactAction: true, target: "cam-2"))
+            #expect(found.map(\.target) == ["cam-2"])
+        }
+    }
+
     @Test(arguments: DatabaseKind.allCases)
     func appendedEntriesFormAnIntactChain(kind: DatabaseKind) async throws {
         try await withCityWatch(kind) { app in

@@ -221,6 +221,21 @@ struct AuditRow: Codable {
 }
 
 /// Creates `audit_log` and the triggers that refuse UPDATE and DELETE on it.
+/// An index on (action, target): the lookups of one action about one thing (has this export
+/// been deleted, which exports were made) read a few rows instead of the whole log, which
+/// grows by every view of video (BENCHMARKS.md, *Audit lookups by action*).
+struct IndexAuditActions: AsyncMigration {
+    static let name = "audit_log_action_target"
+
+    func prepare(on database: any Database) async throws {
+        try await database.sql.create(index: Self.name).on(AuditLog.table).column("action").column("target").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.drop(index: Self.name).run()
+    }
+}
+
 struct CreateAuditLog: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(AuditLog.table)

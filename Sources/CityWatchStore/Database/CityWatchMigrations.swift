@@ -30,5 +30,6 @@ public enum CityWatchMigrations {
         AddSegmentTiers(),
         AddProvisionExportPercent(),
         GeneraliseExportJobs(),
+        IndexAuditActions(),
     ]
 }
