@@ -1,6 +1,5 @@
 import FluentKit
 import Foundation
-import SQLKit
 
 /// An export running in the background, as every node sees it: which node runs it, how far it
 /// has got, how it ended. A police provision's export has one row per request (its latest
@@ -123,7 +122,9 @@ public enum ExportJobProblem: Error, CustomStringConvertible {
 
 final class ExportJobModel: Model, @unchecked Sendable {
     // @unchecked: see SiteModel; the store hands out `ExportJobRecord` values, never the model.
-    static let schema = "export_jobs"
+    /// Named when only provision exports had jobs; kept, since migrations within a minor version
+    /// are additive only (a node of the previous version still reads and writes this table).
+    static let schema = "provision_export_jobs"
 
     /// A provision request's id (one row per request), or an evidence export job's own.
     @ID(custom: "id", generatedBy: .user) var id: UUID?
@@ -174,7 +175,7 @@ final class ExportJobModel: Model, @unchecked Sendable {
     }
 }
 
-/// The table's first name, from when only provision exports had jobs.
+/// The table's name as the first migrations made it (the model's, still).
 private let provisionJobsTable = "provision_export_jobs"
 
 struct CreateProvisionExportJobs: AsyncMigration {
@@ -210,11 +211,11 @@ struct AddProvisionExportPercent: AsyncMigration {
     }
 }
 
-/// Evidence exports run as jobs too: the table is renamed `export_jobs` and keeps each job's
-/// kind, the export it made and (evidence exports) its cameras.
+/// Evidence exports run as jobs too: the table keeps each job's kind, the export it made and
+/// (evidence exports) its cameras, in nullable columns a node of the previous version ignores
+/// (a row without a kind is a provision's).
 struct GeneraliseExportJobs: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.sql.raw("ALTER TABLE \(unsafeRaw: provisionJobsTable) RENAME TO \(unsafeRaw: ExportJobModel.schema)").run()
         // One column a statement: SQLite adds no more at once.
         for (name, type) in [("kind", DatabaseSchema.DataType.string), ("export_id", .uuid), ("camera_ids", .string)] {
             try await database.schema(ExportJobModel.schema).field(.definition(name: .key(.string(name)), dataType: type, constraints: [])).update()
@@ -223,6 +224,5 @@ struct GeneraliseExportJobs: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for name in ["kind", "export_id", "camera_ids"] { try await database.schema(ExportJobModel.schema).deleteField(.string(name)).update() }
-        try await database.sql.raw("ALTER TABLE \(unsafeRaw: ExportJobModel.schema) RENAME TO \(unsafeRaw: provisionJobsTable)").run()
     }
 }
