@@ -21,12 +21,7 @@ struct ExportDestructionBrowserTests {
     @Test(.timeLimit(.minutes(3)))
     func aPrivacyOfficerDestroysAnExportFromTheRetentionView() async throws {
         try await withCityWatch(.sqlite) { app in
-            let cameras = try await app.makeCameras(2)
-            let start = Date().addingTimeInterval(-600)
-            for camera in cameras { _ = try await app.recordSixSeconds(camera: camera, start: start) }
-            let admin = try await app.signIn(as: .administrator)
-            let group = try await AccessChangeSocketTests.group("school gates", cameras, app: app, admin: admin)
-            let privacy = try await app.signIn(as: .privacyOfficer, groups: [group])
+            let (cameras, start, _, _, privacy) = try await ExportDestructionTests.recordedCameras(app)
             let service = EvidenceService(database: app.db, configuration: app.cityWatch.configuration)
             var made: [(id: UUID, folder: String)] = []
             for (index, camera) in cameras.enumerated() {

@@ -30,14 +30,20 @@ struct ExportDestructionTests {
         var cameraIds: [UUID]
     }
 
+    /// Two cameras with six seconds recorded from `start`, in a group a privacy officer has.
+    static func recordedCameras(_ app: Application) async throws
+        -> (cameras: [UUID], start: Date, admin: TestSession, group: UUID, privacy: TestSession) {
+        let cameras = try await app.makeCameras(2)
+        let start = Date().addingTimeInterval(-600)
+        for camera in cameras { _ = try await app.recordSixSeconds(camera: camera, start: start) }
+        let admin = try await app.signIn(as: .administrator)
+        let group = try await AccessChangeSocketTests.group("school gates", cameras, app: app, admin: admin)
+        return (cameras, start, admin, group, try await app.signIn(as: .privacyOfficer, groups: [group]))
+    }
+
     @Test func aPrivacyOfficerDestroysAnExportWithAReasonAndEveryNodeGivesItOutNoMore() async throws {
         try await withCityWatch(.sqlite) { app in
-            let cameras = try await app.makeCameras(2)
-            let start = Date().addingTimeInterval(-600)
-            for camera in cameras { _ = try await app.recordSixSeconds(camera: camera, start: start) }
-            let admin = try await app.signIn(as: .administrator)
-            let group = try await AccessChangeSocketTests.group("school gates", cameras, app: app, admin: admin)
-            let privacy = try await app.signIn(as: .privacyOfficer, groups: [group])
+            let (cameras, start, admin, group, privacy) = try await Self.recordedCameras(app)
             let exporter = try await app.signIn(as: .operator, groups: [group])
             let service = EvidenceService(database: app.db, configuration: app.cityWatch.configuration)
             var made: [UUID] = []
