@@ -63,8 +63,7 @@ struct ExportController: RouteCollection {
         let (_, scope) = try await req.cameraView()
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
                                       peers: req.application.clusterPeers)
-        let holds = try await RecordingRepository(database: req.db).activeHolds()
-            .map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
+        let holds = try await RecordingRepository(database: req.db).retentionHolds()
         do {
             // As the list shows them: exports of cameras in the user's scope, and provided footage.
             let deletion = try await service.destroyExport(id, reason: body.reason, actor: user.username, holds: holds,
@@ -92,9 +91,9 @@ struct ExportController: RouteCollection {
         for id in body.cameraIds where !scope.contains(id) || snapshot.camera(id) == nil {
             throw Abort(.notFound, reason: "no camera \(id)")
         }
+        if (req.query["background"] as String?) == "true" { return try await startJob(body, user: user, req: req) }
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
                                       peers: req.application.clusterPeers)
-        if (req.query["background"] as String?) == "true" { return try await startJob(body, user: user, req: req) }
         let manifest: EvidenceManifest
         do {
             // Stopped (not waited for) when the server shuts down while it runs.
@@ -157,9 +156,8 @@ struct ExportController: RouteCollection {
         // Made on another node: its folder is fetched from there, as a download would.
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock,
                                       peers: req.application.clusterPeers)
-        guard let folder = try await Self.localExport(exportID, service),
-              let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
-              let manifest = try? EvidenceManifest.decode(data) else { throw Abort(.notFound, reason: "no export \(exportID)") }
+        guard let folder = try await Self.localExport(exportID, service), let manifest = EvidenceManifest.read(folder: folder)
+        else { throw Abort(.notFound, reason: "no export \(exportID)") }
         return EvidenceExportJobDTO(job, result: try Self.made(manifest, service))
     }
 
@@ -188,8 +186,9 @@ struct ExportController: RouteCollection {
     }
 
     /// The latest exports the user may download (`limit`, default 50, at most 500; `cameraId`:
-    /// only those holding that camera): those of cameras they may see, and footage provided to the police as its request allows (an
-    /// operator needs every camera of it; administrators and privacy officers see it all).
+    /// only those holding that camera): those of cameras they may see, and footage provided to
+    /// the police as its request allows (an operator needs every camera of it; administrators
+    /// and privacy officers see it all).
     func list(req: Request) async throws -> [ExportRecordDTO] {
         let user = try req.requireUser()
         let limitText: String? = req.query["limit"]
@@ -226,8 +225,7 @@ struct ExportController: RouteCollection {
         let (_, scope) = try await req.cameraView()
         // In a cluster the export may have been made on another node: fetched from it.
         let folder = try await Self.localExport(id, service) { cameras in !cameras.isEmpty && cameras.allSatisfy { scope.contains($0) } }
-        guard let folder, let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
-              let manifest = try? EvidenceManifest.decode(data) else { throw Abort(.notFound, reason: "no export \(id)") }
+        guard let folder, let manifest = EvidenceManifest.read(folder: folder) else { throw Abort(.notFound, reason: "no export \(id)") }
         guard manifest.cameras.allSatisfy({ scope.contains($0.cameraId) }) else { throw Abort(.notFound, reason: "no export \(id)") }
         do {
             try await EvidenceDownloadPolicy.check(manifest, role: user.role) { camera in

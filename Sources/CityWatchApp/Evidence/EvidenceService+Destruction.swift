@@ -42,9 +42,7 @@ extension EvidenceService {
         guard (3...500).contains(why.count) else { throw DestructionProblem.reasonRequired }
         if let deletion = try await deletion(of: id) { throw DestructionProblem.deleted(id, deletion) }
         // Made on another node: its copy is fetched to read the manifest (what it holds).
-        guard let folder = try await localExport(id),
-              let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName)),
-              let manifest = try? EvidenceManifest.decode(data), visible(manifest)
+        guard let folder = try await localExport(id), let manifest = EvidenceManifest.read(folder: folder), visible(manifest)
         else { throw DestructionProblem.noExport(id) }
         if let camera = Self.heldCamera(manifest, by: holds) { throw DestructionProblem.held(id, camera: camera) }
         var details = Self.deletionDetails(made: manifest.createdAt, manifest: manifest, node: node)

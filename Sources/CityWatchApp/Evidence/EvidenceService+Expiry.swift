@@ -65,8 +65,7 @@ extension EvidenceService {
             let folder = path(id.uuidString.lowercased()), zip = folder + ".zip"
             // When it was made and what it holds come from its manifest; a zip fetched from
             // another node and never unpacked, or a folder without one, goes by the file's date.
-            let manifest = manager.contents(atPath: (folder as NSString).appendingPathComponent(EvidenceManifest.manifestName))
-                .flatMap { try? EvidenceManifest.decode($0) }
+            let manifest = EvidenceManifest.read(folder: folder)
             guard let made = manifest?.createdAt ?? modified(folder) ?? modified(zip), now >= keptUntil(made) else { continue }
             if let manifest, Self.heldCamera(manifest, by: holds) != nil {
                 sweep.keptByHolds.append(id)

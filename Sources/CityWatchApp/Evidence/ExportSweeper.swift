@@ -42,8 +42,7 @@ public final class ExportSweeper: Service, Sendable {
     /// Runs one sweep now.
     public func sweep() async throws -> EvidenceService.ExportSweep {
         let db = database()
-        let holds = try await RecordingRepository(database: db).activeHolds()
-            .map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
+        let holds = try await RecordingRepository(database: db).retentionHolds()
         return try await Self.expire(database: db, configuration: configuration, clock: clock, node: node, holds: holds, logger: logger)
     }
 

@@ -106,7 +106,7 @@ public final class RetentionSweeper: Service, Sendable {
                 ?? site?.record.retentionDayCount.flatMap { $0 > 0 ? $0 : nil } ?? configuration.defaultRetentionDays
         }
         let repository = RecordingRepository(database: db)
-        let holds = try await repository.activeHolds().map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
+        let holds = try await repository.retentionHolds()
         var report = Report()
         report.analytics = try await expireAnalytics(days: days, holds: holds, now: now)
         report.exports = try await ExportSweeper.expire(database: db, configuration: configuration, clock: clock, node: node,
@@ -244,5 +244,13 @@ public final class RetentionSweeper: Service, Sendable {
                           "motionMinutes": .int(Int64(total.motionMinutes)), "tracks": .int(Int64(total.tracks))]))
         }
         return total
+    }
+}
+
+extension RecordingRepository {
+    /// The active legal holds as retention plans with them: what keeps footage, and exports of
+    /// it, from being deleted.
+    public func retentionHolds() async throws -> [RetentionPlanner.Hold] {
+        try await activeHolds().map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
     }
 }

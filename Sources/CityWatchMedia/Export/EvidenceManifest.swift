@@ -96,5 +96,10 @@ public struct EvidenceManifest: Codable, Sendable, Equatable {
 
     /// The file names of an export folder.
     public static let manifestName = "manifest.json"
+
+    /// The manifest of the export folder at `folder`, nil when it has none or it cannot be read.
+    public static func read(folder: String) -> EvidenceManifest? {
+        FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(manifestName)).flatMap { try? decode($0) }
+    }
     public static let signatureName = "manifest.json.sig"
 }

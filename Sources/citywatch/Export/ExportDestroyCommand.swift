@@ -27,8 +27,7 @@ struct ExportDestroyCommand: AsyncParsableCommand {
         guard let id = UUID(uuidString: export) else { throw ValidationError("'\(export)' is not an export id (UUID)") }
         let reason = reason
         let deletion = try await withStore(configuration) { app -> EvidenceService.Deletion in
-            let holds = try await RecordingRepository(database: app.db).activeHolds()
-                .map { RetentionPlanner.Hold(cameraID: $0.cameraID, from: $0.from, to: $0.to) }
+            let holds = try await RecordingRepository(database: app.db).retentionHolds()
             do {
                 return try await EvidenceService(database: app.db, configuration: configuration)
                     .destroyExport(id, reason: reason, actor: commandLineActor, holds: holds) { _ in true }
