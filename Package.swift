@@ -221,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CityWatchDetectionTests",
-            dependencies: ["CityWatchDetection", "CityWatchDomain"],
+            dependencies: ["CityWatchDetection", "CityWatchDomain", "CityWatchAnalytics"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -9,6 +9,8 @@
 // The network's input takes the region's shape: its longer side is scaled to 416 (as a square
 // letterbox would), its shorter side to the next multiple of 32 above the same scale, so a 4:3
 // frame is looked at as 416×320 and a 16:9 one as 416×256 instead of 416×416 with a grey band.
+// A caller may ask for a larger scale side (the frame's): the region is then looked at at that
+// scale, and its input is smaller than the longer side's 416 in proportion.
 // The network costs what its input's area does, and the band found nothing. YOLOX is fully
 // convolutional; only the anchor grid, decoded here, follows the input's shape.
 //
@@ -87,8 +89,9 @@ struct cw_detector {
     std::vector<int> kept;
 };
 
-extern "C" void cw_detector_input_size(int32_t width, int32_t height, int32_t *input_width, int32_t *input_height) {
-    const double side = std::max(1, std::max(width, height));
+extern "C" void cw_detector_input_size(int32_t width, int32_t height, int32_t scale_side, int32_t *input_width,
+                                       int32_t *input_height) {
+    const double side = std::max({1, width, height, scale_side});
     auto fitted = [&](int32_t length) {
         const double scaled = std::max(1, length) * kInputSize / side;
         const int steps = int(std::ceil(scaled / kInputStep - 1e-9));
@@ -155,8 +158,8 @@ extern "C" void cw_detector_set_threads(int32_t threads) {
 
 extern "C" cw_status cw_detector_detect(cw_detector *detector, const uint8_t *pixels,
                                         int32_t width, int32_t height, int32_t channels, int64_t row_stride,
-                                        const cw_box *region, float score_threshold, float nms_threshold,
-                                        cw_detection *detections, int32_t capacity, int32_t *count,
+                                        const cw_box *region, int32_t scale_side, float score_threshold,
+                                        float nms_threshold, cw_detection *detections, int32_t capacity, int32_t *count,
                                         char *error_message, size_t error_capacity) {
     if (count != nullptr) *count = 0;
     auto bad = [&](const std::string &why) {
@@ -170,6 +173,7 @@ extern "C" cw_status cw_detector_detect(cw_detector *detector, const uint8_t *pi
     if (width <= 0 || height <= 0) return bad("frame size must be positive");
     if (channels != 1 && channels != 3) return bad("channels must be 1 (gray) or 3 (RGB)");
     if (row_stride < int64_t(width) * channels) return bad("row stride is shorter than a row");
+    if (scale_side < 0) return bad("scale side must not be negative");
     const cw_box roi = region != nullptr ? *region : cw_box{0, 0, width, height};
     if (roi.width <= 0 || roi.height <= 0 || roi.x < 0 || roi.y < 0 ||
         int64_t(roi.x) + roi.width > width || int64_t(roi.y) + roi.height > height) {
@@ -186,10 +190,10 @@ extern "C" cw_status cw_detector_detect(cw_detector *detector, const uint8_t *pi
             view = detector->color;
         }
         int32_t inputWidth = 0, inputHeight = 0;
-        cw_detector_input_size(roi.width, roi.height, &inputWidth, &inputHeight);
-        // The region padded to the input's shape at the region's own scale (the longer side
-        // fills the input exactly; the shorter gains at most 31 input pixels of grey).
-        const double side = std::max(roi.width, roi.height);
+        cw_detector_input_size(roi.width, roi.height, scale_side, &inputWidth, &inputHeight);
+        // The region padded to the input's shape at the look's scale (`side` frame pixels
+        // become kInputSize input pixels; each side gains at most 31 input pixels of grey).
+        const double side = std::max({roi.width, roi.height, scale_side});
         const int paddedWidth = std::max(roi.width, int(std::lround(inputWidth * side / kInputSize)));
         const int paddedHeight = std::max(roi.height, int(std::lround(inputHeight * side / kInputSize)));
         cv::copyMakeBorder(view, detector->padded, 0, paddedHeight - roi.height, 0, paddedWidth - roi.width,

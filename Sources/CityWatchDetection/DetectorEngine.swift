@@ -43,11 +43,11 @@ struct DetectorEngine: ~Copyable, @unchecked Sendable {
 
     /// Runs the network on `region` of a frame already checked by the caller.
     func detect(pixels: UnsafeBufferPointer<UInt8>, width: Int32, height: Int32, channels: Int32, rowStride: Int,
-                region: PixelBox, minimumScore: Float, overlapThreshold: Float) throws(DetectorError) -> [Detection] {
+                region: PixelBox, scaleSide: Int, minimumScore: Float, overlapThreshold: Float) throws(DetectorError) -> [Detection] {
         var box = cw_box(x: Int32(region.x), y: Int32(region.y), width: Int32(region.width), height: Int32(region.height))
         var count: Int32 = 0
         let status = cw_detector_detect(
-            handle, pixels.baseAddress, width, height, channels, Int64(rowStride), &box,
+            handle, pixels.baseAddress, width, height, channels, Int64(rowStride), &box, Int32(clamping: scaleSide),
             minimumScore, overlapThreshold, results.baseAddress, Int32(results.count), &count,
             message.baseAddress, message.count)
         switch status {

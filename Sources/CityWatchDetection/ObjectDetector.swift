@@ -21,9 +21,13 @@ public final class ObjectDetector: Sendable {
     /// side ``inputSize``, its shorter side at the same scale rounded up to a multiple of 32
     /// (320×240 → 416×320, 320×180 → 416×256). A look costs what this input's area does, so a
     /// wide camera's look costs less than a square one's.
-    public static func inputSize(width: Int, height: Int) -> (width: Int, height: Int) {
+    ///
+    /// With `scaleSide` larger than the region's longer side, that many frame pixels become
+    /// ``inputSize`` input pixels instead: a 320×120 band of a 320×240 frame at the frame's scale
+    /// (`scaleSide` 320) is 416×160, two fifths of the whole frame's cost.
+    public static func inputSize(width: Int, height: Int, scaleSide: Int = 0) -> (width: Int, height: Int) {
         var inputWidth: Int32 = 0, inputHeight: Int32 = 0
-        cw_detector_input_size(Int32(clamping: width), Int32(clamping: height), &inputWidth, &inputHeight)
+        cw_detector_input_size(Int32(clamping: width), Int32(clamping: height), Int32(clamping: max(0, scaleSide)), &inputWidth, &inputHeight)
         return (Int(inputWidth), Int(inputHeight))
     }
 
@@ -53,6 +57,9 @@ public final class ObjectDetector: Sendable {
     ///     finds small, distant people the
     ///     whole frame would miss. It is clipped to the frame; boxes are in full-frame pixels
     ///     and lie inside the region.
+    ///   - scaleSide: frame pixels that become ``inputSize`` input pixels, when more than the
+    ///     region's longer side (nil: the region fills the input). The frame's longer side
+    ///     looks at a large region at the whole frame's scale: the same people, a smaller input.
     ///   - minimumScore: detections scoring below this are dropped.
     ///   - overlapThreshold: of two boxes of one class overlapping by more than this IoU,
     ///     only the better one is kept.
@@ -60,7 +67,7 @@ public final class ObjectDetector: Sendable {
     ///   it describes, the channel count is not 1 or 3, or the region misses the frame;
     ///   ``DetectorError/inferenceFailed(message:)`` when OpenCV fails.
     public func detect(pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
-                       rowStride: Int? = nil, region: PixelBox? = nil,
+                       rowStride: Int? = nil, region: PixelBox? = nil, scaleSide: Int? = nil,
                        minimumScore: Float = 0.35, overlapThreshold: Float = 0.45) throws(DetectorError) -> [Detection] {
         guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
             throw .badFrame(reason: "frame size \(width)×\(height) must be positive and fit in 32 bits")
@@ -83,7 +90,7 @@ public final class ObjectDetector: Sendable {
         }
         return try engine.withLock { (engine) throws(DetectorError) -> [Detection] in
             try engine.detect(pixels: pixels, width: Int32(width), height: Int32(height), channels: Int32(channels),
-                              rowStride: stride, region: looked, minimumScore: minimumScore,
+                              rowStride: stride, region: looked, scaleSide: max(0, scaleSide ?? 0), minimumScore: minimumScore,
                               overlapThreshold: overlapThreshold)
         }
     }
@@ -91,11 +98,11 @@ public final class ObjectDetector: Sendable {
     /// The persons and vehicles in an 8-bit frame held in an array; the same as the
     /// `UnsafeBufferPointer` version.
     public func detect(pixels: [UInt8], width: Int, height: Int, channels: Int,
-                       rowStride: Int? = nil, region: PixelBox? = nil,
+                       rowStride: Int? = nil, region: PixelBox? = nil, scaleSide: Int? = nil,
                        minimumScore: Float = 0.35, overlapThreshold: Float = 0.45) throws(DetectorError) -> [Detection] {
         try pixels.withUnsafeBufferPointer { (buffer) throws(DetectorError) -> [Detection] in
             try detect(pixels: buffer, width: width, height: height, channels: channels, rowStride: rowStride,
-                       region: region, minimumScore: minimumScore, overlapThreshold: overlapThreshold)
+                       region: region, scaleSide: scaleSide, minimumScore: minimumScore, overlapThreshold: overlapThreshold)
         }
     }
 }

@@ -46,7 +46,7 @@ struct BenchProfilesCommand: AsyncParsableCommand {
             switch self {
             case .motionOnly: nil
             case .detectorLed: DetectionSchedule()
-            case .everyFrame: DetectionSchedule(activeSeconds: 0, idleSeconds: 0, newObjectSeconds: 0, wholeFrameShare: 0)
+            case .everyFrame: DetectionSchedule(activeSeconds: 0, idleSeconds: 0, newObjectSeconds: 0, wholeFrameSeconds: 0)
             }
         }
     }

@@ -69,4 +69,29 @@ struct RuleFallDetectorLedTests {
         var alone = Self.detectorLed()
         #expect(alone.run(frames.filter { $0.time >= 1.5 }).isEmpty)
     }
+
+    @Test func thePersonAndTheirBodyTrackedAnewBothDownAreOneFall() {
+        // The person's track goes down and stays (lying 140 × 100); their lower body, tracked
+        // anew over them, goes down a frame later: one fall, whatever the cool-down (none here).
+        var engine = Self.detectorLed()
+        let frames = stride(from: 0.0, through: 4, by: 0.5).map { time -> RuleFrame in
+            if time < 1 { return RuleFrame(time: time, tracks: [Self.person(1, 40, 160, time: time)]) }
+            var tracks = [Self.person(1, 140, 100, time: time)]
+            if time >= 1.5 {
+                tracks.append(F.track(2, footX: 190, footY: 179, width: 70, height: 60, objectClass: .unknown, firstSeen: 1.5, time: time))
+            }
+            return RuleFrame(time: time, tracks: tracks)
+        }
+        let events = engine.run(frames)
+        #expect(events.map(\.trackIDs) == [[1]], "\(events)")
+        // Someone falling across the room moments later is a fall of their own.
+        var two = Self.detectorLed()
+        let apart = frames.map { frame -> RuleFrame in
+            var frame = frame
+            frame.tracks.append(frame.time < 1.5 ? F.track(3, footX: 20, footY: 60, width: 12, height: 50, time: frame.time)
+                                                 : F.track(3, footX: 30, footY: 60, width: 40, height: 14, time: frame.time))
+            return frame
+        }
+        #expect(two.run(apart).map(\.trackIDs).sorted { $0[0] < $1[0] } == [[1], [3]])
+    }
 }

@@ -19,6 +19,17 @@ struct ObjectDetectorErrorTests {
         #expect(input == (inputWidth, inputHeight), "\(width)×\(height) gave \(input)")
     }
 
+    /// At a larger scale side (the frame's), the input shrinks with the region; a scale side
+    /// below the region's longer side is no scale-up beyond filling the input.
+    @Test(arguments: [
+        (320, 120, 320, 416, 160), (320, 240, 320, 416, 320), (200, 150, 320, 288, 224), (320, 120, 0, 416, 160),
+        (100, 50, 50, 416, 224), (768, 380, 768, 416, 224), (10, 10, 1920, 32, 32),
+    ])
+    func inputSizeAtAScaleSideShrinksWithTheRegion(width: Int, height: Int, scaleSide: Int, inputWidth: Int, inputHeight: Int) {
+        let input = ObjectDetector.inputSize(width: width, height: height, scaleSide: scaleSide)
+        #expect(input == (inputWidth, inputHeight), "\(width)×\(height) at scale side \(scaleSide) gave \(input)")
+    }
+
     @Test func missingModelPathThrowsModelMissingNamingThePath() {
         let path = "/nonexistent/citywatch/\(UUID().uuidString)/yolox_nano.onnx"
         #expect(throws: DetectorError.modelMissing(path: path)) {

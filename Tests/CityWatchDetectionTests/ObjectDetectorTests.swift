@@ -1,3 +1,4 @@
+import CityWatchAnalytics
 import CityWatchDetection
 import CityWatchDomain
 import Testing
@@ -99,6 +100,45 @@ struct ObjectDetectorTests {
             #expect(isFound(walker, among: found), "no person box at \(walker) in \(band); found \(persons(found).map(\.box))")
         }
         #expect(found.allSatisfy { band.intersection($0.box) == $0.box }, "a box leaves \(band): \(found)")
+    }
+
+    @Test func aLargeRegionAtTheFramesScaleFindsWhatTheWholeFrameFindsInIt() throws {
+        // Two thirds of the frame, the band the walkers cross: at the frame's scale its input is
+        // 416×224 instead of the whole frame's 416×320, and the people are as large as there.
+        let band = PixelBox(x: 0, y: 100, width: width, height: 380)
+        #expect(ObjectDetector.inputSize(width: band.width, height: band.height, scaleSide: width) == (416, 224))
+        let whole = try detector().detect(pixels: firstFrame(), width: width, height: height, channels: 3)
+        let banded = try detector().detect(pixels: firstFrame(), width: width, height: height, channels: 3, region: band, scaleSide: width)
+        for walker in Self.walkers {
+            #expect(isFound(walker, among: banded), "no person box at \(walker) in \(band); found \(persons(banded).map(\.box))")
+        }
+        let inside = persons(whole).filter { band.intersection($0.box) == $0.box }
+        #expect(!inside.isEmpty)
+        for person in inside {
+            #expect(persons(banded).contains { iou($0.box, person.box) >= 0.7 }, "\(person.box) of the whole frame not found in the band")
+        }
+        #expect(banded.allSatisfy { band.intersection($0.box) == $0.box }, "a box leaves \(band): \(banded)")
+    }
+
+    @Test func aLookTakesALargeRegionAtTheFramesScaleAndFillsTheInputWithASmallOne() throws {
+        // Luma only (a frame without chroma is looked at in gray), so `detect` on the same pixels
+        // is what the look must have run.
+        let gray = try #require(DetectionFixtures.firstFrameGray)
+        let detector = try detector()
+        // 640×380 of 768×576: over half the frame, narrower than it (so the two scales differ).
+        let band = PixelBox(x: 100, y: 100, width: 640, height: 380)
+        let look = detector.look(yuv: gray, width: width, height: height, region: band, time: 7)
+        #expect(look.region == band && look.time == 7)
+        let atFrameScale = try detector.detect(pixels: gray, width: width, height: height, channels: 1, region: band, scaleSide: width)
+        let filled = try detector.detect(pixels: gray, width: width, height: height, channels: 1, region: band)
+        let found = { (detections: [Detection]) in detections.map { "\($0.box) \($0.score)" } }
+        #expect(found(atFrameScale) != found(filled), "the two scales found the same: the test cannot tell them apart")
+        #expect(look.objects.map { "\($0.box) \(Float($0.confidence))" } == found(atFrameScale))
+        let walker = Self.walkers[2]
+        let around = PixelBox(x: walker.x - 60, y: walker.y - 40, width: 160, height: 160)
+        let small = detector.look(yuv: gray, width: width, height: height, region: around, time: 8)
+        let smallFilled = try detector.detect(pixels: gray, width: width, height: height, channels: 1, region: around)
+        #expect(small.objects.map { "\($0.box) \(Float($0.confidence))" } == found(smallFilled))
     }
 
     @Test func paddedRowsGiveTheSameDetectionsAsPackedRows() throws {

@@ -58,12 +58,15 @@ typedef struct cw_detection {
 #define CW_DETECTOR_INPUT_STEP 32
 
 /**
- * The network input a region of `width` × `height` pixels is looked at with: its longer side
- * becomes CW_DETECTOR_INPUT_SIZE, its shorter side the same scale rounded up to a multiple of
- * CW_DETECTOR_INPUT_STEP (a 320×240 frame: 416×320; 320×180: 416×256; a square: 416×416).
+ * The network input a region of `width` × `height` pixels is looked at with. `scale_side`
+ * pixels of the frame become CW_DETECTOR_INPUT_SIZE input pixels; 0 (or anything below the
+ * region's longer side) means the region's longer side, so the region fills the input. Each
+ * side of the input is the region's side at that scale rounded up to a multiple of
+ * CW_DETECTOR_INPUT_STEP (a 320×240 frame: 416×320; 320×180: 416×256; a square: 416×416; a
+ * 320×120 band of a 320×240 frame at the frame's scale, `scale_side` 320: 416×160).
  * The network's cost follows the input's area.
  */
-void cw_detector_input_size(int32_t width, int32_t height, int32_t *input_width, int32_t *input_height);
+void cw_detector_input_size(int32_t width, int32_t height, int32_t scale_side, int32_t *input_width, int32_t *input_height);
 
 /**
  * Loads a YOLOX ONNX model from `model_path`.
@@ -87,14 +90,15 @@ void cw_detector_set_threads(int32_t threads);
  * rows starting `row_stride` bytes apart. When `region` is not NULL only that part of the frame
  * (which must lie inside it) is scaled into the network's input (see cw_detector_input_size),
  * so small objects in a large frame are seen at a larger scale; boxes are still given in
- * full-frame pixels.
+ * full-frame pixels. `scale_side` as in cw_detector_input_size: 0 lets the region fill the
+ * input; the frame's longer side looks at the region at the whole frame's scale, for less.
  * Candidates scoring below `score_threshold` are dropped; overlapping boxes of the same class
  * whose IoU exceeds `nms_threshold` are suppressed. Writes at most `capacity` detections, best
  * first, and their number to `*count`.
  */
 cw_status cw_detector_detect(cw_detector *detector, const uint8_t *pixels,
                              int32_t width, int32_t height, int32_t channels, int64_t row_stride,
-                             const cw_box *region, float score_threshold, float nms_threshold,
+                             const cw_box *region, int32_t scale_side, float score_threshold, float nms_threshold,
                              cw_detection *detections, int32_t capacity, int32_t *count,
                              char *error_message, size_t error_capacity);
 

@@ -166,12 +166,16 @@ extension RuleEngine {
     /// person lying) and the moving body is tracked anew. Such a track, born over a person's box
     /// of the last ``Tuning/fallWindowSeconds``, takes that person's upright height and time, and
     /// counts once its longer side is at least a third of that height (a hand or a foot never is).
+    /// A person falls once: a track going down within reach of a fall raised in the last
+    /// ``Tuning/fallWindowSeconds`` (the fallen person and their body tracked anew) adds none,
+    /// whatever the rule's cool-down.
     mutating func evaluateFalls(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject],
                                 time: Double, armed: Bool, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
         if tuning.requiresClass {
             memories[index].persons.removeAll { time - $0.time > tuning.fallWindowSeconds }
         }
+        memories[index].falls.removeAll { time - $0.time > tuning.fallWindowSeconds }
         for track in tracks where track.isConfirmed {
             var memory = touch(index, track)
             let width = Double(max(1, track.box.width)), height = Double(max(1, track.box.height))
@@ -200,7 +204,14 @@ extension RuleEngine {
                 let size = max(width, height) / Double(self.height)
                 if let since = memory.lyingSince, time - since >= seconds, armed, !memory.fallReported, person,
                    rule.applies(to: track.objectClass, heightFraction: size), zone.contains(foot(of: track)) {
-                    raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, seconds: time - since, into: &events)
+                    // A body lying where a fall was raised moments ago is that fall (the person
+                    // and their body tracked anew, both down): one person falls once.
+                    if !memories[index].falls.contains(where: { $0.isNear(track) }) {
+                        raise(index, coolDown: &memory.coolDown, tracks: [track], time: time, seconds: time - since, into: &events)
+                        memories[index].falls.append(RecentFall(footX: track.footX, footY: track.footY,
+                                                                reach: max(width, height), time: time))
+                        if memories[index].falls.count > 16 { memories[index].falls.removeFirst() }
+                    }
                     memory.fallReported = true
                 }
             }

@@ -28,6 +28,9 @@ struct RuleMemory: Sendable {
     /// Fall, detector-led: where persons were lately and how tall upright, for the bodies of
     /// persons going down that are tracked anew.
     var persons: [FallenPersonTrace] = []
+    /// Fall: the falls raised lately (foot point, reach, time), for a second track of the same
+    /// fallen body (the person and the body tracked anew both lying) to add no second fall.
+    var falls: [RecentFall] = []
     /// Intrusion and loitering: stays of tracks lost lately, for a track born where one was
     /// lost to carry on (the same person under a new track id).
     var lostStays: [LostStay] = []
@@ -53,6 +56,21 @@ struct FallenPersonTrace: Sendable {
     var box: PixelBox
     var uprightHeight: Double
     var time: Double
+}
+
+/// A fall raised: where the fallen object's foot point was, how near another must be to be the
+/// same body (the larger of its box's sides), and when.
+struct RecentFall: Sendable {
+    var footX: Double
+    var footY: Double
+    var reach: Double
+    var time: Double
+
+    /// True when `track`'s foot point is within reach (this fall's or the track's own size).
+    func isNear(_ track: TrackedObject) -> Bool {
+        let reach = max(self.reach, Double(max(track.box.width, track.box.height)))
+        return (track.footX - footX) * (track.footX - footX) + (track.footY - footY) * (track.footY - footY) <= reach * reach
+    }
 }
 
 /// The last event of a rule on one track (or crowd), for the cool-down.
