@@ -208,7 +208,8 @@ export function createProvisionView(context) {
 
   /**
    * Until when the provided footage is kept, or when it was deleted (GET /api/exports): an
-   * export goes when its days are over, and its link would then only fetch an error.
+   * export goes when its days are over, or earlier when destroyed (by whom and why), and its
+   * link would then only fetch an error.
    */
   async function showProvidedState(requestId, exportId) {
     let record;
@@ -220,7 +221,13 @@ export function createProvisionView(context) {
     }
     if (!record || selected?.id !== requestId) return;
     const minute = (iso) => formatTime(iso).slice(0, 16);
-    if (record.deletedAt) {
+    if (record.deletedAt && record.destroyedBy) {
+      // Destroyed before its days were over (DELETE /api/exports/:id): by whom and why.
+      const why = String(record.destroyReason || '');
+      message(exportResult, 'warn', bi(
+        `제공 영상은 ${minute(record.deletedAt)}에 ${record.destroyedBy}님이 파기했습니다 (사유: ${why}). 제공 기록은 대장에 남아 있습니다.`,
+        `The provided footage was destroyed on ${minute(record.deletedAt)} by ${record.destroyedBy}: ${why}. The ledger keeps the record.`));
+    } else if (record.deletedAt) {
       message(exportResult, 'warn', bi(
         `제공 영상은 보관 기한이 지나 ${minute(record.deletedAt)}에 삭제되었습니다. 제공 기록은 대장에 남아 있습니다.`,
         `The provided footage was deleted on ${minute(record.deletedAt)}, when its days were over; the ledger keeps the record.`));

@@ -1,13 +1,21 @@
 // Evidence exports in the retention view (administrator, privacyOfficer): the exports the user
-// may see (GET /api/exports), each kept until its date, and the early destruction of one whose
-// purpose is met (DELETE /api/exports/:id with a reason; refused while a legal hold covers it).
+// may see (GET /api/exports), latest first, each kept until its date, one camera's only when
+// filtered, and the early destruction of one whose purpose is met (DELETE /api/exports/:id with a
+// reason; refused while a legal hold covers it).
 //
 // Test hooks: #exports-table (a row tr[data-export=ID] per export; a kept one has
 // button[data-destroy=ID]), #export-destroy-form (#export-destroy-reason, #export-destroy-confirm,
-// #export-destroy-cancel, #export-destroy-result), #exports-problem.
+// #export-destroy-cancel, #export-destroy-result), #exports-problem; the camera filter
+// #exports-filter (details; its picker #exports-cameras-list li[data-camera=ID] button.camera-pick),
+// #exports-filter-chosen, #exports-filter-clear; #exports-count, #exports-more.
 
 import { errorText } from './api.js';
-import { bi, formatTime, h, message, replace, text } from './dom.js';
+import { cameraLabel, createCameraPicker } from './camerapicker.js';
+import { bi, formatInteger, formatTime, h, message, replace, text } from './dom.js';
+
+/** Rows asked for at first, added by each "more", and the most the API gives. */
+const PAGE = 100;
+const MOST = 500;
 
 /** `cameraCell(id)` gives a table cell naming camera `id`. Returns `{ el, load() }`. */
 export function createExportsPanel(context, { cameraCell }) {
@@ -26,11 +34,36 @@ export function createExportsPanel(context, { cameraCell }) {
     h('p', { class: 'hint' }, bi('모든 노드의 사본이 지워지며 되돌릴 수 없습니다. 법적 보존 중인 영상은 파기할 수 없습니다.',
       'Every node\'s copy is deleted; this cannot be undone. Footage under a legal hold cannot be destroyed.')),
     h('div', { class: 'button-row' }, confirm, cancel), result);
+  let limit = PAGE;
+  let filter = null; // { id, label } of the camera whose exports alone are listed
+  const chosen = h('p', { id: 'exports-filter-chosen', class: 'hint' });
+  const clear = h('button', { type: 'button', id: 'exports-filter-clear', class: 'button-small', hidden: true },
+    bi('모든 카메라', 'All cameras'));
+  const picker = createCameraPicker(context, {
+    id: 'exports-cameras', pickLabel: ['거르기', 'Filter'], limit: 10,
+    onPick(camera) {
+      filter = { id: String(camera.id), label: cameraLabel(camera) };
+      picker.setSelected(camera.id);
+      showFilter();
+      limit = PAGE;
+      load();
+    },
+  });
+  const filterBox = h('details', { id: 'exports-filter' },
+    h('summary', null, bi('카메라로 거르기', 'Filter by camera')),
+    h('label', { for: 'exports-cameras-search', class: 'visually-hidden' }, '카메라 검색 Find a camera'),
+    picker.el);
+  filterBox.addEventListener('toggle', () => { if (filterBox.open) picker.load(); });
+  const count = h('p', { id: 'exports-count', class: 'summary', role: 'status' });
+  const more = h('button', { type: 'button', id: 'exports-more', class: 'button-small', hidden: true }, bi('더 보기', 'Show more'));
   const el = h('div', { id: 'exports-panel' },
     h('h2', null, bi('증거 내보내기', 'Evidence exports')),
     h('p', { class: 'hint', id: 'exports-hint' }, bi(
       '내보낸 영상은 보관 기한에 자동으로 지워집니다. 목적을 다한 내보내기(경찰 제공 완료, 사건 종결)는 사유를 적고 먼저 파기할 수 있습니다.',
       'Exports are deleted when their days are over. One whose purpose is met (provided to the police, case closed) can be destroyed now, with a reason.')),
+    filterBox,
+    h('div', { class: 'button-row' }, chosen, clear),
+    count,
     problem,
     h('div', { class: 'table-wrap' }, h('table', { class: 'data compact', id: 'exports-table' },
       h('thead', null, h('tr', null,
@@ -42,7 +75,25 @@ export function createExportsPanel(context, { cameraCell }) {
         h('th', { scope: 'col' }, bi('보관', 'Kept')),
         h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, '동작 Actions')))),
       body)),
+    more,
     form);
+
+  function showFilter() {
+    clear.hidden = !filter;
+    replace(chosen, filter ? [bi('카메라', 'Camera'), ': ', text(filter.label)] : bi('모든 카메라의 내보내기', 'Exports of every camera'));
+  }
+  showFilter();
+  clear.addEventListener('click', () => {
+    filter = null;
+    picker.setSelected(null);
+    showFilter();
+    limit = PAGE;
+    load();
+  });
+  more.addEventListener('click', () => {
+    limit = Math.min(MOST, limit + PAGE);
+    load();
+  });
 
   const minute = (iso) => formatTime(iso).slice(0, 16);
   let destroying = null;
@@ -75,11 +126,18 @@ export function createExportsPanel(context, { cameraCell }) {
 
   async function load() {
     try {
-      const list = await context.api.get('/api/exports', { query: { limit: 100 } });
+      const query = { limit };
+      if (filter) query.cameraId = filter.id;
+      const list = await context.api.get('/api/exports', { query });
       const items = Array.isArray(list) ? list : [];
       message(problem, 'error', '');
       replace(body, items.length ? items.map(row)
         : h('tr', null, h('td', { colspan: '7', class: 'empty' }, bi('내보내기 없음', 'No exports'))));
+      // A full page may have more behind it; past the API's most, a camera filter reaches older ones.
+      const full = items.length >= limit;
+      more.hidden = !full || limit >= MOST;
+      replace(count, bi(`최근 ${formatInteger(items.length)}건`, `The latest ${formatInteger(items.length)}`),
+        full && limit >= MOST ? [' ', bi('(더 오래된 것은 카메라로 거르세요)', '(filter by camera for older ones)')] : null);
     } catch (error) {
       message(problem, 'error', errorText(error));
     }

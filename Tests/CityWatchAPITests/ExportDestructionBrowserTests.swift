@@ -78,6 +78,26 @@ struct ExportDestructionBrowserTests {
                     let line = try await AuditLog(database: app.db).list(.init(action: EvidenceService.destroyedAction, exactAction: true))
                     #expect(line.count == 1 && line.first?.actor == privacy.username && line.first?.target == made[0].id.uuidString)
                     try await browser.screenshot(to: RepositoryPaths.root.appendingPathComponent(".build/screenshots/retention-export-destroyed.png"))
+
+                    // One camera's exports: picked in the filter, then every camera's again.
+                    let listed = "return [...document.querySelectorAll('#exports-table tr[data-export]')].map((row) => row.dataset.export)"
+                    _ = try await browser.execute("const box = document.getElementById('exports-filter'); box.open = true; return true")
+                    let pick = "#exports-cameras-list li[data-camera='\(cameras[1].uuidString)'] button.camera-pick"
+                    try await waitUntil("the camera in the filter's list", timeout: .seconds(10)) {
+                        try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(pick)]) == true
+                    }
+                    try await browser.click(browser.findElement(pick))
+                    try await waitUntil("only that camera's export", timeout: .seconds(10)) {
+                        try await browser.execute(listed).array?.compactMap(\.string) == [made[1].id.uuidString]
+                    }
+                    #expect(try await browser.execute("return document.getElementById('exports-filter-clear').hidden") == .bool(false))
+                    #expect(try await browser.execute("return document.getElementById('exports-count').textContent").string?.contains("latest 1") == true)
+                    try await browser.click(browser.findElement("#exports-filter-clear"))
+                    try await waitUntil("both exports again", timeout: .seconds(10)) {
+                        Set(try await browser.execute(listed).array?.compactMap(\.string) ?? []) == Set(made.map(\.id.uuidString))
+                    }
+                    // Two exports are fewer than a page: nothing more to show.
+                    #expect(try await browser.execute("return document.getElementById('exports-more').hidden") == .bool(true))
                     let problems = try await browser.browserLog().filter { $0.level == "SEVERE" && !$0.message.contains("/api/session") }
                     // The refused DELETE (409) is a failed request in the browser's own log.
                     #expect(problems.filter { !$0.message.contains("409") }.isEmpty, "browser console errors: \(problems)")

@@ -1,6 +1,7 @@
 import CityWatchAPI
 import CityWatchApp
 import CityWatchDomain
+import CityWatchMedia
 import CityWatchStore
 import CityWatchTestSupport
 import Fluent
@@ -188,6 +189,46 @@ struct ProvisionBrowserTests {
     }
 
     /// Opens request `id` from the list and clicks the button `button` (an element id) in it.
+    /// Provided footage destroyed before its days were over (the police case closed): the
+    /// request says when, by whom and why, not that its days were over, and offers no link.
+    @Test(.timeLimit(.minutes(3)))
+    func providedFootageDestroyedEarlySaysByWhomAndWhy() async throws {
+        try await withCityWatch(.sqlite) { app in
+            let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 600).rounded(.down))
+            let admin = try await app.signIn(as: .administrator)
+            let (camera, _, _) = try await ProvisionAPITests.recordedCamera(app, start: start, admin: admin)
+            let privacy = try await app.signIn(as: .privacyOfficer)
+            let service = ProvisionService(database: app.db, configuration: app.cityWatch.configuration)
+            let draft = ProvisionRequest.Draft(officerName: "경위 김수사", agency: "강남서", caseNumber: "2026-형제-8181", legalBasis: .urgentSafety,
+                                               purpose: "실종 아동 수색", cameraIds: [camera], from: start.addingTimeInterval(1), to: start.addingTimeInterval(5))
+            let request = try await service.file(draft, actor: admin.username)
+            _ = try await service.approve(request.id, actor: privacy.username, role: .privacyOfficer)
+            let provided = try await service.export(request.id, actor: privacy.username)
+            _ = try await EvidenceService(database: app.db, configuration: app.cityWatch.configuration)
+                .destroyExport(provided.manifest.exportId, reason: "사건 종결, 경찰 회신 2026-88", actor: privacy.username, holds: []) { _ in true }
+            try await console.withRunningServer(app) { site in
+                try await WebDriver.withBrowser { browser in
+                    try await console.signIn(browser, at: site, username: privacy.username, password: privacy.password)
+                    try await browser.execute("location.hash = '#provision'; return true")
+                    let row = "#provision-requests tr[data-id='\(request.id.uuidString)'] button"
+                    try await waitUntil("the request in the list") {
+                        try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(row)]) == true
+                    }
+                    try await browser.click(browser.findElement(row))
+                    let said = "return document.getElementById('provision-export-result')?.textContent ?? ''"
+                    var shown = ""
+                    try await waitUntil("the destruction said") {
+                        shown = try await browser.execute(said).string ?? ""
+                        return shown.contains("destroyed on")
+                    }
+                    #expect(shown.contains(privacy.username) && shown.contains("사건 종결, 경찰 회신 2026-88"), "\(shown)")
+                    #expect(!shown.contains("days were over"), "\(shown)")
+                    #expect(try await browser.execute("return document.querySelector('#provision-export-result a') === null") == true)
+                }
+            }
+        }
+    }
+
     static func open(_ id: UUID, in browser: WebDriver, clicking button: String) async throws {
         let row = "#provision-requests tr[data-id='\(id.uuidString)'] button"
         try await waitUntil("the request in the list") {
