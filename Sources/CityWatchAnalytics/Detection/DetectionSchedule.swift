@@ -9,10 +9,10 @@ import CityWatchDomain
 /// ``wholeFrameSeconds`` — at the first frame too, and on a picture that always moves — so
 /// people standing there since before the camera started, whom motion never shows, are found.
 /// Its cost follows activity: a quiet scene costs one run every few seconds, a busy one about
-/// one a second. A camera whose rules judge motion
-/// between frames (fight) also gets a look every ``learningSeconds`` while the background is
-/// learnt and something is followed: motion shows nothing then, and a box held where a look
-/// left it would make anyone walking inside it look violent and standing still.
+/// one a second. A camera whose rules judge motion between frames (fight) also gets a look
+/// every ``learningSeconds`` while the background is learnt and something is followed: motion
+/// shows nothing then, and a box held where a look left it would make anyone walking inside it
+/// look violent and standing still.
 public struct DetectionSchedule: Sendable, Hashable {
     /// Seconds between looks while something moves or is followed.
     public var activeSeconds: Double
