@@ -64,6 +64,26 @@ struct RuleLoiteringTests {
         #expect(late.run(Self.handOverFrames(shift: 10, gap: 1.5)).map(\.time) == [9, 10])
     }
 
+    @Test func aPersonWhoLeftThroughThePicturesEdgeHandsTheirStayToNobody() {
+        // Track 1 stands at the right edge of the zone (its box touching the picture's edge,
+        // 320 px) from 1 s and leaves the picture at 4 s; 0.5 s later someone else walks in
+        // there (track 2) and stays 3 s. Neither stayed 5 s: no event. The same two lost and
+        // found 3 px inside the edge is one person (the stay carries on, an event at 6 s).
+        let rule = AnalyticsRule(name: "linger", kind: .loitering(zone: F.rightHalf, seconds: 5), coolDownSeconds: 0)
+        func frames(footX: Int) -> [RuleFrame] {
+            stride(from: 0.0, through: 7.5, by: 0.5).map { time in
+                var tracks: [TrackedObject] = []
+                if time >= 1, time <= 4 { tracks.append(F.track(1, footX: footX, footY: 120, firstSeen: 1, time: time)) }
+                if time >= 4.5 { tracks.append(F.track(2, footX: footX, footY: 120, firstSeen: 4.5, time: time)) }
+                return RuleFrame(time: time, tracks: tracks)
+            }
+        }
+        var atEdge = F.engine(rule)
+        #expect(atEdge.run(frames(footX: F.width - 6)).isEmpty)   // its box (12 px wide) reaches x = 320
+        var inside = F.engine(rule)
+        #expect(inside.run(frames(footX: F.width - 9)).map(\.time) == [6])
+    }
+
     @Test func repeatWithinTheCoolDownIsMergedIntoTheFirstEvent() throws {
         var engine = F.engine(AnalyticsRule(name: "yard", kind: .intrusion(zone: F.rightHalf), coolDownSeconds: 10))
         // Enters at 0, out 2…4.5, back at 5 (merged), out 7…11.5, back at 12 (cool-down over: new event).

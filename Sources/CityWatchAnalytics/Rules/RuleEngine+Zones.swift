@@ -11,7 +11,8 @@ extension RuleEngine {
     /// height of where it was last, carries the lost track's stay on (when it began, whether it
     /// was reported) — the tracker lost a person standing among others and found them again. So
     /// one person's stay is timed from when they came, and raises one event, whatever the
-    /// tracker did meanwhile.
+    /// tracker did meanwhile. A track lost with its box touching the picture's edge left the
+    /// picture: its stay goes to nobody (someone walking in where they walked out is not them).
     mutating func evaluateStays(_ index: Int, zone: ImagePolygon, tracks: [TrackedObject], time: Double, armed: Bool,
                                 into events: inout [RuleEvent]) {
         let rule = memories[index].rule
@@ -30,6 +31,7 @@ extension RuleEngine {
             memory.lastFootX = track.footX
             memory.lastFootY = track.footY
             memory.lastHeight = Double(track.box.height)
+            memory.lastAtEdge = track.box.x <= 1 || track.box.y <= 1 || track.box.maxX >= width - 1 || track.box.maxY >= height - 1
             memory.lastTime = time
             let inside = matches(rule, track) && zone.contains(foot(of: track))
             memory.observeStay(inside: inside, time: time, grace: tuning.zoneExitGraceSeconds)
@@ -55,7 +57,7 @@ extension RuleEngine {
         memories[index].lostStays.removeAll { time - $0.time > tuning.stayHandOverSeconds }
         // (no set of this frame's ids: a per-frame allocation, for a handful of stays at most)
         let previous = frame &- 1
-        for (id, memory) in memories[index].tracks where memory.stamp == previous && memory.stayStart != nil
+        for (id, memory) in memories[index].tracks where memory.stamp == previous && memory.stayStart != nil && !memory.lastAtEdge
             && !tracks.contains(where: { $0.id == id && $0.isConfirmed }) {
             memories[index].lostStays.append(LostStay(footX: memory.lastFootX, footY: memory.lastFootY, height: memory.lastHeight,
                                                       time: memory.lastTime, memory: memory))

@@ -109,6 +109,9 @@ struct RuleTrackMemory: Sendable {
     var lastFootX = 0.0
     var lastFootY = 0.0
     var lastHeight = 0.0
+    /// True when the track's box last touched the picture's edge (a track lost there has
+    /// left the picture; its stay is handed to nobody).
+    var lastAtEdge = false
     var lastTime = 0.0
     /// When the current stay in the zone began; nil while outside.
     var stayStart: Double?
