@@ -137,7 +137,7 @@ export function createExportsPanel(context, { cameraCell }) {
       const full = items.length >= limit;
       more.hidden = !full || limit >= MOST;
       replace(count, bi(`최근 ${formatInteger(items.length)}건`, `The latest ${formatInteger(items.length)}`),
-        full && limit >= MOST ? [' ', bi('(더 오래된 것은 카메라로 거르세요)', '(filter by camera for older ones)')] : null);
+        full && limit >= MOST && !filter ? [' ', bi('(더 오래된 것은 카메라로 거르세요)', '(filter by camera for older ones)')] : null);
     } catch (error) {
       message(problem, 'error', errorText(error));
     }
