@@ -28,16 +28,26 @@ struct RuleCrowdingTests {
         #expect(event.boxes.count == 3)
     }
 
-    @Test func crowdEpisodeReArmsWhenTheCountDrops() {
+    @Test func crowdEpisodeReArmsWhenTheCountHasDroppedForMoreThanASecond() {
         var engine = F.engine(Self.rule(coolDown: 0))
-        let events = engine.run([Self.frame(0, inside: 3), Self.frame(1, inside: 3), Self.frame(2, inside: 2), Self.frame(3, inside: 3)])
+        let events = engine.run([Self.frame(0, inside: 3), Self.frame(1, inside: 3), Self.frame(2, inside: 2), Self.frame(2.5, inside: 2),
+                                 Self.frame(3, inside: 3)])
         #expect(events.map(\.time) == [0, 3])
+    }
+
+    @Test func aCrowdThinnedForAMomentIsStillTheSameCrowd() {
+        // Someone unseen for two frames at 5 fps (or a foot jittering over the zone's edge): one
+        // crowd, one event; thinned for 1.2 s it is over, and the next is a crowd of its own.
+        var engine = F.engine(Self.rule(coolDown: 0))
+        let counts = [3, 3, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3]
+        let frames = counts.enumerated().map { Self.frame(Double($0.offset) * 0.2, inside: $0.element) }
+        #expect(engine.run(frames).map(\.time) == [0, 13 * 0.2])
     }
 
     @Test func newCrowdWithinTheCoolDownIsMerged() {
         var engine = F.engine(Self.rule(coolDown: 10))
         let (events, merges) = engine.runCollectingMerges([
-            Self.frame(0, inside: 3), Self.frame(1, inside: 1), Self.frame(2, inside: 3), Self.frame(3, inside: 3),
+            Self.frame(0, inside: 3), Self.frame(1, inside: 1), Self.frame(1.5, inside: 1), Self.frame(2, inside: 3), Self.frame(3, inside: 3),
             Self.frame(11, inside: 0), Self.frame(12, inside: 5),
         ])
         #expect(events.map(\.time) == [0, 12])

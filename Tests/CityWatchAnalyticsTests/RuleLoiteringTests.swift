@@ -68,7 +68,7 @@ struct RuleLoiteringTests {
         // Track 1 stands at the right edge of the zone (its box touching the picture's edge,
         // 320 px) from 1 s and leaves the picture at 4 s; 0.5 s later someone else walks in
         // there (track 2) and stays 3 s. Neither stayed 5 s: no event. The same two lost and
-        // found 3 px inside the edge is one person (the stay carries on, an event at 6 s).
+        // found 14 px inside the edge is one person (the stay carries on, an event at 6 s).
         let rule = AnalyticsRule(name: "linger", kind: .loitering(zone: F.rightHalf, seconds: 5), coolDownSeconds: 0)
         func frames(footX: Int) -> [RuleFrame] {
             stride(from: 0.0, through: 7.5, by: 0.5).map { time in
@@ -81,7 +81,7 @@ struct RuleLoiteringTests {
         var atEdge = F.engine(rule)
         #expect(atEdge.run(frames(footX: F.width - 6)).isEmpty)   // its box (12 px wide) reaches x = 320
         var inside = F.engine(rule)
-        #expect(inside.run(frames(footX: F.width - 9)).map(\.time) == [6])
+        #expect(inside.run(frames(footX: F.width - 20)).map(\.time) == [6])
     }
 
     @Test func repeatWithinTheCoolDownIsMergedIntoTheFirstEvent() throws {

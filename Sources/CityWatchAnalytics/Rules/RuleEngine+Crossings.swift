@@ -90,7 +90,8 @@ extension RuleEngine {
     }
 
     /// One event per crowd episode: more than `count` matching objects in the zone at once. The
-    /// episode ends, and the rule re-arms, when the count drops to `count` or fewer.
+    /// episode ends, and the rule re-arms, when the count has stayed at `count` or fewer for
+    /// longer than ``Tuning/zoneExitGraceSeconds``.
     mutating func evaluateCrowd(_ index: Int, zone: ImagePolygon, count: Int, tracks: [TrackedObject], time: Double,
                                 armed: Bool, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
@@ -99,9 +100,13 @@ extension RuleEngine {
             inside.append(track)
         }
         guard inside.count > count else {
-            memories[index].crowdReported = false
+            // A crowd survives a moment under its count (a person unseen for a frame, a foot
+            // point jittering over the zone's edge): the episode ends, and the rule re-arms,
+            // only after the zone's exit grace.
+            if time - memories[index].crowdLastSeen > tuning.zoneExitGraceSeconds { memories[index].crowdReported = false }
             return
         }
+        memories[index].crowdLastSeen = time
         guard armed, !memories[index].crowdReported else { return }
         var coolDown = memories[index].crowdCoolDown
         raise(index, coolDown: &coolDown, tracks: inside, time: time, count: inside.count, into: &events)

@@ -7,7 +7,8 @@ extension RuleEngine {
         /// A foot point must be this many pixels off a line to count as on one side: jitter
         /// along the line never makes a crossing.
         public var lineMarginPixels: Double
-        /// A stay in a zone survives the foot point being out this long (box jitter on the edge).
+        /// A stay in a zone survives the foot point being out this long (box jitter on the edge),
+        /// and a crowd the count being under its number this long (a person unseen a moment).
         public var zoneExitGraceSeconds: Double
         /// A fall is upright to lying within this many seconds; slower is lying down.
         public var fallWindowSeconds: Double

@@ -31,7 +31,7 @@ extension RuleEngine {
             memory.lastFootX = track.footX
             memory.lastFootY = track.footY
             memory.lastHeight = Double(track.box.height)
-            memory.lastAtEdge = track.box.x <= 1 || track.box.y <= 1 || track.box.maxX >= width - 1 || track.box.maxY >= height - 1
+            memory.lastAtEdge = isAtEdge(track.box)
             memory.lastTime = time
             let inside = matches(rule, track) && zone.contains(foot(of: track))
             memory.observeStay(inside: inside, time: time, grace: tuning.zoneExitGraceSeconds)

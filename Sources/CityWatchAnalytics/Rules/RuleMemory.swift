@@ -12,6 +12,8 @@ struct RuleMemory: Sendable {
     /// True once the current crowd episode (more than `count` objects in a crowding rule's zone)
     /// has raised its event or been merged; false between episodes.
     var crowdReported = false
+    /// When the crowd was last over its count.
+    var crowdLastSeen = -Double.infinity
     /// Crowding's cool-down is per rule, not per track.
     var crowdCoolDown: RuleCoolDown?
     /// Fight: since when violent motion between persons close together has gone on (nil: none
@@ -109,8 +111,8 @@ struct RuleTrackMemory: Sendable {
     var lastFootX = 0.0
     var lastFootY = 0.0
     var lastHeight = 0.0
-    /// True when the track's box last touched the picture's edge (a track lost there has
-    /// left the picture; its stay is handed to nobody).
+    /// True when the track's box was last at the picture's edge (``RuleEngine/isAtEdge(_:)``):
+    /// a track lost there has left the picture, and its stay is handed to nobody.
     var lastAtEdge = false
     var lastTime = 0.0
     /// When the current stay in the zone began; nil while outside.
