@@ -11,8 +11,9 @@ extension RuleEngine {
     /// height of where it was last, carries the lost track's stay on (when it began, whether it
     /// was reported) — the tracker lost a person standing among others and found them again. So
     /// one person's stay is timed from when they came, and raises one event, whatever the
-    /// tracker did meanwhile. A track lost with its box touching the picture's edge left the
-    /// picture: its stay goes to nobody (someone walking in where they walked out is not them).
+    /// tracker did meanwhile. A track lost with its box at the picture's edge (``isAtEdge(_:)``)
+    /// left the picture: its stay goes to nobody (someone walking in where it walked out is not
+    /// that person).
     mutating func evaluateStays(_ index: Int, zone: ImagePolygon, tracks: [TrackedObject], time: Double, armed: Bool,
                                 into events: inout [RuleEvent]) {
         let rule = memories[index].rule
