@@ -227,8 +227,19 @@ struct ClusterStoreOutageTests {
             }
             return paths
         }()
-        try await RecordingServiceTests.eventually("every segment closed during the outage indexed", timeout: .seconds(40)) {
-            closedDuringOutage.isSubset(of: Set(try cluster.segments().map(\.path)))
+        do {
+            try await RecordingServiceTests.eventually("every segment closed during the outage indexed", timeout: .seconds(40)) {
+                closedDuringOutage.isSubset(of: Set(try cluster.segments().map(\.path)))
+            }
+        } catch {
+            // (seen once in a clean-clone run, never since: what is missing, and what the nodes said)
+            let missing = closedDuringOutage.subtracting(Set((try? cluster.segments().map(\.path)) ?? [])).sorted()
+            print("not indexed \(Int(Date().timeIntervalSince(stoppedAt))) s after the store stopped: \(missing)")
+            for name in ["node-a", "node-b"] {
+                let log = (try? String(contentsOf: cluster.folder.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+                print("\(name)'s log, last 40 lines:\n" + log.split(separator: "\n").suffix(40).joined(separator: "\n"))
+            }
+            throw error
         }
         let during = try cluster.segments().filter { $0.start > stoppedAt.timeIntervalSince1970 + 2 && $0.start < stoppedAt.timeIntervalSince1970 + 18 }
         #expect(Set(during.map(\.camera)) == Set(cluster.cameras), "each camera recorded through the outage")
