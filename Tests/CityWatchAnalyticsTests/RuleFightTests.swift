@@ -47,6 +47,20 @@ struct RuleFightTests {
         #expect(Self.run(&unmeasured, activity: nil) { time in [Self.person(1, x: 150, time: time), Self.person(2, x: 172, time: time)] }.isEmpty)
     }
 
+    @Test func aPairIsJudgedOnlyOnceBothWerePersonsTheFrameBefore() throws {
+        // Between the pair's threshold and a lone person's, so only the pair path can fire.
+        var steady = F.engine(Self.rule)
+        let events = Self.run(&steady, activity: 0.25) { time in [Self.person(1, x: 150, time: time), Self.person(2, x: 172, time: time)] }
+        let fight = try #require(events.first)
+        #expect(events.count == 1 && fight.time == 1.2, "judged from the second frame on, raised a second later")
+        // Beside person 1, a track confirmed anew every frame (a fragment, a box found again):
+        // never a person of the frame before, never half of a fighting pair.
+        var flicker = F.engine(Self.rule)
+        #expect(Self.run(&flicker, activity: 0.25) { time in
+            [Self.person(1, x: 150, time: time), Self.person(100 + Int((time * 5).rounded()), x: 172, time: time)]
+        }.isEmpty)
+    }
+
     @Test func twoPeopleSeenAsOneBoxFightWhenTheirSurroundingsChurnMore() {
         var churning = F.engine(Self.rule)
         #expect(Self.run(&churning, activity: 0.4) { time in [Self.person(1, x: 150, time: time)] }.count == 1)

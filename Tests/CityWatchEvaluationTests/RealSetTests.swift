@@ -39,6 +39,9 @@ struct RealSetTests {
         // finds no person at all. The issue's target is 0.80. 0.750 (21 / 5 / 9) since large
         // regions are looked at at the frame's scale (2026-12-07). (0.737 before 2026-12-06, when held
         // boxes still counted: most of it came from the background's warm-up, see BENCHMARKS.md.)
+        // 0.755 (20 / 3 / 10) since a pair is judged only once both were persons the frame before
+        // (2026-12-07): false alarms on the no-fight clips 5 → 3 of 30, the issue's "1 in 10",
+        // asserted below.
         "fight": 0.65,
     ]
 
@@ -85,6 +88,12 @@ struct RealSetTests {
             #expect(row.score.f1 >= floor, "\(row.kind) F1 \(row.score.f1) fell below its floor \(floor)")
         }
         #expect(Set(result.report.kinds.map(\.kind)) == Set(Self.f1Floors.keys))
+        // Issue 14: false alarms on the no-fight clips at most 1 in 10 (the clips that should
+        // raise nothing are those rightly quiet plus those that fired).
+        let fights = try #require(result.report.kinds.first { $0.kind == "fight" })
+        let quietClips = fights.trueNegatives + fights.score.falsePositives
+        #expect(quietClips == 30 && fights.score.falsePositives * 10 <= quietClips,
+                "fight false alarms \(fights.score.falsePositives) of \(quietClips) no-fight clips")
     }
 
     /// The clip-level machinery on real footage, with intrusion over the whole picture standing in

@@ -12,15 +12,24 @@ extension RuleEngine {
                                 armed: Bool, activity: ((PixelBox) -> Double)?, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
         var people: [TrackedObject] = []
-        for track in tracks where track.isConfirmed && track.lastSeen >= time - 0.001 && matches(rule, track)
-            && zone.contains(foot(of: track)) { people.append(track) }
+        var persons: Set<Int> = []
+        for track in tracks where track.isConfirmed && matches(rule, track) {
+            persons.insert(track.id)
+            if track.lastSeen >= time - 0.001, zone.contains(foot(of: track)) { people.append(track) }
+        }
+        // A pair is judged only once both were persons in the frame before as well: a track
+        // confirmed in this very frame is as often a fragment, a passer-by's first look or a
+        // person found again with a jumping box as someone in a fight.
+        let before = memories[index].fightPersonsBefore
+        memories[index].fightPersonsBefore = persons
         var fighters: [TrackedObject] = []
         if let activity {
             // Two people locked together are often one box to the detector: a person whose
             // surroundings (the box widened by half) churn even more counts as a fight on its own.
             for person in people where isEntangled(person, activity: activity) { fighters.append(person) }
             for (a, first) in people.enumerated() {
-                for second in people[(a + 1)...] where isFighting(first, second, activity: activity) {
+                guard before.contains(first.id) else { continue }
+                for second in people[(a + 1)...] where before.contains(second.id) && isFighting(first, second, activity: activity) {
                     // (a pair may already be in as entangled singles)
                     if !fighters.contains(where: { $0.id == first.id }) { fighters.append(first) }
                     if !fighters.contains(where: { $0.id == second.id }) { fighters.append(second) }
