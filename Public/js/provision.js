@@ -214,7 +214,7 @@ export function createProvisionView(context) {
   async function showProvidedState(requestId, exportId) {
     let record;
     try {
-      const all = await api.get('/api/exports', { query: { limit: 500 } });
+      const all = await api.get('/api/exports', { query: { id: exportId } });
       record = (Array.isArray(all) ? all : []).find((item) => String(item.id).toLowerCase() === String(exportId).toLowerCase());
     } catch {
       return; // the link stays; a download says itself what is wrong

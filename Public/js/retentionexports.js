@@ -13,9 +13,8 @@ import { errorText } from './api.js';
 import { cameraLabel, createCameraPicker } from './camerapicker.js';
 import { bi, formatInteger, formatTime, h, message, replace, text } from './dom.js';
 
-/** Rows asked for at first, added by each "more", and the most the API gives. */
+/** Rows asked for at first and added by each "more" (the next page, GET ?after= the last shown). */
 const PAGE = 100;
-const MOST = 500;
 
 /** `cameraCell(id)` gives a table cell naming camera `id`. Returns `{ el, load() }`. */
 export function createExportsPanel(context, { cameraCell }) {
@@ -34,7 +33,7 @@ export function createExportsPanel(context, { cameraCell }) {
     h('p', { class: 'hint' }, bi('모든 노드의 사본이 지워지며 되돌릴 수 없습니다. 법적 보존 중인 영상은 파기할 수 없습니다.',
       'Every node\'s copy is deleted; this cannot be undone. Footage under a legal hold cannot be destroyed.')),
     h('div', { class: 'button-row' }, confirm, cancel), result);
-  let limit = PAGE;
+  let shown = []; // the exports listed, newest first
   let filter = null; // { id, label } of the camera whose exports alone are listed
   const chosen = h('p', { id: 'exports-filter-chosen', class: 'hint' });
   const clear = h('button', { type: 'button', id: 'exports-filter-clear', class: 'button-small', hidden: true },
@@ -45,7 +44,6 @@ export function createExportsPanel(context, { cameraCell }) {
       filter = { id: String(camera.id), label: cameraLabel(camera) };
       picker.setSelected(camera.id);
       showFilter();
-      limit = PAGE;
       load();
     },
   });
@@ -87,13 +85,9 @@ export function createExportsPanel(context, { cameraCell }) {
     filter = null;
     picker.setSelected(null);
     showFilter();
-    limit = PAGE;
     load();
   });
-  more.addEventListener('click', () => {
-    limit = Math.min(MOST, limit + PAGE);
-    load();
-  });
+  more.addEventListener('click', () => load({ older: true }));
 
   const minute = (iso) => formatTime(iso).slice(0, 16);
   let destroying = null;
@@ -124,20 +118,25 @@ export function createExportsPanel(context, { cameraCell }) {
       h('td', { class: 'actions' }, destroy));
   }
 
-  async function load() {
+  /** The first page again, or with `older` the next page back, added below what is shown. */
+  async function load({ older = false } = {}) {
     try {
-      const query = { limit };
+      const query = { limit: PAGE };
       if (filter) query.cameraId = filter.id;
+      if (older && shown.length) query.after = shown[shown.length - 1].id;
       const list = await context.api.get('/api/exports', { query });
-      const items = Array.isArray(list) ? list : [];
+      const page = Array.isArray(list) ? list : [];
+      // (a row destroyed meanwhile elsewhere is still the cursor: the list goes on after it)
+      const known = new Set(older ? shown.map((item) => item.id) : []);
+      const added = page.filter((item) => !known.has(item.id));
+      shown = older ? shown.concat(added) : added;
       message(problem, 'error', '');
-      replace(body, items.length ? items.map(row)
+      replace(body, shown.length ? shown.map(row)
         : h('tr', null, h('td', { colspan: '7', class: 'empty' }, bi('내보내기 없음', 'No exports'))));
-      // A full page may have more behind it; past the API's most, a camera filter reaches older ones.
-      const full = items.length >= limit;
-      more.hidden = !full || limit >= MOST;
-      replace(count, bi(`최근 ${formatInteger(items.length)}건`, `The latest ${formatInteger(items.length)}`),
-        full && limit >= MOST && !filter ? [' ', bi('(더 오래된 것은 카메라로 거르세요)', '(filter by camera for older ones)')] : null);
+      // A full page may have older ones behind it.
+      more.hidden = page.length < PAGE || added.length === 0;
+      replace(count, bi(`최근 ${formatInteger(shown.length)}건`, `The latest ${formatInteger(shown.length)}`),
+        more.hidden && shown.length ? [' ', bi('(전부)', '(all of them)')] : null);
     } catch (error) {
       message(problem, 'error', errorText(error));
     }

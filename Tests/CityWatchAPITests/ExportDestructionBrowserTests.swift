@@ -98,6 +98,31 @@ struct ExportDestructionBrowserTests {
                     }
                     // Two exports are fewer than a page: nothing more to show.
                     #expect(try await browser.execute("return document.getElementById('exports-more').hidden") == .bool(true))
+
+                    // 150 older exports of the first camera, logged after it (oldest last, as an import or a
+                    // slow export might): a page of 100, then "Show more" adds the rest, each once.
+                    let iso = ISO8601DateFormatter()
+                    let older = (0..<150).map { index in
+                        let at = start.addingTimeInterval(-86_400 - Double(index) * 60)
+                        return AuditEvent(actor: "operator", action: "video.export", target: UUID().uuidString, details: [
+                            "cameras": .list([.string(cameras[0].uuidString)]), "reason": .string("민원 2025-\(index)"),
+                            "from": .string(iso.string(from: at.addingTimeInterval(-600))), "to": .string(iso.string(from: at.addingTimeInterval(-540))),
+                            "madeAt": .string(iso.string(from: at)), "files": 1, "masked": .list([]),
+                        ])
+                    }
+                    _ = try await AuditLog(database: app.db).append(contentsOf: older)
+                    let first = "#exports-cameras-list li[data-camera='\(cameras[0].uuidString)'] button.camera-pick"
+                    try await browser.click(browser.findElement(first))
+                    try await waitUntil("a page of the first camera's exports", timeout: .seconds(10)) {
+                        try await browser.execute(listed).array?.count == 100
+                    }
+                    #expect(try await browser.execute("return document.getElementById('exports-more').hidden") == .bool(false))
+                    try await browser.click(browser.findElement("#exports-more"))
+                    try await waitUntil("the rest below", timeout: .seconds(10)) { try await browser.execute(listed).array?.count == 151 }
+                    let ids = try await browser.execute(listed).array?.compactMap(\.string) ?? []
+                    #expect(Set(ids).count == 151 && ids.last == made[0].id.uuidString, "each once, the latest logged first")
+                    #expect(try await browser.execute("return document.getElementById('exports-more').hidden") == .bool(true))
+                    #expect(try await browser.execute("return document.getElementById('exports-count').textContent").string?.contains("all of them") == true)
                     let problems = try await browser.browserLog().filter { $0.level == "SEVERE" && !$0.message.contains("/api/session") }
                     // The refused DELETE (409) is a failed request in the browser's own log.
                     #expect(problems.filter { !$0.message.contains("409") }.isEmpty, "browser console errors: \(problems)")

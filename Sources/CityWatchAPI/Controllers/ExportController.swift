@@ -186,7 +186,8 @@ struct ExportController: RouteCollection {
     }
 
     /// The latest exports the user may download (`limit`, default 50, at most 500; `cameraId`:
-    /// only those holding that camera): those of cameras they may see, and footage provided to
+    /// only those holding that camera; `before`: only those made before that time; `after`: the
+    /// next page, those listed after that export; `id`: that export alone): those of cameras they may see, and footage provided to
     /// the police as its request allows (an operator needs every camera of it; administrators
     /// and privacy officers see it all).
     func list(req: Request) async throws -> [ExportRecordDTO] {
@@ -198,18 +199,38 @@ struct ExportController: RouteCollection {
             }
             return value
         } ?? 50
-        let cameraText: String? = req.query["cameraId"]
-        let camera = try cameraText.map { text -> UUID in
-            guard let id = UUID(uuidString: text) else { throw Abort(.badRequest, reason: "cameraId '\(text.prefix(40))' is not a camera id (UUID)") }
+        /// Query parameter `name` as an id, if given; 400 naming it when it is no UUID.
+        func id(_ name: String, of what: String) throws -> UUID? {
+            guard let text: String = req.query[name] else { return nil }
+            guard let id = UUID(uuidString: text) else { throw Abort(.badRequest, reason: "\(name) '\(text.prefix(40))' is not \(what) (UUID)") }
             return id
         }
+        let camera = try id("cameraId", of: "a camera id")
+        let beforeText: String? = req.query["before"]
+        let before = try beforeText.map { text -> Date in
+            let formatter = ISO8601DateFormatter()
+            if let time = formatter.date(from: text) { return time }
+            formatter.formatOptions.insert(.withFractionalSeconds)
+            guard let time = formatter.date(from: text) else {
+                throw Abort(.badRequest, reason: "before '\(text.prefix(40))' must be an ISO 8601 time (2026-11-26T09:00:00Z)")
+            }
+            return time
+        }
+        let after = try id("after", of: "an export id")
+        let only = try id("id", of: "an export id")
         let (_, scope) = try await req.cameraView()
         let service = EvidenceService(database: req.db, configuration: req.cityWatch.configuration, clock: req.cityWatch.clock)
         let seesAllProvided = user.role != .operator
-        return try await service.recentExports(limit: limit) { record in
-            (camera.map { record.cameraIds.contains($0) } ?? true)
-                && (record.cameraIds.allSatisfy { scope.contains($0) } || (record.provisionRequestId != nil && seesAllProvided))
-        }.map { record in
+        let records: [EvidenceService.ExportRecord]
+        do {
+            records = try await service.recentExports(limit: limit, before: before, after: after, only: only) { record in
+                (camera.map { record.cameraIds.contains($0) } ?? true)
+                    && (record.cameraIds.allSatisfy { scope.contains($0) } || (record.provisionRequestId != nil && seesAllProvided))
+            }
+        } catch let unknown as EvidenceService.UnknownExport {
+            throw Abort(.badRequest, reason: "after '\(unknown.id.uuidString.lowercased())' is no export: give the id of the last export listed")
+        }
+        return records.map { record in
             // Provided footage downloads through its request, which is what decides who may have it.
             let download = record.provisionRequestId.map { "/api/provision/requests/\($0.uuidString.lowercased())/download" }
                 ?? "/api/exports/\(record.id.uuidString.lowercased())/download"

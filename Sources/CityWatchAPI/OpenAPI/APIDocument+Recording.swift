@@ -129,13 +129,19 @@ extension APIDocument {
             APIEndpoint(
                 method: .get, path: "/api/exports", access: exporters, tag: .retention, summary: "Exports made",
                 description: """
-                    `?limit=` (default 50, at most 500) → `[ExportRecord]` newest first: the exports the user may download: \
+                    `?limit=` (default 50, at most 500), `?cameraId=`, `?before=` (only those made before that time), \
+                    `?after=` (the next page: those listed after that export, the last one shown; every export is reachable \
+                    however old; 400 when it is no export), `?id=` (that export alone, however old) → \
+                    `[ExportRecord]` newest first: the exports the user may download: \
                     those of cameras they may see (all of an export's cameras), and footage provided to the police as its \
                     request allows (administrators and privacy officers all of it; its `download` is the request's); made \
                     through the console, the API, provision or the command line, on any node, with who made them and why, \
                     until when each is kept, and its download while it is
                     """,
-                query: [query("limit", whole(1...500), "Default 50."), query("cameraId", uuid, "Only the exports holding this camera.")],
+                query: [query("limit", whole(1...500), "Default 50."), query("cameraId", uuid, "Only the exports holding this camera."),
+                        query("before", time, "Only the exports made before this time (ISO 8601)."),
+                        query("after", uuid, "The next page: the exports listed after this one."),
+                        query("id", uuid, "That export alone (an empty list when it is none the user may see).")],
                 answers: [.ok(list(ref("ExportRecord")))]),
             APIEndpoint(
                 method: .get, path: "/api/exports/:id/download", access: exporters, tag: .retention, summary: "Download an export",

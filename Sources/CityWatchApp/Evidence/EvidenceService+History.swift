@@ -26,10 +26,51 @@ extension EvidenceService {
         public var destroyReason: String?
     }
 
-    /// The latest exports (newest first, at most `limit`) that `visible` lets the user see.
-    public func recentExports(limit: Int, visible: (ExportRecord) -> Bool) async throws -> [ExportRecord] {
+    /// `recentExports` was asked to go on after an export it does not know.
+    public struct UnknownExport: Error, Sendable, Equatable {
+        public var id: UUID
+    }
+
+    /// The latest exports (newest first, at most `limit`) made before `before` (any time when
+    /// nil) that `visible` lets the user see; with `after`, those listed after that export (the
+    /// next page: the order is the audit log's, so a page never skips or repeats one even when
+    /// exports finished out of the order they were made in). The export lines of the audit log
+    /// are read a page at a time back to the first, so an old export is found however many came
+    /// after it. With `only`, that export alone (none when it is no export or not visible).
+    /// Throws ``UnknownExport`` when `after` is no export.
+    public func recentExports(limit: Int, before: Date? = nil, after: UUID? = nil, only: UUID? = nil,
+                              visible: (ExportRecord) -> Bool) async throws -> [ExportRecord] {
         let log = AuditLog(database: database)
-        let lines = try await log.list(.init(action: "video.export", exactAction: true, limit: 2_000))
+        var records: [ExportRecord] = []
+        var older: Int64?
+        if let only {
+            let line = try await log.list(.init(action: "video.export", exactAction: true, target: only.uuidString, limit: 1))
+            return try await markDeletions(Self.exportRecords(line, keptUntil: keptUntil).filter(visible), log: log)
+        }
+        if let after {
+            let line = try await log.list(.init(action: "video.export", exactAction: true, target: after.uuidString, limit: 1))
+            guard let seq = line.first?.seq else { throw UnknownExport(id: after) }
+            older = seq
+        }
+        while records.count < limit {
+            let lines = try await log.list(.init(action: "video.export", exactAction: true, beforeSeq: older, limit: Self.exportLinesPerRead))
+            guard let last = lines.last else { break }
+            older = last.seq
+            for record in Self.exportRecords(lines, keptUntil: keptUntil) where (before.map { record.createdAt < $0 } ?? true) && visible(record) {
+                records.append(record)
+                if records.count == limit { break }
+            }
+            if lines.count < Self.exportLinesPerRead { break }
+        }
+        return try await markDeletions(records, log: log)
+    }
+
+    /// Export lines read from the audit log at a time.
+    static let exportLinesPerRead = 1_000
+
+    /// The exports `lines` (`video.export` audit lines) record, in their order; lines that do not
+    /// describe an export are left out.
+    static func exportRecords(_ lines: [AuditEntry], keptUntil: (Date) -> Date) -> [ExportRecord] {
         let iso = ISO8601DateFormatter()
         var records: [ExportRecord] = []
         for line in lines {
@@ -55,11 +96,15 @@ extension EvidenceService {
                                       from: from, to: to, files: files, maskedCameraIds: ids("masked"),
                                       provisionRequestId: text("provisionRequest").flatMap(UUID.init(uuidString:)),
                                       keptUntil: keptUntil(made))
-            guard visible(record) else { continue }
             records.append(record)
-            if records.count == limit { break }
         }
-        guard let oldest = records.last?.createdAt else { return records }
+        return records
+    }
+
+    /// `records` with when each was deleted, and by whom and why when destroyed early.
+    private func markDeletions(_ records: [ExportRecord], log: AuditLog) async throws -> [ExportRecord] {
+        var records = records
+        guard let oldest = records.map(\.createdAt).min() else { return records }
         let targets = records.map(\.id.uuidString)
         var deleted: [String: AuditEntry] = [:]
         for action in [Self.expiredAction, Self.destroyedAction] {
