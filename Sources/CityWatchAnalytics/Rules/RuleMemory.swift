@@ -70,10 +70,17 @@ struct RecentFall: Sendable {
     var reach: Double
     var time: Double
 
-    /// True when `track`'s foot point is within reach (this fall's or the track's own size).
+    /// True when `track`'s foot point is within reach (this fall's or the track's own longer side:
+    /// a body lying is wider than tall).
     func isNear(_ track: TrackedObject) -> Bool {
-        let reach = max(self.reach, Double(max(track.box.width, track.box.height)))
-        return (track.footX - footX) * (track.footX - footX) + (track.footY - footY) * (track.footY - footY) <= reach * reach
+        track.footWithin(max(reach, Double(max(track.box.width, track.box.height))), ofX: footX, y: footY)
+    }
+}
+
+extension TrackedObject {
+    /// True when the foot point is within `reach` pixels of (`x`, `y`).
+    func footWithin(_ reach: Double, ofX x: Double, y: Double) -> Bool {
+        (footX - x) * (footX - x) + (footY - y) * (footY - y) <= reach * reach
     }
 }
 
@@ -97,7 +104,7 @@ struct RecentRuleEvent: Sendable {
     func isNear(_ tracks: [TrackedObject]) -> Bool {
         tracks.contains { track in
             let reach = max(self.reach, Double(track.box.height))
-            return feet.contains { (track.footX - $0.x) * (track.footX - $0.x) + (track.footY - $0.y) * (track.footY - $0.y) <= reach * reach }
+            return feet.contains { track.footWithin(reach, ofX: $0.x, y: $0.y) }
         }
     }
 }
