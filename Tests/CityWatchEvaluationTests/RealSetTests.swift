@@ -94,6 +94,10 @@ struct RealSetTests {
         let quietClips = fights.trueNegatives + fights.score.falsePositives
         #expect(quietClips == 30 && fights.score.falsePositives * 10 <= quietClips,
                 "fight false alarms \(fights.score.falsePositives) of \(quietClips) no-fight clips")
+        // …and on the activities of daily living (the fall clips where nobody falls).
+        let daily = result.report.clips.flatMap(\.rules).filter { $0.kind == "fall" && $0.expected.isEmpty }
+        let dailyAlarms = daily.reduce(0) { $0 + $1.detected.count }
+        #expect(daily.count == 3 && dailyAlarms * 10 <= daily.count, "fall alarms \(dailyAlarms) on \(daily.count) daily-activity clips")
     }
 
     /// The clip-level machinery on real footage, with intrusion over the whole picture standing in
