@@ -23,6 +23,11 @@ INSERT INTO audit_log SELECT i, 1764547200000000 + i * 1000000, 'operator' || (i
 SQL
 lookup="SELECT seq FROM audit_log WHERE action = 'video.export.destroy' AND target = '0000002A-0000-4000-8000-00000000002A' ORDER BY seq DESC LIMIT 1;"
 latest="SELECT count(*) FROM (SELECT seq FROM audit_log WHERE action = 'video.export' ORDER BY seq DESC LIMIT 2000);"
+# The export list paging back (GET /api/exports?after=): export X's own line, then a page of
+# 1,000 export lines before it, a third of the way into the log.
+cursor=$((ROWS / 3 / 50 * 50 + 9))
+own="SELECT seq FROM audit_log WHERE action = 'video.export' AND target = '$(printf '%08X-0000-4000-8000-%012X' $((cursor % 1100)) "$cursor")' LIMIT 1;"
+page="SELECT count(*) FROM (SELECT seq FROM audit_log WHERE action = 'video.export' AND seq < $cursor ORDER BY seq DESC LIMIT 1000);"
 time_it() { # label, then the query run 20 times; prints the mean ms
     start=$(date +%s%N)
     for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sqlite3 "$DB" "$2" > /dev/null; done
@@ -35,4 +40,7 @@ t0=$(date +%s%N); sqlite3 "$DB" "CREATE INDEX audit_log_action_target ON audit_l
 echo "building the index: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 time_it "with the index: is export X destroyed" "$lookup"
 time_it "with the index: the latest 2000 exports" "$latest"
+time_it "with the index: export X's own line (the cursor of a page)" "$own"
+time_it "with the index: a page of 1000 exports a third of the way back" "$page"
+echo "(export X's line: seq $(sqlite3 "$DB" "$own"); the page: $(sqlite3 "$DB" "$page") lines)"
 time_it "baseline, starting sqlite3 for SELECT 1 (in every figure above)" "SELECT 1;"
