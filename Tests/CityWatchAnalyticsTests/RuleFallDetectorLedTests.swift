@@ -37,6 +37,22 @@ struct RuleFallDetectorLedTests {
         }).isEmpty)
     }
 
+    @Test func aPersonLyingWithTheirBoxPastThePicturesBottomEdgeHasFallen() throws {
+        // GMDCSA24 Subject 2 Fall 12: fallen backwards, cut by the left and bottom edges, the
+        // box the tracker holds reaching 10–25 px below the last row. The foot point is taken on
+        // the picture, so the zone drawn to the edges holds the person.
+        var engine = Self.detectorLed()
+        let frames = stride(from: 0.0, through: 3, by: 0.2).map { time -> RuleFrame in
+            if time < 1 { return RuleFrame(time: time, tracks: [Self.person(1, 40, 160, time: time)]) }
+            let below = 10 + Int(time * 5)
+            return RuleFrame(time: time, tracks: [F.track(1, footX: 20, footY: F.height + below, width: 146, height: 110,
+                                                          objectClass: .person, time: time)])
+        }
+        let events = engine.run(frames)
+        let fall = try #require(events.first)
+        #expect(events.count == 1 && abs(fall.time - 2) < 0.01, "\(events.map(\.time))")
+    }
+
     @Test func sittingUpAfterAFallIsNotASecondFall() {
         var engine = F.engine(Self.rule)
         // Stands 40 × 160, falls (80 × 40), sits up (30 × 60: upright in shape, far from standing), lies again.

@@ -33,7 +33,8 @@ struct RuleIntrusionTests {
     }
 
     /// A zone drawn to the picture's bottom edge holds an object cut off by that edge (its box
-    /// ends on the last row, its foot at y = 1, which the boundary rule left outside), also
+    /// ends on the last row, its foot at y = 1, which the boundary rule left outside, or past
+    /// it), also
     /// when the hand stopped a little short of the edge; a zone's inner edges stay where drawn.
     @Test(arguments: [1.0, 0.99])
     func aZoneDrawnToTheBottomEdgeHoldsAnObjectCutOffByIt(bottom: Double) {
@@ -43,6 +44,9 @@ struct RuleIntrusionTests {
             RuleFrame(time: 0.2, tracks: [F.track(3, footX: 161, footY: F.height, height: 30)]),
         ])
         #expect(events.count == 1, "bottom at \(bottom)")
+        // A box reaching past the bottom edge (held there by the tracker) stands on the last row.
+        var past = F.engine(AnalyticsRule(name: "crossing", kind: .intrusion(zone: F.rectangle(0.2, 0.5, 0.8, bottom))))
+        #expect(past.run([RuleFrame(time: 0, tracks: [F.track(5, footX: 160, footY: F.height + 12, height: 30)])]).count == 1)
         var above = F.engine(AnalyticsRule(name: "crossing", kind: .intrusion(zone: F.rectangle(0.2, 0.5, 0.8, bottom))))
         #expect(above.run([RuleFrame(time: 0, tracks: [F.track(4, footX: 160, footY: 89)])]).isEmpty,
                 "a foot above the zone's drawn top is outside")

@@ -108,9 +108,12 @@ public struct RuleEngine: Sendable {
 
     /// The foot point of `track` in picture fractions.
     func foot(of track: TrackedObject) -> ImagePoint {
-        // The centre of the box's last pixel row: on the picture even when the box touches its
-        // bottom edge (its lower edge is then y = 1, outside every zone by the boundary rule).
-        ImagePoint(x: track.footX / Double(width), y: (track.footY - 0.5) / Double(height))
+        // The centre of the box's last pixel row on the picture: on it even when the box touches
+        // its bottom edge (its lower edge is then y = 1, outside every zone by the boundary rule)
+        // or reaches past an edge (a person lying cut by the bottom edge, a box the tracker
+        // holds a little beyond it), so a zone drawn to the edge holds them.
+        let x = min(max(track.footX, 0.5), Double(width) - 0.5), y = min(track.footY, Double(height)) - 0.5
+        return ImagePoint(x: x / Double(width), y: y / Double(height))
     }
 
     /// True when `rule`'s class filter and minimum size let `track` count.
