@@ -11,25 +11,25 @@ extension RuleEngine {
     mutating func evaluateFight(_ index: Int, zone: ImagePolygon, seconds: Double, tracks: [TrackedObject], time: Double,
                                 armed: Bool, activity: ((PixelBox) -> Double)?, into events: inout [RuleEvent]) {
         let rule = memories[index].rule
+        // A pair is judged only once both were persons in the frame before as well (their rule
+        // memory stamped then): a track confirmed in this very frame is as often a fragment, a
+        // passer-by's first look or a person found again with a jumping box as someone in a fight.
         var people: [TrackedObject] = []
-        var persons: Set<Int> = []
+        var before: [Bool] = []
         for track in tracks where track.isConfirmed && matches(rule, track) {
-            persons.insert(track.id)
-            if track.lastSeen >= time - 0.001, zone.contains(foot(of: track)) { people.append(track) }
+            let wasPerson = memories[index].tracks[track.id]?.stamp == frame &- 1
+            memories[index].tracks[track.id] = touch(index, track)
+            guard track.lastSeen >= time - 0.001, zone.contains(foot(of: track)) else { continue }
+            people.append(track)
+            before.append(wasPerson)
         }
-        // A pair is judged only once both were persons in the frame before as well: a track
-        // confirmed in this very frame is as often a fragment, a passer-by's first look or a
-        // person found again with a jumping box as someone in a fight.
-        let before = memories[index].fightPersonsBefore
-        memories[index].fightPersonsBefore = persons
         var fighters: [TrackedObject] = []
         if let activity {
             // Two people locked together are often one box to the detector: a person whose
             // surroundings (the box widened by half) churn even more counts as a fight on its own.
             for person in people where isEntangled(person, activity: activity) { fighters.append(person) }
-            for (a, first) in people.enumerated() {
-                guard before.contains(first.id) else { continue }
-                for second in people[(a + 1)...] where before.contains(second.id) && isFighting(first, second, activity: activity) {
+            for (a, first) in people.enumerated() where before[a] {
+                for (b, second) in people.enumerated().dropFirst(a + 1) where before[b] && isFighting(first, second, activity: activity) {
                     // (a pair may already be in as entangled singles)
                     if !fighters.contains(where: { $0.id == first.id }) { fighters.append(first) }
                     if !fighters.contains(where: { $0.id == second.id }) { fighters.append(second) }

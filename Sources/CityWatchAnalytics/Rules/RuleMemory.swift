@@ -23,8 +23,6 @@ struct RuleMemory: Sendable {
     var fightLastSeen = 0.0
     var fightReported = false
     var fightCoolDown: RuleCoolDown?
-    /// Fight: the ids of the confirmed persons of the last frame evaluated.
-    var fightPersonsBefore: Set<Int> = []
     /// The rule's events still within their cool-down, newest last: a track that fires near
     /// where one of them was is taken for the same object under a new track id (it split, or
     /// was lost and found again) and merged as a repeat.

@@ -41,12 +41,12 @@ extension EvidenceService {
     public func recentExports(limit: Int, before: Date? = nil, after: UUID? = nil, only: UUID? = nil,
                               visible: (ExportRecord) -> Bool) async throws -> [ExportRecord] {
         let log = AuditLog(database: database)
-        var records: [ExportRecord] = []
-        var older: Int64?
         if let only {
             let line = try await log.list(.init(action: "video.export", exactAction: true, target: only.uuidString, limit: 1))
             return try await markDeletions(Self.exportRecords(line, keptUntil: keptUntil).filter(visible), log: log)
         }
+        var records: [ExportRecord] = []
+        var older: Int64?
         if let after {
             let line = try await log.list(.init(action: "video.export", exactAction: true, target: after.uuidString, limit: 1))
             guard let seq = line.first?.seq else { throw UnknownExport(id: after) }
