@@ -284,6 +284,19 @@ struct ClusterRelayTests {
             "cameraIds": [camera.uuidString], "from": ISO8601DateFormatter().string(from: end.addingTimeInterval(1)),
             "to": try #require(newest["end"] as? String), "reason": "cluster relay test"])
         #expect(again.status == 503 && String(decoding: again.body, as: UTF8.self).contains("node-b"))
+
+        // node-a restarts (as in a rolling upgrade): its first sweep removes its own copy of the
+        // export destroyed through node-b, and logs that under its name.
+        nodes["node-a"]?.terminate()
+        try await eventually("node-a to stop", timeout: .seconds(30)) { nodes["node-a"]?.isRunning == false }
+        nodes["node-a"] = try cluster.start("node-a", environment: ["CITYWATCH_NODE_CAPACITY": "0"])
+        try await eventually("node-a's sweep to remove its copy of the destroyed export", timeout: .seconds(60)) {
+            !FileManager.default.fileExists(atPath: made)
+        }
+        #expect(!FileManager.default.fileExists(atPath: cluster.folder.appendingPathComponent("node-a/exports/\(exportID)").path))
+        let copies = try cluster.query(
+            "SELECT details FROM audit_log WHERE action = 'video.export.destroy.copy' AND target = '\(exportID.uppercased())'")
+        #expect(copies.count == 1 && copies.first?.first?.contains("node-a") == true, "\(copies)\n\(tail("node-a"))")
     }
 
     func links(_ session: NodeSession) async throws -> [String: (state: String, detail: String?)] {
