@@ -188,7 +188,6 @@ struct ProvisionBrowserTests {
         }
     }
 
-    /// Opens request `id` from the list and clicks the button `button` (an element id) in it.
     /// Provided footage destroyed before its days were over (the police case closed): the
     /// request says when, by whom and why, not that its days were over, and offers no link.
     @Test(.timeLimit(.minutes(3)))
@@ -210,11 +209,7 @@ struct ProvisionBrowserTests {
                 try await WebDriver.withBrowser { browser in
                     try await console.signIn(browser, at: site, username: privacy.username, password: privacy.password)
                     try await browser.execute("location.hash = '#provision'; return true")
-                    let row = "#provision-requests tr[data-id='\(request.id.uuidString)'] button"
-                    try await waitUntil("the request in the list") {
-                        try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(row)]) == true
-                    }
-                    try await browser.click(browser.findElement(row))
+                    try await Self.open(request.id, in: browser)
                     let said = "return document.getElementById('provision-export-result')?.textContent ?? ''"
                     var shown = ""
                     try await waitUntil("the destruction said") {
@@ -229,12 +224,18 @@ struct ProvisionBrowserTests {
         }
     }
 
-    static func open(_ id: UUID, in browser: WebDriver, clicking button: String) async throws {
+    /// Opens request `id` from the list.
+    static func open(_ id: UUID, in browser: WebDriver) async throws {
         let row = "#provision-requests tr[data-id='\(id.uuidString)'] button"
         try await waitUntil("the request in the list") {
             try await browser.execute("return document.querySelector(arguments[0]) !== null", [.string(row)]) == true
         }
         try await browser.click(browser.findElement(row))
+    }
+
+    /// Opens request `id` from the list and clicks the button `button` (an element id) in it.
+    static func open(_ id: UUID, in browser: WebDriver, clicking button: String) async throws {
+        try await open(id, in: browser)
         try await waitUntil("\(button) in the request") {
             try await browser.execute("return document.getElementById(arguments[0]) !== null", [.string(button)]) == true
         }
