@@ -12,8 +12,19 @@ public struct RealSetRunner: Sendable {
         self.clipsAtOnce = max(1, clipsAtOnce)
     }
 
+    /// How far a run is, told as each clip finishes (in the order they finish).
+    public struct Progress: Sendable, Hashable {
+        /// Clips finished so far, scored or failed, and all the set holds.
+        public var finished: Int
+        public var total: Int
+        /// The video that just finished, and whether it could not be run.
+        public var video: String
+        public var failed: Bool
+    }
+
     /// Scores every clip of `set`; the set's own failures come first in the report's.
-    public func run(_ set: RealSet) async -> RealSetReport {
+    /// `progress` is called once per clip as it finishes (a long set takes minutes).
+    public func run(_ set: RealSet, progress: (@Sendable (Progress) -> Void)? = nil) async -> RealSetReport {
         let entries = set.entries
         let evaluator = evaluator
         let work: @Sendable (Int) async -> (Int, Result<ClipEvaluation, RealSet.Failure>) = { index in
@@ -28,8 +39,13 @@ public struct RealSetRunner: Sendable {
             var results = [Result<ClipEvaluation, RealSet.Failure>?](repeating: nil, count: entries.count)
             var next = min(clipsAtOnce, entries.count)
             for index in 0..<next { group.addTask { await work(index) } }
+            var finished = 0
             while let (index, result) = await group.next() {
                 results[index] = result
+                finished += 1
+                var failed = false
+                if case .failure = result { failed = true }
+                progress?(Progress(finished: finished, total: entries.count, video: entries[index].video, failed: failed))
                 if next < entries.count {
                     let index = next
                     group.addTask { await work(index) }

@@ -1,6 +1,7 @@
 import CityWatchDomain
 import CityWatchEvaluation
 import Foundation
+import Synchronization
 import Testing
 
 /// The whole real set — ../shared/data/real/labels and the repo's data/ — run through the
@@ -103,8 +104,9 @@ struct RealSetTests {
         #expect(daily.count == 3 && dailyAlarms * 10 <= daily.count, "fall alarms \(dailyAlarms) on \(daily.count) daily-activity clips")
     }
 
-    /// The clip-level machinery on real footage, with intrusion over the whole picture standing in
-    /// for the fight kind that does not exist yet: figures are not asserted, only the counting.
+    /// The clip-level machinery on real footage, with intrusion over the whole picture (any person
+    /// raises it, so what is checked is the counting, not a rule): figures are not asserted, only
+    /// the counting and the progress told as each clip finishes.
     @Test(.enabled(if: present, "needs ffmpeg and ../shared/data/real/fight"))
     func aClipSetOfFightClipsCountsOncePerClip() async throws {
         let fights = RealClipTests.root.appendingPathComponent("../shared/data/real/fight").standardized.path
@@ -118,8 +120,12 @@ struct RealSetTests {
             .replacingOccurrences(of: "\"raises\"", with: "\"raisesNothing\"")
         let folder = try RealSetLoadingTests.folder(["fight.set.json": setFile, "nofight.set.json": quiet])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = await RealSetRunner().run(RealSet.load(folders: [folder.path]))
+        let told = Mutex<[RealSetRunner.Progress]>([])
+        let result = await RealSetRunner().run(RealSet.load(folders: [folder.path])) { progress in told.withLock { $0.append(progress) } }
         #expect(result.failures.isEmpty, "\(result.failures)")
+        let progress = told.withLock { $0 }
+        #expect(progress.map(\.finished) == [1, 2, 3, 4] && progress.allSatisfy { $0.total == 4 && !$0.failed }, "\(progress)")
+        #expect(Set(progress.map(\.video)) == Set(result.report.clips.map(\.clip)), "each clip told once")
         #expect(result.report.clips.map(\.clip) == ["fi003.mp4", "fi008.mp4", "nofi003.mp4", "nofi008.mp4"].map { name in
             "\(fights)/\(name.hasPrefix("no") ? "noFight" : "fight")/\(name)"
         })
@@ -128,5 +134,25 @@ struct RealSetTests {
         #expect(row.score.truePositives + row.score.falseNegatives == 2)
         #expect(row.score.falsePositives + row.trueNegatives == 2)
         print(result.table)
+    }
+
+    /// A clip ffmpeg cannot decode is told as failed when it finishes, named in the report, and
+    /// the other clip is still scored.
+    @Test(.enabled(if: present, "needs ffmpeg and ../shared/data/real/fight"))
+    func aClipThatCannotBeDecodedIsToldAndTheOthersStillRun() async throws {
+        let fights = RealClipTests.root.appendingPathComponent("../shared/data/real/fight").standardized.path
+        let folder = try RealSetLoadingTests.folder([
+            "broken.mp4": "not a video at all",
+            "broken.labels.json": RealSetLoadingTests.labels(clip: "broken.mp4"),
+            "good.labels.json": RealSetLoadingTests.labels(clip: "\(fights)/fight/fi003.mp4"),
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let told = Mutex<[RealSetRunner.Progress]>([])
+        let result = await RealSetRunner().run(RealSet.load(folders: [folder.path])) { progress in told.withLock { $0.append(progress) } }
+        let progress = told.withLock { $0 }
+        #expect(progress.count == 2 && progress.map(\.finished).sorted() == [1, 2], "\(progress)")
+        #expect(progress.filter(\.failed).map { ($0.video as NSString).lastPathComponent } == ["broken.mp4"], "\(progress)")
+        #expect(result.failures.count == 1 && result.failures.first?.file.hasSuffix("broken.labels.json") == true, "\(result.failures)")
+        #expect(result.report.clips.map { ($0.clip as NSString).lastPathComponent } == ["fi003.mp4"])
     }
 }

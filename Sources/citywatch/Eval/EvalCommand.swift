@@ -116,7 +116,9 @@ struct EvalCommand: AsyncParsableCommand {
         let set = RealSet.load(folders: realSets, clipRoots: roots)
         let evaluator = RealClipEvaluator(reader: VideoFrameReader(ffmpeg: ffmpeg), tolerance: tolerance, pixelFormat: format,
                                           detectorModel: detectorModel)
-        let result = await RealSetRunner(evaluator: evaluator).run(set)
+        let progress = EvalProgress(terminal: isatty(STDERR_FILENO) == 1)
+        let result = await RealSetRunner(evaluator: evaluator).run(set) { progress.update($0) }
+        progress.finish()
         if json {
             try printJSON(result)
         } else {
@@ -131,5 +133,52 @@ struct EvalCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
+/// `eval --real-set`'s progress on standard error (the report stays alone on standard output):
+/// on a terminal one line rewritten at most four times a second; elsewhere (a CI log) a line at
+/// most every 10 s, and always the last. A clip that could not be run is said at once.
+final class EvalProgress: @unchecked Sendable {
+    // @unchecked: the runner reports from one task at a time; the lock guards the rest.
+    private let terminal: Bool
+    private let lock = NSLock()
+    private var last = Date.distantPast
+    private var open = false
+
+    init(terminal: Bool) {
+        self.terminal = terminal
+    }
+
+    func update(_ progress: RealSetRunner.Progress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let name = (progress.video as NSString).lastPathComponent
+        if progress.failed {
+            write("\(open ? "\n" : "")  eval: \(name) could not be run (the report says why)\n")
+            open = false
+        }
+        let now = Date()
+        let done = progress.finished == progress.total
+        guard done || now.timeIntervalSince(last) >= (terminal ? 0.25 : 10) else { return }
+        last = now
+        let line = "  eval: \(progress.finished) of \(progress.total) clips (\(name))"
+        if terminal {
+            write("\r\(line)   ")
+            open = true
+        } else {
+            write(line + "\n")
+        }
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if open { write("\n") }
+        open = false
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
