@@ -164,7 +164,7 @@ final class EvalProgress: @unchecked Sendable {
         last = now
         let line = "  eval: \(progress.finished) of \(progress.total) clips (\(name))"
         if terminal {
-            write("\r\(line)   ")
+            write("\r\(line)\u{1B}[K")   // (clearing what a longer clip name left)
             open = true
         } else {
             write(line + "\n")
