@@ -77,6 +77,11 @@ struct ExportListPagingTests {
             #expect(otherCamera.map(\.id) == [made[0].id])
             let byID = try await app.testing().sendRequest(.GET, "/api/exports?id=\(made[0].id)", headers: stranger.headers)
             #expect(byID.status == .ok && byID.body.string == "[]", "nor by its id")
+            // Nor as a cursor: an export one may not see is refused as one that does not exist.
+            let cursor = try await app.testing().sendRequest(.GET, "/api/exports?after=\(made[5].id)", headers: stranger.headers)
+            let unknown = try await app.testing().sendRequest(.GET, "/api/exports?after=\(UUID())", headers: stranger.headers)
+            #expect(cursor.status == .badRequest && unknown.status == .badRequest, "\(cursor.body.string)")
+            #expect(cursor.body.string.contains("is no export") && unknown.body.string.contains("is no export"), "\(cursor.body.string)")
             for (name, bad) in [("before", "yesterday"), ("before", "2026-13-01T00:00:00Z"), ("after", "gate-1"), ("after", UUID().uuidString.lowercased()), ("id", "x")] {
                 let refused = try await app.testing().sendRequest(.GET, "/api/exports?\(name)=\(bad)", headers: admin.headers)
                 #expect(refused.status == .badRequest && refused.body.string.contains("\(name) '\(bad)'"), "\(refused.body.string)")

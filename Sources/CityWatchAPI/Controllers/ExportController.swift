@@ -206,16 +206,7 @@ struct ExportController: RouteCollection {
             return id
         }
         let camera = try id("cameraId", of: "a camera id")
-        let beforeText: String? = req.query["before"]
-        let before = try beforeText.map { text -> Date in
-            let formatter = ISO8601DateFormatter()
-            if let time = formatter.date(from: text) { return time }
-            formatter.formatOptions.insert(.withFractionalSeconds)
-            guard let time = formatter.date(from: text) else {
-                throw Abort(.badRequest, reason: "before '\(text.prefix(40))' must be an ISO 8601 time (2026-11-26T09:00:00Z)")
-            }
-            return time
-        }
+        let before = try req.timeQuery("before")
         let after = try id("after", of: "an export id")
         let only = try id("id", of: "an export id")
         let (_, scope) = try await req.cameraView()

@@ -131,7 +131,7 @@ extension APIDocument {
                 description: """
                     `?limit=` (default 50, at most 500), `?cameraId=`, `?before=` (only those made before that time), \
                     `?after=` (the next page: those listed after that export, the last one shown; every export is reachable \
-                    however old; 400 when it is no export), `?id=` (that export alone, however old) → \
+                    however old; 400 when it is no export the user may see), `?id=` (that export alone, however old) → \
                     `[ExportRecord]` newest first: the exports the user may download: \
                     those of cameras they may see (all of an export's cameras), and footage provided to the police as its \
                     request allows (administrators and privacy officers all of it; its `download` is the request's); made \

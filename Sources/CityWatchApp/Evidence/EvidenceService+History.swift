@@ -37,7 +37,7 @@ extension EvidenceService {
     /// exports finished out of the order they were made in). The export lines of the audit log
     /// are read a page at a time back to the first, so an old export is found however many came
     /// after it. With `only`, that export alone (none when it is no export or not visible).
-    /// Throws ``UnknownExport`` when `after` is no export.
+    /// Throws ``UnknownExport`` when `after` is no export `visible` lets the user see.
     public func recentExports(limit: Int, before: Date? = nil, after: UUID? = nil, only: UUID? = nil,
                               visible: (ExportRecord) -> Bool) async throws -> [ExportRecord] {
         let log = AuditLog(database: database)
@@ -48,8 +48,12 @@ extension EvidenceService {
         var records: [ExportRecord] = []
         var older: Int64?
         if let after {
+            // An export the user may not see is no cursor either: the answer must not tell
+            // whether an export they cannot see exists.
             let line = try await log.list(.init(action: "video.export", exactAction: true, target: after.uuidString, limit: 1))
-            guard let seq = line.first?.seq else { throw UnknownExport(id: after) }
+            guard let seq = line.first?.seq, Self.exportRecords(line, keptUntil: keptUntil).contains(where: visible) else {
+                throw UnknownExport(id: after)
+            }
             older = seq
         }
         while records.count < limit {
