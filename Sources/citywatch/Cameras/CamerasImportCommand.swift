@@ -58,36 +58,20 @@ struct CamerasImportCommand: AsyncParsableCommand {
     }
 }
 
-/// Prints import progress to standard error at most once a second.
-final class ProgressPrinter: @unchecked Sendable {
-    // @unchecked: the importer calls `update` from one task at a time; the lock guards the rest.
-    private let enabled: Bool
-    private let lock = NSLock()
-    private var last = Date.distantPast
-    private var printed = false
+/// The registry import's progress on standard error (``StatusLine``).
+struct ProgressPrinter: Sendable {
+    let line: StatusLine
 
     init(enabled: Bool) {
-        self.enabled = enabled
+        line = StatusLine(enabled: enabled)
     }
 
     func update(_ progress: RegistryImporter.Progress) {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let now = Date()
-        guard now.timeIntervalSince(last) >= 1 else { return }
-        last = now
-        printed = true
         let percent = progress.totalBytes > 0 ? Int(100 * progress.bytesRead / progress.totalBytes) : 0
-        FileHandle.standardError.write(Data("\r  reading: \(progress.rowsRead.grouped) rows (\(percent)%), \(progress.badRows.grouped) bad   ".utf8))
+        line.show("  reading: \(progress.rowsRead.grouped) rows (\(percent)%), \(progress.badRows.grouped) bad")
     }
 
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if printed { FileHandle.standardError.write(Data("\n".utf8)) }
-        printed = false
-    }
+    func finish() { line.finish() }
 }
 
 /// Writes bad rows to a CSV file as they come.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CityWatchCommandLine
 import CityWatchEvaluation
 import Foundation
 
@@ -116,7 +117,7 @@ struct EvalCommand: AsyncParsableCommand {
         let set = RealSet.load(folders: realSets, clipRoots: roots)
         let evaluator = RealClipEvaluator(reader: VideoFrameReader(ffmpeg: ffmpeg), tolerance: tolerance, pixelFormat: format,
                                           detectorModel: detectorModel)
-        let progress = EvalProgress(terminal: isatty(STDERR_FILENO) == 1)
+        let progress = EvalProgress()
         let result = await RealSetRunner(evaluator: evaluator).run(set) { progress.update($0) }
         progress.finish()
         if json {
@@ -136,49 +137,16 @@ struct EvalCommand: AsyncParsableCommand {
     }
 }
 
-/// `eval --real-set`'s progress on standard error (the report stays alone on standard output):
-/// on a terminal one line rewritten at most four times a second; elsewhere (a CI log) a line at
-/// most every 10 s, and always the last. A clip that could not be run is said at once.
-final class EvalProgress: @unchecked Sendable {
-    // @unchecked: the runner reports from one task at a time; the lock guards the rest.
-    private let terminal: Bool
-    private let lock = NSLock()
-    private var last = Date.distantPast
-    private var open = false
-
-    init(terminal: Bool) {
-        self.terminal = terminal
-    }
+/// `eval --real-set`'s progress: clips done of all as they finish, and a clip that could not be
+/// run named at once.
+struct EvalProgress: Sendable {
+    let line = StatusLine()
 
     func update(_ progress: RealSetRunner.Progress) {
-        lock.lock()
-        defer { lock.unlock() }
         let name = (progress.video as NSString).lastPathComponent
-        if progress.failed {
-            write("\(open ? "\n" : "")  eval: \(name) could not be run (the report says why)\n")
-            open = false
-        }
-        let now = Date()
-        let done = progress.finished == progress.total
-        guard done || now.timeIntervalSince(last) >= (terminal ? 0.25 : 10) else { return }
-        last = now
-        let line = "  eval: \(progress.finished) of \(progress.total) clips (\(name))"
-        if terminal {
-            write("\r\(line)\u{1B}[K")   // (clearing what a longer clip name left)
-            open = true
-        } else {
-            write(line + "\n")
-        }
+        if progress.failed { line.say("  eval: \(name) could not be run (the report says why)") }
+        line.show("  eval: \(progress.finished) of \(progress.total) clips (\(name))", final: progress.finished == progress.total)
     }
 
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if open { write("\n") }
-        open = false
-    }
-
-    private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
+    func finish() { line.finish() }
 }
