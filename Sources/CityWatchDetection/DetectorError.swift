@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why the detector could not be created or could not look at a frame.
 public enum DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
     /// There is no readable file at `path` (wrong path, or the model was never installed).
@@ -13,7 +15,10 @@ public enum DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .modelMissing(let path): "detector model not found at \(path)"
+        case .modelMissing(let path):
+            // A relative path is read from the folder the program was started in: say which.
+            path.hasPrefix("/") ? "detector model not found at \(path)"
+                : "detector model not found at \(path) (from \(FileManager.default.currentDirectoryPath))"
         case .modelUnloadable(let path, let message): "OpenCV could not load the detector model \(path): \(message)"
         case .badFrame(let reason): "cannot run detection on this frame: \(reason)"
         case .inferenceFailed(let message): "detection failed in OpenCV: \(message)"

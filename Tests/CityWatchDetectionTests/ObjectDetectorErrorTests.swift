@@ -38,6 +38,13 @@ struct ObjectDetectorErrorTests {
         #expect(DetectorError.modelMissing(path: path).description.contains(path))
     }
 
+    /// A relative model path is read from the folder the program started in; the error says
+    /// which, as a release binary started elsewhere finds no `../shared/models`.
+    @Test func aMissingRelativeModelPathSaysWhichFolderItWasLookedForFrom() {
+        let said = DetectorError.modelMissing(path: "../nowhere/yolox_nano.onnx").description
+        #expect(said.contains("../nowhere/yolox_nano.onnx") && said.contains("(from \(FileManager.default.currentDirectoryPath))"), "\(said)")
+    }
+
     @Test func fileThatIsNotAModelThrowsModelUnloadableWithOpenCVsMessage() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("citywatch-not-a-model-\(UUID().uuidString).onnx")
         try Data("this is not an ONNX protobuf".utf8).write(to: url)
