@@ -230,12 +230,7 @@ struct ProvisionController: RouteCollection {
 
     func viewLogCSV(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        func time(_ name: String) throws -> Date? {
-            guard let text = req.query[String.self, at: name] else { return nil }
-            guard let date = Request.parseTime(text) else { throw Abort(.badRequest, reason: "\(name): '\(text.prefix(40))' is not an ISO 8601 time") }
-            return date
-        }
-        let text = try await service(req).viewLogCSV(since: try time("since"), until: try time("until"), actor: user.username)
+        let text = try await service(req).viewLogCSV(since: try req.timeQuery("since"), until: try req.timeQuery("until"), actor: user.username)
         return Self.csv(text, name: "video-view-log.csv")
     }
 
