@@ -131,9 +131,9 @@ func runServer(configuration given: Configuration, logger: Logger,
     }
 }
 
-/// The version a node reports to the cluster (the schema's migration count: nodes of one
-/// version run the same store).
-let clusterVersion = "schema \(CityWatchMigrations.all.count)"
+/// The version a node reports to the cluster: the schema's migration count (nodes of one
+/// version run the same store) and the cluster level it keeps (``ClusterNodeVersion``).
+let clusterVersion = ClusterNodeVersion.current(schema: CityWatchMigrations.all.count)
 
 /// The recorder, the retention sweeper and analytics, when this process records and ffmpeg is installed.
 func recordingServices(app: Application, configuration: Configuration, sealer: CredentialSealer, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {

@@ -125,4 +125,43 @@ struct ExportDestructionTests {
             #expect(copyLine.target == copy.exportId.uuidString && copyLine.actor == "system" && copyLine.details.contains("node-b"))
         }
     }
+
+    /// During a rolling upgrade, a live node built before early destruction would go on giving
+    /// out its copy: the destruction waits, saying which node, until that node is gone.
+    @Test func aClusterWithALiveNodeBuiltBeforeEarlyDestructionRefusesItNamingTheNode() async throws {
+        try await withCityWatch(.postgres) { app in
+            let (cameras, start, _, _, privacy) = try await Self.recordedCameras(app)
+            let service = EvidenceService(database: app.db, configuration: app.cityWatch.configuration)
+            let (manifest, _) = try await service.export(cameraIDs: [cameras[0]], from: start.addingTimeInterval(1),
+                                                         to: start.addingTimeInterval(5), reason: "민원 2026-94", actor: privacy.username)
+            let id = manifest.exportId.uuidString.lowercased()
+            let store = ClusterStore(database: app.db)
+            let old = UUID()
+            try await store.register(name: "node-old", instance: old, address: "http://10.0.0.1:8080", capacity: 8,
+                                     version: "schema 27", liveSeconds: 600)
+            try await store.register(name: "node-new", instance: UUID(), address: "http://10.0.0.2:8080", capacity: 8,
+                                     version: ClusterNodeVersion.current(schema: 28), liveSeconds: 600)
+            let body = #"{"reason": "경찰 제공 완료, 사건 종결 2026-78"}"#
+            let refused = try await app.testing().sendRequest(.DELETE, "/api/exports/\(id)", headers: privacy.headers, body: .text(body))
+            #expect(refused.status == .conflict, "\(refused.body.string)")
+            #expect(refused.body.string.contains("node-old (schema 27)") && !refused.body.string.contains("node-new")
+                    && refused.body.string.contains("rolling upgrade"), "\(refused.body.string)")
+            #expect(FileManager.default.fileExists(atPath: (service.exportsDirectory as NSString).appendingPathComponent(id)))
+            let audit = try await AuditLog(database: app.db).list(.init(limit: 50))
+            #expect(!audit.contains { $0.action == EvidenceService.destroyedAction }, "nothing destroyed, nothing logged as destroyed")
+
+            // The old node stopped (drained and replaced): the destruction goes ahead.
+            try await store.markStopped(name: "node-old", instance: old)
+            let destroyed = try await app.testing().sendRequest(.DELETE, "/api/exports/\(id)", headers: privacy.headers, body: .text(body))
+            #expect(destroyed.status == .ok, "\(destroyed.body.string)")
+        }
+    }
+
+    @Test func aNodeVersionStatesItsLevelAndOneWithoutCountsAsTheFirst() {
+        #expect(ClusterNodeVersion.level(of: ClusterNodeVersion.current(schema: 28)) == ClusterNodeVersion.level)
+        #expect(ClusterNodeVersion.level(of: "schema 27") == 1)
+        #expect(ClusterNodeVersion.level(of: "schema 30, level 7") == 7)
+        #expect(ClusterNodeVersion.level(of: "schema 30, level x") == 1)
+        #expect(ClusterNodeVersion.level >= ClusterNodeVersion.destroysExports)
+    }
 }

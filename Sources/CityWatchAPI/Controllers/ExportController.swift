@@ -77,7 +77,7 @@ struct ExportController: RouteCollection {
             case .reasonRequired: throw Abort(.badRequest, reason: problem.description)
             case .noExport: throw Abort(.notFound, reason: problem.description)
             case .deleted: throw Abort(.gone, reason: problem.description)
-            case .held: throw Abort(.conflict, reason: problem.description)
+            case .held, .olderNodes: throw Abort(.conflict, reason: problem.description)
             }
         } catch let problem as EvidenceService.Problem {
             throw Abort(.serviceUnavailable, reason: problem.description)

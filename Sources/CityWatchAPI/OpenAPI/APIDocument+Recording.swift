@@ -153,7 +153,7 @@ extension APIDocument {
                     """,
                 answers: [.file(.zip, "The export."),
                           .refused(410, """
-                              The export was deleted: when the days exports are kept were over (`CITYWATCH_EXPORT_KEEP_DAYS`), or                               destroyed early (who, when and why are said).
+                              The export was deleted: when the days exports are kept were over (`CITYWATCH_EXPORT_KEEP_DAYS`), or destroyed early (who, when and why are said).
                               """),
                           .refused(503, "In a cluster: the export was made on another node, which is down (named).")]),
             APIEndpoint(
@@ -169,11 +169,11 @@ extension APIDocument {
             APIEndpoint(
                 method: .delete, path: "/api/exports/:id", access: keepers, tag: .retention, summary: "Destroy an export early",
                 description: """
-                    `{reason}` (3–500 characters) → `DestroyedExport`: the export is destroyed now, before its days are over                     (its purpose is met: the police have their copy, the case is closed), on every node of a cluster (this                     node's copy at once, the others' at their next retention sweep; no node gives it out from then on).                     Audit-logged as `video.export.destroy` with the reason; the list and downloads then say who destroyed it,                     when and why. The exports a user may destroy are those the list shows them
+                    `{reason}` (3–500 characters) → `DestroyedExport`: the export is destroyed now, before its days are over (its purpose is met: the police have their copy, the case is closed), on every node of a cluster (this node's copy at once, the others' at their next retention sweep; no node gives it out from then on). Audit-logged as `video.export.destroy` with the reason; the list and downloads then say who destroyed it, when and why. The exports a user may destroy are those the list shows them
                     """,
                 body: .json(object(nil, ["reason": .string(minLength: 3, maxLength: 500)])),
                 answers: [.ok(ref("DestroyedExport")), .refused(404, "No such export, or one of cameras the user may not see."),
-                          .refused(409, "A legal hold covers footage the export holds (the camera is named): release it first."),
+                          .refused(409, "A legal hold covers footage the export holds (the camera is named): release it first; or a live node of the cluster was built before early destruction (it is named; finish the rolling upgrade first)."),
                           .refused(410, "The export is deleted already (when, and by whom or because its days were over)."),
                           .refused(503, "In a cluster: the export was made on another node, which is down (named).")],
                 fuzzing: .destructive),

@@ -69,7 +69,7 @@ extension APISchemas {
             ]),
             "Export": object(nil, ["id": uuid, "manifest": ref("EvidenceManifest"), "download": text, "signingKeyFingerprint": text, "keptUntil": time]),
             "ExportRecord": object("""
-                An export made, from its audit line; `download` while it is kept, `deletedAt` once it was deleted, and                 `destroyedBy` and `destroyReason` when it was destroyed before its days were over.
+                An export made, from its audit line; `download` while it is kept, `deletedAt` once it was deleted, and `destroyedBy` and `destroyReason` when it was destroyed before its days were over.
                 """, [
                 "id": uuid, "createdAt": time, "requestedBy": text, "reason": text, "cameraIds": list(uuid), "from": time, "to": time,
                 "files": integer, "maskedCameraIds": list(uuid), "provisionRequestId": optional(uuid), "keptUntil": time,

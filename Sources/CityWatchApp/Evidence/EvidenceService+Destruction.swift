@@ -20,6 +20,9 @@ extension EvidenceService {
         case deleted(UUID, Deletion)
         /// A legal hold covers footage it holds.
         case held(UUID, camera: UUID)
+        /// Live nodes of the cluster ("name (registered version)") were built before early
+        /// destruction and would go on giving out their copies.
+        case olderNodes([String])
 
         public var description: String {
             switch self {
@@ -28,6 +31,10 @@ extension EvidenceService {
             case let .deleted(id, deletion): deletion.explanation(id)
             case let .held(id, camera):
                 "export \(id) holds footage of camera \(camera) that a legal hold keeps; release the hold first"
+            case .olderNodes(let nodes):
+                "node \(nodes.joined(separator: ", ")) was built before exports could be "
+                    + "destroyed early and would go on giving out its copy; finish the rolling upgrade (drain, stop and start each "
+                    + "node on this version) and destroy it then"
             }
         }
     }
@@ -45,6 +52,11 @@ extension EvidenceService {
         guard let folder = try await localExport(id), let manifest = EvidenceManifest.read(folder: folder), visible(manifest)
         else { throw DestructionProblem.noExport(id) }
         if let camera = Self.heldCamera(manifest, by: holds) { throw DestructionProblem.held(id, camera: camera) }
+        if database.isPostgres {
+            let older = try await ClusterStore(database: database).nodes(liveSeconds: Double(configuration.leaseSeconds))
+                .filter { $0.alive && ClusterNodeVersion.level(of: $0.version) < ClusterNodeVersion.destroysExports }
+            if !older.isEmpty { throw DestructionProblem.olderNodes(older.map { "\($0.name) (\($0.version))" }) }
+        }
         var details = Self.deletionDetails(made: manifest.createdAt, manifest: manifest, node: node)
         details["reason"] = .string(why)
         let now = clock()

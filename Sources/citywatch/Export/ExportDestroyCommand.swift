@@ -13,7 +13,8 @@ struct ExportDestroyCommand: AsyncParsableCommand {
         abstract: "Destroy an evidence export before its days are over, with the reason.",
         discussion: """
             For an export whose purpose is met (the police have their copy, the case is closed). Refused while a legal hold covers \
-            footage it holds. Audit-logged as video.export.destroy with the reason; this data folder's copy is deleted now, and \
+            footage it holds, and, in a cluster, while a live server was built before early destruction (it is named: finish the \
+            rolling upgrade first). Audit-logged as video.export.destroy with the reason; this data folder's copy is deleted now, and \
             every server of the installation refuses it from then on and deletes its own copy at its next retention sweep. The \
             command line acts as the installation's administrator.
             """)
