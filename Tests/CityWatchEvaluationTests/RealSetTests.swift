@@ -31,13 +31,18 @@ struct RealSetTests {
         "lineCrossing": 0.90,
         // measured 0.909 (GMDCSA24, 6 falls, 3 activities of daily living): 5 found, none false, 1
         // missed; 1.000 (6 / 0 / 0) since a box reaching past the picture's edge stands on it
-        // (2026-12-07, late: a person lying cut by the bottom edge).
-        "fall": 0.85,
-        "crowding": 0.45,     // measured 0.524 (vtest, 15 crowds of 3 in two walkway zones, time only); 0.690 on 2026-12-07 (a crowd survives a second under its count)
+        // (2026-12-07, late: a person lying cut by the bottom edge). The floor is the issue's
+        // target since 2026-12-07 (night): one missed fall still passes (0.909), two do not.
+        "fall": 0.90,
+        // measured 0.524 (vtest, 15 crowds of 3 in two walkway zones, time only); 0.690 on
+        // 2026-12-07 (a crowd survives a second under its count); floor raised from 0.45 to about
+        // one event below that the same night.
+        "crowding": 0.62,
         // Measured 0.511 (vtest, 20 stays of 5 s in two walkway zones, with boxes; 12 found, 15
         // false, 8 missed), a detection's box taken where its person was at the labelled moment
-        // (0.213 when compared at the detection's own time, 2026-12-05); 0.596 on 2026-12-07.
-        "loitering": 0.45,
+        // (0.213 when compared at the detection's own time, 2026-12-05); 0.596 on 2026-12-07
+        // (floor raised from 0.45 to about one event below it the same night).
+        "loitering": 0.53,
         // Measured 0.704 (data/fight.set.json and nofight.set.json: 30 fight and 30 no-fight clips
         // of about 2 s, clip level): 19 found, 5 false, 11 missed — mostly clips where the detector
         // finds no person at all. The target is 0.80. 0.750 (21 / 5 / 9) since large
@@ -45,8 +50,8 @@ struct RealSetTests {
         // boxes still counted: most of it came from the background's warm-up, see BENCHMARKS.md.)
         // 0.755 (20 / 3 / 10) since a pair is judged only once both were persons the frame before
         // (2026-12-07): false alarms on the no-fight clips 5 → 3 of 30, the "1 in 10",
-        // asserted below.
-        "fight": 0.65,
+        // asserted below. Floor raised from 0.65 to about one clip below 0.755 (2026-12-07, night).
+        "fight": 0.72,
     ]
 
     @Test(.enabled(if: present, "needs ffmpeg, ../shared/data/real and ../shared/data/vtest.avi"),
