@@ -32,9 +32,9 @@ extension EvidenceService {
             case let .held(id, camera):
                 "export \(id) holds footage of camera \(camera) that a legal hold keeps; release the hold first"
             case .olderNodes(let nodes):
-                "node \(nodes.joined(separator: ", ")) was built before exports could be "
-                    + "destroyed early and would go on giving out its copy; finish the rolling upgrade (drain, stop and start each "
-                    + "node on this version) and destroy it then"
+                (nodes.count == 1 ? "node \(nodes[0]) was" : "nodes \(nodes.joined(separator: ", ")) were")
+                    + " built before exports could be destroyed early and would go on giving out a copy; finish the rolling"
+                    + " upgrade (drain, stop and start each node on this version) and destroy it then"
             }
         }
     }
