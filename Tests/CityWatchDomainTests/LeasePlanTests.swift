@@ -72,6 +72,26 @@ struct LeasePlanTests {
         #expect(Set(alone.claim) == Set(all.suffix(4).map(\.camera)))
     }
 
+    /// A restarted node is live (it beats) some time before it claims (its recorder reconciles
+    /// the disk first): what the others let go of meanwhile lies free, unrecorded. They let go of
+    /// no more until the free cameras are taken.
+    @Test func nothingIsLetGoOfWhileACameraLiesFree() {
+        let all = cameras(12)
+        var leases = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.camera, $0 < 6 ? "a" : "b") })
+        leases[all[0].camera] = nil
+        let joined = [node("a", holds: 5), node("b", holds: 6), node("c")]
+        #expect(LeasePlan.make(me: "b", nodes: joined, cameras: all, leases: leases, releaseAllowance: 10) == LeasePlan())
+        #expect(LeasePlan.make(me: "a", nodes: joined, cameras: all, leases: leases, releaseAllowance: 10) == LeasePlan())
+        let draining = [node("a", holds: 5), node("b", draining: true, holds: 6), node("c")]
+        #expect(LeasePlan.make(me: "b", nodes: draining, cameras: all, leases: leases, releaseAllowance: 0) == LeasePlan())
+        // The joined node takes the free one first; then the others let go again.
+        let plan = LeasePlan.make(me: "c", nodes: joined, cameras: all, leases: leases, releaseAllowance: 0)
+        #expect(plan.claim == [all[0].camera] && plan.release.isEmpty)
+        leases[all[0].camera] = "c"
+        let after = [node("a", holds: 5), node("b", holds: 6), node("c", holds: 1)]
+        #expect(LeasePlan.make(me: "b", nodes: after, cameras: all, leases: leases, releaseAllowance: 10).release.count == 2)
+    }
+
     @Test func aNodeNotInTheLiveListDoesNothing() {
         #expect(LeasePlan.make(me: "x", nodes: [node("a")], cameras: cameras(4), leases: [:], releaseAllowance: 5) == LeasePlan())
     }

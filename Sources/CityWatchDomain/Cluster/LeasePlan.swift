@@ -12,7 +12,8 @@ import Foundation
 ///   share and this one is over (a node joined, or this one drains): then this node lets go of
 ///   the excess, from the groups it holds most of — no more than `releaseAllowance` (the rate at
 ///   which cameras may move), all at once only when draining. A draining node that no other node
-///   can relieve keeps recording.
+///   can relieve keeps recording. Nothing is let go of while any camera is free: the node under
+///   its share claims those first, and one that claims nothing yet must not be handed more.
 public struct LeasePlan: Sendable, Equatable {
     public var claim: [UUID] = []
     public var release: [UUID] = []
@@ -76,8 +77,11 @@ public struct LeasePlan: Sendable, Equatable {
             let someoneWants = nodes.contains { other in
                 other.name != me && other.holds < share(of: other, among: nodes, total: recordable.count)
             }
-            // Nobody to take them (the last node drains): recording goes on here.
-            guard someoneWants else { return plan }
+            // Nobody to take them (the last node drains): recording goes on here. Nor while a
+            // camera is free: the node that wants cameras takes the free ones first, and one that
+            // joined but claims nothing yet (a restarted node reconciling its disk) would leave
+            // every camera let go of meanwhile unrecorded.
+            guard someoneWants, !cameras.contains(where: { leases[$0.camera] == nil }) else { return plan }
             let limit = node.draining ? mine.count : min(mine.count - target, max(0, releaseAllowance))
             var held = mine
             for _ in 0..<limit {
