@@ -19,6 +19,7 @@ function healthBadge(node) {
   if (node.stoppedAt) return h('span', { class: 'badge badge-muted' }, bi('정지됨', 'Stopped'));
   if (!node.alive) return h('span', { class: 'badge badge-error' }, bi(`응답 없음 ${Math.round(node.silentSeconds)}초`, `Silent ${Math.round(node.silentSeconds)} s`));
   if (node.draining) return h('span', { class: 'badge badge-warn' }, bi('비우는 중', 'Draining'));
+  if (node.starting) return h('span', { class: 'badge badge-muted', title: 'reconciling its disk before it takes cameras' }, bi('시작 중', 'Starting'));
   if (node.state && node.state !== 'active') return h('span', { class: 'badge badge-warn', title: node.stateDetail || '' }, text(node.state));
   // This server's link to the peer (probed each lease): video of its cameras passes through it.
   const link = LINKS[node.link];

@@ -20,7 +20,8 @@ struct NodesBrowserTests {
         // default): a loaded machine can take longer than 10 s to sign a browser in.
         try await withCityWatch(.postgres, adjust: { $0.leaseSeconds = 600 }) { app in
             let store = ClusterStore(database: app.db)
-            try await store.register(name: "node-a", instance: UUID(), address: "http://10.0.0.1:8080", capacity: 64, version: "schema 23", liveSeconds: 600)
+            try await store.register(name: "node-a", instance: UUID(), address: "http://10.0.0.1:8080", capacity: 64, version: "schema 23", liveSeconds: 600,
+                                     starting: true)
             try await store.register(name: "node-b", instance: UUID(), address: "http://10.0.0.2:8080", capacity: 32, analysisFPS: 160,
                                        version: "schema 23", liveSeconds: 600)
             try await store.register(name: "node-dead", instance: UUID(), address: "http://10.0.0.3:8080", capacity: 64, version: "schema 23", liveSeconds: 600)
@@ -44,6 +45,9 @@ struct NodesBrowserTests {
                             "the analysis capacity beside the camera capacity")
                     #expect(try await browser.execute("return document.querySelector('#nodes-table tr[data-node=\"node-a\"] .node-analysis')") == .null,
                             "no analysis limit set, none shown")
+                    #expect(try await browser.execute("return document.querySelector('#nodes-table tr[data-node=\"node-a\"]').textContent").string?
+                        .contains("Starting") == true, "a node still reconciling its disk says so")
+                    #expect(try await browser.execute("return \(bRow).textContent").string?.contains("Starting") == false)
                     #expect(try await browser.execute("return document.querySelector('#nodes-table tr[data-node=\"node-dead\"] .node-drain')") == .null,
                             "a silent node has nothing to drain")
                     #expect(try await browser.execute("return document.getElementById('nodes-summary').textContent").string?.contains("2 of 3 nodes alive") == true)

@@ -92,6 +92,21 @@ struct LeasePlanTests {
         #expect(LeasePlan.make(me: "b", nodes: after, cameras: all, leases: leases, releaseAllowance: 10).release.count == 2)
     }
 
+    /// A node still starting (its recorder reconciling its disk) counts in the shares but is
+    /// handed nothing until it says it can claim.
+    @Test func aNodeStillStartingIsHandedNothing() {
+        let all = cameras(12)
+        let leases = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.camera, $0 < 6 ? "a" : "b") })
+        let starting = [node("a", holds: 6), node("b", holds: 6), LeasePlan.Node(name: "c", capacity: 64, draining: false, holds: 0, starting: true)]
+        #expect(LeasePlan.make(me: "a", nodes: starting, cameras: all, leases: leases, releaseAllowance: 10) == LeasePlan())
+        #expect(LeasePlan.share(of: starting[0], among: starting, total: 12) == 4)
+        let started = [node("a", holds: 6), node("b", holds: 6), node("c")]
+        #expect(LeasePlan.make(me: "a", nodes: started, cameras: all, leases: leases, releaseAllowance: 10).release.count == 2)
+        // Nodes starting together: each claims its share of the free cameras once it can.
+        let together = [node("a"), LeasePlan.Node(name: "b", capacity: 64, draining: false, holds: 0, starting: true)]
+        #expect(LeasePlan.make(me: "a", nodes: together, cameras: all, leases: [:], releaseAllowance: 0).claim.count == 6)
+    }
+
     @Test func aNodeNotInTheLiveListDoesNothing() {
         #expect(LeasePlan.make(me: "x", nodes: [node("a")], cameras: cameras(4), leases: [:], releaseAllowance: 5) == LeasePlan())
     }

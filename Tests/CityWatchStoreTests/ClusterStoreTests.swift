@@ -75,6 +75,32 @@ struct ClusterStoreTests {
         }
     }
 
+    /// A node registers as starting and says when it can claim; a row a node of the version
+    /// before wrote (no value) counts as started, as does a restart of such a node.
+    @Test func aNodeStartsAsStartingUntilItSaysItCanClaim() async throws {
+        try await withCityWatch(.postgres) { app in
+            let store = ClusterStore(database: app.db)
+            let instance = UUID()
+            try await store.register(name: "a", instance: instance, address: "http://10.0.0.1:8080", capacity: 10, version: "v", liveSeconds: 30,
+                                     starting: true)
+            try await store.register(name: "b", instance: UUID(), address: "http://10.0.0.2:8080", capacity: 10, version: "v", liveSeconds: 30)
+            try await app.db.sql.raw("""
+                INSERT INTO cluster_nodes (name, instance, address, capacity, version, draining, started_at, heartbeat_at)
+                VALUES ('old', \(bind: UUID()), 'http://10.0.0.3:8080', 10, 'schema 27', false, now(), now())
+                """).run()
+            #expect(try await store.nodes(liveSeconds: 30).map(\.starting) == [true, false, false])
+            try await store.setStarted(name: "a", instance: UUID())
+            #expect(try await store.nodes(liveSeconds: 30).first?.starting == true, "only the running instance says so")
+            try await store.setStarted(name: "a", instance: instance)
+            #expect(try await store.nodes(liveSeconds: 30).allSatisfy { !$0.starting })
+            // Restarted: starting again until it says otherwise.
+            try await store.markStopped(name: "a", instance: instance)
+            try await store.register(name: "a", instance: UUID(), address: "http://10.0.0.1:8080", capacity: 10, version: "v", liveSeconds: 30,
+                                     starting: true)
+            #expect(try await store.nodes(liveSeconds: 30).first { $0.name == "a" }?.starting == true)
+        }
+    }
+
     @Test func recordableCamerasAreEnabledOnesWithAStreamGroupedByPurposeAndPlace() async throws {
         try await withCityWatch(.postgres) { app in
             let made = try await app.makeCameras(3)

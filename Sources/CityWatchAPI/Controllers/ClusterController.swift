@@ -26,6 +26,8 @@ struct ClusterController: RouteCollection {
         var analysisFPS: Int?
         var version: String
         var draining: Bool
+        /// Registered, not yet able to take cameras (its recorder reconciling its disk).
+        var starting: Bool
         var alive: Bool
         var silentSeconds: Double
         var cameras: Int
@@ -76,7 +78,7 @@ struct ClusterController: RouteCollection {
             let own = membership.flatMap { $0.ownership.node == node.name ? $0.state : nil }
             let link = node.alive ? links[node.name] : nil
             return NodeDTO(name: node.name, address: node.address, capacity: node.capacity, analysisFPS: node.analysisFPS, version: node.version, draining: node.draining,
-                           alive: node.alive, silentSeconds: (node.silentSeconds * 10).rounded() / 10, cameras: node.cameras,
+                           starting: node.starting, alive: node.alive, silentSeconds: (node.silentSeconds * 10).rounded() / 10, cameras: node.cameras,
                            startedAt: node.startedAt, heartbeatAt: node.heartbeatAt, stoppedAt: node.stoppedAt, answering: own != nil,
                            state: own?.state.rawValue, stateDetail: own?.detail, link: link?.state, linkDetail: link?.detail)
         }

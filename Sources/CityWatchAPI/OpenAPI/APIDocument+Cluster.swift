@@ -76,10 +76,11 @@ extension APISchemas {
                 each lease): `ok`, `unreachable` (its address does not answer), `refused` (most often a different cluster \
                 secret) or `noSecret` (the answering node has none), with `linkDetail`. `capacity`: the cameras it \
                 takes, held below `CITYWATCH_NODE_CAPACITY` when its analysis capacity `analysisFPS` (frames a second; \
-                absent: no limit) binds.
+                absent: no limit) binds. `starting`: registered but not yet taking cameras (its recorder reconciles \
+                its disk); the others hand it none until then.
                 """, [
                     "name": text, "address": text, "capacity": integer, "analysisFPS": optional(integer), "version": text, "draining": boolean,
-                    "alive": boolean,
+                    "starting": boolean, "alive": boolean,
                     "silentSeconds": number, "cameras": integer, "startedAt": time, "heartbeatAt": time, "stoppedAt": optional(time),
                     "answering": boolean, "state": optional(text), "stateDetail": optional(text),
                     "link": optional(text), "linkDetail": optional(text),

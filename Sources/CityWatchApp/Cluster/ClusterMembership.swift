@@ -183,6 +183,10 @@ public final class ClusterMembership: Service, Sendable {
         var last = ContinuousClock.now
         // Sooner than a round when a lease is about to run out unrenewed (see below).
         var wake: Duration?
+        // Registered as starting: the others hand this node cameras only from the round it can
+        // claim them (a restarted node reconciles its disk first, for up to a minute with a
+        // hundred cameras, and what they let go of meanwhile would lie unrecorded).
+        var started = false
         while !Task.isCancelled {
             try? await Task.sleep(for: wake ?? round)
             wake = nil
@@ -195,6 +199,10 @@ public final class ClusterMembership: Service, Sendable {
             let since = answeredSince.withLock { $0 }
             guard let since, now - since >= .seconds(settings.leaseSeconds), state.state == .active, ownership.isRecorderReady else { continue }
             do {
+                if !started {
+                    try await store().setStarted(name: settings.node, instance: instance)
+                    started = true
+                }
                 let (spent, expiring) = try await shareRound(store: store(), allowance: Int(allowance))
                 allowance -= Double(spent)
                 // A lease about to run out unrenewed (its holder died or froze): look again just
@@ -213,7 +221,8 @@ public final class ClusterMembership: Service, Sendable {
         while !Task.isCancelled {
             do {
                 try await store().register(name: settings.node, instance: instance, address: settings.address, capacity: settings.recordingCapacity,
-                                           analysisFPS: settings.analysisFPS, version: settings.version, liveSeconds: settings.leaseSeconds)
+                                           analysisFPS: settings.analysisFPS, version: settings.version, liveSeconds: settings.leaseSeconds,
+                                           starting: true)
                 setState(.active, activeDetail)
                 ownership.markJoined()
                 logger.notice("joined the cluster", metadata: ["node": .string(settings.node), "address": .string(settings.address),
@@ -275,7 +284,8 @@ public final class ClusterMembership: Service, Sendable {
         let leases = Dictionary(live.map { ($0.camera, $0.node) }, uniquingKeysWith: { a, _ in a })
         let expiring = live.filter { $0.node != settings.node && $0.secondsLeft < round.seconds }.map(\.secondsLeft).min()
         let cameras = try await store.recordableCameras().map { (camera: $0.camera, group: $0.group) }
-        let planNodes = nodes.map { LeasePlan.Node(name: $0.name, capacity: $0.capacity, draining: $0.draining, holds: $0.cameras) }
+        let planNodes = nodes.map { LeasePlan.Node(name: $0.name, capacity: $0.capacity, draining: $0.draining, holds: $0.cameras,
+                                                   starting: $0.starting) }
         // The rate is the cluster's: each node over its share gives its part of it.
         let over = max(1, planNodes.filter { $0.holds > LeasePlan.share(of: $0, among: planNodes, total: cameras.count) }.count)
         let plan = LeasePlan.make(me: settings.node, nodes: planNodes, cameras: cameras, leases: leases, releaseAllowance: allowance / over)

@@ -13,7 +13,8 @@ import Foundation
 ///   the excess, from the groups it holds most of — no more than `releaseAllowance` (the rate at
 ///   which cameras may move), all at once only when draining. A draining node that no other node
 ///   can relieve keeps recording. Nothing is let go of while any camera is free: the node under
-///   its share claims those first, and one that claims nothing yet must not be handed more.
+///   its share claims those first, and one that claims nothing yet must not be handed more. Nor
+///   to a node still starting (it said it cannot claim yet): only what it would claim moves.
 public struct LeasePlan: Sendable, Equatable {
     public var claim: [UUID] = []
     public var release: [UUID] = []
@@ -30,12 +31,16 @@ public struct LeasePlan: Sendable, Equatable {
         public var draining: Bool
         /// Cameras it holds a live lease on.
         public var holds: Int
+        /// Live but not yet able to claim (starting): it counts in the shares, and nobody hands
+        /// it cameras yet.
+        public var starting: Bool
 
-        public init(name: String, capacity: Int, draining: Bool, holds: Int) {
+        public init(name: String, capacity: Int, draining: Bool, holds: Int, starting: Bool = false) {
             self.name = name
             self.capacity = capacity
             self.draining = draining
             self.holds = holds
+            self.starting = starting
         }
     }
 
@@ -75,7 +80,7 @@ public struct LeasePlan: Sendable, Equatable {
             }
         } else if mine.count > target {
             let someoneWants = nodes.contains { other in
-                other.name != me && other.holds < share(of: other, among: nodes, total: recordable.count)
+                other.name != me && !other.starting && other.holds < share(of: other, among: nodes, total: recordable.count)
             }
             // Nobody to take them (the last node drains): recording goes on here. Nor while a
             // camera is free: the node that wants cameras takes the free ones first, and one that

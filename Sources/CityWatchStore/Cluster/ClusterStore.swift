@@ -81,6 +81,9 @@ public struct ClusterStore: Sendable {
         public var alive: Bool
         /// Cameras it holds a live lease on.
         public var cameras: Int
+        /// Registered but not yet ready to claim (its recorder still reconciling its disk): the
+        /// others hand it nothing meanwhile.
+        public var starting: Bool = false
     }
 
     /// One camera's lease.
@@ -101,14 +104,17 @@ public struct ClusterStore: Sendable {
 
     /// Registers node `name` (run `instance` of it), or takes its row back after a restart.
     /// Refused with ``NodeNameInUse`` while another instance of the name has beaten within
-    /// `liveSeconds` and not stopped.
+    /// `liveSeconds` and not stopped. `starting`: the node cannot claim yet (``setStarted(name:instance:)``
+    /// says when it can).
     public func register(name: String, instance: UUID, address: String, capacity: Int, analysisFPS: Int? = nil, version: String,
-                         liveSeconds: Double) async throws {
+                         liveSeconds: Double, starting: Bool = false) async throws {
         let rows = try await database.sql.raw("""
-            INSERT INTO cluster_nodes (name, instance, address, capacity, analysis_fps, version, draining, started_at, heartbeat_at, stopped_at)
-            VALUES (\(bind: name), \(bind: instance), \(bind: address), \(bind: capacity), \(bind: analysisFPS), \(bind: version), false, now(), now(), NULL)
+            INSERT INTO cluster_nodes (name, instance, address, capacity, analysis_fps, version, draining, started_at, heartbeat_at, stopped_at, starting)
+            VALUES (\(bind: name), \(bind: instance), \(bind: address), \(bind: capacity), \(bind: analysisFPS), \(bind: version), false, now(), now(), NULL,
+                \(bind: starting))
             ON CONFLICT (name) DO UPDATE SET instance = EXCLUDED.instance, address = EXCLUDED.address, capacity = EXCLUDED.capacity,
-                analysis_fps = EXCLUDED.analysis_fps, version = EXCLUDED.version, draining = false, started_at = now(), heartbeat_at = now(), stopped_at = NULL
+                analysis_fps = EXCLUDED.analysis_fps, version = EXCLUDED.version, draining = false, started_at = now(), heartbeat_at = now(), stopped_at = NULL,
+                starting = EXCLUDED.starting
             WHERE cluster_nodes.instance = EXCLUDED.instance OR cluster_nodes.stopped_at IS NOT NULL
                 OR cluster_nodes.heartbeat_at < now() - make_interval(secs => \(bind: liveSeconds))
             RETURNING name
@@ -125,6 +131,13 @@ public struct ClusterStore: Sendable {
         try await database.sql.raw("""
             UPDATE cluster_nodes SET heartbeat_at = now() WHERE name = \(bind: name) AND instance = \(bind: instance) RETURNING heartbeat_at
             """).first()?.decode(column: "heartbeat_at", as: Date.self)
+    }
+
+    /// Node `name` (run `instance`) can claim cameras now: the others may hand it some.
+    public func setStarted(name: String, instance: UUID) async throws {
+        try await database.sql.raw("""
+            UPDATE cluster_nodes SET starting = false WHERE name = \(bind: name) AND instance = \(bind: instance)
+            """).run()
     }
 
     /// Marks node `name` stopped (a clean stop: it holds nothing now).
@@ -147,6 +160,7 @@ public struct ClusterStore: Sendable {
     public func nodes(liveSeconds: Double) async throws -> [Node] {
         let rows = try await database.sql.raw("""
             SELECT n.name, n.address, n.capacity, n.analysis_fps, n.version, n.draining, n.started_at, n.heartbeat_at, n.stopped_at,
+                COALESCE(n.starting, false) AS starting,
                 EXTRACT(EPOCH FROM now() - n.heartbeat_at)::float8 AS silent,
                 (SELECT count(*) FROM camera_leases l WHERE l.node = n.name AND l.expires_at > now())::int8 AS cameras
             FROM cluster_nodes n ORDER BY n.name
@@ -159,7 +173,8 @@ public struct ClusterStore: Sendable {
                         version: try row.decode(column: "version", as: String.self),
                         draining: try row.decode(column: "draining", as: Bool.self), startedAt: try row.decode(column: "started_at", as: Date.self),
                         heartbeatAt: try row.decode(column: "heartbeat_at", as: Date.self), stoppedAt: stopped, silentSeconds: silent,
-                        alive: stopped == nil && silent < liveSeconds, cameras: Int(try row.decode(column: "cameras", as: Int64.self)))
+                        alive: stopped == nil && silent < liveSeconds, cameras: Int(try row.decode(column: "cameras", as: Int64.self)),
+                        starting: try row.decode(column: "starting", as: Bool.self))
         }.sorted { ($0.alive ? 0 : 1, $0.name) < ($1.alive ? 0 : 1, $1.name) }
     }
 

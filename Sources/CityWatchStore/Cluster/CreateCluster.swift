@@ -60,3 +60,16 @@ struct AddNodeAnalysisCapacity: AsyncMigration {
         try await database.schema("cluster_nodes").deleteField("analysis_fps").update()
     }
 }
+
+/// A node still starting (registered, its recorder not yet ready to record): the others hand it
+/// no cameras until it can claim them. Additive: NULL, what a node of the version before leaves,
+/// counts as started.
+struct AddNodeStarting: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("cluster_nodes").field("starting", .bool).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("cluster_nodes").deleteField("starting").update()
+    }
+}

@@ -31,5 +31,6 @@ public enum CityWatchMigrations {
         AddProvisionExportPercent(),
         GeneraliseExportJobs(),
         IndexAuditActions(),
+        AddNodeStarting(),
     ]
 }
